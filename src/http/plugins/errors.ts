@@ -1,0 +1,52 @@
+/** Turns every error into RFC 9457 problem+json, naming fields and rules for validation errors. */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { IntegrityError } from '../../storage/archive.ts';
+import { Problem, type FieldProblem } from '../../problem.ts';
+
+const contextNames: Record<string, string> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
+
+function toProblem(error: FastifyError): Problem {
+  if (error instanceof Problem) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = contextNames[(error as { validationContext?: string }).validationContext ?? 'body'] ?? 'body';
+    const errors: FieldProblem[] = error.validation.map((issue) => ({
+      field: issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)',
+      in: where,
+      rule: issue.keyword,
+      message: issue.message ?? 'invalid',
+    }));
+    return Problem.badRequest(errors);
+  }
+  if (error instanceof IntegrityError) {
+    return new Problem(500, 'integrity-error', 'Integrity error', 'A stored document failed its SHA-256 check and is withheld. Operators have been alerted.');
+  }
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.statusCode === 415) {
+    return new Problem(415, 'unsupported-media-type', 'Unsupported media type', error.message);
+  }
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
+    return Problem.badRequest([{ field: '(root)', in: 'body', rule: 'json', message: 'body must be valid JSON' }], error.message);
+  }
+  if (error.statusCode === 429) return new Problem(429, 'rate-limited', 'Too many requests', error.message);
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new Problem(error.statusCode, 'request', error.name || 'Bad request', error.message);
+  }
+  return new Problem(500, 'internal', 'Internal error', 'The request failed; the request id identifies it in the logs.');
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    reply
+      .status(problem.status)
+      .type('application/problem+json; charset=utf-8')
+      .send({ ...problem.body(request.url), requestId: request.id });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .status(404)
+      .type('application/problem+json; charset=utf-8')
+      .send({ ...Problem.notFound(`${request.method} ${request.url.split('?')[0]}`).body(request.url), requestId: request.id });
+  });
+}

@@ -1,0 +1,71 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Platform } from '../../runtime.ts';
+import { createOfficial, createOrganisation, listOrganisations } from '../../services/organisations.ts';
+import { principalOf } from '../plugins/auth.ts';
+import { organisationView, pageQuery, regionCode, sixDigitRegionCode, usccSchema } from '../schemas.ts';
+
+const newEmployer = z.object({
+  kind: z.enum(['employer', 'dispatch_agency']).default('employer'),
+  name: z.string().trim().min(1).max(200).describe('单位名称'),
+  uscc: usccSchema,
+  legalRepresentative: z.string().trim().min(1).max(100).describe('法定代表人'),
+  address: z.string().trim().min(1).max(300).describe('注册地 / 住所'),
+  regionCode: sixDigitRegionCode,
+  phone: z.string().trim().max(40).optional(),
+  dispatchLicence: z.string().trim().max(100).optional().describe('劳务派遣经营许可证编号'),
+});
+
+const newOfficial = z.object({
+  name: z.string().trim().min(1).max(100),
+  role: z.enum(['insurance', 'arbitration', 'inspection', 'employment']),
+  regionCode,
+});
+
+const admin = { access: ['admin' as const] };
+
+export const adminRoutes =
+  (platform: Platform): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post(
+      '/employers',
+      {
+        config: admin,
+        schema: {
+          tags: ['admin'],
+          summary: 'Register an employer or dispatch agency; returns its first API key (shown once)',
+          body: newEmployer,
+          response: { 201: organisationView.extend({ apiKey: z.string() }) },
+        },
+      },
+      async (request, reply) => {
+        const actor = { kind: 'admin' as const, id: principalOf(request).principalId };
+        const { organisation, apiKey } = await createOrganisation(platform.db, request.body, actor);
+        return reply.status(201).send({ ...organisation, apiKey });
+      },
+    );
+
+    app.get(
+      '/employers',
+      { config: admin, schema: { tags: ['admin'], summary: 'List organisations', querystring: pageQuery, response: { 200: z.object({ items: z.array(organisationView) }) } } },
+      async (request) => ({ items: await listOrganisations(platform.db, request.query) }),
+    );
+
+    app.post(
+      '/officials',
+      {
+        config: admin,
+        schema: {
+          tags: ['admin'],
+          summary: 'Register a government official (social insurance, arbitration, inspection, employment) scoped to a region',
+          body: newOfficial,
+          response: { 201: z.object({ id: z.string(), name: z.string(), role: z.string(), regionCode: z.string(), apiKey: z.string() }) },
+        },
+      },
+      async (request, reply) => {
+        const actor = { kind: 'admin' as const, id: principalOf(request).principalId };
+        const { official, apiKey } = await createOfficial(platform.db, request.body, actor);
+        return reply.status(201).send({ ...official, apiKey });
+      },
+    );
+  };

@@ -1,0 +1,38 @@
+/**
+ * `npm start`: loads configuration, starts (or connects to) the database and object store,
+ * applies migrations and serves HTTP. With no configuration everything runs embedded under
+ * DATA_DIR (.data by default).
+ */
+import { ConfigError, loadConfig, type Config } from './config/config.ts';
+import { buildApp } from './http/app.ts';
+import { startPlatform } from './runtime.ts';
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
+  throw error;
+}
+
+const platform = await startPlatform(config);
+const app = await buildApp(platform);
+if (platform.generatedAdminKey) {
+  // Shown once: only its hash is stored.
+  console.log(`\n  Administrator API key (shown once, keep it safe):\n  ${platform.generatedAdminKey}\n`);
+}
+const shutdown = async () => {
+  await app.close();
+  await platform.close();
+  process.exit(0);
+};
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);
+await app.listen({ host: config.HOST, port: config.PORT });
+app.log.info(
+  { embedded: platform.embedded, objectLock: platform.archive.objectLock, docs: `${config.PUBLIC_BASE_URL}/docs` },
+  'LaborSign is ready',
+);

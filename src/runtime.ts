@@ -1,0 +1,74 @@
+/**
+ * Composition root: turns a Config into running infrastructure (database, archive, keys),
+ * starting embedded PostgreSQL and S3 when no external ones are configured.
+ */
+import path from 'node:path';
+import type { Config } from './config/config.ts';
+import { createDb, type Db } from './db/client.ts';
+import { applyMigrations } from './db/migrations.ts';
+import { ensureDatabase, startEmbeddedPostgres } from './infra/embedded-postgres.ts';
+import { startEmbeddedS3 } from './infra/embedded-s3.ts';
+import { FieldCrypto } from './security/field-crypto.ts';
+import { resolveMasterKey } from './security/master-key.ts';
+import { ensureAdmin } from './services/principals.ts';
+import { ObjectArchive } from './storage/archive.ts';
+
+export interface Platform {
+  config: Config;
+  db: Db;
+  archive: ObjectArchive;
+  fieldCrypto: FieldCrypto;
+  masterKey: Buffer;
+  /** Set on the first start without ADMIN_TOKEN: print it once, it is not stored. */
+  generatedAdminKey?: string;
+  /** Which services are embedded, for /readyz and the start-up banner. */
+  embedded: { postgres: boolean; s3: boolean };
+  close(): Promise<void>;
+}
+
+export async function startPlatform(config: Config): Promise<Platform> {
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      const server = await startEmbeddedPostgres({ dir: path.join(config.DATA_DIR, 'postgres'), port: config.EMBEDDED_PG_PORT });
+      stops.push(() => server.stop());
+      await ensureDatabase(server.serverUrl, 'laborsign');
+      databaseUrl = server.urlFor('laborsign');
+    }
+    let s3 = config.MINIO_ENDPOINT
+      ? { endpoint: config.MINIO_ENDPOINT, accessKey: config.MINIO_ACCESS_KEY ?? '', secretKey: config.MINIO_SECRET_KEY ?? '' }
+      : undefined;
+    if (!s3) {
+      const server = await startEmbeddedS3({ dir: path.join(config.DATA_DIR, 's3'), port: config.EMBEDDED_S3_PORT });
+      stops.push(() => server.stop());
+      s3 = server;
+    }
+
+    await applyMigrations(databaseUrl);
+    const db = createDb(databaseUrl);
+    stops.push(() => db.$disconnect());
+    const archive = new ObjectArchive({ ...s3, bucket: config.MINIO_BUCKET, region: config.MINIO_REGION });
+    await archive.init();
+    const masterKey = await resolveMasterKey(config.MASTER_KEY, config.DATA_DIR);
+    const { generatedKey } = await ensureAdmin(db, config.ADMIN_TOKEN);
+
+    return {
+      config,
+      db,
+      archive,
+      masterKey,
+      fieldCrypto: new FieldCrypto(masterKey),
+      generatedAdminKey: generatedKey,
+      embedded: { postgres: !config.DATABASE_URL, s3: !config.MINIO_ENDPOINT },
+      close: () => closeAll(stops),
+    };
+  } catch (error) {
+    await closeAll(stops);
+    throw error;
+  }
+}
+
+async function closeAll(stops: Array<() => Promise<void>>): Promise<void> {
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+}

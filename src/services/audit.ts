@@ -1,0 +1,96 @@
+/**
+ * The append-only, hash-chained audit trail. Each chain (one per contract, plus "platform" for
+ * administrative acts) links every event to the hash of the one before, so removing, reordering
+ * or editing an event breaks every later hash; the database also refuses UPDATE and DELETE.
+ * Events are appended inside the same transaction as the change they record.
+ */
+import { createHash } from 'node:crypto';
+import type { Db, DbTx } from '../db/client.ts';
+import { canonicalJson } from '../security/canonical-json.ts';
+
+export const platformChain = 'platform';
+const genesis = '0'.repeat(64);
+
+export interface Actor {
+  kind: 'admin' | 'employer' | 'official' | 'worker' | 'system';
+  id?: string;
+}
+
+export interface AuditInput {
+  chain: string;
+  contractId?: string;
+  type: string;
+  actor: Actor;
+  ip?: string;
+  userAgent?: string;
+  data?: Record<string, unknown>;
+}
+
+interface HashedFields {
+  chain: string;
+  seq: number;
+  type: string;
+  actorKind: string;
+  actorId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  data: unknown;
+  at: Date;
+  prevHash: string;
+}
+
+export function auditHash(fields: HashedFields): string {
+  return createHash('sha256').update(canonicalJson(fields)).digest('hex');
+}
+
+export async function appendAudit(tx: DbTx, input: AuditInput) {
+  // Serialises appends to one chain across processes; released when the transaction ends.
+  await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${'audit:' + input.chain}))`;
+  const last = await tx.auditEvent.findFirst({ where: { chain: input.chain }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+  const fields: HashedFields = {
+    chain: input.chain,
+    seq: (last?.seq ?? 0) + 1,
+    type: input.type,
+    actorKind: input.actor.kind,
+    actorId: input.actor.id ?? null,
+    ip: input.ip ?? null,
+    userAgent: input.userAgent ?? null,
+    data: JSON.parse(canonicalJson(input.data ?? {})),
+    at: new Date(),
+    prevHash: last?.hash ?? genesis,
+  };
+  return tx.auditEvent.create({
+    data: { ...fields, data: fields.data as object, contractId: input.contractId ?? null, hash: auditHash(fields) },
+  });
+}
+
+export interface ChainCheck {
+  intact: boolean;
+  length: number;
+  /** Sequence number of the first event whose hash or link does not hold. */
+  brokenAt?: number;
+}
+
+export async function verifyAuditChain(db: Db | DbTx, chain: string): Promise<ChainCheck> {
+  const events = await db.auditEvent.findMany({ where: { chain }, orderBy: { seq: 'asc' } });
+  let prevHash = genesis;
+  for (const [index, event] of events.entries()) {
+    const expected = auditHash({
+      chain: event.chain,
+      seq: event.seq,
+      type: event.type,
+      actorKind: event.actorKind,
+      actorId: event.actorId,
+      ip: event.ip,
+      userAgent: event.userAgent,
+      data: event.data,
+      at: event.at,
+      prevHash: event.prevHash,
+    });
+    if (event.seq !== index + 1 || event.prevHash !== prevHash || event.hash !== expected) {
+      return { intact: false, length: events.length, brokenAt: event.seq };
+    }
+    prevHash = event.hash;
+  }
+  return { intact: true, length: events.length };
+}

@@ -1,0 +1,66 @@
+/**
+ * API credentials. A key is 32 random bytes shown once; only its SHA-256 is stored, which is
+ * enough for a key of that entropy. Every request resolves to exactly one principal.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db, DbTx } from '../db/client.ts';
+import type { OfficialRole } from '../generated/prisma/enums.ts';
+
+export type Principal =
+  | { kind: 'admin'; principalId: string }
+  | { kind: 'employer'; principalId: string; organisationId: string }
+  | { kind: 'official'; principalId: string; officialId: string; role: OfficialRole; regionCode: string };
+
+export function newApiKey(): string {
+  return `lsk_${randomBytes(32).toString('base64url')}`;
+}
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export async function createPrincipal(
+  tx: DbTx,
+  input: { kind: 'admin' | 'employer' | 'official'; label: string; organisationId?: string; officialId?: string; key?: string },
+): Promise<{ id: string; key: string }> {
+  const key = input.key ?? newApiKey();
+  const row = await tx.apiPrincipal.create({
+    data: {
+      kind: input.kind,
+      label: input.label,
+      keyHash: hashApiKey(key),
+      keyPrefix: key.slice(0, 12),
+      organisationId: input.organisationId ?? null,
+      officialId: input.officialId ?? null,
+    },
+  });
+  return { id: row.id, key };
+}
+
+export async function authenticate(db: Db, key: string): Promise<Principal | undefined> {
+  const row = await db.apiPrincipal.findUnique({ where: { keyHash: hashApiKey(key) }, include: { official: true } });
+  if (!row || row.revokedAt) return undefined;
+  if (row.kind === 'admin') return { kind: 'admin', principalId: row.id };
+  if (row.kind === 'employer' && row.organisationId) return { kind: 'employer', principalId: row.id, organisationId: row.organisationId };
+  if (row.kind === 'official' && row.official) {
+    return { kind: 'official', principalId: row.id, officialId: row.official.id, role: row.official.role, regionCode: row.official.regionCode };
+  }
+  return undefined;
+}
+
+/**
+ * Makes sure an admin credential exists. With ADMIN_TOKEN configured, that token is the admin
+ * key; otherwise a key is generated on the first start only and returned so it can be printed once.
+ */
+export async function ensureAdmin(db: Db, configuredToken: string | undefined): Promise<{ generatedKey?: string }> {
+  if (configuredToken) {
+    const keyHash = hashApiKey(configuredToken);
+    const existing = await db.apiPrincipal.findUnique({ where: { keyHash } });
+    if (!existing) await createPrincipal(db, { kind: 'admin', label: 'bootstrap (ADMIN_TOKEN)', key: configuredToken });
+    return {};
+  }
+  const anyAdmin = await db.apiPrincipal.findFirst({ where: { kind: 'admin', revokedAt: null } });
+  if (anyAdmin) return {};
+  const { key } = await createPrincipal(db, { kind: 'admin', label: 'bootstrap (generated)' });
+  return { generatedKey: key };
+}

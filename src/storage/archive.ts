@@ -1,0 +1,113 @@
+/**
+ * The document archive over the S3 protocol (MinIO in production). Objects are content
+ * addressed (the key is their SHA-256), never overwritten and never deleted by the
+ * application; every read is checked against the digest the database recorded. Where the
+ * server supports object lock, objects are written in compliance mode until their retention date.
+ */
+import { createHash } from 'node:crypto';
+import * as Minio from 'minio';
+
+export interface ArchivedObject {
+  key: string;
+  sha256: string;
+  size: number;
+}
+
+/** Stored bytes do not match the digest recorded for them: never serve them. */
+export class IntegrityError extends Error {
+  constructor(readonly key: string, readonly expected: string, readonly actual: string) {
+    super(`archived object ${key} failed its integrity check`);
+  }
+}
+
+export interface ArchiveOptions {
+  endpoint: string;
+  accessKey: string;
+  secretKey: string;
+  bucket: string;
+  region: string;
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function keyForDigest(sha256: string): string {
+  return `sha256/${sha256.slice(0, 2)}/${sha256}`;
+}
+
+export class ObjectArchive {
+  private readonly client: Minio.Client;
+  /** Whether the bucket enforces retention itself (MinIO object lock, compliance mode). */
+  objectLock = false;
+
+  constructor(private readonly options: ArchiveOptions) {
+    const url = new URL(options.endpoint);
+    this.client = new Minio.Client({
+      endPoint: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      useSSL: url.protocol === 'https:',
+      accessKey: options.accessKey,
+      secretKey: options.secretKey,
+      region: options.region,
+    });
+  }
+
+  get bucket(): string {
+    return this.options.bucket;
+  }
+
+  /** Creates the bucket (with object locking where the server can) and detects lock support. */
+  async init(): Promise<void> {
+    if (!(await this.client.bucketExists(this.bucket))) {
+      try {
+        await this.client.makeBucket(this.bucket, this.options.region, { ObjectLocking: true });
+      } catch {
+        // Servers without object lock refuse the header; the application still enforces retention.
+        if (!(await this.client.bucketExists(this.bucket))) await this.client.makeBucket(this.bucket, this.options.region);
+      }
+    }
+    this.objectLock = await (this.client.getObjectLockConfig(this.bucket) as unknown as Promise<{ objectLockEnabled?: string }>)
+      .then((cfg) => cfg.objectLockEnabled === 'Enabled')
+      .catch(() => false);
+  }
+
+  /** Stores bytes under their digest. Storing the same bytes twice is a no-op, never an overwrite. */
+  async put(bytes: Uint8Array, opts: { contentType: string; retainUntil?: Date }): Promise<ArchivedObject> {
+    const sha256 = sha256Hex(bytes);
+    const key = keyForDigest(sha256);
+    const existing = await this.client.statObject(this.bucket, key).catch(() => undefined);
+    if (existing) {
+      if (existing.size !== bytes.length) throw new IntegrityError(key, sha256, `size ${existing.size}`);
+      return { key, sha256, size: bytes.length };
+    }
+    const headers: Record<string, string> = { 'Content-Type': opts.contentType, 'X-Amz-Meta-Sha256': sha256 };
+    if (this.objectLock && opts.retainUntil) {
+      headers['X-Amz-Object-Lock-Mode'] = 'COMPLIANCE';
+      headers['X-Amz-Object-Lock-Retain-Until-Date'] = opts.retainUntil.toISOString();
+    }
+    await this.client.putObject(this.bucket, key, Buffer.from(bytes), bytes.length, headers);
+    return { key, sha256, size: bytes.length };
+  }
+
+  /** Reads an object and checks it against the digest recorded when it was stored. */
+  async get(key: string, expectedSha256: string): Promise<Buffer> {
+    const stream = await this.client.getObject(this.bucket, key);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const bytes = Buffer.concat(chunks);
+    const actual = sha256Hex(bytes);
+    if (actual !== expectedSha256) throw new IntegrityError(key, expectedSha256, actual);
+    return bytes;
+  }
+
+  /** Extends (never shortens) the lock on an object, e.g. when a contract terminates. */
+  async extendRetention(key: string, until: Date): Promise<void> {
+    if (!this.objectLock) return;
+    await this.client.putObjectRetention(this.bucket, key, { versionId: '', mode: Minio.RETENTION_MODES.COMPLIANCE, retainUntilDate: until.toISOString() });
+  }
+
+  async ping(): Promise<void> {
+    await this.client.bucketExists(this.bucket);
+  }
+}

@@ -1,0 +1,27 @@
+import t from 'tap';
+import { createTestPlatform } from '../helpers/platform.ts';
+
+const { app } = await createTestPlatform(t);
+
+t.test('/healthz and /readyz', async (t) => {
+  t.same((await app.inject('/healthz')).json(), { status: 'ok' });
+  const ready = await app.inject('/readyz');
+  t.equal(ready.statusCode, 200);
+  t.match(ready.json(), { status: 'ready', database: { ok: true }, objectStore: { ok: true, objectLock: false } });
+});
+
+t.test('OpenAPI document and docs UI', async (t) => {
+  const doc = (await app.inject('/openapi.json')).json();
+  t.equal(doc.openapi, '3.1.0');
+  t.ok(doc.paths['/api/v1/admin/employers'].post.requestBody, 'request bodies come from the zod schemas');
+  const docs = await app.inject('/docs/');
+  t.equal(docs.statusCode, 200);
+  t.match(docs.body, /swagger/i);
+});
+
+t.test('responses carry a request id, and unknown routes are problem+json 404s', async (t) => {
+  const res = await app.inject({ url: '/nowhere', headers: { 'x-request-id': 'abc-123' } });
+  t.equal(res.statusCode, 404);
+  t.equal(res.headers['x-request-id'], 'abc-123');
+  t.match(res.json(), { status: 404, requestId: 'abc-123' });
+});

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import t from 'tap';
+import { IntegrityError, keyForDigest, sha256Hex } from '../../src/storage/archive.ts';
+import { createTestPlatform } from '../helpers/platform.ts';
+
+const { platform, s3Dir, bucket } = await createTestPlatform(t);
+const archive = platform.archive;
+
+t.test('stores under the SHA-256 and reads back verified', async (t) => {
+  const bytes = randomBytes(4096);
+  const stored = await archive.put(bytes, { contentType: 'application/pdf' });
+  t.equal(stored.sha256, sha256Hex(bytes));
+  t.equal(stored.key, keyForDigest(stored.sha256));
+  t.equal(stored.size, 4096);
+  t.same(await archive.get(stored.key, stored.sha256), bytes);
+  const again = await archive.put(bytes, { contentType: 'application/pdf' });
+  t.same(again, stored, 'the same bytes map to the same object; nothing is overwritten');
+});
+
+t.test('a wrong recorded digest is an integrity error', async (t) => {
+  const stored = await archive.put(randomBytes(100), { contentType: 'application/octet-stream' });
+  const error = await archive.get(stored.key, sha256Hex(Buffer.from('something else'))).catch((e: unknown) => e);
+  t.type(error, IntegrityError);
+});
+
+/** s3rver keeps each object as `<key>._S3rver_object` under the bucket directory. */
+async function findObjectFile(dir: string, digest: string): Promise<string | undefined> {
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.startsWith(digest) && entry.name.endsWith('._S3rver_object')) return path.join(entry.parentPath, entry.name);
+  }
+  return undefined;
+}
+
+t.test('bytes corrupted behind the service are never served', { skip: s3Dir ? false : 'needs the embedded S3 endpoint' }, async (t) => {
+  const bytes = randomBytes(2048);
+  const stored = await archive.put(bytes, { contentType: 'application/pdf' });
+  const file = await findObjectFile(path.join(s3Dir!, bucket), stored.sha256);
+  t.ok(file, 'found the stored object on disk');
+  const corrupted = Buffer.from(bytes);
+  corrupted[100] = corrupted[100]! ^ 0xff;
+  await writeFile(file!, corrupted);
+  const error = await archive.get(stored.key, stored.sha256).catch((e: unknown) => e);
+  t.type(error, IntegrityError);
+  t.match((error as IntegrityError).actual, sha256Hex(corrupted));
+});
+
+t.test('object lock is reported as unsupported by the embedded endpoint', async (t) => {
+  t.equal(archive.objectLock, false);
+});
