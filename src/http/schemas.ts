@@ -1,5 +1,6 @@
 /** zod building blocks shared by request schemas (they also feed the OpenAPI document). */
 import { z } from 'zod';
+import { parseUscc } from '../domain/identity.ts';
 
 export const uuidParam = z.object({ id: z.uuid() });
 export const regionCode = z.string().regex(/^\d{2}(\d{2}){0,2}$/, 'must be a 行政区划代码 of 2, 4 or 6 digits');
@@ -15,8 +16,8 @@ export const usccSchema = z
   .trim()
   .toUpperCase()
   .superRefine((value, ctx) => {
-    const problem = usccProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { rule: 'uscc_check_character' } });
+    const checked = parseUscc(value);
+    if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.reason, params: { rule: 'uscc' } });
   })
   .describe('统一社会信用代码 (18 characters, GB 32100 check character)');
 
@@ -33,11 +34,3 @@ export const organisationView = z.object({
   createdAt: z.date(),
 });
 
-// TEMP until src/domain/identity.ts lands
-function usccProblem(value: string): string | undefined {
-  if (!/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(value)) return 'must be an 18-character 统一社会信用代码';
-  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-  const sum = [...value.slice(0, 17)].reduce((acc, ch, i) => acc + alphabet.indexOf(ch) * weights[i]!, 0);
-  return alphabet[(31 - (sum % 31)) % 31] === value[17] ? undefined : 'check character does not match (GB 32100)';
-}

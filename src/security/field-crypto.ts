@@ -17,12 +17,13 @@ export class FieldCrypto {
   }
 
   /** version(1) | iv(12) | tag(16) | ciphertext; `context` binds a value to its column. */
-  encrypt(plain: string, context: string): Buffer {
+  encrypt(plain: string, context: string): Uint8Array<ArrayBuffer> {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
     cipher.setAAD(Buffer.from(context));
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return Buffer.concat([Buffer.from([version]), iv, cipher.getAuthTag(), body]);
+    // A plain Uint8Array (not a pooled Buffer) is what the database driver stores as bytea.
+    return new Uint8Array(Buffer.concat([Buffer.from([version]), iv, cipher.getAuthTag(), body]));
   }
 
   decrypt(sealed: Uint8Array, context: string): string {
@@ -34,7 +35,7 @@ export class FieldCrypto {
     return Buffer.concat([decipher.update(bytes.subarray(29)), decipher.final()]).toString('utf8');
   }
 
-  encryptJson(value: unknown, context: string): Buffer {
+  encryptJson(value: unknown, context: string): Uint8Array<ArrayBuffer> {
     return this.encrypt(JSON.stringify(value), context);
   }
 

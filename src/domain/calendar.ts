@@ -1,0 +1,126 @@
+/**
+ * Calendar-date arithmetic on ISO `YYYY-MM-DD` strings. Contract dates in China are calendar
+ * dates without a time zone, so everything here works on day numbers in UTC and never on
+ * local time. Valid ISO dates compare chronologically as plain strings.
+ */
+
+export interface CalendarDate {
+  year: number;
+  /** 1–12 */
+  month: number;
+  /** 1–31 */
+  day: number;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MS_PER_DAY = 86_400_000;
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** Parts of a real calendar date, or undefined for anything else (2026-02-30, 2026-2-1, …). */
+export function parseIsoDate(text: string): CalendarDate | undefined {
+  const match = ISO_DATE.exec(text);
+  if (!match) return undefined;
+  return calendarDate(Number(match[1]), Number(match[2]), Number(match[3]));
+}
+
+/** The date if year/month/day name a real day (year 1–9999), else undefined. */
+export function calendarDate(year: number, month: number, day: number): CalendarDate | undefined {
+  if (!Number.isInteger(year) || year < 1 || year > 9999) return undefined;
+  if (!Number.isInteger(month) || month < 1 || month > 12) return undefined;
+  if (!Number.isInteger(day) || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return { year, month, day };
+}
+
+export function isIsoDate(text: unknown): text is string {
+  return typeof text === 'string' && parseIsoDate(text) !== undefined;
+}
+
+export function formatIsoDate({ year, month, day }: CalendarDate): string {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+function requireDate(text: string): CalendarDate {
+  const date = parseIsoDate(text);
+  if (!date) throw new RangeError(`not an ISO calendar date (YYYY-MM-DD): ${JSON.stringify(text)}`);
+  return date;
+}
+
+function dayNumber(text: string): number {
+  const { year, month, day } = requireDate(text);
+  const utc = new Date(0);
+  utc.setUTCFullYear(year, month - 1, day);
+  return Math.round(utc.getTime() / MS_PER_DAY);
+}
+
+function fromDayNumber(days: number): string {
+  const utc = new Date(days * MS_PER_DAY);
+  return formatIsoDate({ year: utc.getUTCFullYear(), month: utc.getUTCMonth() + 1, day: utc.getUTCDate() });
+}
+
+/** -1, 0 or 1 as a is before, equal to or after b. */
+export function compareIsoDates(a: string, b: string): number {
+  return Math.sign(dayNumber(a) - dayNumber(b));
+}
+
+export function addDays(date: string, days: number): string {
+  return fromDayNumber(dayNumber(date) + days);
+}
+
+/** Days from a to b (negative when b is earlier). */
+export function daysBetween(a: string, b: string): number {
+  return dayNumber(b) - dayNumber(a);
+}
+
+/** Number of days in the inclusive range start…end (0 when end is before start). */
+export function inclusiveDays(start: string, end: string): number {
+  return Math.max(0, daysBetween(start, end) + 1);
+}
+
+function shiftMonth(date: CalendarDate, months: number): { year: number; month: number } {
+  const index = date.year * 12 + (date.month - 1) + months;
+  return { year: Math.floor(index / 12), month: (index % 12) + 1 };
+}
+
+/** The same day `months` later (or earlier); a day the target month lacks clamps to its end. */
+export function addMonths(date: string, months: number): string {
+  const from = requireDate(date);
+  const { year, month } = shiftMonth(from, months);
+  return formatIsoDate({ year, month, day: Math.min(from.day, daysInMonth(year, month)) });
+}
+
+export function addYears(date: string, years: number): string {
+  return addMonths(date, years * 12);
+}
+
+/**
+ * Last day of an inclusive period of `months` months that starts on `start`: the day before
+ * the same day-of-month `months` later (2026-09-15 + 36 months → 2029-09-14). When the target
+ * month has no such day the period runs to that month's end (2026-01-31 + 1 month → 2026-02-28).
+ */
+export function monthPeriodEnd(start: string, months: number): string {
+  const from = requireDate(start);
+  const { year, month } = shiftMonth(from, months);
+  const lastDay = daysInMonth(year, month);
+  if (from.day > lastDay) return formatIsoDate({ year, month, day: lastDay });
+  return addDays(formatIsoDate({ year, month, day: from.day }), -1);
+}
+
+/**
+ * Whole months covered by the inclusive range start…end: 2026-09-15…2029-09-14 is 36,
+ * 2026-09-15…2026-12-14 is 3 and 2026-09-15…2026-12-13 is 2. 0 when end is before start.
+ */
+export function wholeMonthsCovered(start: string, end: string): number {
+  const from = requireDate(start);
+  const to = requireDate(end);
+  let months = Math.max(0, (to.year - from.year) * 12 + (to.month - from.month) + 1);
+  while (months > 0 && monthPeriodEnd(start, months) > end) months -= 1;
+  return months;
+}
