@@ -7,8 +7,12 @@ import type { Config } from './config/config.ts';
 import { createDb, type Db } from './db/client.ts';
 import { applyMigrations } from './db/migrations.ts';
 import { ensureDatabase, startEmbeddedPostgres } from './infra/embedded-postgres.ts';
+import { DevOutboxGateway, HttpSmsGateway } from './notify/gateway.ts';
+import { Outbox } from './notify/outbox.ts';
 import { startEmbeddedS3 } from './infra/embedded-s3.ts';
+import { hkdfSync } from 'node:crypto';
 import { FieldCrypto } from './security/field-crypto.ts';
+import { OneTimeCodes } from './services/one-time-codes.ts';
 import { resolveMasterKey } from './security/master-key.ts';
 import { ensureAdmin } from './services/principals.ts';
 import { ObjectArchive } from './storage/archive.ts';
@@ -19,6 +23,8 @@ export interface Platform {
   archive: ObjectArchive;
   fieldCrypto: FieldCrypto;
   masterKey: Buffer;
+  outbox: Outbox;
+  codes: OneTimeCodes;
   /** Set on the first start without ADMIN_TOKEN: print it once, it is not stored. */
   generatedAdminKey?: string;
   /** Which services are embedded, for /readyz and the start-up banner. */
@@ -52,13 +58,17 @@ export async function startPlatform(config: Config): Promise<Platform> {
     await archive.init();
     const masterKey = await resolveMasterKey(config.MASTER_KEY, config.DATA_DIR);
     const { generatedKey } = await ensureAdmin(db, config.ADMIN_TOKEN);
+    const fieldCrypto = new FieldCrypto(masterKey);
+    const gateway = config.SMS_GATEWAY_URL ? new HttpSmsGateway(config.SMS_GATEWAY_URL, config.SMS_GATEWAY_TOKEN) : new DevOutboxGateway();
 
     return {
       config,
       db,
       archive,
       masterKey,
-      fieldCrypto: new FieldCrypto(masterKey),
+      fieldCrypto,
+      outbox: new Outbox(db, fieldCrypto, gateway),
+      codes: new OneTimeCodes(Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'laborsign one-time codes v1', 32))),
       generatedAdminKey: generatedKey,
       embedded: { postgres: !config.DATABASE_URL, s3: !config.MINIO_ENDPOINT },
       close: () => closeAll(stops),

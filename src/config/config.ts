@@ -43,11 +43,14 @@ export const configSchema = z
     MASTER_KEY: key32.describe('encrypts personal data and CA keys at rest; unset = generated under DATA_DIR (development only)'),
     ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional().describe('bootstrap admin API key; unset = generated and printed once'),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    SMS_GATEWAY_URL: optionalUrl.describe('HTTP SMS provider endpoint; unset = development outbox (not in production)'),
+    SMS_GATEWAY_TOKEN: z.string().optional(),
+    SIGNING_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
     // Production never falls back to embedded services or generated secrets.
-    for (const name of ['DATABASE_URL', 'MINIO_ENDPOINT', 'MINIO_ACCESS_KEY', 'MINIO_SECRET_KEY', 'MASTER_KEY', 'ADMIN_TOKEN', 'PUBLIC_BASE_URL'] as const) {
+    for (const name of ['DATABASE_URL', 'MINIO_ENDPOINT', 'MINIO_ACCESS_KEY', 'MINIO_SECRET_KEY', 'MASTER_KEY', 'ADMIN_TOKEN', 'PUBLIC_BASE_URL', 'SMS_GATEWAY_URL'] as const) {
       if (env[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
     }
   })

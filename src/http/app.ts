@@ -14,6 +14,7 @@ import type { Platform } from '../runtime.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { devRoutes } from './routes/dev.ts';
 import { employerRoutes } from './routes/employers.ts';
 import { healthRoutes } from './routes/health.ts';
 
@@ -56,5 +57,6 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean } = 
   await app.register(healthRoutes(platform));
   await app.register(adminRoutes(platform), { prefix: '/api/v1/admin' });
   await app.register(employerRoutes(platform), { prefix: '/api/v1' });
+  if (platform.config.NODE_ENV !== 'production') await app.register(devRoutes(platform), { prefix: '/api/v1/dev' });
   return app;
 }

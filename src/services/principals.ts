@@ -2,9 +2,9 @@
  * API credentials. A key is 32 random bytes shown once; only its SHA-256 is stored, which is
  * enough for a key of that entropy. Every request resolves to exactly one principal.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import type { Db, DbTx } from '../db/client.ts';
 import type { OfficialRole } from '../generated/prisma/enums.ts';
+import { hashToken, newToken } from './tokens.ts';
 
 export type Principal =
   | { kind: 'admin'; principalId: string }
@@ -12,12 +12,10 @@ export type Principal =
   | { kind: 'official'; principalId: string; officialId: string; role: OfficialRole; regionCode: string };
 
 export function newApiKey(): string {
-  return `lsk_${randomBytes(32).toString('base64url')}`;
+  return `lsk_${newToken()}`;
 }
 
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
+export const hashApiKey = hashToken;
 
 export async function createPrincipal(
   tx: DbTx,

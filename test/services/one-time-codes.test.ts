@@ -1,0 +1,46 @@
+import t from 'tap';
+import { codePolicy } from '../../src/services/one-time-codes.ts';
+import { createTestPlatform } from '../helpers/platform.ts';
+
+const { platform, app } = await createTestPlatform(t);
+const { db, codes } = platform;
+
+t.test('a right code passes once; a wrong one counts an attempt', async (t) => {
+  const code = await db.$transaction((tx) => codes.issue(tx, 'signing', 'link-1'));
+  t.match(code, /^\d{6}$/);
+  const wrong = code === '000000' ? '111111' : '000000';
+  t.same(await db.$transaction((tx) => codes.verify(tx, 'signing', 'link-1', wrong)), { ok: false, reason: 'wrong', attemptsLeft: 4 });
+  t.same(await db.$transaction((tx) => codes.verify(tx, 'signing', 'link-1', code)), { ok: true });
+  t.same(await db.$transaction((tx) => codes.verify(tx, 'signing', 'link-1', code)), { ok: false, reason: 'none', attemptsLeft: 0 }, 'consumed');
+});
+
+t.test('five wrong codes exhaust it, even the right code afterwards', async (t) => {
+  const code = await db.$transaction((tx) => codes.issue(tx, 'signing', 'link-2'));
+  const wrong = code === '999999' ? '888888' : '999999';
+  const results = [];
+  for (let i = 0; i < codePolicy.maxAttempts; i++) results.push(await db.$transaction((tx) => codes.verify(tx, 'signing', 'link-2', wrong)));
+  t.equal(results.at(-1)!.ok === false && results.at(-1)!.reason, 'exhausted');
+  t.match(await db.$transaction((tx) => codes.verify(tx, 'signing', 'link-2', code)), { ok: false, reason: 'exhausted' });
+});
+
+t.test('codes expire after five minutes', async (t) => {
+  const issuedAt = new Date('2026-11-22T10:00:00Z');
+  const code = await db.$transaction((tx) => codes.issue(tx, 'portal', 'phone-x', issuedAt));
+  const later = new Date(issuedAt.getTime() + codePolicy.ttlMs + 1);
+  t.match(await db.$transaction((tx) => codes.verify(tx, 'portal', 'phone-x', code, later)), { ok: false, reason: 'expired' });
+});
+
+t.test('a second code within a minute is refused with a Chinese message', async (t) => {
+  await db.$transaction((tx) => codes.issue(tx, 'signing', 'link-3'));
+  const error = await db.$transaction((tx) => codes.issue(tx, 'signing', 'link-3')).catch((e: unknown) => e);
+  t.match(error, { status: 429, errors: [{ rule: 'rate_limit', messageZh: /一分钟/ }] });
+});
+
+t.test('the development outbox keeps messages encrypted and shows them decrypted', async (t) => {
+  await db.$transaction((tx) => platform.outbox.enqueue(tx, { channel: 'sms', to: '13800138000', kind: 'test', text: '【LaborSign】您的验证码是123456' }));
+  const row = await db.outboxMessage.findFirstOrThrow({ where: { kind: 'test' } });
+  t.notOk(Buffer.from(row.bodyCipher).toString('utf8').includes('123456'), 'stored encrypted');
+  t.equal(await platform.outbox.deliverPending(), 1);
+  const res = await app.inject('/api/v1/dev/outbox?phone=13800138000');
+  t.match(res.json().items[0], { to: '13800138000', text: /验证码是123456/, status: 'sent' });
+});
