@@ -12,7 +12,13 @@ import { Outbox } from './notify/outbox.ts';
 import { startEmbeddedS3 } from './infra/embedded-s3.ts';
 import { hkdfSync } from 'node:crypto';
 import { FieldCrypto } from './security/field-crypto.ts';
+import { PrismaCertificateStatusStore } from './services/certificate-store.ts';
 import { OneTimeCodes } from './services/one-time-codes.ts';
+import { createBuiltInPki, type Pki } from './signing/pki/authority.ts';
+import { createOcspResponder, type OcspResponder } from './signing/revocation/ocsp.ts';
+import { TimestampAuthority } from './signing/tsa/authority.ts';
+import { EmbeddedTsaClient, HttpTsaClient } from './signing/tsa/clients.ts';
+import type { TimestampClient } from './signing/types.ts';
 import { resolveMasterKey } from './security/master-key.ts';
 import { ensureAdmin } from './services/principals.ts';
 import { ObjectArchive } from './storage/archive.ts';
@@ -25,6 +31,12 @@ export interface Platform {
   masterKey: Buffer;
   outbox: Outbox;
   codes: OneTimeCodes;
+  pki: Pki;
+  /** The platform's own RFC 3161 authority (also served at POST /tsa). */
+  tsaAuthority: TimestampAuthority;
+  /** Where signatures get their timestamps: external TSAs when configured, else the embedded one. */
+  timestamps: TimestampClient;
+  ocsp: OcspResponder;
   /** Set on the first start without ADMIN_TOKEN: print it once, it is not stored. */
   generatedAdminKey?: string;
   /** Which services are embedded, for /readyz and the start-up banner. */
@@ -59,6 +71,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const masterKey = await resolveMasterKey(config.MASTER_KEY, config.DATA_DIR);
     const { generatedKey } = await ensureAdmin(db, config.ADMIN_TOKEN);
     const fieldCrypto = new FieldCrypto(masterKey);
+    const pki = await createBuiltInPki({ dataDir: config.DATA_DIR, masterKey, baseUrl: config.PUBLIC_BASE_URL, statusStore: new PrismaCertificateStatusStore(db) });
+    const tsaAuthority = new TimestampAuthority(pki.tsa);
     const gateway = config.SMS_GATEWAY_URL ? new HttpSmsGateway(config.SMS_GATEWAY_URL, config.SMS_GATEWAY_TOKEN) : new DevOutboxGateway();
 
     return {
@@ -68,6 +82,10 @@ export async function startPlatform(config: Config): Promise<Platform> {
       masterKey,
       fieldCrypto,
       outbox: new Outbox(db, fieldCrypto, gateway),
+      pki,
+      tsaAuthority,
+      timestamps: config.TSA_URLS.length ? new HttpTsaClient(config.TSA_URLS, { timeoutMs: 10_000, retries: 1 }) : new EmbeddedTsaClient(tsaAuthority),
+      ocsp: createOcspResponder({ responders: pki.ocspResponders, statusStore: pki.statusStore }),
       codes: new OneTimeCodes(Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'laborsign one-time codes v1', 32))),
       generatedAdminKey: generatedKey,
       embedded: { postgres: !config.DATABASE_URL, s3: !config.MINIO_ENDPOINT },

@@ -45,6 +45,12 @@ export const configSchema = z
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
     SMS_GATEWAY_URL: optionalUrl.describe('HTTP SMS provider endpoint; unset = development outbox (not in production)'),
     SMS_GATEWAY_TOKEN: z.string().optional(),
+    TSA_URLS: z
+      .string()
+      .optional()
+      .transform((value) => (value ? value.split(',').map((url) => url.trim()).filter(Boolean) : []))
+      .pipe(z.array(z.url('each TSA URL must be a URL')))
+      .describe('comma-separated RFC 3161 TSA URLs; unset = the embedded TSA'),
     SIGNING_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
   })
   .superRefine((env, ctx) => {

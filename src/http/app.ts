@@ -17,6 +17,8 @@ import { adminRoutes } from './routes/admin.ts';
 import { devRoutes } from './routes/dev.ts';
 import { employerRoutes } from './routes/employers.ts';
 import { healthRoutes } from './routes/health.ts';
+import { pageRoutes } from './routes/pages.ts';
+import { pkiRoutes } from './routes/pki.ts';
 
 export async function buildApp(platform: Platform, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -35,6 +37,10 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean } = 
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  // PDFs, OCSP requests and timestamp queries arrive as raw bytes.
+  app.addContentTypeParser(['application/pdf', 'application/ocsp-request', 'application/timestamp-query', 'application/octet-stream'], { parseAs: 'buffer' }, (_request, body, done) =>
+    done(null, body),
+  );
 
   await app.register(helmet, {
     // The API docs UI and the worker pages load their own scripts and styles only.
@@ -57,6 +63,8 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean } = 
   await app.register(healthRoutes(platform));
   await app.register(adminRoutes(platform), { prefix: '/api/v1/admin' });
   await app.register(employerRoutes(platform), { prefix: '/api/v1' });
+  await app.register(pkiRoutes(platform));
+  await app.register(pageRoutes);
   if (platform.config.NODE_ENV !== 'production') await app.register(devRoutes(platform), { prefix: '/api/v1/dev' });
   return app;
 }
