@@ -1,0 +1,159 @@
+/**
+ * PAdES signatures as incremental updates: a signature field merged with its widget, a
+ * signature dictionary whose /Contents is a zero-filled placeholder, the byte range around it,
+ * and afterwards the CMS (or RFC 3161 token) patched into the placeholder in place, so the
+ * length of the file never changes. The first signature may certify the document (DocMDP P=2:
+ * only form filling and further signatures allowed).
+ */
+import { createHash } from 'node:crypto';
+import { PDFHexString, PDFName, PDFNumber, PDFRef, PDFString } from 'pdf-lib';
+import type { CmsProducer } from '../types.ts';
+import { PdfUpdate } from './incremental.ts';
+
+/** Draws a widget appearance into the revision and returns its Form XObject. */
+export type AppearanceBuilder = (update: PdfUpdate, width: number, height: number) => Promise<PDFRef>;
+
+export interface SignatureOptions {
+  fieldName: string;
+  /** 0-based page index and widget rectangle in points; [0,0,0,0] for an invisible signature. */
+  page?: number;
+  rect?: [number, number, number, number];
+  appearance?: AppearanceBuilder;
+  reason?: string;
+  location?: string;
+  contactInfo?: string;
+  name?: string;
+  signingTime: Date;
+  /** Certification signature with DocMDP P=2 (the first signature only). */
+  certify?: boolean;
+  subFilter?: 'ETSI.CAdES.detached' | 'ETSI.RFC3161';
+  /** Bytes reserved for the CMS; defaults to a size that fits a chain, timestamp and margin. */
+  placeholderBytes?: number;
+}
+
+export interface PreparedSignature {
+  pdf: Uint8Array;
+  byteRange: [number, number, number, number];
+  /** Offset of the first hex digit of /Contents and the number of hex digits reserved. */
+  contentsOffset: number;
+  contentsHexLength: number;
+  /** SHA-256 over the byte ranges: what the CMS messageDigest must equal. */
+  digest: Uint8Array;
+}
+
+const defaultPlaceholderBytes = 24 * 1024;
+const byteRangePlaceholder = 9_999_999_999;
+
+/** PDF date string: D:YYYYMMDDHHmmSS+00'00' (UTC). */
+export function pdfDate(date: Date): string {
+  const iso = date.toISOString();
+  return `D:${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}+00'00'`;
+}
+
+/** Text strings: PDFDocEncoding-safe ASCII as literal strings, anything else as UTF-16BE. */
+function textString(text: string): PDFString | PDFHexString {
+  return /^[\x20-\x7e]*$/.test(text) ? PDFString.of(text.replace(/[\\()]/g, (c) => `\\${c}`)) : PDFHexString.fromText(text);
+}
+
+function indexOf(haystack: Uint8Array, needle: string, from: number): number {
+  return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).indexOf(needle, from, 'latin1');
+}
+
+export async function prepareSignature(pdf: Uint8Array, options: SignatureOptions): Promise<PreparedSignature> {
+  const update = await PdfUpdate.open(pdf);
+  const { context } = update;
+  const pages = update.doc.getPages();
+  const page = pages[options.page ?? 0];
+  if (!page) throw new Error(`page ${options.page} does not exist`);
+  const rect = options.rect ?? [0, 0, 0, 0];
+  const placeholderBytes = options.placeholderBytes ?? defaultPlaceholderBytes;
+  const isTimestamp = options.subFilter === 'ETSI.RFC3161';
+
+  const signature = context.obj({
+    Type: isTimestamp ? 'DocTimeStamp' : 'Sig',
+    Filter: 'Adobe.PPKLite',
+    SubFilter: options.subFilter ?? 'ETSI.CAdES.detached',
+    ByteRange: [0, byteRangePlaceholder, byteRangePlaceholder, byteRangePlaceholder],
+  });
+  signature.set(PDFName.of('Contents'), PDFHexString.of('0'.repeat(placeholderBytes * 2)));
+  if (!isTimestamp) signature.set(PDFName.of('M'), PDFString.of(pdfDate(options.signingTime)));
+  if (options.name) signature.set(PDFName.of('Name'), textString(options.name));
+  if (options.reason) signature.set(PDFName.of('Reason'), textString(options.reason));
+  if (options.location) signature.set(PDFName.of('Location'), textString(options.location));
+  if (options.contactInfo) signature.set(PDFName.of('ContactInfo'), textString(options.contactInfo));
+  if (options.certify) {
+    const params = context.obj({ Type: 'TransformParams', P: 2, V: '1.2' });
+    signature.set(PDFName.of('Reference'), context.obj([context.obj({ Type: 'SigRef', TransformMethod: 'DocMDP', TransformParams: params })]));
+  }
+  const signatureRef = update.add(signature);
+
+  const width = Math.max(0, rect[2] - rect[0]);
+  const height = Math.max(0, rect[3] - rect[1]);
+  const appearanceRef = options.appearance && width > 0 && height > 0
+    ? await options.appearance(update, width, height)
+    : update.add(context.stream('', { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, width, height] }));
+
+  const widget = context.obj({
+    Type: 'Annot',
+    Subtype: 'Widget',
+    FT: 'Sig',
+    F: 4 | (width === 0 ? 2 : 0),
+    Rect: rect,
+    P: page.ref,
+    AP: context.obj({ N: appearanceRef }),
+  });
+  widget.set(PDFName.of('T'), textString(options.fieldName));
+  widget.set(PDFName.of('V'), signatureRef);
+  const widgetRef = update.add(widget);
+
+  update.ownArray(page.node, page.ref, 'Annots').push(widgetRef);
+  const { dict: acroForm } = update.ownDict(update.catalog, update.catalogRef, 'AcroForm');
+  update.ownArray(acroForm, update.catalogRef, 'Fields').push(widgetRef);
+  acroForm.set(PDFName.of('SigFlags'), PDFNumber.of(3));
+  update.touch(update.catalogRef);
+  if (options.certify) update.catalog.set(PDFName.of('Perms'), context.obj({ DocMDP: signatureRef }));
+
+  const bytes = update.serialize();
+  return locatePlaceholder(bytes, pdf.length, placeholderBytes);
+}
+
+/** Finds the placeholder in the new revision, writes the real byte range and digests the ranges. */
+function locatePlaceholder(bytes: Uint8Array, revisionStart: number, placeholderBytes: number): PreparedSignature {
+  const placeholder = String(byteRangePlaceholder);
+  const rangeAt = indexOf(bytes, `0 ${placeholder} ${placeholder} ${placeholder}`, revisionStart);
+  const contentsAt = indexOf(bytes, `<${'0'.repeat(64)}`, rangeAt);
+  if (rangeAt < 0 || contentsAt < 0) throw new Error('signature placeholder not found');
+  const contentsEnd = contentsAt + 2 + placeholderBytes * 2; // '<' hex '>'
+  const byteRange: [number, number, number, number] = [0, contentsAt, contentsEnd, bytes.length - contentsEnd];
+
+  const width = `0 ${placeholder} ${placeholder} ${placeholder}`.length;
+  const actual = byteRange.join(' ');
+  if (actual.length > width) throw new Error('document too large for the byte range placeholder');
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).write(actual.padEnd(width, ' '), rangeAt, 'latin1');
+
+  const digest = createHash('sha256').update(bytes.subarray(0, byteRange[1])).update(bytes.subarray(byteRange[2])).digest();
+  return { pdf: bytes, byteRange, contentsOffset: contentsAt + 1, contentsHexLength: placeholderBytes * 2, digest };
+}
+
+/** The signed bytes: everything but the /Contents hex string. */
+export function signedBytes(prepared: PreparedSignature): Uint8Array {
+  const [, a, b] = prepared.byteRange;
+  return Buffer.concat([prepared.pdf.subarray(0, a), prepared.pdf.subarray(b)]);
+}
+
+/** Patches the CMS into the placeholder; the file length does not change. */
+export function embedSignature(prepared: PreparedSignature, cms: Uint8Array): Uint8Array {
+  const hex = Buffer.from(cms).toString('hex');
+  if (hex.length > prepared.contentsHexLength) {
+    throw new Error(`signature (${cms.length} bytes) is larger than its placeholder (${prepared.contentsHexLength / 2} bytes)`);
+  }
+  const out = Buffer.from(prepared.pdf);
+  out.write(hex.padEnd(prepared.contentsHexLength, '0'), prepared.contentsOffset, 'latin1');
+  return out;
+}
+
+/** Prepares, obtains the CMS over the digest, and embeds it. */
+export async function signPdf(pdf: Uint8Array, options: SignatureOptions, produceCms: CmsProducer): Promise<Uint8Array> {
+  const prepared = await prepareSignature(pdf, options);
+  return embedSignature(prepared, await produceCms(prepared.digest));
+}

@@ -1,0 +1,369 @@
+/**
+ * Verification of a signed PDF, as a pure function over its bytes: for every signature the
+ * byte-range coverage, digest, CMS signature, certificate chain to the trust anchors,
+ * signature timestamp, revocation status, and what later revisions changed (only new
+ * signature fields, their appearances, form entries and validation data are allowed), and
+ * the PAdES level reached.
+ */
+import { createHash } from 'node:crypto';
+import { inflateSync } from 'node:zlib';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFObject, PDFRef, PDFString } from 'pdf-lib';
+import { readDer } from '../asn1/der.ts';
+import { parseSignedData, verifyCmsSignature } from '../cms/parse.ts';
+import { isIssuedBy, parseCertificate, type ParsedCertificate } from '../pki/certificate.ts';
+import { parseOcspResponse } from '../revocation/ocsp.ts';
+import { parseTimestampToken, verifyTimestampToken } from '../tsa/token.ts';
+
+export type PadesLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
+export type RevocationStatus = { status: 'good' | 'revoked' | 'unknown'; source: 'dss' | 'lookup' | 'none'; revokedAt?: Date };
+
+export interface SignatureReport {
+  fieldName: string;
+  kind: 'signature' | 'document-timestamp';
+  subFilter: string;
+  signer?: { name: string; subject: string; serialHex: string; issuer: string };
+  signingTime?: string;
+  byteRange: number[];
+  /** The ranges cover the whole revision except exactly the /Contents hex string. */
+  coversRevision: boolean;
+  /** The signed revision is the whole file (nothing appended after it). */
+  coversWholeFile: boolean;
+  digestValid: boolean;
+  signatureValid: boolean;
+  chainTrusted: boolean;
+  chain: string[];
+  timestamp?: { time: string; valid: boolean; problems: string[] };
+  revocation: RevocationStatus;
+  disallowedChanges: string[];
+  level?: PadesLevel;
+  valid: boolean;
+  problems: string[];
+}
+
+export interface VerificationReport {
+  valid: boolean;
+  sha256: string;
+  signatures: SignatureReport[];
+}
+
+export interface VerifyOptions {
+  trustAnchors: Uint8Array[];
+  /** Revocation status from the issuing platform's records, when it is the verifier. */
+  statusLookup?: (serialHex: string) => Promise<'good' | 'revoked' | 'unknown'>;
+}
+
+const name = (key: string) => PDFName.of(key);
+
+function text(value: PDFObject | undefined): string | undefined {
+  if (value instanceof PDFString || value instanceof PDFHexString) return value.decodeText();
+  return undefined;
+}
+
+/** The DER element at the start of a zero-padded /Contents value. */
+function trimDer(bytes: Uint8Array): Uint8Array {
+  return bytes.subarray(0, readDer(bytes).end);
+}
+
+interface SignatureEntry {
+  fieldName: string;
+  dict: PDFDict;
+}
+
+function findSignatures(doc: PDFDocument): SignatureEntry[] {
+  const entries: SignatureEntry[] = [];
+  for (const [, object] of doc.context.enumerateIndirectObjects()) {
+    if (!(object instanceof PDFDict) || object.get(name('FT')) !== name('Sig')) continue;
+    const value = object.get(name('V'));
+    const dict = value instanceof PDFRef ? doc.context.lookupMaybe(value, PDFDict) : value instanceof PDFDict ? value : undefined;
+    if (dict) entries.push({ fieldName: text(object.get(name('T'))) ?? '(unnamed)', dict });
+  }
+  return entries;
+}
+
+function numbers(array: PDFObject | undefined): number[] {
+  return array instanceof PDFArray ? array.asArray().map((n) => (n instanceof PDFNumber ? n.asNumber() : NaN)) : [];
+}
+
+/** Object numbers written by the revisions after `offset`, read from their xref tables. */
+function objectsWrittenAfter(pdf: Uint8Array, offset: number): Set<number> {
+  const written = new Set<number>();
+  const source = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
+  const tail = source.toString('latin1', offset);
+  for (const section of tail.matchAll(/(?:^|\n)xref\s*\n([\s\S]*?)trailer/g)) {
+    const lines = section[1]!.split(/\r?\n/);
+    let current = 0;
+    for (const line of lines) {
+      const header = /^(\d+) (\d+)\s*$/.exec(line);
+      if (header) {
+        current = Number(header[1]);
+        continue;
+      }
+      const entry = /^(\d{10}) (\d{5}) ([nf])/.exec(line);
+      if (entry) {
+        if (entry[3] === 'n') written.add(current);
+        current++;
+      }
+    }
+  }
+  if (/\/Type\s*\/XRef/.test(tail)) written.add(-1); // xref streams: changes cannot be listed
+  return written;
+}
+
+const allowedCatalogKeys = new Set(['AcroForm', 'DSS', 'Extensions']);
+const allowedAcroFormKeys = new Set(['Fields', 'SigFlags', 'DA', 'DR']);
+
+function serialized(value: PDFObject | undefined): string {
+  return value === undefined ? '' : value.toString();
+}
+
+function isSignatureWidget(doc: PDFDocument, ref: PDFObject): boolean {
+  const dict = ref instanceof PDFRef ? doc.context.lookupMaybe(ref, PDFDict) : ref instanceof PDFDict ? ref : undefined;
+  return dict?.get(name('FT')) === name('Sig');
+}
+
+function changedKeys(before: PDFDict, after: PDFDict): string[] {
+  const keys = new Set([...before.keys(), ...after.keys()].map((k) => k.decodeText()));
+  return [...keys].filter((key) => serialized(before.get(name(key))) !== serialized(after.get(name(key))));
+}
+
+/** Array elements added in `after` must all be signature widgets. */
+function onlyNewSignatureWidgets(doc: PDFDocument, before: PDFObject | undefined, after: PDFObject | undefined, resolve: (o: PDFObject | undefined) => PDFObject | undefined): boolean {
+  const old = new Set((resolve(before) instanceof PDFArray ? (resolve(before) as PDFArray).asArray() : []).map(serialized));
+  const now = resolve(after) instanceof PDFArray ? (resolve(after) as PDFArray).asArray() : [];
+  return now.filter((item) => !old.has(serialized(item))).every((item) => isSignatureWidget(doc, item));
+}
+
+/** Lists changes made after `revisionEnd` that a signature's integrity does not allow. */
+async function disallowedChangesAfter(pdf: Uint8Array, revisionEnd: number, after: PDFDocument): Promise<string[]> {
+  if (revisionEnd >= pdf.length) return [];
+  const written = objectsWrittenAfter(pdf, revisionEnd);
+  if (written.has(-1)) return ['a later revision uses a cross-reference stream; its changes could not be checked'];
+  const before = await PDFDocument.load(pdf.subarray(0, revisionEnd), { updateMetadata: false, throwOnInvalidObject: false });
+  const catalogRef = before.context.trailerInfo.Root as PDFRef;
+  const beforePages = new Set(before.getPages().map((p) => p.ref.objectNumber));
+  if (after.getPageCount() !== before.getPageCount()) return [`pages were added or removed (${before.getPageCount()} → ${after.getPageCount()})`];
+  const resolveIn = (doc: PDFDocument) => (o: PDFObject | undefined) => (o instanceof PDFRef ? doc.context.lookup(o) : o);
+
+  const problems: string[] = [];
+  for (const number of written) {
+    const ref = PDFRef.of(number, 0);
+    const old = before.context.lookup(ref);
+    const now = after.context.lookup(ref);
+    if (old === undefined) continue; // a new object changes nothing unless an existing one points to it
+    if (serialized(old) === serialized(now)) continue;
+    if (!(old instanceof PDFDict) || !(now instanceof PDFDict)) {
+      if (old instanceof PDFArray && now instanceof PDFArray && onlyNewSignatureWidgets(after, old, now, resolveIn(after))) continue;
+      if (old instanceof PDFArray && now instanceof PDFArray && now.size() >= old.size() && old.asArray().every((item, i) => serialized(item) === serialized(now.get(i)))) {
+        const added = now.asArray().slice(old.size());
+        // DSS arrays grow with validation data streams, field arrays with signature widgets.
+        if (added.every((item) => isSignatureWidget(after, item) || (item instanceof PDFRef && !(after.context.lookup(item) instanceof PDFDict)))) continue;
+      }
+      problems.push(`object ${number} was modified`);
+      continue;
+    }
+    const keys = changedKeys(old, now);
+    if (number === catalogRef.objectNumber) {
+      const bad = keys.filter((k) => !allowedCatalogKeys.has(k));
+      if (bad.length) problems.push(`document catalog changed: ${bad.join(', ')}`);
+    } else if (beforePages.has(number)) {
+      const bad = keys.filter((k) => k !== 'Annots');
+      if (bad.length) problems.push(`page content or properties changed on page object ${number}: ${bad.join(', ')}`);
+      else if (!onlyNewSignatureWidgets(after, resolveIn(before)(old.get(name('Annots'))), resolveIn(after)(now.get(name('Annots'))), (o) => o)) {
+        problems.push(`annotations other than signature fields were added on page object ${number}`);
+      }
+    } else if (old.get(name('Fields')) !== undefined || old.get(name('SigFlags')) !== undefined) {
+      const bad = keys.filter((k) => !allowedAcroFormKeys.has(k));
+      if (bad.length || !onlyNewSignatureWidgets(after, resolveIn(before)(old.get(name('Fields'))), resolveIn(after)(now.get(name('Fields'))), (o) => o)) {
+        problems.push(`form fields changed: ${bad.join(', ') || 'non-signature fields added'}`);
+      }
+    } else if (old.get(name('Type')) === name('DSS') || old.get(name('VRI')) !== undefined) {
+      continue;
+    } else {
+      problems.push(`object ${number} (${serialized(old.get(name('Type'))) || 'untyped'}) was modified`);
+    }
+  }
+  return problems;
+}
+
+function chainTo(leaf: ParsedCertificate, pool: ParsedCertificate[], anchors: ParsedCertificate[]): { trusted: boolean; chain: ParsedCertificate[] } {
+  const chain = [leaf];
+  let current = leaf;
+  for (let depth = 0; depth < 8; depth++) {
+    const anchor = anchors.find((a) => isIssuedBy(current, a));
+    if (anchor) {
+      if (!Buffer.from(anchor.der).equals(Buffer.from(current.der))) chain.push(anchor);
+      return { trusted: true, chain };
+    }
+    if (anchors.some((a) => Buffer.from(a.der).equals(Buffer.from(current.der)))) return { trusted: true, chain };
+    const issuer = pool.find((candidate) => candidate !== current && isIssuedBy(current, candidate));
+    if (!issuer) return { trusted: false, chain };
+    chain.push(issuer);
+    current = issuer;
+  }
+  return { trusted: false, chain };
+}
+
+interface DssMaterial {
+  certs: ParsedCertificate[];
+  ocsps: ReturnType<typeof parseOcspResponse>[];
+  present: boolean;
+}
+
+function readDss(doc: PDFDocument): DssMaterial {
+  const catalog = doc.catalog;
+  const dss = catalog.lookupMaybe(name('DSS'), PDFDict);
+  if (!dss) return { certs: [], ocsps: [], present: false };
+  const streams = (key: string): Uint8Array[] => {
+    const array = dss.lookupMaybe(name(key), PDFArray);
+    return (array?.asArray() ?? []).flatMap((ref) => {
+      const stream = doc.context.lookup(ref);
+      if (!stream || !('getContents' in stream)) return [];
+      return [decodeStream(stream as never)];
+    });
+  };
+  const certs = streams('Certs').flatMap((der) => {
+    try {
+      return [parseCertificate(der)];
+    } catch {
+      return [];
+    }
+  });
+  const ocsps = streams('OCSPs').flatMap((der) => {
+    try {
+      return [parseOcspResponse(der)];
+    } catch {
+      return [];
+    }
+  });
+  return { certs, ocsps, present: true };
+}
+
+function decodeStream(stream: { getContents(): Uint8Array; dict: PDFDict }): Uint8Array {
+  const contents = stream.getContents();
+  return stream.dict.get(name('Filter')) === name('FlateDecode') ? new Uint8Array(inflateSync(contents)) : contents;
+}
+
+/** The bytes are not a PDF this verifier can read. */
+export class UnreadablePdfError extends Error {}
+
+export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promise<VerificationReport> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false, throwOnInvalidObject: false }).catch((error: unknown) => {
+    throw new UnreadablePdfError(`not a readable PDF: ${(error as Error).message}`);
+  });
+  const anchors = options.trustAnchors.map(parseCertificate);
+  const dss = readDss(doc);
+  const source = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
+  const reports: SignatureReport[] = [];
+
+  const entries = findSignatures(doc)
+    .map((entry) => ({ ...entry, byteRange: numbers(entry.dict.get(name('ByteRange'))) }))
+    .sort((a, b) => (a.byteRange[2] ?? 0) + (a.byteRange[3] ?? 0) - ((b.byteRange[2] ?? 0) + (b.byteRange[3] ?? 0)));
+
+  for (const entry of entries) {
+    const problems: string[] = [];
+    const [start, length1, offset2, length2] = entry.byteRange as [number, number, number, number];
+    const revisionEnd = offset2 + length2;
+    const subFilter = serialized(entry.dict.get(name('SubFilter'))).replace(/^\//, '');
+    const kind = subFilter === 'ETSI.RFC3161' ? 'document-timestamp' : 'signature';
+    const contents = entry.dict.get(name('Contents'));
+    const coversRevision =
+      entry.byteRange.length === 4 && start === 0 && source[length1] === 0x3c && source[offset2 - 1] === 0x3e && revisionEnd <= pdf.length &&
+      /%%EOF\s*$/.test(source.toString('latin1', Math.max(0, revisionEnd - 16), revisionEnd)) &&
+      contents instanceof PDFHexString && offset2 - length1 === contents.asString().length + 2;
+    if (!coversRevision) problems.push('byte range does not cover the signed revision exactly');
+    const digest = createHash('sha256').update(source.subarray(0, length1)).update(source.subarray(offset2, revisionEnd)).digest();
+    const der = contents instanceof PDFHexString ? trimDer(contents.asBytes()) : new Uint8Array();
+
+    const report: SignatureReport = {
+      fieldName: entry.fieldName,
+      kind,
+      subFilter,
+      signingTime: text(entry.dict.get(name('M'))),
+      byteRange: entry.byteRange,
+      coversRevision,
+      coversWholeFile: revisionEnd === pdf.length,
+      digestValid: false,
+      signatureValid: false,
+      chainTrusted: false,
+      chain: [],
+      revocation: { status: 'unknown', source: 'none' },
+      disallowedChanges: [],
+      valid: false,
+      problems,
+    };
+
+    try {
+      let signerCertificate: ParsedCertificate | undefined;
+      let pool: ParsedCertificate[] = [];
+      if (kind === 'document-timestamp') {
+        const token = parseTimestampToken(der);
+        const check = verifyTimestampToken(token, { digest });
+        report.digestValid = !check.problems.some((p) => p.includes('imprint'));
+        report.signatureValid = check.valid;
+        problems.push(...check.problems);
+        signerCertificate = check.tsaCertificate;
+        pool = token.signed.certificates.map(parseCertificate);
+        report.timestamp = { time: check.genTime?.toISOString() ?? '', valid: check.valid, problems: check.problems };
+      } else {
+        const parsed = parseSignedData(der);
+        const check = verifyCmsSignature(parsed, digest);
+        report.digestValid = !check.problems.some((p) => p.includes('messageDigest'));
+        report.signatureValid = check.valid;
+        problems.push(...check.problems);
+        signerCertificate = check.signerCertificate;
+        pool = parsed.certificates.map(parseCertificate);
+        if (parsed.timestampToken) {
+          const ts = verifyTimestampToken(parsed.timestampToken, { data: parsed.signature });
+          const tsChain = ts.tsaCertificate ? chainTo(ts.tsaCertificate, [...parseTimestampToken(parsed.timestampToken).signed.certificates.map(parseCertificate), ...dss.certs], anchors) : undefined;
+          const valid = ts.valid && !!tsChain?.trusted;
+          report.timestamp = { time: ts.genTime?.toISOString() ?? '', valid, problems: [...ts.problems, ...(tsChain && !tsChain.trusted ? ['TSA certificate is not trusted'] : [])] };
+        }
+      }
+      if (signerCertificate) {
+        const { trusted, chain } = chainTo(signerCertificate, [...pool, ...dss.certs], anchors);
+        report.chainTrusted = trusted;
+        report.chain = chain.map((c) => c.subjectText);
+        if (!trusted) problems.push('certificate chain does not lead to a trusted root');
+        const cn = /CN=([^,]+)/.exec(signerCertificate.subjectText)?.[1] ?? signerCertificate.subjectText;
+        report.signer = { name: cn, subject: signerCertificate.subjectText, serialHex: signerCertificate.serialHex, issuer: chain[1]?.subjectText ?? '' };
+        report.revocation = await revocationOf(signerCertificate, dss, options);
+        if (report.revocation.status === 'revoked') problems.push('signer certificate is revoked');
+      }
+    } catch (error) {
+      problems.push(`signature could not be parsed: ${(error as Error).message}`);
+    }
+
+    report.disallowedChanges = await disallowedChangesAfter(pdf, revisionEnd, doc);
+    problems.push(...report.disallowedChanges);
+    reports.push(report);
+  }
+
+  // Levels: B-T with a valid signature timestamp; B-LT once validation data is in a /DSS;
+  // B-LTA when a valid document timestamp follows.
+  const hasValidDocTimestamp = reports.some((r) => r.kind === 'document-timestamp' && r.signatureValid && r.chainTrusted);
+  for (const report of reports) {
+    if (report.kind !== 'signature' || !report.signatureValid) continue;
+    report.level = !report.timestamp?.valid ? 'B-B' : !dss.present ? 'B-T' : hasValidDocTimestamp ? 'B-LTA' : 'B-LT';
+  }
+  for (const report of reports) {
+    report.valid = report.coversRevision && report.digestValid && report.signatureValid && report.chainTrusted && report.disallowedChanges.length === 0 &&
+      report.revocation.status !== 'revoked' && (report.kind === 'document-timestamp' || report.timestamp?.valid === true);
+  }
+  return {
+    valid: reports.length > 0 && reports.every((r) => r.valid),
+    sha256: createHash('sha256').update(pdf).digest('hex'),
+    signatures: reports,
+  };
+}
+
+async function revocationOf(certificate: ParsedCertificate, dss: DssMaterial, options: VerifyOptions): Promise<RevocationStatus> {
+  if (options.statusLookup) {
+    const status = await options.statusLookup(certificate.serialHex);
+    if (status !== 'unknown') return { status, source: 'lookup' };
+  }
+  for (const ocsp of dss.ocsps) {
+    const single = ocsp.basic?.responses.find((r) => r.certId.serialHex === certificate.serialHex);
+    if (single) return { status: single.status, source: 'dss', revokedAt: single.revokedAt };
+  }
+  return { status: 'unknown', source: 'none' };
+}
