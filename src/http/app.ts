@@ -19,6 +19,7 @@ import { employerRoutes } from './routes/employers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { pkiRoutes } from './routes/pki.ts';
+import { verifyRoutes } from './routes/verify.ts';
 
 export async function buildApp(platform: Platform, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -64,6 +65,7 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean } = 
   await app.register(adminRoutes(platform), { prefix: '/api/v1/admin' });
   await app.register(employerRoutes(platform), { prefix: '/api/v1' });
   await app.register(pkiRoutes(platform));
+  await app.register(verifyRoutes(platform));
   await app.register(pageRoutes);
   if (platform.config.NODE_ENV !== 'production') await app.register(devRoutes(platform), { prefix: '/api/v1/dev' });
   return app;

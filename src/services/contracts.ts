@@ -1,0 +1,207 @@
+/**
+ * Creating contracts: template fields → labor-law check → PDF → archive → database, with the
+ * employer's own registered data filled in (never trusted from the request). The object is
+ * archived before the transaction: if the transaction fails, what remains is an unreferenced,
+ * content-addressed object, never a contract row without its document.
+ */
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import type { Db, DbTx } from '../db/client.ts';
+import type { ContractTerms } from '../domain/contract-terms.ts';
+import { checkContract, type Violation } from '../domain/labor-law.ts';
+import type { Organisation } from '../generated/prisma/client.ts';
+import { Problem, type FieldProblem } from '../problem.ts';
+import type { FieldCrypto } from '../security/field-crypto.ts';
+import type { ObjectArchive } from '../storage/archive.ts';
+import { appendAudit, type Actor } from './audit.ts';
+import { idNumberIndex, upsertWorker } from './workers.ts';
+
+/** What this service needs of a template (src/templates provides it). */
+export interface ContractTemplate {
+  id: string;
+  version: string;
+  title: string;
+  kind: string;
+  contentHash: string;
+  fieldsSchema: z.ZodType<Record<string, unknown>>;
+  toContractTerms(fields: Record<string, unknown>): ContractTerms | undefined;
+}
+
+export interface TemplateCatalog {
+  /** The latest version of every template. */
+  list(): ContractTemplate[];
+  get(id: string, version?: string): ContractTemplate | undefined;
+}
+
+/** What this service needs of the renderer (src/pdf provides it). */
+export interface DocumentRenderer {
+  render(input: { template: ContractTemplate; fields: Record<string, unknown>; documentNumber: string; createdAt: Date }): { pdf: Uint8Array; pageCount: number } | Promise<{ pdf: Uint8Array; pageCount: number }>;
+}
+
+export interface ContractRequest {
+  templateId: string;
+  templateVersion?: string;
+  fields: Record<string, unknown>;
+}
+
+export interface RequestContext {
+  actor: Actor;
+  ip?: string;
+  userAgent?: string;
+}
+
+export const contractFieldsColumn = 'Contract.fields';
+
+/** Statuses in which a contract's probation has been agreed (Art. 19: one probation per pair). */
+const agreedStatuses = ['signed', 'renewed', 'changed', 'terminated', 'expired'] as const;
+
+export function newContractNumber(now = new Date()): string {
+  const day = now.toISOString().slice(0, 10).replaceAll('-', '');
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  const suffix = [...randomBytes(8)].map((b) => alphabet[b % 32]).join('');
+  return `LS${day}${suffix}`;
+}
+
+function fieldProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((issue) => ({ field: ['fields', ...issue.path].join('.'), in: 'body', rule: issue.code, message: issue.message }));
+}
+
+export function violationProblem(violations: Violation[]): Problem {
+  const errors = violations.filter((v) => v.severity === 'error');
+  return new Problem(
+    422,
+    'labor-law',
+    'The contract violates labor law',
+    `${errors.length} rule(s) of labor law are violated; see violations.`,
+    errors.map((v) => ({ field: v.field, rule: v.code, message: v.messageEn, messageZh: v.messageZh })),
+    { violations },
+  );
+}
+
+export class ContractService {
+  constructor(
+    private readonly deps: { db: Db; archive: ObjectArchive; crypto: FieldCrypto; templates: TemplateCatalog; renderer: DocumentRenderer },
+  ) {}
+
+  private template(request: ContractRequest): ContractTemplate {
+    const template = this.deps.templates.get(request.templateId, request.templateVersion);
+    if (!template) {
+      throw new Problem(404, 'template-not-found', 'Template not found', `No template ${request.templateId}${request.templateVersion ? `@${request.templateVersion}` : ''}.`, [
+        { field: request.templateVersion ? 'templateVersion' : 'templateId', in: 'body', rule: 'exists', message: 'no such template (version)' },
+      ]);
+    }
+    return template;
+  }
+
+  /** Parses fields with the template's schema, the employer part taken from the registered organisation. */
+  private parseFields(template: ContractTemplate, organisation: Organisation, fields: Record<string, unknown>) {
+    const merged = {
+      ...fields,
+      employer: {
+        ...(fields.employer as Record<string, unknown> | undefined),
+        name: organisation.name,
+        uscc: organisation.uscc,
+        legalRepresentative: organisation.legalRepresentative,
+        address: organisation.address,
+        regionCode: organisation.regionCode,
+        ...(organisation.phone ? { phone: organisation.phone } : {}),
+      },
+    };
+    const parsed = template.fieldsSchema.safeParse(merged);
+    if (!parsed.success) throw Problem.badRequest(fieldProblems(parsed.error), 'Some contract fields are missing or invalid.');
+    return parsed.data;
+  }
+
+  private async priorProbation(db: Db | DbTx, organisationId: string, terms: ContractTerms): Promise<boolean> {
+    const found = await db.contract.findFirst({
+      where: {
+        employerId: organisationId,
+        status: { in: [...agreedStatuses] },
+        probationEnd: { not: null },
+        worker: { idIndex: idNumberIndex(this.deps.crypto, terms.worker.idNumber) },
+      },
+      select: { id: true },
+    });
+    return found !== null;
+  }
+
+  /** Validates a request: 400 for malformed fields; returns every labor-law violation. */
+  async check(organisation: Organisation, request: ContractRequest) {
+    const template = this.template(request);
+    const fields = this.parseFields(template, organisation, request.fields);
+    const terms = template.toContractTerms(fields);
+    const violations = terms
+      ? checkContract(terms, { priorProbationWithEmployer: await this.priorProbation(this.deps.db, organisation.id, terms) })
+      : [];
+    return { template, fields, terms, violations };
+  }
+
+  async preview(organisation: Organisation, request: ContractRequest): Promise<Uint8Array> {
+    const { template, fields, violations } = await this.check(organisation, request);
+    if (violations.some((v) => v.severity === 'error')) throw violationProblem(violations);
+    const { pdf } = await this.deps.renderer.render({ template, fields, documentNumber: 'PREVIEW-预览', createdAt: new Date() });
+    return pdf;
+  }
+
+  async create(organisation: Organisation, request: ContractRequest, context: RequestContext) {
+    const { template, fields, terms, violations } = await this.check(organisation, request);
+    if (violations.some((v) => v.severity === 'error')) throw violationProblem(violations);
+    if (!terms) throw Problem.badRequest([{ field: 'templateId', in: 'body', rule: 'contract_template', message: 'this template is not a contract; it is issued by its own workflow' }]);
+
+    const createdAt = new Date();
+    const number = newContractNumber(createdAt);
+    const { pdf, pageCount } = await this.deps.renderer.render({ template, fields, documentNumber: number, createdAt });
+    const stored = await this.deps.archive.put(pdf, { contentType: 'application/pdf' });
+
+    return this.deps.db.$transaction(async (tx) => {
+      await registerTemplateVersion(tx, template);
+      const workerId = await upsertWorker(tx, this.deps.crypto, terms.worker);
+      const contract = await tx.contract.create({
+        data: {
+          number,
+          employerId: organisation.id,
+          workerId,
+          templateId: template.id,
+          templateVersion: template.version,
+          fieldsCipher: this.deps.crypto.encryptJson(fields, contractFieldsColumn),
+          employmentForm: terms.employmentForm,
+          termType: terms.termType,
+          startDate: toDate(terms.startDate),
+          endDate: toDate(terms.endDate),
+          probationEnd: toDate(terms.probation?.endDate),
+          monthlyWage: terms.wage?.monthly ?? null,
+          regionCode: organisation.regionCode,
+          createdAt,
+        },
+      });
+      const document = await tx.document.create({
+        data: { contractId: contract.id, kind: 'draft', objectKey: stored.key, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf' },
+      });
+      await appendAudit(tx, {
+        chain: contract.id,
+        contractId: contract.id,
+        type: 'contract.created',
+        actor: context.actor,
+        ip: context.ip,
+        userAgent: context.userAgent,
+        data: { number, templateId: template.id, templateVersion: template.version, documentSha256: stored.sha256, pageCount, warnings: violations.map((v) => v.code) },
+      });
+      return { contract, document, violations };
+    });
+  }
+}
+
+function toDate(iso: string | undefined): Date | null {
+  return iso ? new Date(`${iso}T00:00:00Z`) : null;
+}
+
+/** Records a template version at first use; a version whose text changed afterwards is refused. */
+export async function registerTemplateVersion(tx: DbTx, template: ContractTemplate): Promise<void> {
+  const key = { templateId: template.id, version: template.version };
+  const existing = await tx.templateVersion.findUnique({ where: { templateId_version: key } });
+  if (!existing) {
+    await tx.templateVersion.create({ data: { ...key, title: template.title, kind: template.kind, contentHash: template.contentHash } });
+  } else if (existing.contentHash !== template.contentHash) {
+    throw new Problem(409, 'template-version-changed', 'Template version changed after use', `Template ${template.id}@${template.version} was used with different content; publish a new version instead of editing it.`);
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The employer's seal: a PAdES certification signature (DocMDP P=2) with a signature
+ * timestamp, made with the organisation's platform-held key (issued on first use, stored
+ * encrypted under the master key). The sealed revision is archived first; the database
+ * records it, the signature and the new state in one transaction, or not at all.
+ */
+import type { Db } from '../db/client.ts';
+import { nextState, type ContractState } from '../domain/contract-lifecycle.ts';
+import type { Organisation } from '../generated/prisma/client.ts';
+import { Problem } from '../problem.ts';
+import { imageAppearance, roundSealAppearance } from '../signing/appearance/appearances.ts';
+import type { GlyphOutliner } from '../signing/appearance/outlines.ts';
+import { createCadesSignature } from '../signing/cms/signed-data.ts';
+import { signPdf } from '../signing/pades/signature.ts';
+import type { Pki, PlatformIssuedCertificate } from '../signing/pki/authority.ts';
+import { parseCertificate } from '../signing/pki/certificate.ts';
+import { localSignatureKey, openSealedPrivateKey } from '../signing/pki/keys.ts';
+import type { Signer, TimestampClient } from '../signing/types.ts';
+import type { ObjectArchive } from '../storage/archive.ts';
+import { appendAudit, type Actor } from './audit.ts';
+
+export interface SignatureSlot {
+  role: 'employer' | 'worker' | 'agency';
+  page: number;
+  rect: [number, number, number, number];
+}
+
+export interface SealingDeps {
+  db: Db;
+  archive: ObjectArchive;
+  pki: Pki;
+  timestamps: TimestampClient;
+  masterKey: Buffer;
+  outliner: () => GlyphOutliner;
+}
+
+/** Transition check through the pure state machine; a refused event is a 409 naming the state. */
+export function requireTransition(state: string, event: Parameters<typeof nextState>[1]): ContractState {
+  const result = nextState(state as ContractState, event);
+  if (!result.ok) throw Problem.conflict(`The contract is ${state}: ${result.reason}`, [{ field: 'status', rule: `transition_${event}`, message: result.reason }]);
+  return result.state;
+}
+
+export async function latestDocument(db: Db, contractId: string) {
+  const document = await db.document.findFirst({ where: { contractId, kind: { in: ['draft', 'sealed', 'signed'] } }, orderBy: { createdAt: 'desc' } });
+  if (!document) throw Problem.notFound('Contract document');
+  return document;
+}
+
+export class SealingService {
+  constructor(private readonly deps: SealingDeps) {}
+
+  /** The organisation's signer, issuing its certificate (and platform-held key) on first use. */
+  async organisationSigner(organisation: Organisation): Promise<Signer> {
+    const { db, pki, masterKey } = this.deps;
+    const existing = await db.certificate.findFirst({
+      where: { organisationId: organisation.id, kind: 'organisation', revokedAt: null, notAfter: { gt: new Date(Date.now() + 86_400_000) }, keyCipher: { not: null } },
+      orderBy: { notBefore: 'desc' },
+    });
+    if (existing?.keyCipher) {
+      const issuing = pki.organisationCa.certificate.der;
+      return { key: localSignatureKey(openSealedPrivateKey(Buffer.from(existing.keyCipher).toString('utf8'), masterKey)), chain: [existing.der, issuing] };
+    }
+    const issued = (await pki.issueOrganisationCertificate({ name: organisation.name, uscc: organisation.uscc })) as PlatformIssuedCertificate;
+    if (!issued.sealedPrivateKey) throw new Error('the PKI did not return a sealed organisation key');
+    await db.certificate.update({
+      where: { serial: issued.serialHex.toLowerCase() },
+      data: { organisationId: organisation.id, keyCipher: new Uint8Array(Buffer.from(issued.sealedPrivateKey, 'utf8')) },
+    });
+    return issued.signer;
+  }
+
+  async seal(organisation: Organisation, contractId: string, context: { actor: Actor; ip?: string; userAgent?: string; authorisationId?: string }) {
+    const { db, archive, timestamps } = this.deps;
+    const contract = await db.contract.findUnique({ where: { id: contractId } });
+    if (!contract || contract.employerId !== organisation.id) throw Problem.notFound('Contract');
+    const next = requireTransition(contract.status, 'seal');
+    const draft = await latestDocument(db, contract.id);
+    const pdf = await archive.get(draft.objectKey, draft.sha256);
+    const slot = ((draft.signatureSlots as SignatureSlot[] | null) ?? []).find((s) => s.role === 'employer');
+
+    const signer = await this.organisationSigner(organisation);
+    const appearance = organisation.sealImageKey && organisation.sealImageSha256
+      ? imageAppearance(this.deps.outliner(), await archive.get(organisation.sealImageKey, organisation.sealImageSha256))
+      : roundSealAppearance(this.deps.outliner(), organisation.name);
+    const signingTime = new Date();
+    const sealed = await signPdf(
+      pdf,
+      {
+        fieldName: 'employer-seal',
+        page: slot?.page ?? 0,
+        rect: slot?.rect ?? [0, 0, 0, 0],
+        appearance,
+        signingTime,
+        certify: true,
+        name: organisation.name,
+        reason: '甲方盖章 / Employer seal',
+        location: organisation.address,
+      },
+      (digest) => createCadesSignature(digest, signer, timestamps),
+    );
+    const stored = await archive.put(sealed, { contentType: 'application/pdf' });
+    const serial = parseCertificate(signer.chain[0]!).serialHex;
+
+    return db.$transaction(async (tx) => {
+      // Optimistic lock: a concurrent seal of the same contract loses here and rolls back.
+      const updated = await tx.contract.updateMany({ where: { id: contract.id, revision: contract.revision, status: contract.status }, data: { status: next, revision: { increment: 1 } } });
+      if (updated.count !== 1) throw Problem.conflict('The contract changed while it was being sealed; try again.');
+      const document = await tx.document.create({
+        data: { contractId: contract.id, kind: 'sealed', objectKey: stored.key, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: draft.signatureSlots ?? undefined },
+      });
+      await tx.signature.create({
+        data: { contractId: contract.id, documentId: document.id, role: 'employer', fieldName: 'employer-seal', signerName: organisation.name, certificateSerial: serial, signedAt: signingTime, timestampAt: signingTime },
+      });
+      await appendAudit(tx, {
+        chain: contract.id,
+        contractId: contract.id,
+        type: 'contract.sealed',
+        actor: context.actor,
+        ip: context.ip,
+        userAgent: context.userAgent,
+        data: { documentSha256: stored.sha256, certificateSerial: serial, ...(context.authorisationId ? { authorisationId: context.authorisationId } : {}) },
+      });
+      return { status: next, document };
+    });
+  }
+}
