@@ -22,6 +22,12 @@ import type { TimestampClient } from './signing/types.ts';
 import { resolveMasterKey } from './security/master-key.ts';
 import { ensureAdmin } from './services/principals.ts';
 import { ObjectArchive } from './storage/archive.ts';
+import { ContractPdfRenderer } from './pdf/contract-renderer.ts';
+import { ContractService } from './services/contracts.ts';
+import { SealingService } from './services/sealing.ts';
+import { WorkerSigningService } from './services/worker-signing.ts';
+import { GlyphOutliner } from './signing/appearance/outlines.ts';
+import { TemplateCatalog } from './templates/catalog.ts';
 
 export interface Platform {
   config: Config;
@@ -37,6 +43,10 @@ export interface Platform {
   /** Where signatures get their timestamps: external TSAs when configured, else the embedded one. */
   timestamps: TimestampClient;
   ocsp: OcspResponder;
+  templates: TemplateCatalog;
+  contracts: ContractService;
+  sealing: SealingService;
+  workerSigning: WorkerSigningService;
   /** Set on the first start without ADMIN_TOKEN: print it once, it is not stored. */
   generatedAdminKey?: string;
   /** Which services are embedded, for /readyz and the start-up banner. */
@@ -73,7 +83,14 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const fieldCrypto = new FieldCrypto(masterKey);
     const pki = await createBuiltInPki({ dataDir: config.DATA_DIR, masterKey, baseUrl: config.PUBLIC_BASE_URL, statusStore: new PrismaCertificateStatusStore(db) });
     const tsaAuthority = new TimestampAuthority(pki.tsa);
+    const templates = await TemplateCatalog.load();
+    const renderer = new ContractPdfRenderer();
+    const timestamps: TimestampClient = config.TSA_URLS.length ? new HttpTsaClient(config.TSA_URLS, { timeoutMs: 10_000, retries: 1 }) : new EmbeddedTsaClient(tsaAuthority);
+    let outliner: GlyphOutliner | undefined;
+    const ocsp = createOcspResponder({ responders: pki.ocspResponders, statusStore: pki.statusStore });
+    const codes = new OneTimeCodes(Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'laborsign one-time codes v1', 32)));
     const gateway = config.SMS_GATEWAY_URL ? new HttpSmsGateway(config.SMS_GATEWAY_URL, config.SMS_GATEWAY_TOKEN) : new DevOutboxGateway();
+    const outbox = new Outbox(db, fieldCrypto, gateway);
 
     return {
       config,
@@ -81,12 +98,16 @@ export async function startPlatform(config: Config): Promise<Platform> {
       archive,
       masterKey,
       fieldCrypto,
-      outbox: new Outbox(db, fieldCrypto, gateway),
+      outbox,
       pki,
       tsaAuthority,
-      timestamps: config.TSA_URLS.length ? new HttpTsaClient(config.TSA_URLS, { timeoutMs: 10_000, retries: 1 }) : new EmbeddedTsaClient(tsaAuthority),
-      ocsp: createOcspResponder({ responders: pki.ocspResponders, statusStore: pki.statusStore }),
-      codes: new OneTimeCodes(Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'laborsign one-time codes v1', 32))),
+      timestamps,
+      templates,
+      contracts: new ContractService({ db, archive, crypto: fieldCrypto, templates, renderer: { render: (input) => renderer.renderTemplate(input) } }),
+      sealing: new SealingService({ db, archive, pki, timestamps, masterKey, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()) }),
+      workerSigning: new WorkerSigningService({ db, archive, crypto: fieldCrypto, outbox, codes, pki, ocsp, timestamps, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()), publicBaseUrl: config.PUBLIC_BASE_URL }),
+      ocsp,
+      codes,
       generatedAdminKey: generatedKey,
       embedded: { postgres: !config.DATABASE_URL, s3: !config.MINIO_ENDPOINT },
       close: () => closeAll(stops),

@@ -49,7 +49,7 @@ export interface ContractTerms {
   jobTitle?: string;
   workplace?: string;
   hours?: { system: WorkingHoursSystem; approvalNumber?: string; dailyHours?: number; weeklyHours?: number };
-  wage?: { monthly?: number; hourly?: number; payDay?: string; paymentIntervalDays?: number };
+  wage?: { monthly?: number; hourly?: number; payDay?: number; paymentIntervalDays?: number };
   socialInsurance?: boolean;
   laborProtection?: string;
   /** Minimum wage tier (1 = highest) when the region's tier is known to the employer. */

@@ -14,7 +14,9 @@ import type { Platform } from '../runtime.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { contractRoutes } from './routes/contracts.ts';
 import { devRoutes } from './routes/dev.ts';
+import { signingRoutes } from './routes/signing.ts';
 import { employerRoutes } from './routes/employers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { pageRoutes } from './routes/pages.ts';
@@ -64,6 +66,8 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean } = 
   await app.register(healthRoutes(platform));
   await app.register(adminRoutes(platform), { prefix: '/api/v1/admin' });
   await app.register(employerRoutes(platform), { prefix: '/api/v1' });
+  await app.register(contractRoutes(platform), { prefix: '/api/v1' });
+  await app.register(signingRoutes(platform), { prefix: '/api/v1' });
   await app.register(pkiRoutes(platform));
   await app.register(verifyRoutes(platform));
   await app.register(pageRoutes);

@@ -6,6 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
+import { UnrenderableCharacterError } from '../pdf/layout.ts';
+import type { RenderedDocument } from '../pdf/contract-renderer.ts';
+import type { LoadedTemplate } from '../templates/catalog.ts';
 import type { Db, DbTx } from '../db/client.ts';
 import type { ContractTerms } from '../domain/contract-terms.ts';
 import { checkContract, type Violation } from '../domain/labor-law.ts';
@@ -16,16 +19,8 @@ import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit, type Actor } from './audit.ts';
 import { idNumberIndex, upsertWorker } from './workers.ts';
 
-/** What this service needs of a template (src/templates provides it). */
-export interface ContractTemplate {
-  id: string;
-  version: string;
-  title: string;
-  kind: string;
-  contentHash: string;
-  fieldsSchema: z.ZodType<Record<string, unknown>>;
-  toContractTerms(fields: Record<string, unknown>): ContractTerms | undefined;
-}
+/** Templates as src/templates loads them. */
+export type ContractTemplate = LoadedTemplate;
 
 export interface TemplateCatalog {
   /** The latest version of every template. */
@@ -35,7 +30,7 @@ export interface TemplateCatalog {
 
 /** What this service needs of the renderer (src/pdf provides it). */
 export interface DocumentRenderer {
-  render(input: { template: ContractTemplate; fields: Record<string, unknown>; documentNumber: string; createdAt: Date }): { pdf: Uint8Array; pageCount: number } | Promise<{ pdf: Uint8Array; pageCount: number }>;
+  render(input: { template: ContractTemplate; fields: Record<string, unknown>; documentNumber: string; createdAt: Date }): Promise<RenderedDocument>;
 }
 
 export interface ContractRequest {
@@ -136,10 +131,23 @@ export class ContractService {
     return { template, fields, terms, violations };
   }
 
+  /** Renders, turning a character no vendored font can draw into a 422 naming the field. */
+  private async render(input: Parameters<DocumentRenderer['render']>[0]): Promise<RenderedDocument> {
+    try {
+      return await this.deps.renderer.render(input);
+    } catch (error) {
+      if (!(error instanceof UnrenderableCharacterError)) throw error;
+      const field = error.field ? `fields.${error.field}` : 'templateId';
+      throw new Problem(422, 'unrenderable-character', 'A character cannot be printed', error.message, [
+        { field, in: 'body', rule: 'printable', message: `“${error.character}”无法在合同中显示，请使用规范汉字` },
+      ]);
+    }
+  }
+
   async preview(organisation: Organisation, request: ContractRequest): Promise<Uint8Array> {
     const { template, fields, violations } = await this.check(organisation, request);
     if (violations.some((v) => v.severity === 'error')) throw violationProblem(violations);
-    const { pdf } = await this.deps.renderer.render({ template, fields, documentNumber: 'PREVIEW-预览', createdAt: new Date() });
+    const { pdf } = await this.render({ template, fields, documentNumber: 'PREVIEW-预览', createdAt: new Date() });
     return pdf;
   }
 
@@ -150,7 +158,7 @@ export class ContractService {
 
     const createdAt = new Date();
     const number = newContractNumber(createdAt);
-    const { pdf, pageCount } = await this.deps.renderer.render({ template, fields, documentNumber: number, createdAt });
+    const { pdf, pageCount, signatureSlots } = await this.render({ template, fields, documentNumber: number, createdAt });
     const stored = await this.deps.archive.put(pdf, { contentType: 'application/pdf' });
 
     return this.deps.db.$transaction(async (tx) => {
@@ -175,7 +183,7 @@ export class ContractService {
         },
       });
       const document = await tx.document.create({
-        data: { contractId: contract.id, kind: 'draft', objectKey: stored.key, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf' },
+        data: { contractId: contract.id, kind: 'draft', objectKey: stored.key, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: signatureSlots as object[] },
       });
       await appendAudit(tx, {
         chain: contract.id,

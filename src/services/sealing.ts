@@ -5,6 +5,7 @@
  * records it, the signature and the new state in one transaction, or not at all.
  */
 import type { Db } from '../db/client.ts';
+import type { SignatureSlot } from '../pdf/layout.ts';
 import { nextState, type ContractState } from '../domain/contract-lifecycle.ts';
 import type { Organisation } from '../generated/prisma/client.ts';
 import { Problem } from '../problem.ts';
@@ -19,11 +20,6 @@ import type { Signer, TimestampClient } from '../signing/types.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit, type Actor } from './audit.ts';
 
-export interface SignatureSlot {
-  role: 'employer' | 'worker' | 'agency';
-  page: number;
-  rect: [number, number, number, number];
-}
 
 export interface SealingDeps {
   db: Db;
@@ -77,7 +73,8 @@ export class SealingService {
     const next = requireTransition(contract.status, 'seal');
     const draft = await latestDocument(db, contract.id);
     const pdf = await archive.get(draft.objectKey, draft.sha256);
-    const slot = ((draft.signatureSlots as SignatureSlot[] | null) ?? []).find((s) => s.role === 'employer');
+    // The organisation's seal goes where the template reserved the first seal area.
+    const slot = ((draft.signatureSlots as SignatureSlot[] | null) ?? []).find((s) => s.mode === 'seal');
 
     const signer = await this.organisationSigner(organisation);
     const appearance = organisation.sealImageKey && organisation.sealImageSha256

@@ -290,7 +290,7 @@ const MANDATORY: [string, string, (x: ContractTerms) => void][] = [
   ['ART17_JOB_CONTENT_MISSING', 'jobTitle', (x) => delete x.jobTitle],
   ['ART17_WORKPLACE_MISSING', 'workplace', (x) => delete x.workplace],
   ['ART17_WORKING_HOURS_MISSING', 'hours', (x) => delete x.hours],
-  ['ART17_WAGE_MISSING', 'wage', (x) => (x.wage = { payDay: '每月15日' })],
+  ['ART17_WAGE_MISSING', 'wage', (x) => (x.wage = { payDay: 15 })],
   ['ART17_SOCIAL_INSURANCE_MISSING', 'socialInsurance', (x) => (x.socialInsurance = false)],
   ['ART17_LABOR_PROTECTION_MISSING', 'laborProtection', (x) => delete x.laborProtection],
 ];

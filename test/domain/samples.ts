@@ -56,7 +56,7 @@ export function lawfulContract(): ContractTerms {
     jobTitle: '机械维修工',
     workplace: '山西省运城市盐湖区',
     hours: { system: 'standard' },
-    wage: { monthly: 5000, payDay: '每月15日' },
+    wage: { monthly: 5000, payDay: 15 },
     socialInsurance: true,
     laborProtection: '按国家规定提供劳动防护用品',
   };

@@ -2,8 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { Problem } from '../../problem.ts';
-import type { ContractService, TemplateCatalog } from '../../services/contracts.ts';
+import type { TemplateCatalog } from '../../services/contracts.ts';
 import { principalOf } from '../plugins/auth.ts';
+import { verifyAuditChain } from '../../services/audit.ts';
+import { latestDocument } from '../../services/sealing.ts';
 import { uuidParam } from '../schemas.ts';
 
 const contractRequest = z.object({
@@ -31,8 +33,9 @@ const contractView = z.object({
 const employerOnly = { access: ['employer' as const] };
 
 export const contractRoutes =
-  (platform: Platform, templates: TemplateCatalog, contracts: ContractService): FastifyPluginAsyncZod =>
+  (platform: Platform): FastifyPluginAsyncZod =>
   async (app) => {
+    const { templates, contracts } = platform;
     const organisationOf = async (request: Parameters<typeof principalOf>[0]) => {
       const principal = principalOf(request);
       if (principal.kind !== 'employer') throw Problem.forbidden('Only employers create contracts.');
@@ -112,6 +115,87 @@ export const contractRoutes =
         const contract = await platform.db.contract.findUnique({ where: { id: request.params.id } });
         if (!contract || contract.employerId !== organisation.id) throw Problem.notFound('Contract');
         return contract;
+      },
+    );
+
+    app.get(
+      '/contracts/:id/pdf',
+      { config: employerOnly, schema: { tags: ['contracts'], summary: 'The latest revision of the contract PDF (draft, sealed or signed)', params: uuidParam } },
+      async (request, reply) => {
+        const organisation = await organisationOf(request);
+        const contract = await platform.db.contract.findUnique({ where: { id: request.params.id } });
+        if (!contract || contract.employerId !== organisation.id) throw Problem.notFound('Contract');
+        const document = await latestDocument(platform.db, contract.id);
+        const pdf = await platform.archive.get(document.objectKey, document.sha256);
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `inline; filename="${contract.number}.pdf"`)
+          .header('x-content-sha256', document.sha256)
+          .send(Buffer.from(pdf));
+      },
+    );
+
+    app.post(
+      '/contracts/:id/seal',
+      {
+        config: employerOnly,
+        schema: {
+          tags: ['contracts'],
+          summary: "Seal the draft with the employer's certificate: a PAdES certification signature with an RFC 3161 timestamp",
+          params: uuidParam,
+          response: { 200: z.object({ status: z.string(), document: z.object({ sha256: z.string(), size: z.number() }) }) },
+        },
+      },
+      async (request) => {
+        const organisation = await organisationOf(request);
+        const actor = { kind: 'employer' as const, id: principalOf(request).principalId };
+        const { status, document } = await platform.sealing.seal(organisation, request.params.id, { actor, ip: request.ip, userAgent: request.headers['user-agent'] });
+        return { status, document: { sha256: document.sha256, size: document.size } };
+      },
+    );
+
+    app.post(
+      '/contracts/:id/send',
+      {
+        config: employerOnly,
+        schema: {
+          tags: ['contracts'],
+          summary: 'Send (or resend) the signing link to the worker by SMS; an earlier link stops working',
+          params: uuidParam,
+          response: { 200: z.object({ status: z.string(), expiresAt: z.date() }) },
+        },
+      },
+      async (request) => {
+        const organisation = await organisationOf(request);
+        const actor = { kind: 'employer' as const, id: principalOf(request).principalId };
+        return platform.workerSigning.send(organisation, request.params.id, { actor, ip: request.ip, userAgent: request.headers['user-agent'] });
+      },
+    );
+
+    app.get(
+      '/contracts/:id/audit',
+      {
+        config: { access: ['employer', 'official', 'admin'] },
+        schema: {
+          tags: ['contracts'],
+          summary: "The contract's hash-chained evidence trail, and whether the chain is intact",
+          params: uuidParam,
+          response: {
+            200: z.object({
+              chain: z.object({ intact: z.boolean(), length: z.number(), brokenAt: z.number().optional(), reason: z.string().optional() }),
+              events: z.array(z.object({ seq: z.number(), type: z.string(), actorKind: z.string(), actorId: z.string().nullable(), ip: z.string().nullable(), userAgent: z.string().nullable(), data: z.unknown(), at: z.date(), hash: z.string(), prevHash: z.string() })),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        const contract = await platform.db.contract.findUnique({ where: { id: request.params.id } });
+        if (!contract || (principal.kind === 'employer' && contract.employerId !== principal.organisationId)) throw Problem.notFound('Contract');
+        if (principal.kind === 'official') throw Problem.forbidden('Officials read evidence through the government API, which logs the access.');
+        const events = await platform.db.auditEvent.findMany({ where: { chain: contract.id }, orderBy: { seq: 'asc' } });
+        const check = await verifyAuditChain(platform.db, contract.id);
+        return { chain: check, events };
       },
     );
   };

@@ -1,0 +1,223 @@
+/**
+ * Renders a template with its fields to PDF: resolve → lay out → write with pdf-lib's object
+ * layer. The fixed text of a template is subset once and reused across its documents, so a
+ * batch of one template costs a few milliseconds per contract. The output is a classic-xref
+ * PDF (no object streams) so signatures can be appended as incremental updates, and the
+ * same input always gives the same bytes.
+ */
+import { deflateSync } from 'node:zlib';
+import { AFRelationship, PDFDocument, PDFName, PDFRawStream, type PDFRef } from 'pdf-lib';
+import type { LoadedTemplate } from '../templates/catalog.ts';
+import type { Block } from '../templates/markup.ts';
+import { buildSubset, embedSubset, type EncodedSubset } from './font-subset.ts';
+import { fontFace, type FaceName } from './fonts.ts';
+import { footer, layOut, pageSize, type LaidOutPage, type PlacedLine, type SignatureSlot } from './layout.ts';
+import { resolve, templateCharacters } from './resolve.ts';
+
+export interface RenderRequest {
+  body: Block[];
+  fields: Record<string, unknown>;
+  documentNumber: string;
+  /** Fixes the document's dates ($date, metadata): same input, same bytes. */
+  createdAt: Date;
+  metadata: { title: string; author: string; subject?: string; keywords?: string[] };
+  /** Structured data attached to the PDF (contract.json), readable without OCR. */
+  attachment?: { name: string; data: unknown; description: string };
+}
+
+export interface RenderedDocument {
+  pdf: Uint8Array;
+  pageCount: number;
+  signatureSlots: SignatureSlot[];
+}
+
+const faces: FaceName[] = ['song', 'hei'];
+const fixedSubsets = new WeakMap<Block[], Promise<Record<FaceName, EncodedSubset>>>();
+
+/** The subsets of a template's own text, built once per parsed template. */
+function templateSubsets(body: Block[]): Promise<Record<FaceName, EncodedSubset>> {
+  let subsets = fixedSubsets.get(body);
+  if (!subsets) {
+    const characters = templateCharacters(body);
+    subsets = Promise.all(
+      faces.map((name) => {
+        const face = fontFace(name);
+        return buildSubset(face, [...characters[name]].filter((c) => face.glyph(c.codePointAt(0)!)));
+      }),
+    ).then(([song, hei]) => ({ song: song!, hei: hei! }));
+    fixedSubsets.set(body, subsets);
+  }
+  return subsets;
+}
+
+const n = (value: number) => (Math.round(value * 100) / 100).toString();
+const hex = (cid: number) => cid.toString(16).padStart(4, '0');
+
+interface FontResource {
+  name: string;
+  subset: EncodedSubset;
+}
+
+class FontResolver {
+  readonly used = new Map<string, FontResource>();
+
+  constructor(private readonly resources: Record<FaceName, FontResource[]>) {}
+
+  cid(face: FaceName, gid: number): { font: FontResource; cid: number } {
+    for (const font of this.resources[face]) {
+      const cid = font.subset.cidOf.get(gid);
+      if (cid !== undefined) {
+        this.used.set(font.name, font);
+        return { font, cid };
+      }
+    }
+    throw new Error(`glyph ${gid} of ${face} is in no subset`);
+  }
+}
+
+/** A check mark drawn inside a □ glyph of this size at (x, baseline). */
+function tickPath(x: number, y: number, size: number): string {
+  const p = (dx: number, dy: number) => `${n(x + dx * size)} ${n(y + dy * size)}`;
+  return `${n(size * 0.1)} w ${p(0.22, 0.36)} m ${p(0.42, 0.14)} l ${p(0.82, 0.7)} l S`;
+}
+
+function textOperators(lines: PlacedLine[], fonts: FontResolver): string {
+  const out: string[] = ['BT'];
+  const underlines: string[] = [];
+  const ticks: string[] = [];
+  let currentFont = '';
+  let currentSpacing = 0;
+  for (const line of lines) {
+    if (line.spacing !== currentSpacing) {
+      out.push(`${n(line.spacing)} Tc`);
+      currentSpacing = line.spacing;
+    }
+    let run = '';
+    for (const [i, glyph] of line.glyphs.entries()) {
+      const { font, cid } = fonts.cid(glyph.face, glyph.gid);
+      const key = `/${font.name} ${n(glyph.size)} Tf`;
+      if (key !== currentFont || run === '' || glyph.box) {
+        if (run) out.push(`<${run}> Tj`);
+        run = '';
+        if (key !== currentFont) out.push(key);
+        currentFont = key;
+        out.push(`1 0 0 1 ${n(glyph.x)} ${n(line.y)} Tm`);
+      }
+      if (glyph.box) {
+        // Neither face has ☑/☐: draw □ (plus a vector tick) and let text extraction read ☑ or ☐.
+        out.push(`/Span << /ActualText <FEFF${glyph.tick ? '2611' : '2610'}> >> BDC <${hex(cid)}> Tj EMC`);
+        if (glyph.tick) ticks.push(tickPath(glyph.x, line.y, glyph.size));
+        continue;
+      }
+      run += hex(cid);
+      const next = line.glyphs[i + 1];
+      if (glyph.underline && !next?.underline) {
+        let start = i;
+        while (start > 0 && line.glyphs[start - 1]!.underline) start--;
+        const from = line.glyphs[start]!.x;
+        underlines.push(`${n(from)} ${n(line.y - glyph.size * 0.15)} m ${n(glyph.x + glyph.advance)} ${n(line.y - glyph.size * 0.15)} l`);
+      }
+    }
+    if (run) out.push(`<${run}> Tj`);
+  }
+  out.push('ET');
+  if (underlines.length) out.push('0.5 w', ...underlines, 'S');
+  if (ticks.length) out.push('q 1 J 1 j', ...ticks, 'Q');
+  return out.join('\n');
+}
+
+function pageContent(page: LaidOutPage, footerLines: PlacedLine[], fonts: FontResolver): string {
+  const parts: string[] = [];
+  if (page.fills.length) parts.push('q 0.92 g', ...page.fills.map((f) => `${n(f.x)} ${n(f.y)} ${n(f.width)} ${n(f.height)} re`), 'f Q');
+  if (page.rules.length) parts.push('0.6 w', ...page.rules.map((r) => `${n(r.x1)} ${n(r.y1)} m ${n(r.x2)} ${n(r.y2)} l`), 'S');
+  parts.push(textOperators([...page.lines, ...footerLines], fonts));
+  return parts.join('\n');
+}
+
+export interface TemplateRenderRequest {
+  template: LoadedTemplate;
+  fields: Record<string, unknown>;
+  documentNumber: string;
+  createdAt: Date;
+}
+
+/** The machine-readable twin of the contract, attached to its PDF as contract.json. */
+export function contractData({ template, fields, documentNumber, createdAt }: TemplateRenderRequest) {
+  return {
+    format: 'laborsign.contract/1',
+    number: documentNumber,
+    createdAt: createdAt.toISOString(),
+    template: { id: template.id, version: template.version, kind: template.kind, title: template.title, contentHash: template.contentHash },
+    fields,
+  };
+}
+
+export class ContractPdfRenderer {
+  /** A document of a template, with metadata and its data attached. */
+  renderTemplate(request: TemplateRenderRequest): Promise<RenderedDocument> {
+    const employer = (request.fields.employer as { name?: string } | undefined)?.name ?? '';
+    return this.render({
+      body: request.template.body,
+      fields: request.fields,
+      documentNumber: request.documentNumber,
+      createdAt: request.createdAt,
+      metadata: { title: `${request.template.title}（${request.documentNumber}）`, author: employer, subject: request.template.title, keywords: [request.documentNumber, request.template.id, request.template.kind] },
+      attachment: { name: 'contract.json', description: '合同结构化数据（机器可读）', data: contractData(request) },
+    });
+  }
+
+  async render(request: RenderRequest): Promise<RenderedDocument> {
+    const flow = resolve(request.body, { fields: request.fields, documentNumber: request.documentNumber, documentDate: request.createdAt.toISOString().slice(0, 10) });
+    const layout = layOut(flow);
+    const count = layout.pages.length;
+    const footers = layout.pages.map((_, i) => footer(request.documentNumber, i, count));
+
+    // Glyphs outside the template's fixed subset (names, addresses…) go into a small one per document.
+    const fixed = await templateSubsets(request.body);
+    const extra: Record<FaceName, Map<number, string>> = { song: new Map(), hei: new Map() };
+    for (const line of [...layout.pages.flatMap((p) => p.lines), ...footers.flat()]) {
+      for (const glyph of line.glyphs) if (!fixed[glyph.face].cidOf.has(glyph.gid)) extra[glyph.face].set(glyph.gid, glyph.character);
+    }
+    const resources: Record<FaceName, FontResource[]> = { song: [{ name: 'FS', subset: fixed.song }], hei: [{ name: 'FH', subset: fixed.hei }] };
+    for (const face of faces) {
+      if (extra[face].size > 0) resources[face].push({ name: `${face === 'song' ? 'FS' : 'FH'}x`, subset: await buildSubset(fontFace(face), extra[face].values()) });
+    }
+
+    const document = await PDFDocument.create({ updateMetadata: false });
+    const context = document.context;
+    const fonts = new FontResolver(resources);
+    const contents = layout.pages.map((page, i) => pageContent(page, footers[i]!, fonts));
+    const fontRefs = new Map<string, PDFRef>();
+    for (const [name, font] of [...fonts.used.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) fontRefs.set(name, embedSubset(context, font.subset));
+    const fontDict = context.obj(Object.fromEntries(fontRefs));
+    for (const content of contents) {
+      const page = document.addPage([pageSize.width, pageSize.height]);
+      page.node.set(PDFName.of('Resources'), context.obj({ Font: fontDict }));
+      // Native zlib: several times faster than pdf-lib's JavaScript deflate.
+      const compressed = deflateSync(content);
+      page.node.set(PDFName.of('Contents'), context.register(PDFRawStream.of(context.obj({ Filter: 'FlateDecode', Length: compressed.length }), compressed)));
+    }
+
+    const { metadata } = request;
+    document.setTitle(metadata.title, { showInWindowTitleBar: true });
+    document.setAuthor(metadata.author);
+    if (metadata.subject) document.setSubject(metadata.subject);
+    if (metadata.keywords) document.setKeywords(metadata.keywords);
+    document.setCreator('LaborSign');
+    document.setProducer('LaborSign (pdf-lib)');
+    document.setLanguage('zh-CN');
+    document.setCreationDate(request.createdAt);
+    document.setModificationDate(request.createdAt);
+    if (request.attachment) {
+      await document.attach(Buffer.from(JSON.stringify(request.attachment.data, null, 2)), request.attachment.name, {
+        mimeType: 'application/json',
+        description: request.attachment.description,
+        creationDate: request.createdAt,
+        modificationDate: request.createdAt,
+        afRelationship: AFRelationship.Data,
+      });
+    }
+    const pdf = await document.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+    return { pdf, pageCount: count, signatureSlots: layout.slots };
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The two vendored faces (templates/fonts, licences alongside): AR PL UMing CN, a Ming/Song
+ * face for body text, and WenQuanYi Micro Hei for headings. Both have TrueType outlines, the
+ * only CJK outlines pdf-lib's fontkit subsets correctly. Parsed once per process; glyph
+ * lookups and advances are cached because line breaking asks for them per character.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fontkit from '@pdf-lib/fontkit';
+
+export type FaceName = 'song' | 'hei';
+
+export const fontDirectory = path.resolve(import.meta.dirname, '../../templates/fonts');
+const faceFiles: Record<FaceName, string> = { song: 'uming-cn.ttf', hei: 'wqy-microhei.ttf' };
+
+export interface FontkitGlyph {
+  id: number;
+  advanceWidth: number;
+}
+export interface FontkitFont {
+  postscriptName: string;
+  unitsPerEm: number;
+  ascent: number;
+  descent: number;
+  capHeight?: number;
+  bbox: { minX: number; minY: number; maxX: number; maxY: number };
+  hasGlyphForCodePoint(codePoint: number): boolean;
+  glyphForCodePoint(codePoint: number): FontkitGlyph;
+  createSubset(): FontkitSubset;
+}
+export interface FontkitSubset {
+  includeGlyph(glyph: number): number;
+  encodeStream(): { on(event: 'data', listener: (chunk: Uint8Array) => void): ReturnType<FontkitSubset['encodeStream']>; on(event: 'end', listener: () => void): unknown };
+}
+
+export interface GlyphInfo {
+  gid: number;
+  /** Advance in 1/1000 em, the unit PDF widths use. */
+  advance: number;
+}
+
+export class FontFace {
+  private readonly glyphs = new Map<number, GlyphInfo | null>();
+  readonly scale: number;
+
+  constructor(
+    readonly name: FaceName,
+    readonly font: FontkitFont,
+  ) {
+    this.scale = 1000 / font.unitsPerEm;
+  }
+
+  /** The glyph for a code point, or undefined when the face lacks it. */
+  glyph(codePoint: number): GlyphInfo | undefined {
+    let found = this.glyphs.get(codePoint);
+    if (found === undefined) {
+      found = this.font.hasGlyphForCodePoint(codePoint) ? { gid: this.font.glyphForCodePoint(codePoint).id, advance: 0 } : null;
+      if (found) found.advance = Math.round(this.font.glyphForCodePoint(codePoint).advanceWidth * this.scale);
+      this.glyphs.set(codePoint, found);
+    }
+    return found ?? undefined;
+  }
+}
+
+const loaded = new Map<FaceName, FontFace>();
+
+export function fontFace(name: FaceName): FontFace {
+  let face = loaded.get(name);
+  if (!face) {
+    const font = fontkit.create(readFileSync(path.join(fontDirectory, faceFiles[name]))) as unknown as FontkitFont;
+    face = new FontFace(name, font);
+    loaded.set(name, face);
+  }
+  return face;
+}

@@ -1,0 +1,108 @@
+/**
+ * zod building blocks for template fields. Field names deliberately mirror ContractTerms, so a
+ * labor-law violation's path ('probation.endDate') is also the request field's path
+ * ('fields.probation.endDate'). Presence of the clauses the law requires is judged by the
+ * labor-law rules (with the article), not here: these schemas only fix types and formats.
+ */
+import { z } from 'zod';
+
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').describe('date, YYYY-MM-DD');
+export const yuan = z.number().nonnegative().multipleOf(0.01, 'at most 2 decimals').describe('amount in yuan (CNY)');
+export const text = (max = 500) => z.string().trim().max(max);
+
+/** The employer party; the platform fills it from the registered organisation. */
+export const employerParty = z.object({
+  name: text(200),
+  uscc: text(18),
+  legalRepresentative: text(50),
+  address: text(200),
+  regionCode: z.string().regex(/^\d{6}$/, 'must be a 6-digit 行政区划代码'),
+  phone: text(30).optional(),
+});
+
+export const workerParty = z.object({
+  name: text(50).min(1).describe('姓名'),
+  idNumber: z.string().trim().toUpperCase().describe('居民身份证号码 (18 characters)'),
+  address: text(200).describe('户籍地址或经常居住地'),
+  phone: z.string().regex(/^1\d{10}$/, 'must be an 11-digit mainland mobile number').describe('mobile number; the signing link goes here'),
+  emergencyContact: text(100).optional(),
+});
+
+export const termType = z.enum(['fixed', 'open_ended', 'task_based']).describe('固定期限 / 无固定期限 / 以完成一定工作任务为期限');
+
+export const probation = z
+  .object({ startDate: isoDate, endDate: isoDate, monthlyWage: yuan })
+  .describe('试用期; omit for none');
+
+export const hours = z.object({
+  system: z.enum(['standard', 'comprehensive', 'flexible']).describe('标准工时 / 综合计算工时 / 不定时工作制'),
+  approvalNumber: text(100).optional().describe('审批文号, required for the special systems'),
+  dailyHours: z.number().positive().max(24).optional(),
+  weeklyHours: z.number().positive().max(168).optional(),
+});
+
+export const wage = z.object({
+  monthly: yuan.optional().describe('月工资'),
+  hourly: yuan.optional().describe('小时工资 (part-time)'),
+  payDay: z.number().int().min(1).max(31).optional().describe('day of the month wages are paid'),
+  paymentIntervalDays: z.number().int().positive().optional().describe('part-time: days between payments'),
+  structure: text(500).optional().describe('工资构成或计发办法'),
+});
+
+/** The fields every employment contract (通用, 派遣) shares. */
+export const employmentFields = {
+  employer: employerParty,
+  worker: workerParty,
+  termType,
+  startDate: isoDate.optional(),
+  endDate: isoDate.optional(),
+  taskDescription: text(500).optional(),
+  probation: probation.optional(),
+  jobTitle: text(100).optional().describe('工作岗位'),
+  jobDescription: text(1000).optional().describe('工作内容'),
+  workplace: text(200).optional().describe('工作地点'),
+  hours: hours.optional(),
+  wage: wage.optional(),
+  socialInsurance: z.boolean().default(true).describe('依法参加社会保险'),
+  laborProtection: text(1000).optional().describe('劳动保护、劳动条件和职业危害防护'),
+  minimumWageTier: z.number().int().min(1).max(4).optional(),
+  otherTerms: text(2000).optional().describe('双方约定的其他事项'),
+};
+
+export const dispatchDetails = z.object({
+  agencyName: text(200),
+  agencyUscc: text(18),
+  licenceNumber: text(100).describe('劳务派遣经营许可证编号'),
+  hostEmployerName: text(200).describe('用工单位'),
+  hostEmployerUscc: text(18),
+  postNature: z.enum(['temporary', 'auxiliary', 'substitute']).describe('临时性 / 辅助性 / 替代性'),
+  postCategory: text(100).optional(),
+  assignmentStartDate: isoDate,
+  assignmentEndDate: isoDate,
+  idlePayMonthly: yuan.describe('无工作期间按月支付的报酬'),
+});
+
+export const internalRetirementDetails = z.object({
+  workerBirthDate: isoDate.optional(),
+  workerCategory: z.enum(['male', 'female_cadre', 'female_worker']),
+  startDate: isoDate,
+  monthlyAllowance: yuan.describe('退养期间每月生活费'),
+});
+
+/** Fields of documents that amend or end an earlier contract (续订, 变更, 证明书). */
+export const priorContract = z.object({
+  number: text(40).describe('原劳动合同编号'),
+  signedDate: isoDate.optional(),
+  startDate: isoDate.optional(),
+  endDate: isoDate.optional(),
+});
+
+/** The employer of the templates' examples (the platform replaces it with the registered organisation). */
+export const exampleEmployer = {
+  name: '山西晋阳示范科技有限公司',
+  uscc: '91140105MA0KXH8T39',
+  legalRepresentative: '李红梅',
+  address: '山西省太原市小店区长治路100号',
+  regionCode: '140105',
+  phone: '0351-7000100',
+};

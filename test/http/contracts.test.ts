@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { bearer, createTestPlatform } from '../helpers/platform.ts';
+import { employerBody } from '../helpers/fixtures.ts';
+import { needs, run } from '../helpers/tools.ts';
+
+const { app, platform, adminToken } = await createTestPlatform(t);
+const admin = bearer(adminToken);
+const first = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: admin, payload: employerBody(41) })).json();
+const second = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: admin, payload: employerBody(42) })).json();
+const employer = bearer(first.apiKey);
+const stranger = bearer(second.apiKey);
+const general = platform.templates.get('labor-contract-general')!;
+const example = general.example as Record<string, unknown> & { wage: { monthly: number } };
+const request = (fields: Record<string, unknown> = example) => ({ templateId: 'labor-contract-general', fields });
+const work = mkdtempSync(path.join(tmpdir(), 'laborsign-contracts-'));
+
+t.test('templates are listed with their field schema', async (t) => {
+  const list = await app.inject({ method: 'GET', url: '/api/v1/templates', headers: employer });
+  t.equal(list.statusCode, 200);
+  t.ok(list.json().items.length >= 7);
+  const one = await app.inject({ method: 'GET', url: '/api/v1/templates/labor-contract-general', headers: employer });
+  t.equal(one.statusCode, 200);
+  t.ok(one.json().fieldsSchema.properties.worker, 'worker fields described');
+  t.equal((await app.inject({ method: 'GET', url: '/api/v1/templates/nope', headers: employer })).statusCode, 404);
+});
+
+// 劳动合同法 Art. 19: a 36-month term from 2026-09-15 allows six months' probation, to 2027-03-14.
+const threeYears = (probationEnd: string) => ({
+  ...example,
+  termType: 'fixed',
+  startDate: '2026-09-15',
+  endDate: '2029-09-14',
+  probation: { startDate: '2026-09-15', endDate: probationEnd, monthlyWage: example.wage.monthly },
+});
+
+t.test('validate lists labor-law violations (Art. 19 probation, one day too long)', async (t) => {
+  const lawful = await app.inject({ method: 'POST', url: '/api/v1/contracts/validate', headers: employer, payload: request(threeYears('2027-03-14')) });
+  t.equal(lawful.statusCode, 200);
+  t.same(lawful.json().violations.filter((v: { severity: string }) => v.severity === 'error'), []);
+  t.equal(lawful.json().valid, true);
+  const tooLong = await app.inject({ method: 'POST', url: '/api/v1/contracts/validate', headers: employer, payload: request(threeYears('2027-03-15')) });
+  t.equal(tooLong.json().valid, false);
+  t.match(tooLong.json().violations, [{ code: 'ART19_PROBATION_TOO_LONG', article: '劳动合同法 第十九条', field: 'probation.endDate' }]);
+});
+
+t.test('preview: PDF when lawful, 422 problem naming the field when not', async (t) => {
+  const ok = await app.inject({ method: 'POST', url: '/api/v1/contracts/preview', headers: employer, payload: request() });
+  t.equal(ok.statusCode, 200);
+  t.equal(ok.headers['content-type'], 'application/pdf');
+  t.equal(ok.rawPayload.subarray(0, 5).toString(), '%PDF-');
+  const bad = await app.inject({ method: 'POST', url: '/api/v1/contracts/preview', headers: employer, payload: request(threeYears('2027-03-15')) });
+  t.equal(bad.statusCode, 422);
+  t.match(bad.headers['content-type'], /application\/problem\+json/);
+  t.match(bad.json().errors, [{ field: 'probation.endDate', rule: 'ART19_PROBATION_TOO_LONG' }]);
+  t.match(bad.json().errors[0].messageZh, /试用期/);
+});
+
+t.test('malformed fields are a 400 naming the field', async (t) => {
+  const { worker, ...rest } = example as unknown as { worker: Record<string, unknown> };
+  const res = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: request({ ...rest, worker: { ...worker, phone: '12345' } }) });
+  t.equal(res.statusCode, 400);
+  t.match(res.json().errors, [{ field: 'fields.worker.phone' }]);
+  t.equal(await platform.db.contract.count(), 0, 'nothing was written');
+});
+
+t.test('create, download, seal, verify', async (t) => {
+  const created = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: request() });
+  t.equal(created.statusCode, 201, created.body);
+  const contract = created.json();
+  t.equal(contract.status, 'draft');
+  t.match(contract.number, /^LS\d{8}[0-9A-Z]{8}$/);
+
+  const draft = await app.inject({ method: 'GET', url: `/api/v1/contracts/${contract.id}/pdf`, headers: employer });
+  t.equal(draft.statusCode, 200);
+  t.equal(createHash('sha256').update(draft.rawPayload).digest('hex'), contract.document.sha256, 'served bytes are the archived bytes');
+  t.equal((await app.inject({ method: 'GET', url: `/api/v1/contracts/${contract.id}`, headers: stranger })).statusCode, 404, 'other employers see nothing');
+
+  const audit = await platform.db.auditEvent.findMany({ where: { contractId: contract.id } });
+  t.same(audit.map((e) => e.type), ['contract.created']);
+  const document = await platform.db.document.findFirstOrThrow({ where: { contractId: contract.id } });
+  t.ok(Array.isArray(document.signatureSlots) && document.signatureSlots.length >= 2, 'signature areas stored with the document');
+
+  const sealed = await app.inject({ method: 'POST', url: `/api/v1/contracts/${contract.id}/seal`, headers: employer });
+  t.equal(sealed.statusCode, 200, sealed.body);
+  t.equal(sealed.json().status, 'sealed');
+  const again = await app.inject({ method: 'POST', url: `/api/v1/contracts/${contract.id}/seal`, headers: employer });
+  t.equal(again.statusCode, 409, 'sealing twice is refused by the state machine');
+
+  const pdf = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${contract.id}/pdf`, headers: employer })).rawPayload;
+  t.ok(pdf.subarray(0, draft.rawPayload.length).equals(draft.rawPayload), 'the seal is an incremental update of the draft');
+  const verified = await app.inject({ method: 'POST', url: '/api/v1/verify', payload: pdf, headers: { 'content-type': 'application/pdf' } });
+  t.equal(verified.statusCode, 200, verified.body);
+  t.equal(verified.json().valid, true);
+  t.match(verified.json().signatures, [{ signer: { name: first.name }, level: 'B-T', chainTrusted: true }]);
+
+  const file = path.join(work, 'sealed.pdf');
+  writeFileSync(file, pdf);
+  t.test('pdfsig accepts the seal', needs('pdfsig'), async (t) => {
+    const out = run('pdfsig', ['-no-ocsp', file]).stdout;
+    t.match(out, /Signature Validation: Signature is Valid/);
+    t.match(out, /Signer Certificate Common Name: .*运城测试实业有限公司41号/);
+  });
+  t.test('pdftotext still reads the sealed contract', needs('pdftotext'), async (t) => {
+    t.match(run('pdftotext', [file, '-']).stdout.replace(/\s+/g, ''), contract.number);
+  });
+});

@@ -1,0 +1,123 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { PDFDocument, PDFName } from 'pdf-lib';
+import { ContractPdfRenderer } from '../../src/pdf/contract-renderer.ts';
+import { UnrenderableCharacterError } from '../../src/pdf/layout.ts';
+import { TemplateCatalog } from '../../src/templates/catalog.ts';
+import { parseMarkup, type Block, type Inline } from '../../src/templates/markup.ts';
+import { embeddedFontReport } from '../helpers/pdf-fonts.ts';
+import { needs, run } from '../helpers/tools.ts';
+
+const catalog = await TemplateCatalog.load();
+const renderer = new ContractPdfRenderer();
+const createdAt = new Date('2026-09-01T02:00:00Z');
+const work = mkdtempSync(path.join(tmpdir(), 'laborsign-render-'));
+// A fontconfig that knows no fonts at all: poppler cannot substitute a system CJK font.
+const noFonts = path.join(work, 'fonts.conf');
+writeFileSync(noFonts, `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><cachedir>${work}/fc</cachedir></fontconfig>\n`);
+
+/** Plain sentences of the template's own text (no placeholders), to find verbatim in the PDF. */
+function fixedSentences(blocks: Block[]): string[] {
+  const sentences: string[] = [];
+  const plain = (content: Inline[]) => content.map((i) => (i.kind === 'text' ? i.text : '\u0000')).join('');
+  for (const block of blocks) {
+    if (block.kind === 'article' || (block.kind === 'paragraph' && block.align === 'indent')) {
+      for (const piece of plain(block.content).split('\u0000')) if (piece.length >= 12 && !/[□√]/.test(piece)) sentences.push(piece.trim());
+    }
+  }
+  return sentences;
+}
+
+const squash = (text: string) => text.replace(/\s+/g, '');
+
+t.ok(catalog.list().length >= 7, 'all seven templates are in the catalog');
+
+for (const template of catalog.list()) {
+  t.test(`renders ${template.id}@${template.version}`, async (t) => {
+    const request = { template, fields: template.example, documentNumber: 'LS20260901TESTDOC1', createdAt };
+    const first = await renderer.renderTemplate(request);
+    const again = await renderer.renderTemplate(request);
+    t.ok(first.pdf.length > 1000, `${first.pageCount} page(s), ${first.pdf.length} bytes`);
+    t.ok(Buffer.from(first.pdf).equals(Buffer.from(again.pdf)), 'deterministic: same input, same bytes');
+    t.ok(first.signatureSlots.length >= (template.kind === 'termination_certificate' ? 1 : 2), 'signature areas reserved');
+    const file = path.join(work, `${template.id}.pdf`);
+    writeFileSync(file, first.pdf);
+
+    const fonts = await embeddedFontReport(first.pdf);
+    t.ok(fonts.length >= 2, 'Song and Hei faces embedded');
+    for (const font of fonts) t.same(font.blank, [], `${font.baseFont}: every glyph has outlines in the embedded subset`);
+
+    const loaded = await PDFDocument.load(first.pdf);
+    t.equal(loaded.getTitle(), `${template.title}（LS20260901TESTDOC1）`);
+    const names = loaded.catalog.lookup(PDFName.of('Names'));
+    t.ok(names, 'attachments name tree present');
+    t.match(Buffer.from(first.pdf).toString('latin1'), /\/AFRelationship \/Data/, 'contract.json attached as associated data');
+
+    t.test('pdffonts: every font embedded as a subset', needs('pdffonts'), async (t) => {
+      const lines = run('pdffonts', [file]).stdout.trim().split('\n').slice(2);
+      t.ok(lines.length >= 2);
+      for (const line of lines) t.match(line, /^[A-Z]{6}\+\S+\s+CID TrueType\s+Identity-H\s+yes yes yes/, line);
+    });
+
+    t.test('pdftotext: the clauses extract verbatim (ToUnicode)', needs('pdftotext'), async (t) => {
+      const text = squash(run('pdftotext', [file, '-']).stdout);
+      t.ok(text.includes(squash(template.title.replace(/（.*）$/, ''))) || text.includes(squash(template.title)), 'title');
+      t.ok(text.includes('第1页共' + first.pageCount + '页'), 'page footer');
+      t.ok(text.includes('合同编号：LS20260901TESTDOC1'), 'contract number');
+      // Page footers interrupt sentences that cross a page break.
+      const body = text.replace(/合同编号：LS20260901TESTDOC1/g, '').replace(/第\d+页共\d+页/g, '');
+      const sentences = fixedSentences(template.body);
+      t.ok(sentences.length > 0, 'has fixed sentences to look for');
+      for (const sentence of sentences.slice(0, 40)) t.ok(body.includes(squash(sentence)), `verbatim: ${sentence.slice(0, 24)}…`);
+      const worker = (template.example.worker as { name?: string } | undefined)?.name;
+      if (worker) t.ok(text.includes(worker), 'the worker’s name');
+    });
+
+    t.test('qpdf: structurally sound, classic xref', needs('qpdf'), async (t) => {
+      const check = run('qpdf', ['--check', file]);
+      t.equal(check.status, 0, check.stderr);
+      t.notMatch(Buffer.from(first.pdf).toString('latin1'), /\/Type \/ObjStm/, 'no object streams');
+    });
+
+    t.test('page images with no system font show no font errors', needs('pdftoppm'), async (t) => {
+      const result = run('pdftoppm', ['-r', '40', '-png', '-f', '1', '-l', '1', file, path.join(work, template.id)], undefined, { ...process.env, FONTCONFIG_FILE: noFonts });
+      t.equal(result.status, 0);
+      t.equal(result.stderr.trim(), '', 'no missing-font or glyph warnings');
+    });
+  });
+}
+
+t.test('the general contract has 10 chapters and 25 articles', async (t) => {
+  const template = catalog.get('labor-contract-general')!;
+  const pdfText = await renderer.renderTemplate({ template, fields: template.example, documentNumber: 'X', createdAt });
+  const file = path.join(work, 'general.pdf');
+  writeFileSync(file, pdfText.pdf);
+  t.equal(template.body.filter((b) => b.kind === 'chapter').length, 10);
+  if (!needs('pdftotext').skip) {
+    const text = squash(run('pdftotext', [file, '-']).stdout);
+    t.ok(text.includes('第十章'), 'chapter ten');
+    t.ok(text.includes('第二十五条'), 'article twenty-five');
+    t.notOk(text.includes('第二十六条'), 'no article twenty-six');
+  }
+});
+
+t.test('a character no vendored font has is refused, naming the field', async (t) => {
+  const body = parseMarkup('@left 乙方：{{worker.name}}');
+  await t.rejects(renderer.render({ body, fields: { worker: { name: '张\uE000' } }, documentNumber: 'X', createdAt, metadata: { title: 't', author: 'a' } }), UnrenderableCharacterError);
+  const error = await renderer.render({ body, fields: { worker: { name: '张\uE000' } }, documentNumber: 'X', createdAt, metadata: { title: 't', author: 'a' } }).catch((e: UnrenderableCharacterError) => e);
+  t.equal((error as UnrenderableCharacterError).field, 'worker.name');
+});
+
+t.test('boxes tick by condition and extract as ☑/☐', async (t) => {
+  const body = parseMarkup(['[? kind=a] 选项甲', '[? kind=b] 选项乙'].join('\n'));
+  const { pdf } = await renderer.render({ body, fields: { kind: 'a' }, documentNumber: 'X', createdAt, metadata: { title: 't', author: 'a' } });
+  const file = path.join(work, 'boxes.pdf');
+  writeFileSync(file, pdf);
+  if (!needs('pdftotext').skip) {
+    const text = run('pdftotext', ['-raw', file, '-']).stdout;
+    t.match(squash(text), /☑选项甲/, 'the chosen option reads as ☑');
+    t.match(squash(text), /☐选项乙/, 'the other as ☐');
+  }
+});
