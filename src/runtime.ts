@@ -26,6 +26,7 @@ import { ContractPdfRenderer } from './pdf/contract-renderer.ts';
 import { ContractService } from './services/contracts.ts';
 import { SealingService } from './services/sealing.ts';
 import { WorkerSigningService } from './services/worker-signing.ts';
+import { WorkerPortal } from './services/worker-portal.ts';
 import { GlyphOutliner } from './signing/appearance/outlines.ts';
 import { TemplateCatalog } from './templates/catalog.ts';
 
@@ -47,6 +48,7 @@ export interface Platform {
   contracts: ContractService;
   sealing: SealingService;
   workerSigning: WorkerSigningService;
+  workerPortal: WorkerPortal;
   /** Set on the first start without ADMIN_TOKEN: print it once, it is not stored. */
   generatedAdminKey?: string;
   /** Which services are embedded, for /readyz and the start-up banner. */
@@ -103,6 +105,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       tsaAuthority,
       timestamps,
       templates,
+      workerPortal: new WorkerPortal({ db, crypto: fieldCrypto, outbox, codes, archive }),
       contracts: new ContractService({ db, archive, crypto: fieldCrypto, templates, renderer: { render: (input) => renderer.renderTemplate(input) } }),
       sealing: new SealingService({ db, archive, pki, timestamps, masterKey, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()) }),
       workerSigning: new WorkerSigningService({ db, archive, crypto: fieldCrypto, outbox, codes, pki, ocsp, timestamps, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()), publicBaseUrl: config.PUBLIC_BASE_URL }),

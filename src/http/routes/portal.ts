@@ -1,0 +1,39 @@
+/** 我的合同 API for the worker's portal page (/w): phone + one-time code, then list and download. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Platform } from '../../runtime.ts';
+import { uuidParam } from '../schemas.ts';
+
+const phone = z.string().regex(/^1\d{10}$/, 'must be an 11-digit mainland mobile number');
+const publicAccess = { access: ['public' as const] };
+const tags = ['worker portal'];
+const sessionHeader = (headers: Record<string, string | string[] | undefined>) => headers['x-portal-session'] as string | undefined;
+
+export const portalRoutes =
+  (platform: Platform): FastifyPluginAsyncZod =>
+  async (app) => {
+    const { workerPortal } = platform;
+    app.post(
+      '/portal/code',
+      { config: { ...publicAccess, rateLimit: { max: 5, timeWindow: '1 minute' } }, schema: { tags, summary: 'Text a login code to a worker’s phone (same answer for unknown numbers)', body: z.object({ phone }) } },
+      async (request, reply) => reply.status(202).send(await workerPortal.requestCode(request.body.phone)),
+    );
+    app.post(
+      '/portal/login',
+      { config: { ...publicAccess, rateLimit: { max: 10, timeWindow: '1 minute' } }, schema: { tags, summary: 'Exchange phone + code for a portal session token (header X-Portal-Session)', body: z.object({ phone, code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code') }) } },
+      async (request) => workerPortal.login(request.body.phone, request.body.code),
+    );
+    app.get(
+      '/portal/contracts',
+      { config: publicAccess, schema: { tags, summary: 'The worker’s contracts' } },
+      async (request) => ({ items: await workerPortal.contracts(sessionHeader(request.headers)) }),
+    );
+    app.get(
+      '/portal/contracts/:id/pdf',
+      { config: publicAccess, schema: { tags, summary: 'Download a contract (free); recorded in its evidence trail', params: uuidParam } },
+      async (request, reply) => {
+        const { pdf, number, sha256 } = await workerPortal.download(sessionHeader(request.headers), request.params.id, { ip: request.ip, userAgent: request.headers['user-agent'] });
+        return reply.type('application/pdf').header('content-disposition', `attachment; filename="${number}.pdf"`).header('x-content-sha256', sha256).send(Buffer.from(pdf));
+      },
+    );
+  };

@@ -1,0 +1,217 @@
+/**
+ * The whole contract flow over HTTP, with Node's WebCrypto standing in for the worker's phone:
+ * create → seal → send → open → read → identity → code → two-phase signature → signed PDF
+ * checked by our verifier and pdfsig, an intact audit chain, and the worker's portal.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { webcrypto } from 'node:crypto';
+import t from 'tap';
+import { bearer, createTestPlatform } from '../helpers/platform.ts';
+import { employerBody } from '../helpers/fixtures.ts';
+import { needs, run } from '../helpers/tools.ts';
+
+const { app, platform, adminToken } = await createTestPlatform(t);
+const admin = bearer(adminToken);
+const first = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: admin, payload: employerBody(51) })).json();
+const other = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: admin, payload: employerBody(52) })).json();
+const employer = bearer(first.apiKey);
+const template = platform.templates.get('labor-contract-general')!;
+const example = template.example as { worker: { name: string; idNumber: string; phone: string } } & Record<string, unknown>;
+const work = mkdtempSync(path.join(tmpdir(), 'laborsign-flow-'));
+const phoneUa = { 'user-agent': 'Mozilla/5.0 (Linux; Android 12; Redmi) Mobile' };
+
+// Art. 19: once the first contract is signed, later ones with the same worker carry no probation.
+const laterFields = { ...example, probation: undefined };
+
+async function sentContract(fields: Record<string, unknown> = laterFields): Promise<{ id: string; token: string }> {
+  const created = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId: template.id, fields } });
+  if (created.statusCode !== 201) throw new Error(created.body);
+  const id = created.json().id as string;
+  const sealed = await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/seal`, headers: employer });
+  if (sealed.statusCode !== 200) throw new Error(sealed.body);
+  const sent = await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/send`, headers: employer });
+  if (sent.statusCode !== 200) throw new Error(sent.body);
+  const messages = await platform.outbox.list({ phone: example.worker.phone, limit: 1 });
+  const token = /\/s\/([A-Za-z0-9_-]+)/.exec(messages[0]!.text)![1]!;
+  return { id, token };
+}
+
+async function latestCode(): Promise<string> {
+  const [message] = await platform.outbox.list({ phone: example.worker.phone, limit: 1 });
+  return /验证码(\d{6})/.exec(message!.text)![1]!;
+}
+
+const api = (token: string, step = '') => `/api/v1/signing/${token}${step}`;
+const post = (url: string, payload?: unknown) => app.inject({ method: 'POST', url, payload: payload as object, headers: phoneUa });
+
+async function phoneKey() {
+  const keys = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  const spki = Buffer.from(await webcrypto.subtle.exportKey('spki', keys.publicKey)).toString('base64');
+  return { keys, spki };
+}
+
+// A 16×8 PNG with one diagonal stroke: the handwritten signature.
+const signaturePng = `data:image/png;base64,${Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000010000000080806000000f0767f970000001549444154789c63606060f80fc51483518386ac41001ad00ff112dbe1720000000049454e44ae426082',
+  'hex',
+).toString('base64')}`;
+
+t.test('the whole flow ends with a valid two-party, long-term signed contract', async (t) => {
+  const { id, token } = await sentContract(example);
+  const opened = await app.inject({ method: 'GET', url: api(token), headers: phoneUa });
+  t.equal(opened.statusCode, 200);
+  t.equal(opened.json().contract.employerName, first.name);
+  t.match(opened.json().notice, /免费/);
+
+  const early = await post(api(token, '/identity'), { name: example.worker.name, idNumber: example.worker.idNumber });
+  t.equal(early.statusCode, 409, 'identity before reading the contract is refused');
+  t.match(early.json().errors[0].messageZh, /阅读/);
+
+  const pdf = await app.inject({ method: 'GET', url: api(token, '/document.pdf'), headers: phoneUa });
+  t.equal(pdf.headers['content-type'], 'application/pdf');
+  t.equal((await post(api(token, '/read'))).statusCode, 200);
+
+  const wrongId = await post(api(token, '/identity'), { name: example.worker.name, idNumber: '110101199003070011' });
+  t.equal(wrongId.statusCode, 422, 'a wrong ID number is refused');
+  t.match(wrongId.json().errors[0], { field: 'idNumber', messageZh: /不一致/ });
+
+  const identity = await post(api(token, '/identity'), { name: example.worker.name, idNumber: example.worker.idNumber });
+  t.equal(identity.statusCode, 200, identity.body);
+  t.match(identity.json().codeSentTo, /^1\d{2}\*{4}\d{4}$/);
+  const code = await latestCode();
+
+  const { keys, spki } = await phoneKey();
+  const noIntent = await post(api(token, '/prepare'), { code, publicKey: spki, signatureImage: signaturePng, intent: false });
+  t.equal(noIntent.statusCode, 422, 'no explicit intent, no signature');
+  const wrongCode = await post(api(token, '/prepare'), { code: code === '000000' ? '111111' : '000000', publicKey: spki, signatureImage: signaturePng, intent: true });
+  t.equal(wrongCode.statusCode, 422);
+  t.match(wrongCode.json().errors[0].messageZh, /还可尝试/);
+
+  const prepared = await post(api(token, '/prepare'), { code, publicKey: spki, signatureImage: signaturePng, intent: true });
+  t.equal(prepared.statusCode, 200, prepared.body);
+  const toSign = Buffer.from(prepared.json().signedAttributes, 'base64');
+  t.equal(toSign[0], 0x31, 'DER SET OF signed attributes');
+  const signature = Buffer.from(await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, toSign));
+  t.equal(signature.length, 64, 'WebCrypto gives raw r||s');
+
+  const forged = await post(api(token, '/complete'), { sessionId: prepared.json().sessionId, signature: Buffer.alloc(64, 7).toString('base64') });
+  t.equal(forged.statusCode, 422, 'a signature that does not verify is refused');
+  const completed = await post(api(token, '/complete'), { sessionId: prepared.json().sessionId, signature: signature.toString('base64') });
+  t.equal(completed.statusCode, 200, completed.body);
+  t.equal(completed.json().status, 'signed');
+
+  t.equal((await app.inject({ method: 'GET', url: api(token), headers: phoneUa })).statusCode, 410, 'a used link is refused');
+
+  const signed = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/pdf`, headers: employer })).rawPayload;
+  const report = (await app.inject({ method: 'POST', url: '/api/v1/verify', payload: signed, headers: { 'content-type': 'application/pdf' } })).json();
+  t.equal(report.valid, true, JSON.stringify(report.signatures.map((s: { problems: string[] }) => s.problems)));
+  t.match(report.signatures, [
+    { fieldName: 'employer-seal', signer: { name: first.name }, chainTrusted: true },
+    { fieldName: 'worker-signature', signer: { name: example.worker.name }, chainTrusted: true, level: 'B-LTA' },
+    { kind: 'document-timestamp', valid: true },
+  ]);
+
+  const file = path.join(work, 'signed.pdf');
+  writeFileSync(file, signed);
+  t.test('pdfsig: both signatures valid', needs('pdfsig'), async (t) => {
+    const out = run('pdfsig', ['-no-ocsp', file]).stdout;
+    // pdfsig 22 lists the document timestamp but does not validate ETSI.RFC3161 entries.
+    t.equal((out.match(/Signature Validation: Signature is Valid/g) ?? []).length, 2, out);
+    t.notMatch(out, /Signature is Invalid|Digest Mismatch/);
+  });
+  t.test('qpdf --check', needs('qpdf'), async (t) => {
+    t.equal(run('qpdf', ['--check', file]).status, 0);
+  });
+
+  const audit = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/audit`, headers: employer })).json();
+  t.equal(audit.chain.intact, true, 'the evidence chain verifies');
+  const types = audit.events.map((e: { type: string }) => e.type);
+  for (const type of ['contract.created', 'contract.sealed', 'contract.sent', 'link.opened', 'document.viewed', 'document.read_to_end', 'identity.failed', 'identity.verified', 'code.sent', 'code.failed', 'code.verified', 'signature.prepared', 'contract.signed']) {
+    t.ok(types.includes(type), `audit: ${type}`);
+  }
+  t.ok(audit.events.some((e: { type: string; userAgent: string | null }) => e.type === 'link.opened' && e.userAgent?.includes('Android')), 'opening recorded with the user agent');
+  const texts = (await platform.outbox.list({ phone: example.worker.phone, limit: 5 })).map((m) => m.text);
+  t.ok(texts.some((text) => text.includes('已签署生效')), 'the worker is told the contract is in force');
+
+  t.test('the worker’s portal lists and downloads it, free', async (t) => {
+    t.equal((await post('/api/v1/portal/code', { phone: example.worker.phone })).statusCode, 202);
+    t.equal((await post('/api/v1/portal/code', { phone: '13912345678' })).statusCode, 202, 'unknown numbers get the same answer');
+    const [message] = await platform.outbox.list({ phone: example.worker.phone, limit: 1 });
+    const portalCode = /验证码(\d{6})/.exec(message!.text)![1]!;
+    t.equal((await post('/api/v1/portal/login', { phone: example.worker.phone, code: portalCode === '000000' ? '111111' : '000000' })).statusCode, 422);
+    const login = await post('/api/v1/portal/login', { phone: example.worker.phone, code: portalCode });
+    t.equal(login.statusCode, 200, login.body);
+    const session = { 'x-portal-session': login.json().token };
+    const list = (await app.inject({ method: 'GET', url: '/api/v1/portal/contracts', headers: session })).json();
+    t.match(list.items, [{ id, status: 'signed', employerName: first.name }]);
+    const download = await app.inject({ method: 'GET', url: `/api/v1/portal/contracts/${id}/pdf`, headers: session });
+    t.equal(download.statusCode, 200);
+    t.ok(download.rawPayload.equals(signed), 'the same signed PDF');
+    t.equal((await app.inject({ method: 'GET', url: '/api/v1/portal/contracts', headers: { 'x-portal-session': 'nope' } })).statusCode, 401);
+    const after = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/audit`, headers: employer })).json();
+    t.ok(after.events.some((e: { type: string }) => e.type === 'document.downloaded'), 'the download is in the evidence trail');
+    t.equal(after.chain.intact, true);
+  });
+});
+
+t.test('five wrong codes lock the link', async (t) => {
+  const { token } = await sentContract();
+  await post(api(token, '/read'));
+  t.equal((await post(api(token, '/identity'), { name: example.worker.name, idNumber: example.worker.idNumber })).statusCode, 200);
+  const code = await latestCode();
+  const { spki } = await phoneKey();
+  const wrong = code === '000000' ? '111111' : '000000';
+  const statuses: number[] = [];
+  for (let i = 0; i < 5; i++) statuses.push((await post(api(token, '/prepare'), { code: wrong, publicKey: spki, signatureImage: signaturePng, intent: true })).statusCode);
+  t.same(statuses, [422, 422, 422, 422, 423]);
+  const locked = await app.inject({ method: 'GET', url: api(token) });
+  t.equal(locked.statusCode, 423);
+  t.match(locked.json().errors[0].messageZh, /锁定/);
+  t.equal((await post(api(token, '/prepare'), { code, publicKey: spki, signatureImage: signaturePng, intent: true })).statusCode, 423, 'even the right code no longer works');
+});
+
+t.test('an expired link is refused; resending replaces it', async (t) => {
+  const { id, token } = await sentContract();
+  await platform.db.signingLink.updateMany({ where: { contractId: id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+  const expired = await app.inject({ method: 'GET', url: api(token) });
+  t.equal(expired.statusCode, 410);
+  t.match(expired.json().errors[0].messageZh, /过期/);
+  const resent = await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/send`, headers: employer });
+  t.equal(resent.statusCode, 200);
+  t.equal((await app.inject({ method: 'GET', url: api(token) })).statusCode, 404, 'the old link is replaced');
+});
+
+t.test('an interrupted signing leaves nothing half-signed', async (t) => {
+  const { id, token } = await sentContract();
+  await post(api(token, '/read'));
+  await post(api(token, '/identity'), { name: example.worker.name, idNumber: example.worker.idNumber });
+  const { spki } = await phoneKey();
+  const prepared = await post(api(token, '/prepare'), { code: await latestCode(), publicKey: spki, signatureImage: signaturePng, intent: true });
+  t.equal(prepared.statusCode, 200);
+  // The phone never completes (the service stopped, the battery died): nothing changes.
+  const contract = await platform.db.contract.findUniqueOrThrow({ where: { id } });
+  t.equal(contract.status, 'sent');
+  const documents = await platform.db.document.findMany({ where: { contractId: id } });
+  t.same(documents.map((d) => d.kind).sort(), ['draft', 'sealed'], 'no signed revision recorded');
+  const visible = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/pdf`, headers: employer })).rawPayload;
+  const report = (await app.inject({ method: 'POST', url: '/api/v1/verify', payload: visible, headers: { 'content-type': 'application/pdf' } })).json();
+  t.equal(report.signatures.length, 1, 'the visible document carries only the seal');
+  t.equal(report.valid, true);
+});
+
+t.test('one employer cannot touch another’s contracts', async (t) => {
+  const created = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId: template.id, fields: laterFields } });
+  const id = created.json().id;
+  const stranger = bearer(other.apiKey);
+  for (const [method, url] of [
+    ['POST', `/api/v1/contracts/${id}/seal`],
+    ['POST', `/api/v1/contracts/${id}/send`],
+    ['GET', `/api/v1/contracts/${id}/pdf`],
+    ['GET', `/api/v1/contracts/${id}/audit`],
+  ] as const) {
+    t.equal((await app.inject({ method, url, headers: stranger })).statusCode, 404, `${method} ${url}`);
+  }
+  t.equal((await platform.db.contract.findUniqueOrThrow({ where: { id } })).status, 'draft');
+});
