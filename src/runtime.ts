@@ -27,6 +27,8 @@ import { ContractService } from './services/contracts.ts';
 import { SealingService } from './services/sealing.ts';
 import { WorkerSigningService } from './services/worker-signing.ts';
 import { WorkerPortal } from './services/worker-portal.ts';
+import { TerminationService } from './services/termination.ts';
+import { SealAuthorisations } from './services/seal-authorisations.ts';
 import { GlyphOutliner } from './signing/appearance/outlines.ts';
 import { TemplateCatalog } from './templates/catalog.ts';
 
@@ -49,6 +51,8 @@ export interface Platform {
   sealing: SealingService;
   workerSigning: WorkerSigningService;
   workerPortal: WorkerPortal;
+  terminations: TerminationService;
+  sealAuthorisations: SealAuthorisations;
   /** Set on the first start without ADMIN_TOKEN: print it once, it is not stored. */
   generatedAdminKey?: string;
   /** Which services are embedded, for /readyz and the start-up banner. */
@@ -86,13 +90,15 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const pki = await createBuiltInPki({ dataDir: config.DATA_DIR, masterKey, baseUrl: config.PUBLIC_BASE_URL, statusStore: new PrismaCertificateStatusStore(db) });
     const tsaAuthority = new TimestampAuthority(pki.tsa);
     const templates = await TemplateCatalog.load();
-    const renderer = new ContractPdfRenderer();
+    const pdfRenderer = new ContractPdfRenderer();
+    const renderer = { render: (input: Parameters<ContractPdfRenderer['renderTemplate']>[0]) => pdfRenderer.renderTemplate(input) };
     const timestamps: TimestampClient = config.TSA_URLS.length ? new HttpTsaClient(config.TSA_URLS, { timeoutMs: 10_000, retries: 1 }) : new EmbeddedTsaClient(tsaAuthority);
     let outliner: GlyphOutliner | undefined;
     const ocsp = createOcspResponder({ responders: pki.ocspResponders, statusStore: pki.statusStore });
     const codes = new OneTimeCodes(Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'laborsign one-time codes v1', 32)));
     const gateway = config.SMS_GATEWAY_URL ? new HttpSmsGateway(config.SMS_GATEWAY_URL, config.SMS_GATEWAY_TOKEN) : new DevOutboxGateway();
     const outbox = new Outbox(db, fieldCrypto, gateway);
+    const sealing = new SealingService({ db, archive, pki, timestamps, masterKey, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()) });
 
     return {
       config,
@@ -106,8 +112,10 @@ export async function startPlatform(config: Config): Promise<Platform> {
       timestamps,
       templates,
       workerPortal: new WorkerPortal({ db, crypto: fieldCrypto, outbox, codes, archive }),
-      contracts: new ContractService({ db, archive, crypto: fieldCrypto, templates, renderer: { render: (input) => renderer.renderTemplate(input) } }),
-      sealing: new SealingService({ db, archive, pki, timestamps, masterKey, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()) }),
+      contracts: new ContractService({ db, archive, crypto: fieldCrypto, templates, renderer }),
+      sealing,
+      sealAuthorisations: new SealAuthorisations(db),
+      terminations: new TerminationService({ db, archive, crypto: fieldCrypto, outbox, templates, renderer, sealing, publicBaseUrl: config.PUBLIC_BASE_URL }),
       workerSigning: new WorkerSigningService({ db, archive, crypto: fieldCrypto, outbox, codes, pki, ocsp, timestamps, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()), publicBaseUrl: config.PUBLIC_BASE_URL }),
       ocsp,
       codes,

@@ -6,6 +6,8 @@
  * term (终止) close it. Voided, declined, terminated and expired are final.
  */
 
+import { addYears, wholeMonthsCovered } from './calendar.ts';
+
 export const CONTRACT_STATES = [
   'draft',
   'sealed',
@@ -97,4 +99,20 @@ export function isEffective(state: ContractState): boolean {
 /** No event leads out of this state. */
 export function isFinal(state: ContractState): boolean {
   return allowedEvents(state).length === 0;
+}
+
+/** 劳动合同法 Art. 50: the employer keeps a rescinded or terminated contract at least two years. */
+export const RETENTION_YEARS_AFTER_END = 2;
+
+export function retentionEnd(endingDate: string): string {
+  return addYears(endingDate, RETENTION_YEARS_AFTER_END);
+}
+
+/**
+ * 在本单位工作年限 for the Art. 50 certificate (实施条例 Art. 24): whole years and the months
+ * beyond them, counting the last day as worked.
+ */
+export function lengthOfService(start: string, end: string): { years: number; months: number } {
+  const months = wholeMonthsCovered(start, end);
+  return { years: Math.floor(months / 12), months: months % 12 };
 }

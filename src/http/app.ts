@@ -18,6 +18,7 @@ import { contractRoutes } from './routes/contracts.ts';
 import { devRoutes } from './routes/dev.ts';
 import { signingRoutes } from './routes/signing.ts';
 import { portalRoutes } from './routes/portal.ts';
+import { sealAuthorisationRoutes } from './routes/seal-authorisations.ts';
 import { employerRoutes } from './routes/employers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { pageRoutes } from './routes/pages.ts';
@@ -70,6 +71,7 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean } = 
   await app.register(contractRoutes(platform), { prefix: '/api/v1' });
   await app.register(signingRoutes(platform), { prefix: '/api/v1' });
   await app.register(portalRoutes(platform), { prefix: '/api/v1' });
+  await app.register(sealAuthorisationRoutes(platform), { prefix: '/api/v1' });
   await app.register(pkiRoutes(platform));
   await app.register(verifyRoutes(platform));
   await app.register(pageRoutes);

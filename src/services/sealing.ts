@@ -43,6 +43,14 @@ export async function latestDocument(db: Db, contractId: string) {
   return document;
 }
 
+/** A contract's document as asked for: its latest revision, or its termination certificate. */
+export async function contractDocument(db: Db, contractId: string, which: 'contract' | 'termination-certificate') {
+  if (which === 'contract') return latestDocument(db, contractId);
+  const certificate = await db.document.findFirst({ where: { contractId, kind: 'termination_certificate' }, orderBy: { createdAt: 'desc' } });
+  if (!certificate) throw Problem.notFound('Termination certificate');
+  return certificate;
+}
+
 export class SealingService {
   constructor(private readonly deps: SealingDeps) {}
 
@@ -66,8 +74,24 @@ export class SealingService {
     return issued.signer;
   }
 
+  /** Applies the organisation's seal (a certification signature with timestamp) to any PDF. */
+  async sealPdf(organisation: Organisation, pdf: Uint8Array, slot: SignatureSlot | undefined, signingTime: Date, reason = '甲方盖章 / Employer seal') {
+    const { archive, timestamps } = this.deps;
+    const signer = await this.organisationSigner(organisation);
+    const appearance =
+      organisation.sealImageKey && organisation.sealImageSha256
+        ? imageAppearance(this.deps.outliner(), await archive.get(organisation.sealImageKey, organisation.sealImageSha256))
+        : roundSealAppearance(this.deps.outliner(), organisation.name);
+    const sealed = await signPdf(
+      pdf,
+      { fieldName: 'employer-seal', page: slot?.page ?? 0, rect: slot?.rect ?? [0, 0, 0, 0], appearance, signingTime, certify: true, name: organisation.name, reason, location: organisation.address },
+      (digest) => createCadesSignature(digest, signer, timestamps),
+    );
+    return { pdf: sealed, certificateSerial: parseCertificate(signer.chain[0]!).serialHex };
+  }
+
   async seal(organisation: Organisation, contractId: string, context: { actor: Actor; ip?: string; userAgent?: string; authorisationId?: string }) {
-    const { db, archive, timestamps } = this.deps;
+    const { db, archive } = this.deps;
     const contract = await db.contract.findUnique({ where: { id: contractId } });
     if (!contract || contract.employerId !== organisation.id) throw Problem.notFound('Contract');
     const next = requireTransition(contract.status, 'seal');
@@ -76,28 +100,9 @@ export class SealingService {
     // The organisation's seal goes where the template reserved the first seal area.
     const slot = ((draft.signatureSlots as SignatureSlot[] | null) ?? []).find((s) => s.mode === 'seal');
 
-    const signer = await this.organisationSigner(organisation);
-    const appearance = organisation.sealImageKey && organisation.sealImageSha256
-      ? imageAppearance(this.deps.outliner(), await archive.get(organisation.sealImageKey, organisation.sealImageSha256))
-      : roundSealAppearance(this.deps.outliner(), organisation.name);
     const signingTime = new Date();
-    const sealed = await signPdf(
-      pdf,
-      {
-        fieldName: 'employer-seal',
-        page: slot?.page ?? 0,
-        rect: slot?.rect ?? [0, 0, 0, 0],
-        appearance,
-        signingTime,
-        certify: true,
-        name: organisation.name,
-        reason: '甲方盖章 / Employer seal',
-        location: organisation.address,
-      },
-      (digest) => createCadesSignature(digest, signer, timestamps),
-    );
+    const { pdf: sealed, certificateSerial: serial } = await this.sealPdf(organisation, pdf, slot, signingTime);
     const stored = await archive.put(sealed, { contentType: 'application/pdf' });
-    const serial = parseCertificate(signer.chain[0]!).serialHex;
 
     return db.$transaction(async (tx) => {
       // Optimistic lock: a concurrent seal of the same contract loses here and rolls back.

@@ -10,7 +10,7 @@ import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit } from './audit.ts';
 import type { OneTimeCodes } from './one-time-codes.ts';
-import { latestDocument } from './sealing.ts';
+import { contractDocument } from './sealing.ts';
 import { hashToken, newToken } from './tokens.ts';
 import { phoneIndex } from './workers.ts';
 
@@ -80,19 +80,19 @@ export class WorkerPortal {
       include: { employer: { select: { name: true } }, template: { select: { title: true } } },
       orderBy: { createdAt: 'desc' },
     });
-    return rows.map((c) => ({ id: c.id, number: c.number, title: c.template.title, employerName: c.employer.name, status: c.status, startDate: c.startDate, endDate: c.endDate, effectiveAt: c.effectiveAt }));
+    return rows.map((c) => ({ hasTerminationCertificate: c.status === 'terminated', id: c.id, number: c.number, title: c.template.title, employerName: c.employer.name, status: c.status, startDate: c.startDate, endDate: c.endDate, effectiveAt: c.effectiveAt }));
   }
 
-  async download(token: string | undefined, contractId: string, context: { ip?: string; userAgent?: string }) {
+  async download(token: string | undefined, contractId: string, context: { ip?: string; userAgent?: string }, which: 'contract' | 'termination-certificate' = 'contract') {
     const index = await this.phoneOf(token);
     const { db, archive } = this.deps;
     const contract = await db.contract.findFirst({ where: { id: contractId, worker: { phoneIndex: index }, status: { in: [...visibleStatuses] } } });
     if (!contract) throw new Problem(404, 'not-found', '未找到该合同', '未找到该合同');
-    const document = await latestDocument(db, contract.id);
+    const document = await contractDocument(db, contract.id, which);
     const pdf = await archive.get(document.objectKey, document.sha256);
     await db.$transaction((tx) =>
-      appendAudit(tx, { chain: contract.id, contractId: contract.id, type: 'document.downloaded', actor: { kind: 'worker', id: index.slice(0, 16) }, ip: context.ip, userAgent: context.userAgent, data: { documentSha256: document.sha256, via: 'portal' } }),
+      appendAudit(tx, { chain: contract.id, contractId: contract.id, type: 'document.downloaded', actor: { kind: 'worker', id: index.slice(0, 16) }, ip: context.ip, userAgent: context.userAgent, data: { documentSha256: document.sha256, kind: document.kind, via: 'portal' } }),
     );
-    return { pdf, number: contract.number, sha256: document.sha256 };
+    return { pdf, number: which === 'contract' ? contract.number : `${contract.number}-Z`, sha256: document.sha256 };
   }
 }

@@ -1,6 +1,8 @@
 import t from 'tap';
 import {
   allowedEvents,
+  lengthOfService,
+  retentionEnd,
   CONTRACT_EVENTS,
   CONTRACT_STATES,
   isEffective,
@@ -86,4 +88,22 @@ t.test('a whole signing round: seal, send, link expires, resend, open, sign, ren
     state = result.state;
   }
   t.equal(state, 'terminated');
+});
+
+t.test('劳动合同法 Art. 50: kept two years after termination', async (t) => {
+  const cases: [string, string][] = [
+    ['2026-10-08', '2028-10-08'],
+    ['2028-02-29', '2030-02-28'],
+  ];
+  for (const [ending, until] of cases) t.equal(retentionEnd(ending), until, ending);
+});
+
+t.test('劳动合同法实施条例 Art. 24: length of service on the certificate', async (t) => {
+  const cases: [string, string, { years: number; months: number }][] = [
+    ['2023-10-09', '2026-10-08', { years: 3, months: 0 }],
+    ['2023-10-09', '2026-10-07', { years: 2, months: 11 }],
+    ['2026-01-01', '2026-01-20', { years: 0, months: 0 }],
+    ['2020-03-01', '2026-08-31', { years: 6, months: 6 }],
+  ];
+  for (const [start, end, expected] of cases) t.same(lengthOfService(start, end), expected, `${start}…${end}`);
 });

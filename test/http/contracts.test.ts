@@ -108,3 +108,29 @@ t.test('create, download, seal, verify', async (t) => {
     t.match(run('pdftotext', [file, '-']).stdout.replace(/\s+/g, ''), contract.number);
   });
 });
+
+t.test('automatic sealing only under a current, unrevoked authorisation', async (t) => {
+  const refused = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { ...request(), autoSeal: true } });
+  t.equal(refused.statusCode, 403, 'no authorisation, no automatic seal');
+  t.equal(refused.json().type, 'https://laborsign.org/problems/no-seal-authorisation');
+  const now = Date.now();
+  const granted = await app.inject({
+    method: 'POST',
+    url: '/api/v1/seal-authorisations',
+    headers: employer,
+    payload: { templateIds: ['labor-contract-general'], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' },
+  });
+  t.equal(granted.statusCode, 201, granted.body);
+  const bogus = await app.inject({ method: 'POST', url: '/api/v1/seal-authorisations', headers: employer, payload: { templateIds: ['nope'], validFrom: new Date(now).toISOString(), validUntil: new Date(now + 1000).toISOString(), grantedBy: '张三' } });
+  t.equal(bogus.statusCode, 400);
+  const auto = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { ...request(), autoSeal: true } });
+  t.equal(auto.statusCode, 201, auto.body);
+  t.equal(auto.json().status, 'sealed');
+  const audit = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${auto.json().id}/audit`, headers: employer })).json();
+  t.match(audit.events.find((e: { type: string }) => e.type === 'contract.sealed'), { data: { authorisationId: granted.json().id } }, 'the seal names its authorisation');
+  const revoked = await app.inject({ method: 'POST', url: `/api/v1/seal-authorisations/${granted.json().id}/revoke`, headers: employer, payload: { revokedBy: '张三（法定代表人）' } });
+  t.equal(revoked.statusCode, 200);
+  t.ok(revoked.json().revokedAt);
+  t.equal((await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { ...request(), autoSeal: true } })).statusCode, 403, 'revoked: no more automatic seals');
+  t.equal((await app.inject({ method: 'POST', url: `/api/v1/seal-authorisations/${granted.json().id}/revoke`, headers: stranger, payload: { revokedBy: '李四' } })).statusCode, 404);
+});

@@ -154,6 +154,41 @@ t.test('the whole flow ends with a valid two-party, long-term signed contract', 
     t.ok(after.events.some((e: { type: string }) => e.type === 'document.downloaded'), 'the download is in the evidence trail');
     t.equal(after.chain.intact, true);
   });
+
+  t.test('termination issues a sealed certificate and starts the two-year retention (Art. 50)', async (t) => {
+    const early = await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/terminate`, headers: employer, payload: { ending: 'rescission', date: '2000-01-01', reason: '协商一致解除' } });
+    t.equal(early.statusCode, 400, 'a date before the start is refused');
+    t.match(early.json().errors, [{ field: 'date' }]);
+    const ended = await app.inject({
+      method: 'POST',
+      url: `/api/v1/contracts/${id}/terminate`,
+      headers: employer,
+      payload: { ending: 'rescission', date: '2027-03-31', reason: '经双方协商一致，依据《中华人民共和国劳动合同法》第三十六条解除' },
+    });
+    t.equal(ended.statusCode, 200, ended.body);
+    t.match(ended.json(), { status: 'terminated', retainUntil: '2029-03-31' });
+    const again = await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/terminate`, headers: employer, payload: { ending: 'rescission', date: '2027-03-31', reason: '重复' } });
+    t.equal(again.statusCode, 409, 'a terminated contract cannot be terminated again');
+    const certificate = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/pdf?document=termination-certificate`, headers: employer })).rawPayload;
+    const report = (await app.inject({ method: 'POST', url: '/api/v1/verify', payload: certificate, headers: { 'content-type': 'application/pdf' } })).json();
+    t.equal(report.valid, true);
+    t.match(report.signatures, [{ signer: { name: first.name }, level: 'B-T' }]);
+    const certificateFile = path.join(work, 'certificate.pdf');
+    writeFileSync(certificateFile, certificate);
+    if (!needs('pdftotext').skip) {
+      const text = run('pdftotext', [certificateFile, '-']).stdout.replace(/\s+/g, '');
+      t.match(text, /☑解除/, 'rescission ticked');
+      t.match(text, example.worker.name);
+      t.match(text, '第三十六条');
+    }
+    const documents = await platform.db.document.findMany({ where: { contractId: id } });
+    t.ok(documents.every((d) => d.retainUntil?.toISOString().startsWith('2029-03-31')), 'every revision kept until 2029-03-31');
+    const texts = (await platform.outbox.list({ phone: example.worker.phone, limit: 1 })).map((m) => m.text);
+    t.match(texts[0], /解除劳动合同证明书/);
+    const audit = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/audit`, headers: employer })).json();
+    t.equal(audit.events.at(-1).type, 'contract.terminated');
+    t.equal(audit.chain.intact, true);
+  });
 });
 
 t.test('five wrong codes lock the link', async (t) => {

@@ -5,7 +5,7 @@ import { Problem } from '../../problem.ts';
 import type { TemplateCatalog } from '../../services/contracts.ts';
 import { principalOf } from '../plugins/auth.ts';
 import { verifyAuditChain } from '../../services/audit.ts';
-import { latestDocument } from '../../services/sealing.ts';
+import { contractDocument } from '../../services/sealing.ts';
 import { uuidParam } from '../schemas.ts';
 
 const contractRequest = z.object({
@@ -31,16 +31,23 @@ const contractView = z.object({
 });
 
 const employerOnly = { access: ['employer' as const] };
+const createRequest = contractRequest.extend({
+  autoSeal: z.boolean().default(false).describe('seal at once under a current seal authorisation (POST /api/v1/seal-authorisations); 403 without one'),
+});
+const documentQuery = z.object({ document: z.enum(['contract', 'termination-certificate']).default('contract').describe('the contract (latest revision) or its 解除/终止证明书') });
+
+/** The employer organisation behind an employer API key. */
+export async function organisationOf(platform: Platform, request: Parameters<typeof principalOf>[0]) {
+  const principal = principalOf(request);
+  if (principal.kind !== 'employer') throw Problem.forbidden('Only employers do this.');
+  return platform.db.organisation.findUniqueOrThrow({ where: { id: principal.organisationId } });
+}
 
 export const contractRoutes =
   (platform: Platform): FastifyPluginAsyncZod =>
   async (app) => {
     const { templates, contracts } = platform;
-    const organisationOf = async (request: Parameters<typeof principalOf>[0]) => {
-      const principal = principalOf(request);
-      if (principal.kind !== 'employer') throw Problem.forbidden('Only employers create contracts.');
-      return platform.db.organisation.findUniqueOrThrow({ where: { id: principal.organisationId } });
-    };
+    const ownOrganisation = (request: Parameters<typeof principalOf>[0]) => organisationOf(platform, request);
     const summary = (t: ReturnType<TemplateCatalog['list']>[number]) => ({ id: t.id, version: t.version, title: t.title, kind: t.kind, contentHash: t.contentHash });
 
     app.get(
@@ -75,7 +82,7 @@ export const contractRoutes =
         schema: { tags: ['contracts'], summary: 'Check fields against the template and labor law; lists every violation', body: contractRequest, response: { 200: z.object({ valid: z.boolean(), violations: z.array(violation) }) } },
       },
       async (request) => {
-        const { violations } = await contracts.check(await organisationOf(request), request.body);
+        const { violations } = await contracts.check(await ownOrganisation(request), request.body);
         return { valid: !violations.some((v) => v.severity === 'error'), violations };
       },
     );
@@ -84,7 +91,7 @@ export const contractRoutes =
       '/contracts/preview',
       { config: employerOnly, schema: { tags: ['contracts'], summary: 'Render the contract PDF without saving (422 with violations when unlawful)', body: contractRequest } },
       async (request, reply) => {
-        const pdf = await contracts.preview(await organisationOf(request), request.body);
+        const pdf = await contracts.preview(await ownOrganisation(request), request.body);
         return reply.type('application/pdf').send(Buffer.from(pdf));
       },
     );
@@ -95,15 +102,20 @@ export const contractRoutes =
         config: employerOnly,
         schema: {
           tags: ['contracts'],
-          summary: 'Create a draft contract: validated, rendered, archived, audit-logged',
-          body: contractRequest,
+          summary: 'Create a draft contract: validated, rendered, archived, audit-logged; sealed at once with autoSeal under an authorisation',
+          body: createRequest,
           response: { 201: contractView.extend({ document: z.object({ sha256: z.string(), size: z.number() }), warnings: z.array(violation) }) },
         },
       },
       async (request, reply) => {
         const actor = { kind: 'employer' as const, id: principalOf(request).principalId };
-        const { contract, document, violations } = await contracts.create(await organisationOf(request), request.body, { actor, ip: request.ip, userAgent: request.headers['user-agent'] });
-        return reply.status(201).send({ ...contract, document: { sha256: document.sha256, size: document.size }, warnings: violations });
+        const organisation = await ownOrganisation(request);
+        const context = { actor, ip: request.ip, userAgent: request.headers['user-agent'] };
+        const authorisation = request.body.autoSeal ? await platform.sealAuthorisations.covering(organisation, request.body.templateId) : undefined;
+        const { contract, document, violations } = await contracts.create(organisation, request.body, context);
+        if (!authorisation) return reply.status(201).send({ ...contract, document: { sha256: document.sha256, size: document.size }, warnings: violations });
+        const sealed = await platform.sealing.seal(organisation, contract.id, { ...context, authorisationId: authorisation.id });
+        return reply.status(201).send({ ...contract, status: sealed.status, document: { sha256: sealed.document.sha256, size: sealed.document.size }, warnings: violations });
       },
     );
 
@@ -111,7 +123,7 @@ export const contractRoutes =
       '/contracts/:id',
       { config: employerOnly, schema: { tags: ['contracts'], summary: 'One of your contracts', params: uuidParam, response: { 200: contractView } } },
       async (request) => {
-        const organisation = await organisationOf(request);
+        const organisation = await ownOrganisation(request);
         const contract = await platform.db.contract.findUnique({ where: { id: request.params.id } });
         if (!contract || contract.employerId !== organisation.id) throw Problem.notFound('Contract');
         return contract;
@@ -120,12 +132,12 @@ export const contractRoutes =
 
     app.get(
       '/contracts/:id/pdf',
-      { config: employerOnly, schema: { tags: ['contracts'], summary: 'The latest revision of the contract PDF (draft, sealed or signed)', params: uuidParam } },
+      { config: employerOnly, schema: { tags: ['contracts'], summary: 'The latest revision of the contract PDF (draft, sealed or signed), or its termination certificate', params: uuidParam, querystring: documentQuery } },
       async (request, reply) => {
-        const organisation = await organisationOf(request);
+        const organisation = await ownOrganisation(request);
         const contract = await platform.db.contract.findUnique({ where: { id: request.params.id } });
         if (!contract || contract.employerId !== organisation.id) throw Problem.notFound('Contract');
-        const document = await latestDocument(platform.db, contract.id);
+        const document = await contractDocument(platform.db, contract.id, request.query.document);
         const pdf = await platform.archive.get(document.objectKey, document.sha256);
         return reply
           .type('application/pdf')
@@ -147,7 +159,7 @@ export const contractRoutes =
         },
       },
       async (request) => {
-        const organisation = await organisationOf(request);
+        const organisation = await ownOrganisation(request);
         const actor = { kind: 'employer' as const, id: principalOf(request).principalId };
         const { status, document } = await platform.sealing.seal(organisation, request.params.id, { actor, ip: request.ip, userAgent: request.headers['user-agent'] });
         return { status, document: { sha256: document.sha256, size: document.size } };
@@ -166,7 +178,7 @@ export const contractRoutes =
         },
       },
       async (request) => {
-        const organisation = await organisationOf(request);
+        const organisation = await ownOrganisation(request);
         const actor = { kind: 'employer' as const, id: principalOf(request).principalId };
         return platform.workerSigning.send(organisation, request.params.id, { actor, ip: request.ip, userAgent: request.headers['user-agent'] });
       },
@@ -196,6 +208,28 @@ export const contractRoutes =
         const events = await platform.db.auditEvent.findMany({ where: { chain: contract.id }, orderBy: { seq: 'asc' } });
         const check = await verifyAuditChain(platform.db, contract.id);
         return { chain: check, events };
+      },
+    );
+
+    app.post(
+      '/contracts/:id/terminate',
+      {
+        config: employerOnly,
+        schema: {
+          tags: ['contracts'],
+          summary: 'End an effective contract (解除 or 终止): issues the sealed certificate and starts the two-year retention',
+          params: uuidParam,
+          body: z.object({
+            ending: z.enum(['rescission', 'termination']).describe('解除 (rescission) or 终止 (termination)'),
+            date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').describe('last day of employment'),
+            reason: z.string().trim().min(2).max(500).describe('the reason and its legal basis, printed on the certificate'),
+          }),
+          response: { 200: z.object({ status: z.string(), retainUntil: z.string(), certificate: z.object({ sha256: z.string(), size: z.number() }) }) },
+        },
+      },
+      async (request) => {
+        const actor = { kind: 'employer' as const, id: principalOf(request).principalId };
+        return platform.terminations.terminate(await ownOrganisation(request), request.params.id, request.body, { actor, ip: request.ip, userAgent: request.headers['user-agent'] });
       },
     );
   };

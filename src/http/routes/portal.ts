@@ -30,9 +30,12 @@ export const portalRoutes =
     );
     app.get(
       '/portal/contracts/:id/pdf',
-      { config: publicAccess, schema: { tags, summary: 'Download a contract (free); recorded in its evidence trail', params: uuidParam } },
+      {
+        config: publicAccess,
+        schema: { tags, summary: 'Download a contract or its termination certificate (free); recorded in its evidence trail', params: uuidParam, querystring: z.object({ document: z.enum(['contract', 'termination-certificate']).default('contract') }) },
+      },
       async (request, reply) => {
-        const { pdf, number, sha256 } = await workerPortal.download(sessionHeader(request.headers), request.params.id, { ip: request.ip, userAgent: request.headers['user-agent'] });
+        const { pdf, number, sha256 } = await workerPortal.download(sessionHeader(request.headers), request.params.id, { ip: request.ip, userAgent: request.headers['user-agent'] }, request.query.document);
         return reply.type('application/pdf').header('content-disposition', `attachment; filename="${number}.pdf"`).header('x-content-sha256', sha256).send(Buffer.from(pdf));
       },
     );

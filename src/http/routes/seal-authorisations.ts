@@ -1,0 +1,55 @@
+/** 自动签章授权: grant, list and revoke the employer's authorisations for automatic sealing. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Platform } from '../../runtime.ts';
+import { principalOf } from '../plugins/auth.ts';
+import { uuidParam } from '../schemas.ts';
+import { organisationOf } from './contracts.ts';
+
+const authorisationView = z.object({
+  id: z.string(),
+  templateIds: z.array(z.string()),
+  validFrom: z.date(),
+  validUntil: z.date(),
+  grantedBy: z.string(),
+  grantedAt: z.date(),
+  revokedAt: z.date().nullable(),
+  revokedBy: z.string().nullable(),
+});
+const config = { access: ['employer' as const] };
+const tags = ['seal authorisations'];
+
+export const sealAuthorisationRoutes =
+  (platform: Platform): FastifyPluginAsyncZod =>
+  async (app) => {
+    const actorOf = (request: Parameters<typeof principalOf>[0]) => ({ kind: 'employer' as const, id: principalOf(request).principalId });
+
+    app.get('/seal-authorisations', { config, schema: { tags, summary: 'Your seal authorisations', response: { 200: z.object({ items: z.array(authorisationView) }) } } }, async (request) => ({
+      items: await platform.sealAuthorisations.list(await organisationOf(platform, request)),
+    }));
+
+    app.post(
+      '/seal-authorisations',
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'Authorise automatic sealing of some templates within a time window',
+          body: z.object({
+            templateIds: z.array(z.string().min(1)).min(1).refine((ids) => ids.every((id) => platform.templates.get(id)), 'every template must exist'),
+            validFrom: z.coerce.date(),
+            validUntil: z.coerce.date(),
+            grantedBy: z.string().trim().min(2).max(100).describe('who grants it: name and position, e.g. 李红梅（法定代表人）'),
+          }),
+          response: { 201: authorisationView },
+        },
+      },
+      async (request, reply) => reply.status(201).send(await platform.sealAuthorisations.grant(await organisationOf(platform, request), request.body, actorOf(request))),
+    );
+
+    app.post(
+      '/seal-authorisations/:id/revoke',
+      { config, schema: { tags, summary: 'Revoke an authorisation; automatic sealing stops at once', params: uuidParam, body: z.object({ revokedBy: z.string().trim().min(2).max(100) }), response: { 200: authorisationView } } },
+      async (request) => platform.sealAuthorisations.revoke(await organisationOf(platform, request), request.params.id, request.body.revokedBy, actorOf(request)),
+    );
+  };

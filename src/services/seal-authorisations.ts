@@ -1,0 +1,61 @@
+/**
+ * 自动签章授权: the employer's recorded, revocable consent that the platform seals contracts of
+ * some templates without a per-contract request, within a time window. Without a covering,
+ * unrevoked authorisation nothing is sealed automatically. Grants and revocations are audited.
+ */
+import type { Db } from '../db/client.ts';
+import type { Organisation } from '../generated/prisma/client.ts';
+import { Problem } from '../problem.ts';
+import { appendAudit, type Actor } from './audit.ts';
+
+export interface AuthorisationGrant {
+  templateIds: string[];
+  validFrom: Date;
+  validUntil: Date;
+  /** The person who granted it (name and position), recorded as evidence. */
+  grantedBy: string;
+}
+
+const chainOf = (organisationId: string) => `organisation:${organisationId}`;
+
+export class SealAuthorisations {
+  constructor(private readonly db: Db) {}
+
+  async grant(organisation: Organisation, grant: AuthorisationGrant, actor: Actor) {
+    if (grant.validUntil <= grant.validFrom) throw Problem.badRequest([{ field: 'validUntil', in: 'body', rule: 'after_valid_from', message: 'must be after validFrom' }]);
+    return this.db.$transaction(async (tx) => {
+      const created = await tx.sealAuthorisation.create({ data: { organisationId: organisation.id, ...grant } });
+      await appendAudit(tx, { chain: chainOf(organisation.id), type: 'seal_authorisation.granted', actor, data: { id: created.id, templateIds: grant.templateIds, validFrom: grant.validFrom.toISOString(), validUntil: grant.validUntil.toISOString(), grantedBy: grant.grantedBy } });
+      return created;
+    });
+  }
+
+  async revoke(organisation: Organisation, id: string, revokedBy: string, actor: Actor) {
+    return this.db.$transaction(async (tx) => {
+      const existing = await tx.sealAuthorisation.findUnique({ where: { id } });
+      if (!existing || existing.organisationId !== organisation.id) throw Problem.notFound('Seal authorisation');
+      if (existing.revokedAt) return existing;
+      const revoked = await tx.sealAuthorisation.update({ where: { id }, data: { revokedAt: new Date(), revokedBy } });
+      await appendAudit(tx, { chain: chainOf(organisation.id), type: 'seal_authorisation.revoked', actor, data: { id, revokedBy } });
+      return revoked;
+    });
+  }
+
+  list(organisation: Organisation) {
+    return this.db.sealAuthorisation.findMany({ where: { organisationId: organisation.id }, orderBy: { grantedAt: 'desc' } });
+  }
+
+  /** The authorisation that lets the platform seal this template now, or a 403 saying why not. */
+  async covering(organisation: Organisation, templateId: string, at = new Date()) {
+    const found = await this.db.sealAuthorisation.findFirst({
+      where: { organisationId: organisation.id, revokedAt: null, validFrom: { lte: at }, validUntil: { gt: at }, templateIds: { has: templateId } },
+      orderBy: { grantedAt: 'desc' },
+    });
+    if (!found) {
+      throw new Problem(403, 'no-seal-authorisation', 'No seal authorisation', `There is no current, unrevoked authorisation to seal ${templateId} contracts automatically; seal each contract, or grant one.`, [
+        { field: 'autoSeal', in: 'body', rule: 'authorised', message: 'no covering seal authorisation' },
+      ]);
+    }
+    return found;
+  }
+}
