@@ -23,7 +23,7 @@ import { resolveMasterKey } from './security/master-key.ts';
 import { ensureAdmin } from './services/principals.ts';
 import { ObjectArchive } from './storage/archive.ts';
 import { ContractPdfRenderer } from './pdf/contract-renderer.ts';
-import { ContractService } from './services/contracts.ts';
+import { AttachmentService, ContractService } from './services/contracts.ts';
 import { SealingService } from './services/sealing.ts';
 import { WorkerSigningService } from './services/worker-signing.ts';
 import { WorkerPortal } from './services/worker-portal.ts';
@@ -52,6 +52,7 @@ export interface Platform {
   workerSigning: WorkerSigningService;
   workerPortal: WorkerPortal;
   terminations: TerminationService;
+  attachments: AttachmentService;
   sealAuthorisations: SealAuthorisations;
   /** Set on the first start without ADMIN_TOKEN: print it once, it is not stored. */
   generatedAdminKey?: string;
@@ -98,6 +99,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const codes = new OneTimeCodes(Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'laborsign one-time codes v1', 32)));
     const gateway = config.SMS_GATEWAY_URL ? new HttpSmsGateway(config.SMS_GATEWAY_URL, config.SMS_GATEWAY_TOKEN) : new DevOutboxGateway();
     const outbox = new Outbox(db, fieldCrypto, gateway);
+    const contracts = new ContractService({ db, archive, crypto: fieldCrypto, templates, renderer });
     const sealing = new SealingService({ db, archive, pki, timestamps, masterKey, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()) });
 
     return {
@@ -112,11 +114,12 @@ export async function startPlatform(config: Config): Promise<Platform> {
       timestamps,
       templates,
       workerPortal: new WorkerPortal({ db, crypto: fieldCrypto, outbox, codes, archive }),
-      contracts: new ContractService({ db, archive, crypto: fieldCrypto, templates, renderer }),
+      contracts,
+      attachments: new AttachmentService({ db, archive, crypto: fieldCrypto, templates, contracts }),
       sealing,
       sealAuthorisations: new SealAuthorisations(db),
       terminations: new TerminationService({ db, archive, crypto: fieldCrypto, outbox, templates, renderer, sealing, publicBaseUrl: config.PUBLIC_BASE_URL }),
-      workerSigning: new WorkerSigningService({ db, archive, crypto: fieldCrypto, outbox, codes, pki, ocsp, timestamps, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()), publicBaseUrl: config.PUBLIC_BASE_URL }),
+      workerSigning: new WorkerSigningService({ db, archive, crypto: fieldCrypto, outbox, codes, pki, ocsp, timestamps, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()), publicBaseUrl: config.PUBLIC_BASE_URL, templates }),
       ocsp,
       codes,
       generatedAdminKey: generatedKey,

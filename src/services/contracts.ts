@@ -12,6 +12,7 @@ import type { LoadedTemplate } from '../templates/catalog.ts';
 import type { Db, DbTx } from '../db/client.ts';
 import type { ContractTerms } from '../domain/contract-terms.ts';
 import { checkContract, type Violation } from '../domain/labor-law.ts';
+import { nextState, type ContractState } from '../domain/contract-lifecycle.ts';
 import type { Organisation } from '../generated/prisma/client.ts';
 import { Problem, type FieldProblem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
@@ -132,6 +133,10 @@ export class ContractService {
   }
 
   /** Renders, turning a character no vendored font can draw into a 422 naming the field. */
+  renderChecked(input: Parameters<DocumentRenderer['render']>[0]): Promise<RenderedDocument> {
+    return this.render(input);
+  }
+
   private async render(input: Parameters<DocumentRenderer['render']>[0]): Promise<RenderedDocument> {
     try {
       return await this.deps.renderer.render(input);
@@ -197,6 +202,75 @@ export class ContractService {
       return { contract, document, violations };
     });
   }
+}
+
+/** Template kinds that amend an effective contract and are signed the same way as a contract. */
+export const attachmentKinds = { renewal: 'renew', change: 'change' } as const;
+
+export class AttachmentService {
+  constructor(private readonly deps: { db: Db; archive: ObjectArchive; crypto: FieldCrypto; templates: TemplateCatalog; contracts: ContractService }) {}
+
+  /**
+   * A 续订书 or 变更书 for an effective contract: the parties and the prior contract are taken
+   * from the record, the rest from the request. It becomes a document of its own that the
+   * employer seals and the worker signs; signing it renews or changes the prior contract.
+   */
+  async create(organisation: Organisation, previousId: string, request: ContractRequest, context: RequestContext) {
+    const { db, crypto } = this.deps;
+    const previous = await db.contract.findUnique({ where: { id: previousId }, include: { worker: true } });
+    if (!previous || previous.employerId !== organisation.id) throw Problem.notFound('Contract');
+    const template = this.deps.templates.get(request.templateId, request.templateVersion);
+    if (!template || !(template.kind in attachmentKinds)) {
+      throw Problem.badRequest([{ field: 'templateId', in: 'body', rule: 'attachment_template', message: 'must be a renewal (续订) or change (变更) template' }]);
+    }
+    requireEffective(previous.status, attachmentKinds[template.kind as keyof typeof attachmentKinds]);
+    const previousFields = crypto.decryptJson<Record<string, unknown>>(previous.fieldsCipher, contractFieldsColumn);
+    const day = (date: Date | null) => date?.toISOString().slice(0, 10);
+    const fields = {
+      ...request.fields,
+      worker: previousFields.worker,
+      priorContract: { number: previous.number, signedDate: day(previous.effectiveAt), startDate: day(previous.startDate), endDate: day(previous.endDate) },
+    };
+    const { template: checked, fields: parsed } = await this.deps.contracts.check(organisation, { ...request, fields });
+    const createdAt = new Date();
+    const number = newContractNumber(createdAt);
+    const { pdf, signatureSlots } = await this.deps.contracts.renderChecked({ template: checked, fields: parsed, documentNumber: number, createdAt });
+    const stored = await this.deps.archive.put(pdf, { contentType: 'application/pdf' });
+    return db.$transaction(async (tx) => {
+      await registerTemplateVersion(tx, checked);
+      const startDate = (parsed.startDate ?? parsed.effectiveDate) as string | undefined;
+      const contract = await tx.contract.create({
+        data: {
+          number,
+          employerId: organisation.id,
+          workerId: previous.workerId,
+          templateId: checked.id,
+          templateVersion: checked.version,
+          fieldsCipher: crypto.encryptJson(parsed, contractFieldsColumn),
+          employmentForm: previous.employmentForm,
+          termType: (parsed.termType as string | undefined) ?? previous.termType,
+          startDate: toDate(startDate),
+          endDate: toDate((parsed.endDate as string | undefined) ?? undefined),
+          regionCode: previous.regionCode,
+          previousId: previous.id,
+          createdAt,
+        },
+      });
+      const document = await tx.document.create({
+        data: { contractId: contract.id, kind: 'draft', objectKey: stored.key, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: signatureSlots as object[] },
+      });
+      for (const chain of [contract.id, previous.id]) {
+        await appendAudit(tx, { chain, contractId: chain, type: 'attachment.created', actor: context.actor, ip: context.ip, userAgent: context.userAgent, data: { attachment: contract.id, of: previous.id, kind: checked.kind, number, documentSha256: stored.sha256 } });
+      }
+      return { contract, document };
+    });
+  }
+}
+
+/** The prior contract must be in force for a renewal or change to attach to it. */
+function requireEffective(status: string, event: 'renew' | 'change'): void {
+  const result = nextState(status as ContractState, event);
+  if (!result.ok) throw Problem.conflict(`The contract is ${status}: ${result.reason}`, [{ field: 'status', rule: `transition_${event}`, message: result.reason }]);
 }
 
 function toDate(iso: string | undefined): Date | null {

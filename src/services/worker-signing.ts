@@ -29,7 +29,7 @@ import type { OcspResponder } from '../signing/revocation/ocsp.ts';
 import type { TimestampClient } from '../signing/types.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit, type Actor } from './audit.ts';
-import { contractFieldsColumn } from './contracts.ts';
+import { attachmentKinds, type TemplateCatalog } from './contracts.ts';
 import type { OneTimeCodes } from './one-time-codes.ts';
 import { latestDocument, requireTransition } from './sealing.ts';
 import { hashToken, newToken } from './tokens.ts';
@@ -50,6 +50,7 @@ export interface WorkerSigningDeps {
   timestamps: TimestampClient;
   outliner: () => GlyphOutliner;
   publicBaseUrl: string;
+  templates: TemplateCatalog;
 }
 
 export interface RequestContext {
@@ -314,10 +315,25 @@ export class WorkerSigningService {
       });
       await tx.signingLink.update({ where: { id: link.id }, data: { usedAt: signingTime } });
       await this.audit(tx, link, 'contract.signed', context, { documentSha256: stored.sha256, certificateSerial: session.certificateSerial, level: 'B-LTA' });
+      if (contract.previousId) await this.amendPrevious(tx, contract, link.id, stored.sha256, context);
       await this.notifyCompletion(tx, link.contract, worker.phone!, worker.name);
       return next;
     });
     return { status, document: { sha256: stored.sha256, size: stored.size } };
+  }
+
+  /** A signed 续订书 or 变更书 renews or changes the contract it belongs to. */
+  private async amendPrevious(tx: DbTx, attachment: { id: string; previousId: string | null; templateId: string; templateVersion: string; endDate: Date | null }, linkId: string, sha256: string, context: RequestContext) {
+    const kind = this.deps.templates.get(attachment.templateId, attachment.templateVersion)?.kind;
+    const event = attachmentKinds[kind as keyof typeof attachmentKinds];
+    if (!event || !attachment.previousId) return;
+    const previous = await tx.contract.findUniqueOrThrow({ where: { id: attachment.previousId } });
+    const after = requireTransition(previous.status, event);
+    await tx.contract.update({
+      where: { id: previous.id, revision: previous.revision },
+      data: { status: after, revision: { increment: 1 }, ...(event === 'renew' && attachment.endDate ? { endDate: attachment.endDate } : {}) },
+    });
+    await appendAudit(tx, { chain: previous.id, contractId: previous.id, type: event === 'renew' ? 'contract.renewed' : 'contract.changed', actor: workerActor(linkId), ip: context.ip, userAgent: context.userAgent, data: { attachment: attachment.id, documentSha256: sha256 } });
   }
 
   private async notifyCompletion(tx: DbTx, contract: { number: string; employer: { name: string; phone: string | null } }, workerPhone: string, workerName: string) {

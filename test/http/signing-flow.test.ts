@@ -58,6 +58,18 @@ const signaturePng = `data:image/png;base64,${Buffer.from(
   'hex',
 ).toString('base64')}`;
 
+/** The worker's steps on a link, as the page does them; returns the completion response. */
+async function signThroughLink(token: string) {
+  await post(api(token, '/read'));
+  const identity = await post(api(token, '/identity'), { name: example.worker.name, idNumber: example.worker.idNumber });
+  if (identity.statusCode !== 200) throw new Error(identity.body);
+  const { keys, spki } = await phoneKey();
+  const prepared = await post(api(token, '/prepare'), { code: await latestCode(), publicKey: spki, signatureImage: signaturePng, intent: true });
+  if (prepared.statusCode !== 200) throw new Error(prepared.body);
+  const signature = Buffer.from(await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, Buffer.from(prepared.json().signedAttributes, 'base64')));
+  return post(api(token, '/complete'), { sessionId: prepared.json().sessionId, signature: signature.toString('base64') });
+}
+
 t.test('the whole flow ends with a valid two-party, long-term signed contract', async (t) => {
   const { id, token } = await sentContract(example);
   const opened = await app.inject({ method: 'GET', url: api(token), headers: phoneUa });
@@ -153,6 +165,36 @@ t.test('the whole flow ends with a valid two-party, long-term signed contract', 
     const after = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/audit`, headers: employer })).json();
     t.ok(after.events.some((e: { type: string }) => e.type === 'document.downloaded'), 'the download is in the evidence trail');
     t.equal(after.chain.intact, true);
+  });
+
+  t.test('a renewal (续订书) is sealed, sent and signed the same way and renews the contract', async (t) => {
+    const refused = await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/attachments`, headers: employer, payload: { templateId: 'labor-contract-general', fields: {} } });
+    t.equal(refused.statusCode, 400, 'only renewal and change templates attach');
+    const created = await app.inject({
+      method: 'POST',
+      url: `/api/v1/contracts/${id}/attachments`,
+      headers: employer,
+      payload: { templateId: 'contract-renewal', fields: { termType: 'fixed', startDate: '2029-09-15', endDate: '2032-09-14' } },
+    });
+    t.equal(created.statusCode, 201, created.body);
+    const renewal = created.json();
+    t.equal(renewal.previousId, id);
+    t.equal((await app.inject({ method: 'POST', url: `/api/v1/contracts/${renewal.id}/seal`, headers: employer })).statusCode, 200);
+    t.equal((await app.inject({ method: 'POST', url: `/api/v1/contracts/${renewal.id}/send`, headers: employer })).statusCode, 200);
+    const [message] = await platform.outbox.list({ phone: example.worker.phone, limit: 1 });
+    const renewalToken = /\/s\/([A-Za-z0-9_-]+)/.exec(message!.text)![1]!;
+    const signedRenewal = await signThroughLink(renewalToken);
+    t.equal(signedRenewal.statusCode, 200, signedRenewal.body);
+    const previous = await platform.db.contract.findUniqueOrThrow({ where: { id } });
+    t.equal(previous.status, 'renewed');
+    t.equal(previous.endDate?.toISOString().slice(0, 10), '2032-09-14', 'the term runs to the renewal’s end');
+    const pdf = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${renewal.id}/pdf`, headers: employer })).rawPayload;
+    const report = (await app.inject({ method: 'POST', url: '/api/v1/verify', payload: pdf, headers: { 'content-type': 'application/pdf' } })).json();
+    t.equal(report.valid, true);
+    t.equal(report.signatures.length, 3, 'seal, worker signature, document timestamp');
+    const trail = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/audit`, headers: employer })).json();
+    t.ok(trail.events.some((e: { type: string }) => e.type === 'contract.renewed'));
+    t.equal(trail.chain.intact, true);
   });
 
   t.test('termination issues a sealed certificate and starts the two-year retention (Art. 50)', async (t) => {

@@ -232,4 +232,23 @@ export const contractRoutes =
         return platform.terminations.terminate(await ownOrganisation(request), request.params.id, request.body, { actor, ip: request.ip, userAgent: request.headers['user-agent'] });
       },
     );
+
+    app.post(
+      '/contracts/:id/attachments',
+      {
+        config: employerOnly,
+        schema: {
+          tags: ['contracts'],
+          summary: 'A 续订书 (renewal) or 变更书 (change) for an effective contract; sealed, sent and signed like a contract, signing it renews or changes the contract',
+          params: uuidParam,
+          body: contractRequest,
+          response: { 201: contractView.extend({ previousId: z.string().nullable(), document: z.object({ sha256: z.string(), size: z.number() }) }) },
+        },
+      },
+      async (request, reply) => {
+        const actor = { kind: 'employer' as const, id: principalOf(request).principalId };
+        const { contract, document } = await platform.attachments.create(await ownOrganisation(request), request.params.id, request.body, { actor, ip: request.ip, userAgent: request.headers['user-agent'] });
+        return reply.status(201).send({ ...contract, document: { sha256: document.sha256, size: document.size } });
+      },
+    );
   };

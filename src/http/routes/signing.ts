@@ -8,6 +8,8 @@ import type { Platform } from '../../runtime.ts';
 
 const token = z.object({ token: z.string().min(20).max(100) });
 const publicAccess = { access: ['public' as const] };
+/** Limits per link (and caller): tokens are unguessable, so the limit guards each link's codes and checks. */
+const perLink = (max: number) => ({ max, timeWindow: '1 minute', keyGenerator: (request: { ip: string; params: unknown }) => `${request.ip}:${(request.params as { token?: string }).token ?? ''}` });
 const tag = ['worker signing'];
 
 export const signingRoutes =
@@ -40,7 +42,7 @@ export const signingRoutes =
     app.post(
       '/signing/:token/identity',
       {
-        config: { ...publicAccess, rateLimit: { max: 10, timeWindow: '1 minute' } },
+        config: { ...publicAccess, rateLimit: perLink(10) },
         schema: { tags: tag, summary: 'Check name and ID number against the contract; texts a one-time code', params: token, body: z.object({ name: z.string().min(1).max(50), idNumber: z.string().min(15).max(18) }) },
       },
       async (request) => workerSigning.verifyIdentity(request.params.token, request.body, context(request)),
@@ -48,14 +50,14 @@ export const signingRoutes =
 
     app.post(
       '/signing/:token/code',
-      { config: { ...publicAccess, rateLimit: { max: 5, timeWindow: '1 minute' } }, schema: { tags: tag, summary: 'Send another one-time code', params: token } },
+      { config: { ...publicAccess, rateLimit: perLink(5) }, schema: { tags: tag, summary: 'Send another one-time code', params: token } },
       async (request) => workerSigning.resendCode(request.params.token, context(request)),
     );
 
     app.post(
       '/signing/:token/prepare',
       {
-        config: { ...publicAccess, rateLimit: { max: 10, timeWindow: '1 minute' } },
+        config: { ...publicAccess, rateLimit: perLink(10) },
         schema: {
           tags: tag,
           summary: 'Phase 1: code + intent + the browser’s public key → event certificate and the signed attributes to sign',
