@@ -119,7 +119,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       sealing,
       sealAuthorisations: new SealAuthorisations(db),
       terminations: new TerminationService({ db, archive, crypto: fieldCrypto, outbox, templates, renderer, sealing, publicBaseUrl: config.PUBLIC_BASE_URL }),
-      workerSigning: new WorkerSigningService({ db, archive, crypto: fieldCrypto, outbox, codes, pki, ocsp, timestamps, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()), publicBaseUrl: config.PUBLIC_BASE_URL, templates }),
+      workerSigning: new WorkerSigningService({ db, archive, crypto: fieldCrypto, outbox, codes, pki, ocsp, timestamps, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()), publicBaseUrl: config.PUBLIC_BASE_URL, templates, linkTtlHours: config.SIGNING_LINK_TTL_HOURS }),
       ocsp,
       codes,
       generatedAdminKey: generatedKey,

@@ -36,7 +36,7 @@ import { hashToken, newToken } from './tokens.ts';
 import { readWorker } from './workers.ts';
 import { createHash } from 'node:crypto';
 
-export const linkPolicy = { ttlMs: 7 * 86_400_000, maxFailures: 5, sessionTtlMs: 10 * 60_000, eventCertificateMinutes: 30 } as const;
+export const linkPolicy = { maxFailures: 5, sessionTtlMs: 10 * 60_000, eventCertificateMinutes: 30 } as const;
 const signingCodePurpose = 'signing';
 
 export interface WorkerSigningDeps {
@@ -51,6 +51,7 @@ export interface WorkerSigningDeps {
   outliner: () => GlyphOutliner;
   publicBaseUrl: string;
   templates: TemplateCatalog;
+  linkTtlHours: number;
 }
 
 export interface RequestContext {
@@ -96,7 +97,7 @@ export class WorkerSigningService {
     const worker = readWorker(crypto, contract.worker);
     if (!worker.phone) throw Problem.conflict('The worker has no phone number to send the link to.', [{ field: 'worker.phone', rule: 'required', message: 'no phone number' }]);
     const token = newToken();
-    const expiresAt = new Date(Date.now() + linkPolicy.ttlMs);
+    const expiresAt = new Date(Date.now() + this.deps.linkTtlHours * 3_600_000);
     await db.$transaction(async (tx) => {
       const updated = await tx.contract.updateMany({ where: { id: contract.id, revision: contract.revision }, data: { status: next, revision: { increment: 1 } } });
       if (updated.count !== 1) throw Problem.conflict('The contract changed meanwhile; try again.');
