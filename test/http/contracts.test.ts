@@ -6,6 +6,7 @@ import t from 'tap';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
 import { employerBody } from '../helpers/fixtures.ts';
 import { needs, run } from '../helpers/tools.ts';
+import { registerTemplateVersion } from '../../src/services/contracts.ts';
 
 const { app, platform, adminToken } = await createTestPlatform(t);
 const admin = bearer(adminToken);
@@ -133,4 +134,12 @@ t.test('automatic sealing only under a current, unrevoked authorisation', async 
   t.ok(revoked.json().revokedAt);
   t.equal((await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { ...request(), autoSeal: true } })).statusCode, 403, 'revoked: no more automatic seals');
   t.equal((await app.inject({ method: 'POST', url: `/api/v1/seal-authorisations/${granted.json().id}/revoke`, headers: stranger, payload: { revokedBy: '李四' } })).statusCode, 404);
+});
+
+t.test('a template version is immutable once a contract used it', async (t) => {
+  const used = await platform.db.templateVersion.findUniqueOrThrow({ where: { templateId_version: { templateId: general.id, version: general.version } } });
+  t.equal(used.contentHash, general.contentHash, 'the first use recorded the content hash');
+  const edited = { ...general, contentHash: 'f'.repeat(64) };
+  const error = await platform.db.$transaction((tx) => registerTemplateVersion(tx, edited)).catch((e: unknown) => e);
+  t.match(error, { status: 409, slug: 'template-version-changed' }, 'an edited text under the same version is refused');
 });
