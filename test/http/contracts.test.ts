@@ -143,3 +143,17 @@ t.test('a template version is immutable once a contract used it', async (t) => {
   const error = await platform.db.$transaction((tx) => registerTemplateVersion(tx, edited)).catch((e: unknown) => e);
   t.match(error, { status: 409, slug: 'template-version-changed' }, 'an edited text under the same version is refused');
 });
+
+t.test('an uploaded seal image is what the seal shows', async (t) => {
+  const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000010000000080806000000f0767f970000001549444154789c63606060f80fc51483518386ac41001ad00ff112dbe1720000000049454e44ae426082', 'hex');
+  const bad = await app.inject({ method: 'PUT', url: '/api/v1/employers/me/seal-image', headers: { ...stranger, 'content-type': 'image/png' }, payload: Buffer.from('not an image') });
+  t.equal(bad.statusCode, 400);
+  const uploaded = await app.inject({ method: 'PUT', url: '/api/v1/employers/me/seal-image', headers: { ...stranger, 'content-type': 'image/png' }, payload: png });
+  t.equal(uploaded.statusCode, 200, uploaded.body);
+  const created = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: stranger, payload: request() });
+  t.equal(created.statusCode, 201, created.body);
+  const draftSize = created.json().document.size;
+  t.equal((await app.inject({ method: 'POST', url: `/api/v1/contracts/${created.json().id}/seal`, headers: stranger })).statusCode, 200);
+  const sealed = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${created.json().id}/pdf`, headers: stranger })).rawPayload;
+  t.match(sealed.subarray(draftSize).toString('latin1'), /\/Subtype \/Image/, 'the seal revision carries the uploaded image');
+});
