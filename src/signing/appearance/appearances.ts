@@ -3,7 +3,8 @@
  * organisation (公章 style), and an image (uploaded seal, or a handwritten signature drawn on
  * a phone) with a caption of the signer's name and the date.
  */
-import { PDFName } from 'pdf-lib';
+import { deflateSync } from 'node:zlib';
+import { PDFName, PDFRawStream } from 'pdf-lib';
 import type { AppearanceBuilder } from '../pades/signature.ts';
 import type { GlyphOutliner } from './outlines.ts';
 
@@ -31,36 +32,52 @@ function star(cx: number, cy: number, outer: number): string {
   return `${points.map(([x, y], i) => `${fmt(x!)} ${fmt(y!)} ${i === 0 ? 'm' : 'l'}`).join('\n')}\nh`;
 }
 
+/** Drawn seals (compressed) by organisation and size: a batch seals thousands of contracts with one. */
+const sealDrawings = new Map<string, Uint8Array>();
+const sealDrawingsKept = 256;
+
 /** A red round seal: ring, five-pointed star, the organisation's name along the upper arc. */
 export function roundSealAppearance(outliner: GlyphOutliner, organisationName: string, bottomText = '合同专用章'): AppearanceBuilder {
   return async (update, width, height) => {
-    const size = Math.min(width, height);
-    const cx = width / 2;
-    const cy = height / 2;
-    const r = size / 2 - size * 0.03;
-    const ops: string[] = ['q', '0.85 0.1 0.1 rg', '0.85 0.1 0.1 RG', `${fmt(size * 0.035)} w`, circle(cx, cy, r), 'S', star(cx, cy, r * 0.3), 'f'];
-
-    const chars = [...organisationName];
-    const glyphSize = Math.min(r * 0.28, (Math.PI * r * 1.2) / Math.max(chars.length, 1));
-    const arcRadius = r - glyphSize * 0.95 - size * 0.03;
-    const span = Math.min(Math.PI * 1.35, (chars.length * glyphSize * 1.1) / arcRadius);
-    chars.forEach((char, i) => {
-      const theta = Math.PI / 2 + span / 2 - (chars.length === 1 ? span / 2 : (i * span) / (chars.length - 1));
-      const x = cx + arcRadius * Math.cos(theta);
-      const y = cy + arcRadius * Math.sin(theta);
-      const rotation = theta - Math.PI / 2;
-      const [cos, sin] = [Math.cos(rotation), Math.sin(rotation)];
-      const w = outliner.width(char, glyphSize);
-      ops.push('q', `${fmt(cos)} ${fmt(sin)} ${fmt(-sin)} ${fmt(cos)} ${fmt(x)} ${fmt(y)} cm`, outliner.path(char, glyphSize, -w / 2, 0), 'f', 'Q');
-    });
-    if (bottomText) {
-      const bottomSize = r * 0.17;
-      const w = outliner.width(bottomText, bottomSize);
-      ops.push(outliner.path(bottomText, bottomSize, cx - w / 2, cy - r * 0.62), 'f');
+    const key = `${organisationName}\u0000${bottomText}\u0000${fmt(width)}x${fmt(height)}`;
+    let drawing = sealDrawings.get(key);
+    if (drawing === undefined) {
+      drawing = new Uint8Array(deflateSync(drawRoundSeal(outliner, organisationName, bottomText, width, height)));
+      if (sealDrawings.size >= sealDrawingsKept) sealDrawings.delete(sealDrawings.keys().next().value!);
+      sealDrawings.set(key, drawing);
     }
-    ops.push('Q');
-    return update.add(update.context.stream(ops.join('\n'), { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, width, height] }));
+    const dict = update.context.obj({ Type: 'XObject', Subtype: 'Form', BBox: [0, 0, width, height], Filter: 'FlateDecode', Length: drawing.length });
+    return update.add(PDFRawStream.of(dict, drawing));
   };
+}
+
+function drawRoundSeal(outliner: GlyphOutliner, organisationName: string, bottomText: string, width: number, height: number): string {
+  const size = Math.min(width, height);
+  const cx = width / 2;
+  const cy = height / 2;
+  const r = size / 2 - size * 0.03;
+  const ops: string[] = ['q', '0.85 0.1 0.1 rg', '0.85 0.1 0.1 RG', `${fmt(size * 0.035)} w`, circle(cx, cy, r), 'S', star(cx, cy, r * 0.3), 'f'];
+
+  const chars = [...organisationName];
+  const glyphSize = Math.min(r * 0.28, (Math.PI * r * 1.2) / Math.max(chars.length, 1));
+  const arcRadius = r - glyphSize * 0.95 - size * 0.03;
+  const span = Math.min(Math.PI * 1.35, (chars.length * glyphSize * 1.1) / arcRadius);
+  chars.forEach((char, i) => {
+    const theta = Math.PI / 2 + span / 2 - (chars.length === 1 ? span / 2 : (i * span) / (chars.length - 1));
+    const x = cx + arcRadius * Math.cos(theta);
+    const y = cy + arcRadius * Math.sin(theta);
+    const rotation = theta - Math.PI / 2;
+    const [cos, sin] = [Math.cos(rotation), Math.sin(rotation)];
+    const w = outliner.width(char, glyphSize);
+    ops.push('q', `${fmt(cos)} ${fmt(sin)} ${fmt(-sin)} ${fmt(cos)} ${fmt(x)} ${fmt(y)} cm`, outliner.path(char, glyphSize, -w / 2, 0), 'f', 'Q');
+  });
+  if (bottomText) {
+    const bottomSize = r * 0.17;
+    const w = outliner.width(bottomText, bottomSize);
+    ops.push(outliner.path(bottomText, bottomSize, cx - w / 2, cy - r * 0.62), 'f');
+  }
+  ops.push('Q');
+  return ops.join('\n');
 }
 
 /**

@@ -129,10 +129,11 @@ export interface CmsVerification {
 
 /**
  * Cryptographic checks of one SignerInfo against a content digest: messageDigest equals,
- * signature valid under the signer's public key, signing-certificate(-v2) names the signer.
+ * signature valid under the signer's public key, signing-certificate(-v2) names the signer
+ * (and is present, unless the format allows its absence).
  * Chain building, trust and revocation are the verifier's business.
  */
-export function verifyCmsSignature(parsed: ParsedSignedData, contentDigest: Uint8Array): CmsVerification {
+export function verifyCmsSignature(parsed: ParsedSignedData, contentDigest: Uint8Array, options: { requireSigningCertificate?: boolean } = {}): CmsVerification {
   const problems: string[] = [];
   const signerCertificate = parsed.signerCertificate;
   if (!signerCertificate) problems.push('signer certificate not found in the CMS');
@@ -145,7 +146,11 @@ export function verifyCmsSignature(parsed: ParsedSignedData, contentDigest: Uint
     else if (!verifyWithKey(signerCertificate.publicKey, parsed.signatureAlgorithm, parsed.signedAttributesDer, parsed.signature, digestName)) {
       problems.push('signature value does not verify under the signer certificate');
     }
-    if (!essCertIdMatches(parsed, signerCertificate)) problems.push('signing-certificate attribute does not match the signer certificate');
+    const present = first(parsed.signedAttributes, oids.signingCertificateV2) ?? first(parsed.signedAttributes, oids.signingCertificate);
+    // CAdES and RFC 5816 require the attribute; plain PKCS#7 (adbe.pkcs7.detached) may omit it.
+    if (!present) {
+      if (options.requireSigningCertificate ?? true) problems.push('no signing-certificate attribute (required for CAdES and timestamp tokens)');
+    } else if (!essCertIdMatches(parsed, signerCertificate)) problems.push('signing-certificate attribute does not match the signer certificate');
   }
   return { valid: problems.length === 0, problems, signerCertificate };
 }

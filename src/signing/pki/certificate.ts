@@ -224,6 +224,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   const serial = serialElement.unsignedBytes();
   const issuer = field(2).bytes;
   const subject = field(4).bytes;
+  let publicKey: KeyObject | undefined;
   return {
     der,
     tbs: tbs.bytes,
@@ -236,8 +237,10 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     notBefore: validity.at(0).time(),
     notAfter: validity.at(1).time(),
     spki,
+    // Made on first use and kept: verifying a contract asks for each key several times.
     get publicKey() {
-      return toPublicKey(spki);
+      publicKey ??= toPublicKey(spki);
+      return publicKey;
     },
     signatureAlgorithm: certificate.at(1).at(0).oid(),
     signature: certificate.at(2).bitStringBytes(),

@@ -246,8 +246,35 @@ function decodeStream(stream: { getContents(): Uint8Array; dict: PDFDict }): Uin
 /** The bytes are not a PDF this verifier can read. */
 export class UnreadablePdfError extends Error {}
 
+/**
+ * The PDF with each signature's /Contents hex string replaced by a same-length number: the
+ * values (tens of KB of hex) are read natively from the file instead, and pdf-lib's
+ * character-by-character hex parsing was most of the verification time. Offsets are unchanged.
+ */
+function withoutSignatureContents(pdf: Uint8Array): Uint8Array {
+  const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1');
+  let copy: Buffer | undefined;
+  for (const match of text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)) {
+    const [from, to] = [Number(match[2]), Number(match[3])];
+    if (!(to - from > 2 && to <= pdf.length && pdf[from] === 0x3c && pdf[to - 1] === 0x3e)) continue;
+    if (!/^[0-9a-fA-F\s]*$/.test(text.slice(from + 1, Math.min(to - 1, from + 65)))) continue;
+    copy ??= Buffer.from(pdf);
+    copy.fill(0x20, from, to);
+    copy[from] = 0x30;
+  }
+  return copy ?? pdf;
+}
+
+/** The /Contents bytes of a signature, read from the file between its byte ranges. */
+function contentsAt(source: Buffer, byteRange: number[]): Uint8Array {
+  const [, length1 = 0, offset2 = 0] = byteRange;
+  if (!(offset2 - length1 > 2 && source[length1] === 0x3c && source[offset2 - 1] === 0x3e)) return new Uint8Array();
+  return new Uint8Array(Buffer.from(source.toString('latin1', length1 + 1, offset2 - 1).replace(/\s+/g, ''), 'hex'));
+}
+
 export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promise<VerificationReport> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false, throwOnInvalidObject: false }).catch((error: unknown) => {
+  const readable = withoutSignatureContents(pdf);
+  const doc = await PDFDocument.load(readable, { updateMetadata: false, throwOnInvalidObject: false }).catch((error: unknown) => {
     throw new UnreadablePdfError(`not a readable PDF: ${(error as Error).message}`);
   });
   const anchors = options.trustAnchors.map(parseCertificate);
@@ -265,14 +292,14 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
     const revisionEnd = offset2 + length2;
     const subFilter = serialized(entry.dict.get(name('SubFilter'))).replace(/^\//, '');
     const kind = subFilter === 'ETSI.RFC3161' ? 'document-timestamp' : 'signature';
-    const contents = entry.dict.get(name('Contents'));
+    const contents = contentsAt(source, entry.byteRange);
     const coversRevision =
       entry.byteRange.length === 4 && start === 0 && source[length1] === 0x3c && source[offset2 - 1] === 0x3e && revisionEnd <= pdf.length &&
       /%%EOF\s*$/.test(source.toString('latin1', Math.max(0, revisionEnd - 16), revisionEnd)) &&
-      contents instanceof PDFHexString && offset2 - length1 === contents.asString().length + 2;
+      contents.length > 0 && /^[0-9a-fA-F]*$/.test(source.toString('latin1', length1 + 1, offset2 - 1));
     if (!coversRevision) problems.push('byte range does not cover the signed revision exactly');
     const digest = createHash('sha256').update(source.subarray(0, length1)).update(source.subarray(offset2, revisionEnd)).digest();
-    const der = contents instanceof PDFHexString ? trimDer(contents.asBytes()) : new Uint8Array();
+    const der = contents.length ? trimDer(contents) : new Uint8Array();
 
     const report: SignatureReport = {
       fieldName: entry.fieldName,
@@ -306,7 +333,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
         report.timestamp = { time: check.genTime?.toISOString() ?? '', valid: check.valid, problems: check.problems };
       } else {
         const parsed = parseSignedData(der);
-        const check = verifyCmsSignature(parsed, digest);
+        const check = verifyCmsSignature(parsed, digest, { requireSigningCertificate: subFilter !== 'adbe.pkcs7.detached' });
         report.digestValid = !check.problems.some((p) => p.includes('messageDigest'));
         report.signatureValid = check.valid;
         problems.push(...check.problems);
@@ -333,7 +360,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
       problems.push(`signature could not be parsed: ${(error as Error).message}`);
     }
 
-    report.disallowedChanges = await disallowedChangesAfter(pdf, revisionEnd, doc);
+    report.disallowedChanges = await disallowedChangesAfter(readable, revisionEnd, doc);
     problems.push(...report.disallowedChanges);
     reports.push(report);
   }
