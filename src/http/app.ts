@@ -49,7 +49,7 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean } = 
 
   await app.register(helmet, {
     // The API docs UI and the worker pages load their own scripts and styles only.
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] } },
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"], workerSrc: ["'self'", 'blob:'], fontSrc: ["'self'", 'data:', 'blob:'] } },
   });
   await app.register(rateLimit, { max: platform.config.RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' });
   await app.register(swagger, {
