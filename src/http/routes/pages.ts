@@ -21,25 +21,17 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       reply.type(page.type).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send(page.body),
     );
   }
-  const assets = new Map(['verify.js', 'sign.js', 'portal.js', 'site.css'].map((file) => [file, load(file)]));
+  serveAssets(app, '/assets/:file', ['verify.js', 'sign.js', 'portal.js', 'site.css'], webDir, 300);
   // pdf.js renders the contract on the worker's phone (pdfjs-dist, served from node_modules).
-  const pdfjs = new Map(['pdf.min.mjs', 'pdf.worker.min.mjs'].map((file) => [file, load(file, pdfjsDir)]));
-  app.get(
-    '/assets/pdfjs/:file',
-    { config: { access: ['public'] }, schema: { hide: true, params: z.object({ file: z.string() }) } },
-    async (request, reply) => {
-      const asset = pdfjs.get(request.params.file);
-      if (!asset) return reply.callNotFound();
-      return reply.type(asset.type).header('cache-control', 'public, max-age=86400').send(asset.body);
-    },
-  );
-  app.get(
-    '/assets/:file',
-    { config: { access: ['public'] }, schema: { hide: true, params: z.object({ file: z.string() }) } },
-    async (request, reply) => {
-      const asset = assets.get(request.params.file);
-      if (!asset) return reply.callNotFound();
-      return reply.type(asset.type).header('cache-control', 'public, max-age=300').send(asset.body);
-    },
-  );
+  serveAssets(app, '/assets/pdfjs/:file', ['pdf.min.mjs', 'pdf.worker.min.mjs'], pdfjsDir, 86_400);
 };
+
+/** A fixed set of files read once at start, served under a route with a cache lifetime. */
+function serveAssets(app: Parameters<FastifyPluginAsyncZod>[0], route: string, files: string[], dir: string, maxAgeSeconds: number) {
+  const assets = new Map(files.map((file) => [file, load(file, dir)]));
+  app.get(route, { config: { access: ['public'] }, schema: { hide: true, params: z.object({ file: z.string() }) } }, async (request, reply) => {
+    const asset = assets.get(request.params.file);
+    if (!asset) return reply.callNotFound();
+    return reply.type(asset.type).header('cache-control', `public, max-age=${maxAgeSeconds}`).send(asset.body);
+  });
+}
