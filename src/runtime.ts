@@ -28,6 +28,8 @@ import { SealingService } from './services/sealing.ts';
 import { WorkerSigningService } from './services/worker-signing.ts';
 import { WorkerPortal } from './services/worker-portal.ts';
 import { TerminationService } from './services/termination.ts';
+import { SupervisionService } from './services/supervision.ts';
+import { OfficialAccess } from './services/official-access.ts';
 import { SealAuthorisations } from './services/seal-authorisations.ts';
 import { GlyphOutliner } from './signing/appearance/outlines.ts';
 import { TemplateCatalog } from './templates/catalog.ts';
@@ -53,6 +55,8 @@ export interface Platform {
   workerPortal: WorkerPortal;
   terminations: TerminationService;
   attachments: AttachmentService;
+  supervision: SupervisionService;
+  officialAccess: OfficialAccess;
   sealAuthorisations: SealAuthorisations;
   /** Set on the first start without ADMIN_TOKEN: print it once, it is not stored. */
   generatedAdminKey?: string;
@@ -99,6 +103,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const codes = new OneTimeCodes(Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'laborsign one-time codes v1', 32)));
     const gateway = config.SMS_GATEWAY_URL ? new HttpSmsGateway(config.SMS_GATEWAY_URL, config.SMS_GATEWAY_TOKEN) : new DevOutboxGateway();
     const outbox = new Outbox(db, fieldCrypto, gateway);
+    const supervision = new SupervisionService({ db, crypto: fieldCrypto, templates });
     const contracts = new ContractService({ db, archive, crypto: fieldCrypto, templates, renderer });
     const sealing = new SealingService({ db, archive, pki, timestamps, masterKey, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()) });
 
@@ -115,6 +120,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
       templates,
       workerPortal: new WorkerPortal({ db, crypto: fieldCrypto, outbox, codes, archive }),
       contracts,
+      supervision,
+      officialAccess: new OfficialAccess({ db, crypto: fieldCrypto, archive, pki, supervision }),
       attachments: new AttachmentService({ db, archive, crypto: fieldCrypto, templates, contracts }),
       sealing,
       sealAuthorisations: new SealAuthorisations(db),

@@ -19,6 +19,8 @@ import { devRoutes } from './routes/dev.ts';
 import { signingRoutes } from './routes/signing.ts';
 import { portalRoutes } from './routes/portal.ts';
 import { sealAuthorisationRoutes } from './routes/seal-authorisations.ts';
+import { rosterRoutes } from './routes/roster.ts';
+import { governmentRoutes } from './routes/government.ts';
 import { employerRoutes } from './routes/employers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { pageRoutes } from './routes/pages.ts';
@@ -72,6 +74,8 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean } = 
   await app.register(signingRoutes(platform), { prefix: '/api/v1' });
   await app.register(portalRoutes(platform), { prefix: '/api/v1' });
   await app.register(sealAuthorisationRoutes(platform), { prefix: '/api/v1' });
+  await app.register(rosterRoutes(platform), { prefix: '/api/v1' });
+  await app.register(governmentRoutes(platform), { prefix: '/api/v1' });
   await app.register(pkiRoutes(platform));
   await app.register(verifyRoutes(platform));
   await app.register(pageRoutes);

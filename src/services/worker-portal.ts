@@ -66,7 +66,8 @@ export class WorkerPortal {
     return { token, expiresAt };
   }
 
-  private async phoneOf(token: string | undefined): Promise<string> {
+  /** The blind index of the phone a portal session belongs to (401 when the session is gone). */
+  async phoneOf(token: string | undefined): Promise<string> {
     if (!token) throw sessionProblem();
     const session = await this.deps.db.portalSession.findUnique({ where: { tokenHash: hashToken(token) } });
     if (!session || session.expiresAt <= new Date()) throw sessionProblem();

@@ -26,10 +26,10 @@ export function phoneIndex(crypto: FieldCrypto, phone: string): string {
 export async function upsertWorker(tx: DbTx, crypto: FieldCrypto, identity: WorkerIdentity): Promise<string> {
   const idNumber = identity.idNumber.trim().toUpperCase();
   const parsed = parseResidentId(idNumber);
+  // A record without a phone number (a roster line) keeps the number already known.
   const data = {
     nameCipher: crypto.encrypt(identity.name, workerColumns.name),
-    phoneCipher: identity.phone ? crypto.encrypt(identity.phone, workerColumns.phone) : null,
-    phoneIndex: identity.phone ? phoneIndex(crypto, identity.phone) : null,
+    ...(identity.phone ? { phoneCipher: crypto.encrypt(identity.phone, workerColumns.phone), phoneIndex: phoneIndex(crypto, identity.phone) } : {}),
   };
   const worker = await tx.worker.upsert({
     where: { idIndex: idNumberIndex(crypto, idNumber) },

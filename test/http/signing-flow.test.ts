@@ -11,6 +11,7 @@ import t from 'tap';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
 import { employerBody } from '../helpers/fixtures.ts';
 import { needs, run } from '../helpers/tools.ts';
+import { phoneKey, phoneUserAgent, signaturePng, workerPhone } from '../helpers/worker-phone.ts';
 
 const { app, platform, adminToken } = await createTestPlatform(t);
 const admin = bearer(adminToken);
@@ -20,7 +21,8 @@ const employer = bearer(first.apiKey);
 const template = platform.templates.get('labor-contract-general')!;
 const example = template.example as { worker: { name: string; idNumber: string; phone: string } } & Record<string, unknown>;
 const work = mkdtempSync(path.join(tmpdir(), 'laborsign-flow-'));
-const phoneUa = { 'user-agent': 'Mozilla/5.0 (Linux; Android 12; Redmi) Mobile' };
+const phoneUa = phoneUserAgent;
+const phone = workerPhone(app, platform, example.worker);
 
 // Art. 19: once the first contract is signed, later ones with the same worker carry no probation.
 const laterFields = { ...example, probation: undefined };
@@ -38,37 +40,11 @@ async function sentContract(fields: Record<string, unknown> = laterFields): Prom
   return { id, token };
 }
 
-async function latestCode(): Promise<string> {
-  const [message] = await platform.outbox.list({ phone: example.worker.phone, limit: 1 });
-  return /验证码(\d{6})/.exec(message!.text)![1]!;
-}
+const latestCode = phone.latestCode;
 
-const api = (token: string, step = '') => `/api/v1/signing/${token}${step}`;
-const post = (url: string, payload?: unknown) => app.inject({ method: 'POST', url, payload: payload as object, headers: phoneUa });
+const { api, post } = phone;
 
-async function phoneKey() {
-  const keys = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
-  const spki = Buffer.from(await webcrypto.subtle.exportKey('spki', keys.publicKey)).toString('base64');
-  return { keys, spki };
-}
-
-// A 16×8 PNG with one diagonal stroke: the handwritten signature.
-const signaturePng = `data:image/png;base64,${Buffer.from(
-  '89504e470d0a1a0a0000000d4948445200000010000000080806000000f0767f970000001549444154789c63606060f80fc51483518386ac41001ad00ff112dbe1720000000049454e44ae426082',
-  'hex',
-).toString('base64')}`;
-
-/** The worker's steps on a link, as the page does them; returns the completion response. */
-async function signThroughLink(token: string) {
-  await post(api(token, '/read'));
-  const identity = await post(api(token, '/identity'), { name: example.worker.name, idNumber: example.worker.idNumber });
-  if (identity.statusCode !== 200) throw new Error(identity.body);
-  const { keys, spki } = await phoneKey();
-  const prepared = await post(api(token, '/prepare'), { code: await latestCode(), publicKey: spki, signatureImage: signaturePng, intent: true });
-  if (prepared.statusCode !== 200) throw new Error(prepared.body);
-  const signature = Buffer.from(await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, Buffer.from(prepared.json().signedAttributes, 'base64')));
-  return post(api(token, '/complete'), { sessionId: prepared.json().sessionId, signature: signature.toString('base64') });
-}
+const signThroughLink = phone.sign;
 
 t.test('the whole flow ends with a valid two-party, long-term signed contract', async (t) => {
   const { id, token } = await sentContract(example);

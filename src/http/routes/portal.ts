@@ -39,4 +39,10 @@ export const portalRoutes =
         return reply.type('application/pdf').header('content-disposition', `attachment; filename="${number}.pdf"`).header('x-content-sha256', sha256).send(Buffer.from(pdf));
       },
     );
+
+    app.get(
+      '/portal/accesses',
+      { config: publicAccess, schema: { tags, summary: 'Who has viewed my contracts: every official read, with office, purpose and case number' } },
+      async (request) => ({ items: await platform.officialAccess.accessesForPhoneIndex(await workerPortal.phoneOf(sessionHeader(request.headers))) }),
+    );
   };

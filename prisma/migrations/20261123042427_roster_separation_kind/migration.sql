@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "RosterEntry" ADD COLUMN     "postCategory" TEXT,
+ADD COLUMN     "separationKind" TEXT;

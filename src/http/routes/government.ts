@@ -1,0 +1,78 @@
+/**
+ * Government offices: social insurance (社保经办), labor inspection (劳动保障监察) and contract
+ * retrieval for any office, each scoped to the official's region and logged with its reason.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Platform } from '../../runtime.ts';
+import { Problem } from '../../problem.ts';
+import { principalOf } from '../plugins/auth.ts';
+import { uuidParam } from '../schemas.ts';
+
+const config = { access: ['official' as const] };
+const reason = z.object({
+  purpose: z.string().trim().min(2).max(200).describe('why the record is read (shown to the worker)'),
+  caseNumber: z.string().trim().max(60).optional().describe('案号 / 业务编号'),
+});
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+
+export const governmentRoutes =
+  (platform: Platform): FastifyPluginAsyncZod =>
+  async (app) => {
+    const officialOf = (request: Parameters<typeof principalOf>[0]) => {
+      const principal = principalOf(request);
+      if (principal.kind !== 'official') throw Problem.forbidden('Only officials use the government API.');
+      return principal;
+    };
+    const today = () => new Date().toISOString().slice(0, 10);
+
+    app.get(
+      '/insurance/contracts',
+      { config, schema: { tags: ['government'], summary: '社保经办: a person’s contracts in your region with the data enrolment needs (logged)', querystring: reason.extend({ idNumber: z.string().trim().toUpperCase().min(15).max(18) }) } },
+      async (request) => {
+        const { idNumber, ...why } = request.query;
+        return { items: await platform.officialAccess.insuranceContracts(officialOf(request), idNumber, why) };
+      },
+    );
+
+    app.get(
+      '/government/contracts/:id',
+      { config, schema: { tags: ['government'], summary: 'One contract in your region with the verification of its signatures (logged)', params: uuidParam, querystring: reason } },
+      async (request) => {
+        const { contract, document, verification } = await platform.officialAccess.contract(officialOf(request), request.params.id, request.query);
+        return {
+          id: contract.id,
+          number: contract.number,
+          status: contract.status,
+          employer: contract.employer,
+          regionCode: contract.regionCode,
+          document,
+          verification: { valid: verification.valid, signatures: verification.signatures.map((s) => ({ fieldName: s.fieldName, signer: s.signer?.name, level: s.level, valid: s.valid, timestamp: s.timestamp?.time })) },
+        };
+      },
+    );
+
+    app.get(
+      '/government/contracts/:id/pdf',
+      { config, schema: { tags: ['government'], summary: 'The signed contract PDF (logged)', params: uuidParam, querystring: reason } },
+      async (request, reply) => {
+        const { contract, pdf } = await platform.officialAccess.contract(officialOf(request), request.params.id, request.query);
+        return reply.type('application/pdf').header('content-disposition', `attachment; filename="${contract.number}.pdf"`).send(Buffer.from(pdf));
+      },
+    );
+
+    app.get(
+      '/inspection/employers',
+      { config, schema: { tags: ['government'], summary: '劳动保障监察: employers of a region with head count, signing rate and alerts', querystring: z.object({ region: z.string().regex(/^\d{2,6}$/), asOf: isoDate.optional() }) } },
+      async (request) => ({ items: await platform.officialAccess.inspectRegion(officialOf(request), request.query.region, request.query.asOf ?? today()) }),
+    );
+
+    app.get(
+      '/inspection/employers/:uscc',
+      { config, schema: { tags: ['government'], summary: '劳动保障监察: one employer’s roster against its contracts, alerts with legal basis (logged)', params: z.object({ uscc: z.string().length(18) }), querystring: reason.extend({ asOf: isoDate.optional() }) } },
+      async (request) => {
+        const { asOf, ...why } = request.query;
+        return platform.officialAccess.inspectEmployer(officialOf(request), request.params.uscc, asOf ?? today(), why);
+      },
+    );
+  };

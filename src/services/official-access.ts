@@ -1,0 +1,116 @@
+/**
+ * What government offices may see, and the record of every look: officials are scoped to
+ * their region (a 行政区划代码 prefix) and their role; every read of a contract or an
+ * employer's file is written to AccessLog with who, what and why (purpose, case number) in the
+ * same transaction as the read, and the worker sees it in 我的合同.
+ */
+import type { Db, DbTx } from '../db/client.ts';
+import { regionMatchesPrefix } from '../domain/identity.ts';
+import type { OfficialRole } from '../generated/prisma/client.ts';
+import { Problem } from '../problem.ts';
+import type { FieldCrypto } from '../security/field-crypto.ts';
+import type { Pki } from '../signing/pki/authority.ts';
+import type { ObjectArchive } from '../storage/archive.ts';
+import { latestDocument } from './sealing.ts';
+import type { SupervisionService } from './supervision.ts';
+import { verifyUpload } from './verification.ts';
+import { idNumberIndex } from './workers.ts';
+
+export interface Official {
+  officialId: string;
+  role: OfficialRole;
+  regionCode: string;
+}
+
+export interface AccessReason {
+  purpose: string;
+  caseNumber?: string;
+}
+
+const effectiveStatuses = ['signed', 'renewed', 'changed'] as const;
+const day = (date: Date | null | undefined) => date?.toISOString().slice(0, 10) ?? null;
+
+export class OfficialAccess {
+  constructor(private readonly deps: { db: Db; crypto: FieldCrypto; archive: ObjectArchive; pki: Pki; supervision: SupervisionService }) {}
+
+  requireRole(official: Official, ...roles: OfficialRole[]): void {
+    if (!roles.includes(official.role)) throw Problem.forbidden(`This query is for officials of: ${roles.join(', ')}.`);
+  }
+
+  private log(tx: DbTx, official: Official, entry: { action: string; contractId?: string; workerId?: string } & AccessReason) {
+    return tx.accessLog.create({ data: { officialId: official.officialId, action: entry.action, purpose: entry.purpose, caseNumber: entry.caseNumber ?? null, contractId: entry.contractId ?? null, workerId: entry.workerId ?? null } });
+  }
+
+  /** 社保经办: a person's contracts in the official's region, with what enrolment needs. */
+  async insuranceContracts(official: Official, idNumber: string, reason: AccessReason) {
+    this.requireRole(official, 'insurance');
+    const { db, crypto } = this.deps;
+    const contracts = await db.contract.findMany({
+      where: { worker: { idIndex: idNumberIndex(crypto, idNumber) }, status: { in: [...effectiveStatuses, 'terminated', 'expired'] }, regionCode: { startsWith: official.regionCode } },
+      include: { employer: { select: { name: true, uscc: true, regionCode: true } } },
+      orderBy: { startDate: 'desc' },
+    });
+    await db.$transaction(async (tx) => {
+      for (const contract of contracts) await this.log(tx, official, { action: 'insurance.contract_read', contractId: contract.id, workerId: contract.workerId, ...reason });
+    });
+    return contracts.map((c) => ({
+      contractId: c.id,
+      number: c.number,
+      status: c.status,
+      employer: c.employer,
+      employmentForm: c.employmentForm,
+      termType: c.termType,
+      startDate: day(c.startDate),
+      endDate: day(c.endDate),
+      effectiveAt: c.effectiveAt,
+      terminatedAt: day(c.terminatedAt),
+      monthlyWage: c.monthlyWage === null ? null : Number(c.monthlyWage),
+    }));
+  }
+
+  /** One contract in the official's region, with the verification of its latest signed revision. */
+  async contract(official: Official, contractId: string, reason: AccessReason) {
+    const { db, archive, pki } = this.deps;
+    const contract = await db.contract.findUnique({ where: { id: contractId }, include: { employer: { select: { name: true, uscc: true } } } });
+    if (!contract || !regionMatchesPrefix(contract.regionCode, official.regionCode)) throw Problem.notFound('Contract');
+    const document = await latestDocument(db, contract.id);
+    const pdf = await archive.get(document.objectKey, document.sha256);
+    const verification = await verifyUpload(db, pki, pdf);
+    await db.$transaction((tx) => this.log(tx, official, { action: 'contract.read', contractId: contract.id, workerId: contract.workerId, ...reason }));
+    return { contract, document: { sha256: document.sha256, kind: document.kind }, pdf, verification };
+  }
+
+  /** 劳动保障监察: an employer's file (roster against contracts, alerts) within the region. */
+  async inspectEmployer(official: Official, uscc: string, asOf: string, reason: AccessReason) {
+    this.requireRole(official, 'inspection');
+    const organisation = await this.deps.db.organisation.findUnique({ where: { uscc } });
+    if (!organisation || !regionMatchesPrefix(organisation.regionCode, official.regionCode)) throw Problem.notFound('Employer');
+    const report = await this.deps.supervision.report(organisation, asOf);
+    await this.deps.db.$transaction((tx) => this.log(tx, official, { action: 'employer.inspected', ...reason, purpose: `${reason.purpose}（${organisation.name}）` }));
+    return { employer: { name: organisation.name, uscc: organisation.uscc, regionCode: organisation.regionCode }, report };
+  }
+
+  /** Employers of a region (within the official's) with signing rate and open alerts. */
+  async inspectRegion(official: Official, region: string, asOf: string) {
+    this.requireRole(official, 'inspection');
+    if (!region.startsWith(official.regionCode)) throw Problem.forbidden(`Your region is ${official.regionCode}.`);
+    const organisations = await this.deps.db.organisation.findMany({ where: { regionCode: { startsWith: region } }, orderBy: { name: 'asc' }, take: 200 });
+    const rows = [];
+    for (const organisation of organisations) {
+      const report = await this.deps.supervision.report(organisation, asOf);
+      rows.push({ name: organisation.name, uscc: organisation.uscc, regionCode: organisation.regionCode, headcount: report.headcount.active, signing: report.signing, alerts: report.alerts.length });
+    }
+    return rows;
+  }
+
+  /** Who has looked at the contracts of the worker with this phone (blind index), for 我的合同. */
+  async accessesForPhoneIndex(index: string) {
+    const rows = await this.deps.db.accessLog.findMany({
+      where: { contract: { worker: { phoneIndex: index } } },
+      include: { official: { select: { role: true, regionCode: true } }, contract: { select: { number: true } } },
+      orderBy: { at: 'desc' },
+      take: 200,
+    });
+    return rows.map((row) => ({ at: row.at, role: row.official.role, regionCode: row.official.regionCode, action: row.action, purpose: row.purpose, caseNumber: row.caseNumber, contractNumber: row.contract?.number ?? null }));
+  }
+}

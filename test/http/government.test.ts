@@ -1,0 +1,92 @@
+/**
+ * Government offices over HTTP: region and role scoping, every read in the access log and in
+ * the worker's portal, and the roster-driven supervision an inspector sees.
+ */
+import t from 'tap';
+import { bearer, createTestPlatform } from '../helpers/platform.ts';
+import { employerBody, testUscc } from '../helpers/fixtures.ts';
+import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
+import { workerPhone } from '../helpers/worker-phone.ts';
+
+const { app, platform, adminToken } = await createTestPlatform(t);
+const admin = bearer(adminToken);
+const createEmployer = async (body: Record<string, unknown>) => (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: admin, payload: body })).json();
+const createOfficial = async (role: string, regionCode: string) =>
+  bearer((await app.inject({ method: 'POST', url: '/api/v1/admin/officials', headers: admin, payload: { name: `${role}-${regionCode}`, role, regionCode } })).json().apiKey);
+
+const yuncheng = await createEmployer(employerBody(71));
+const taiyuan = await createEmployer({ ...employerBody(72), regionCode: '140105', uscc: testUscc(72) });
+const employer = bearer(yuncheng.apiKey);
+const insurance = await createOfficial('insurance', '1408');
+const inspector = await createOfficial('inspection', '1408');
+const otherInspector = await createOfficial('inspection', '1401');
+const template = platform.templates.get('labor-contract-general')!;
+const example = template.example as { worker: { name: string; idNumber: string; phone: string } } & Record<string, unknown>;
+const phone = workerPhone(app, platform, example.worker);
+
+// A signed contract of the 运城 employer, and its roster.
+const created = (await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId: template.id, fields: example } })).json();
+await app.inject({ method: 'POST', url: `/api/v1/contracts/${created.id}/seal`, headers: employer });
+await app.inject({ method: 'POST', url: `/api/v1/contracts/${created.id}/send`, headers: employer });
+const signed = await phone.sign(await phone.latestLink());
+const contractId = created.id as string;
+
+t.equal(signed.statusCode, 200, 'the contract is signed');
+
+t.test('roster: hires and separations, with the rules they are checked by', async (t) => {
+  const hired = await app.inject({ method: 'POST', url: '/api/v1/roster/hires', headers: employer, payload: { worker: { name: example.worker.name, idNumber: example.worker.idNumber }, hireDate: '2026-09-15', employmentForm: 'labor_contract', post: '软件测试工程师' } });
+  t.equal(hired.statusCode, 201, hired.body);
+  const twice = await app.inject({ method: 'POST', url: '/api/v1/roster/hires', headers: employer, payload: { worker: { name: example.worker.name, idNumber: example.worker.idNumber }, hireDate: '2026-09-20', employmentForm: 'labor_contract' } });
+  t.equal(twice.statusCode, 409, 'one open roster line per worker');
+  // 劳动合同法 Art. 10: hired 2026-08-01 without a written contract.
+  const unsigned = await app.inject({ method: 'POST', url: '/api/v1/roster/hires', headers: employer, payload: { worker: { name: '李四', idNumber: '14080219900101123' + residentIdCheckCharacter('14080219900101123') }, hireDate: '2026-08-01', employmentForm: 'labor_contract' } });
+  t.equal(unsigned.statusCode, 201, unsigned.body);
+  const report = (await app.inject({ method: 'GET', url: '/api/v1/roster/supervision?asOf=2026-09-10', headers: employer })).json();
+  t.ok(report.alerts.some((a: { code: string }) => a.code === 'ART10_NO_WRITTEN_CONTRACT'), 'an unsigned hire past one month is flagged');
+  t.notOk(report.alerts.some((a: { code: string; contractId?: string }) => a.code === 'ART10_NO_WRITTEN_CONTRACT' && a.contractId === contractId));
+  const left = await app.inject({ method: 'POST', url: '/api/v1/roster/separations', headers: employer, payload: { idNumber: '14080219900101123' + residentIdCheckCharacter('14080219900101123'), separationDate: '2026-09-30', kind: 'resignation' } });
+  t.equal(left.statusCode, 200, left.body);
+});
+
+t.test('an employer key cannot call official APIs', async (t) => {
+  for (const url of [`/api/v1/insurance/contracts?idNumber=${example.worker.idNumber}&purpose=参保登记`, '/api/v1/inspection/employers?region=1408', `/api/v1/government/contracts/${contractId}?purpose=查阅`]) {
+    t.equal((await app.inject({ method: 'GET', url, headers: employer })).statusCode, 403, url);
+  }
+});
+
+t.test('social insurance: a person’s contracts in the region, and the read is logged and shown to the worker', async (t) => {
+  const noPurpose = await app.inject({ method: 'GET', url: `/api/v1/insurance/contracts?idNumber=${example.worker.idNumber}`, headers: insurance });
+  t.equal(noPurpose.statusCode, 400, 'a purpose is required');
+  const read = await app.inject({ method: 'GET', url: `/api/v1/insurance/contracts?idNumber=${example.worker.idNumber}&purpose=${encodeURIComponent('参保登记')}&caseNumber=SB-2026-001`, headers: insurance });
+  t.equal(read.statusCode, 200, read.body);
+  t.match(read.json().items, [{ contractId, status: 'signed', employer: { uscc: yuncheng.uscc }, startDate: '2026-09-15' }]);
+  t.equal((await app.inject({ method: 'GET', url: '/api/v1/inspection/employers?region=1408', headers: insurance })).statusCode, 403, 'insurance officials do not inspect');
+  const logged = await platform.db.accessLog.findMany({ where: { contractId } });
+  t.match(logged, [{ action: 'insurance.contract_read', purpose: '参保登记', caseNumber: 'SB-2026-001' }]);
+
+  await phone.post('/api/v1/portal/code', { phone: example.worker.phone });
+  const login = (await phone.post('/api/v1/portal/login', { phone: example.worker.phone, code: await phone.latestCode() })).json();
+  const seen = (await app.inject({ method: 'GET', url: '/api/v1/portal/accesses', headers: { 'x-portal-session': login.token } })).json();
+  t.match(seen.items, [{ role: 'insurance', regionCode: '1408', purpose: '参保登记', caseNumber: 'SB-2026-001', contractNumber: created.number }], 'the worker sees who read the contract');
+});
+
+t.test('inspection is scoped to the official’s region', async (t) => {
+  const list = await app.inject({ method: 'GET', url: '/api/v1/inspection/employers?region=1408', headers: inspector });
+  t.equal(list.statusCode, 200, list.body);
+  t.match(list.json().items, [{ uscc: yuncheng.uscc }]);
+  t.notOk(list.json().items.some((e: { uscc: string }) => e.uscc === taiyuan.uscc), 'another region’s employer is not listed');
+  t.equal((await app.inject({ method: 'GET', url: '/api/v1/inspection/employers?region=1401', headers: inspector })).statusCode, 403);
+  const file = await app.inject({ method: 'GET', url: `/api/v1/inspection/employers/${yuncheng.uscc}?purpose=${encodeURIComponent('日常巡查')}&asOf=2026-09-10`, headers: inspector });
+  t.equal(file.statusCode, 200, file.body);
+  t.ok(file.json().report.alerts.some((a: { code: string }) => a.code === 'ART10_NO_WRITTEN_CONTRACT'));
+  t.equal((await app.inject({ method: 'GET', url: `/api/v1/inspection/employers/${yuncheng.uscc}?purpose=x1`, headers: otherInspector })).statusCode, 404, 'another region’s inspector cannot see it');
+  t.equal((await app.inject({ method: 'GET', url: `/api/v1/government/contracts/${contractId}?purpose=x1`, headers: otherInspector })).statusCode, 404);
+  const contract = await app.inject({ method: 'GET', url: `/api/v1/government/contracts/${contractId}?purpose=${encodeURIComponent('案件调查')}&caseNumber=JC-2026-7`, headers: inspector });
+  t.equal(contract.statusCode, 200, contract.body);
+  t.equal(contract.json().verification.valid, true, 'retrieved with its verification status');
+  const pdf = await app.inject({ method: 'GET', url: `/api/v1/government/contracts/${contractId}/pdf?purpose=${encodeURIComponent('案件调查')}&caseNumber=JC-2026-7`, headers: inspector });
+  t.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');
+  const actions = (await platform.db.accessLog.findMany({ where: { contractId }, orderBy: { at: 'asc' } })).map((a) => a.action);
+  t.same(actions, ['insurance.contract_read', 'contract.read', 'contract.read'], 'every official read is logged');
+});
+
