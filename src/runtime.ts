@@ -121,7 +121,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       workerPortal: new WorkerPortal({ db, crypto: fieldCrypto, outbox, codes, archive }),
       contracts,
       supervision,
-      officialAccess: new OfficialAccess({ db, crypto: fieldCrypto, archive, pki, supervision }),
+      officialAccess: new OfficialAccess({ db, crypto: fieldCrypto, archive, pki, supervision, feedSettleSeconds: config.INSURANCE_FEED_SETTLE_SECONDS }),
       attachments: new AttachmentService({ db, archive, crypto: fieldCrypto, templates, contracts }),
       sealing,
       sealAuthorisations: new SealAuthorisations(db),

@@ -52,6 +52,7 @@ export const configSchema = z
       .pipe(z.array(z.url('each TSA URL must be a URL')))
       .describe('comma-separated RFC 3161 TSA URLs; unset = the embedded TSA'),
     SIGNING_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+    INSURANCE_FEED_SETTLE_SECONDS: z.coerce.number().int().min(0).max(600).default(5).describe('the insurance change feed holds back events younger than this (ids are assigned before commit)'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;

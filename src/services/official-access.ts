@@ -11,10 +11,11 @@ import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { Pki } from '../signing/pki/authority.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
+import { appendAudit } from './audit.ts';
 import { latestDocument } from './sealing.ts';
 import type { SupervisionService } from './supervision.ts';
 import { verifyUpload } from './verification.ts';
-import { idNumberIndex } from './workers.ts';
+import { idNumberIndex, readWorker } from './workers.ts';
 
 export interface Official {
   officialId: string;
@@ -28,17 +29,29 @@ export interface AccessReason {
 }
 
 const effectiveStatuses = ['signed', 'renewed', 'changed'] as const;
+/** Evidence events the insurance feed carries, and what they mean for enrolment. */
+const feedTypes = { 'contract.signed': 'effective', 'contract.renewed': 'renewed', 'contract.changed': 'changed', 'contract.terminated': 'ended' } as const;
 const day = (date: Date | null | undefined) => date?.toISOString().slice(0, 10) ?? null;
 
 export class OfficialAccess {
-  constructor(private readonly deps: { db: Db; crypto: FieldCrypto; archive: ObjectArchive; pki: Pki; supervision: SupervisionService }) {}
+  constructor(private readonly deps: { db: Db; crypto: FieldCrypto; archive: ObjectArchive; pki: Pki; supervision: SupervisionService; feedSettleSeconds: number }) {}
 
   requireRole(official: Official, ...roles: OfficialRole[]): void {
     if (!roles.includes(official.role)) throw Problem.forbidden(`This query is for officials of: ${roles.join(', ')}.`);
   }
 
-  private log(tx: DbTx, official: Official, entry: { action: string; contractId?: string; workerId?: string } & AccessReason) {
-    return tx.accessLog.create({ data: { officialId: official.officialId, action: entry.action, purpose: entry.purpose, caseNumber: entry.caseNumber ?? null, contractId: entry.contractId ?? null, workerId: entry.workerId ?? null } });
+  /** The access log row, and for a contract also an event in its evidence chain. */
+  private async log(tx: DbTx, official: Official, entry: { action: string; contractId?: string; workerId?: string } & AccessReason) {
+    await tx.accessLog.create({ data: { officialId: official.officialId, action: entry.action, purpose: entry.purpose, caseNumber: entry.caseNumber ?? null, contractId: entry.contractId ?? null, workerId: entry.workerId ?? null } });
+    if (entry.contractId) {
+      await appendAudit(tx, {
+        chain: entry.contractId,
+        contractId: entry.contractId,
+        type: 'official.accessed',
+        actor: { kind: 'official', id: official.officialId },
+        data: { role: official.role, regionCode: official.regionCode, action: entry.action, purpose: entry.purpose, caseNumber: entry.caseNumber ?? null },
+      });
+    }
   }
 
   /** 社保经办: a person's contracts in the official's region, with what enrolment needs. */
@@ -66,6 +79,51 @@ export class OfficialAccess {
       terminatedAt: day(c.terminatedAt),
       monthlyWage: c.monthlyWage === null ? null : Number(c.monthlyWage),
     }));
+  }
+
+  /**
+   * 社保经办 change feed: contracts of the region taking effect, renewed, changed or ending,
+   * oldest first after a cursor, so enrolment follows without the worker applying. Events
+   * younger than a few seconds wait for the next poll: ids are assigned before commit, so a
+   * just-committed event may carry a lower id than one already returned.
+   */
+  async insuranceEvents(official: Official, after: bigint, limit: number) {
+    this.requireRole(official, 'insurance');
+    const { db, crypto } = this.deps;
+    const events = await db.auditEvent.findMany({
+      where: {
+        id: { gt: after },
+        type: { in: Object.keys(feedTypes) },
+        at: { lt: new Date(Date.now() - this.deps.feedSettleSeconds * 1000) },
+        contract: { regionCode: { startsWith: official.regionCode } },
+      },
+      include: { contract: { include: { employer: { select: { name: true, uscc: true } }, worker: true } } },
+      orderBy: { id: 'asc' },
+      take: limit,
+    });
+    const items = events.map((event) => {
+      const c = event.contract!;
+      return {
+        cursor: event.id.toString(),
+        change: feedTypes[event.type as keyof typeof feedTypes],
+        at: event.at,
+        contract: {
+          id: c.id,
+          number: c.number,
+          employer: c.employer,
+          worker: { name: readWorker(crypto, c.worker).name, idNumber: readWorker(crypto, c.worker).idNumber },
+          employmentForm: c.employmentForm,
+          startDate: day(c.startDate),
+          endDate: day(c.endDate),
+          terminatedAt: day(c.terminatedAt),
+          monthlyWage: c.monthlyWage === null ? null : Number(c.monthlyWage),
+        },
+      };
+    });
+    await db.$transaction(async (tx) => {
+      for (const event of events) await this.log(tx, official, { action: 'insurance.feed_read', contractId: event.contract!.id, workerId: event.contract!.workerId, purpose: '社保参保变更（自动推送）' });
+    });
+    return { items, next: items.at(-1)?.cursor ?? after.toString() };
   }
 
   /** One contract in the official's region, with the verification of its latest signed revision. */

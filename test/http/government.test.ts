@@ -8,7 +8,7 @@ import { employerBody, testUscc } from '../helpers/fixtures.ts';
 import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
 import { workerPhone } from '../helpers/worker-phone.ts';
 
-const { app, platform, adminToken } = await createTestPlatform(t);
+const { app, platform, adminToken } = await createTestPlatform(t, { INSURANCE_FEED_SETTLE_SECONDS: '0' });
 const admin = bearer(adminToken);
 const createEmployer = async (body: Record<string, unknown>) => (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: admin, payload: body })).json();
 const createOfficial = async (role: string, regionCode: string) =>
@@ -70,6 +70,15 @@ t.test('social insurance: a person’s contracts in the region, and the read is 
   t.match(seen.items, [{ role: 'insurance', regionCode: '1408', purpose: '参保登记', caseNumber: 'SB-2026-001', contractNumber: created.number }], 'the worker sees who read the contract');
 });
 
+t.test('social insurance change feed: contracts taking effect in the region, by cursor', async (t) => {
+  const page = await app.inject({ method: 'GET', url: '/api/v1/insurance/events?after=0', headers: insurance });
+  t.equal(page.statusCode, 200, page.body);
+  t.match(page.json().items, [{ change: 'effective', contract: { id: contractId, worker: { idNumber: example.worker.idNumber }, employer: { uscc: yuncheng.uscc } } }]);
+  const next = await app.inject({ method: 'GET', url: `/api/v1/insurance/events?after=${page.json().next}`, headers: insurance });
+  t.same(next.json().items, [], 'nothing new after the cursor');
+  t.equal((await app.inject({ method: 'GET', url: '/api/v1/insurance/events', headers: inspector })).statusCode, 403);
+});
+
 t.test('inspection is scoped to the official’s region', async (t) => {
   const list = await app.inject({ method: 'GET', url: '/api/v1/inspection/employers?region=1408', headers: inspector });
   t.equal(list.statusCode, 200, list.body);
@@ -87,6 +96,9 @@ t.test('inspection is scoped to the official’s region', async (t) => {
   const pdf = await app.inject({ method: 'GET', url: `/api/v1/government/contracts/${contractId}/pdf?purpose=${encodeURIComponent('案件调查')}&caseNumber=JC-2026-7`, headers: inspector });
   t.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');
   const actions = (await platform.db.accessLog.findMany({ where: { contractId }, orderBy: { at: 'asc' } })).map((a) => a.action);
-  t.same(actions, ['insurance.contract_read', 'contract.read', 'contract.read'], 'every official read is logged');
+  t.same(actions, ['insurance.contract_read', 'insurance.feed_read', 'contract.read', 'contract.read'], 'every official read is logged');
+  const trail = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${contractId}/audit`, headers: employer })).json();
+  t.equal(trail.events.filter((e: { type: string }) => e.type === 'official.accessed').length, 4, 'and is in the contract’s evidence chain');
+  t.equal(trail.chain.intact, true);
 });
 

@@ -36,6 +36,19 @@ export const governmentRoutes =
     );
 
     app.get(
+      '/insurance/events',
+      {
+        config,
+        schema: {
+          tags: ['government'],
+          summary: '社保经办 change feed: contracts taking effect, renewed, changed or ending in your region, after a cursor (each read logged)',
+          querystring: z.object({ after: z.string().regex(/^\d+$/).default('0').describe('the `next` of the previous page'), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        },
+      },
+      async (request) => platform.officialAccess.insuranceEvents(officialOf(request), BigInt(request.query.after), request.query.limit),
+    );
+
+    app.get(
       '/government/contracts/:id',
       { config, schema: { tags: ['government'], summary: 'One contract in your region with the verification of its signatures (logged)', params: uuidParam, querystring: reason } },
       async (request) => {
