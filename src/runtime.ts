@@ -30,6 +30,7 @@ import { WorkerPortal } from './services/worker-portal.ts';
 import { TerminationService } from './services/termination.ts';
 import { SupervisionService } from './services/supervision.ts';
 import { OfficialAccess } from './services/official-access.ts';
+import { EvidenceService, ensurePlatformOrganisation } from './services/evidence.ts';
 import { SealAuthorisations } from './services/seal-authorisations.ts';
 import { GlyphOutliner } from './signing/appearance/outlines.ts';
 import { TemplateCatalog } from './templates/catalog.ts';
@@ -57,6 +58,7 @@ export interface Platform {
   attachments: AttachmentService;
   supervision: SupervisionService;
   officialAccess: OfficialAccess;
+  evidence: EvidenceService;
   sealAuthorisations: SealAuthorisations;
   /** Set on the first start without ADMIN_TOKEN: print it once, it is not stored. */
   generatedAdminKey?: string;
@@ -104,6 +106,9 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const gateway = config.SMS_GATEWAY_URL ? new HttpSmsGateway(config.SMS_GATEWAY_URL, config.SMS_GATEWAY_TOKEN) : new DevOutboxGateway();
     const outbox = new Outbox(db, fieldCrypto, gateway);
     const supervision = new SupervisionService({ db, crypto: fieldCrypto, templates });
+    const officialAccess = new OfficialAccess({ db, crypto: fieldCrypto, archive, pki, supervision, feedSettleSeconds: config.INSURANCE_FEED_SETTLE_SECONDS });
+    const platformOrganisation = ensurePlatformOrganisation(db, config);
+    await platformOrganisation;
     const contracts = new ContractService({ db, archive, crypto: fieldCrypto, templates, renderer });
     const sealing = new SealingService({ db, archive, pki, timestamps, masterKey, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()) });
 
@@ -121,7 +126,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
       workerPortal: new WorkerPortal({ db, crypto: fieldCrypto, outbox, codes, archive }),
       contracts,
       supervision,
-      officialAccess: new OfficialAccess({ db, crypto: fieldCrypto, archive, pki, supervision, feedSettleSeconds: config.INSURANCE_FEED_SETTLE_SECONDS }),
+      officialAccess,
+      evidence: new EvidenceService({ db, crypto: fieldCrypto, pki, templates, renderer, sealing, officialAccess, platform: () => platformOrganisation }),
       attachments: new AttachmentService({ db, archive, crypto: fieldCrypto, templates, contracts }),
       sealing,
       sealAuthorisations: new SealAuthorisations(db),

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { parseUscc } from '../domain/identity.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalUrl = z.url().optional();
@@ -52,6 +53,9 @@ export const configSchema = z
       .pipe(z.array(z.url('each TSA URL must be a URL')))
       .describe('comma-separated RFC 3161 TSA URLs; unset = the embedded TSA'),
     SIGNING_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+    PLATFORM_NAME: z.string().trim().min(2).max(100).default('LaborSign 电子劳动合同平台').describe('the operator named on evidence reports'),
+    PLATFORM_USCC: z.string().refine((code) => parseUscc(code).ok, 'must be a valid 统一社会信用代码 (GB 32100 check character)').default('91140105MA0LB00017').describe("the operator's 统一社会信用代码 (its evidence-report seal names it)"),
+    PLATFORM_REGION_CODE: z.string().regex(/^\d{6}$/).default('140105'),
     INSURANCE_FEED_SETTLE_SECONDS: z.coerce.number().int().min(0).max(600).default(5).describe('the insurance change feed holds back events younger than this (ids are assigned before commit)'),
   })
   .superRefine((env, ctx) => {

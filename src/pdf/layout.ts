@@ -114,7 +114,7 @@ function place(line: BrokenLine<PlacedGlyph>, x: number, y: number, room: number
   for (const atom of line.atoms) for (const glyph of atom.glyphs) glyphs.push(glyph);
   const slack = room - line.width;
   const size = glyphs[0]?.size ?? 10;
-  const spacing = justify && line.justify && glyphs.length > 1 && slack > 0 && slack / (glyphs.length - 1) < size * 0.6 ? slack / (glyphs.length - 1) : 0;
+  const spacing = justify && line.justify && glyphs.length > 1 && slack > 0 && slack / (glyphs.length - 1) < size * 0.3 ? slack / (glyphs.length - 1) : 0;
   // Each measured glyph sits on exactly one line, so it is positioned in place.
   let cursor = x;
   for (const glyph of glyphs) {

@@ -26,13 +26,18 @@ export interface ResolveContext {
   documentNumber: string;
   /** ISO date of the document ($date). */
   documentDate: string;
+  /** Inside ::: each: the current element ($item) and its 1-based position ($index). */
+  item?: unknown;
+  index?: number;
 }
 
 export function valueAt(context: ResolveContext, path: string): unknown {
   if (path === '$number') return context.documentNumber;
   if (path === '$date') return context.documentDate;
-  let value: unknown = context.fields;
-  for (const key of path.split('.')) {
+  if (path === '$index') return context.index;
+  const [root, keys] = path === '$item' || path.startsWith('$item.') ? [context.item, path.split('.').slice(1)] : [context.fields, path.split('.')];
+  let value: unknown = root;
+  for (const key of keys) {
     if (value === null || typeof value !== 'object') return undefined;
     value = (value as Record<string, unknown>)[key];
   }
@@ -97,11 +102,11 @@ function spans(content: Inline[], face: FaceName, context: ResolveContext): Span
   });
 }
 
-export function resolve(blocks: Block[], context: ResolveContext): FlowItem[] {
+export function resolve(blocks: Block[], rootContext: ResolveContext): FlowItem[] {
   const flow: FlowItem[] = [];
   let chapter = 0;
   let article = 0;
-  const walk = (list: Block[]) => {
+  const walk = (list: Block[], context: ResolveContext) => {
     for (const block of list) {
       switch (block.kind) {
         case 'title':
@@ -128,15 +133,20 @@ export function resolve(blocks: Block[], context: ResolveContext): FlowItem[] {
           flow.push({ kind: 'pagebreak' });
           break;
         case 'if':
-          walk(holds(block.condition, context) ? block.then : block.otherwise);
+          walk(holds(block.condition, context) ? block.then : block.otherwise, context);
           break;
+        case 'each': {
+          const items = valueAt(context, block.path);
+          if (Array.isArray(items)) items.forEach((item, i) => walk(block.body, { ...context, item, index: i + 1 }));
+          break;
+        }
         case 'signatures':
           flow.push({ kind: 'signatures', parties: block.parties.map((party) => ({ mode: party.mode, role: party.role, label: spans(party.label, 'hei', context) })) });
           break;
       }
     }
   };
-  walk(blocks);
+  walk(blocks, rootContext);
   return flow;
 }
 
@@ -163,6 +173,7 @@ export function templateCharacters(blocks: Block[]): Record<FaceName, Set<string
         walk(block.then);
         walk(block.otherwise);
       }
+      if (block.kind === 'each') walk(block.body);
     }
   };
   walk(blocks);

@@ -127,14 +127,14 @@ export class OfficialAccess {
   }
 
   /** One contract in the official's region, with the verification of its latest signed revision. */
-  async contract(official: Official, contractId: string, reason: AccessReason) {
+  async contract(official: Official, contractId: string, reason: AccessReason, action = 'contract.read') {
     const { db, archive, pki } = this.deps;
     const contract = await db.contract.findUnique({ where: { id: contractId }, include: { employer: { select: { name: true, uscc: true } } } });
     if (!contract || !regionMatchesPrefix(contract.regionCode, official.regionCode)) throw Problem.notFound('Contract');
     const document = await latestDocument(db, contract.id);
     const pdf = await archive.get(document.objectKey, document.sha256);
     const verification = await verifyUpload(db, pki, pdf);
-    await db.$transaction((tx) => this.log(tx, official, { action: 'contract.read', contractId: contract.id, workerId: contract.workerId, ...reason }));
+    await db.$transaction((tx) => this.log(tx, official, { action, contractId: contract.id, workerId: contract.workerId, ...reason }));
     return { contract, document: { sha256: document.sha256, kind: document.kind }, pdf, verification };
   }
 
@@ -152,7 +152,7 @@ export class OfficialAccess {
   async inspectRegion(official: Official, region: string, asOf: string) {
     this.requireRole(official, 'inspection');
     if (!region.startsWith(official.regionCode)) throw Problem.forbidden(`Your region is ${official.regionCode}.`);
-    const organisations = await this.deps.db.organisation.findMany({ where: { regionCode: { startsWith: region } }, orderBy: { name: 'asc' }, take: 200 });
+    const organisations = await this.deps.db.organisation.findMany({ where: { regionCode: { startsWith: region }, kind: { not: 'platform' } }, orderBy: { name: 'asc' }, take: 200 });
     const rows = [];
     for (const organisation of organisations) {
       const report = await this.deps.supervision.report(organisation, asOf);

@@ -42,7 +42,8 @@ function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
 }
 
 function declares(schema: z.ZodObject, fieldPath: string): boolean {
-  if (fieldPath.startsWith('$')) return fieldPath === '$number' || fieldPath === '$date';
+  // $item.… and $index belong to the element of a ::: each list (checked when rendered).
+  if (fieldPath.startsWith('$')) return ['$number', '$date', '$index'].includes(fieldPath) || fieldPath.startsWith('$item.') || fieldPath === '$item';
   let shape: Record<string, z.ZodType> | undefined = schema.shape as Record<string, z.ZodType>;
   const keys = fieldPath.split('.');
   for (const [i, key] of keys.entries()) {

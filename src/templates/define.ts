@@ -14,6 +14,7 @@ export const templateKinds = [
   'renewal',
   'change',
   'termination_certificate',
+  'evidence_report',
 ] as const;
 export type TemplateKind = (typeof templateKinds)[number];
 

@@ -33,6 +33,8 @@ export type Block =
   | { kind: 'table'; widths: number[]; rows: TableCell[][] }
   | { kind: 'pagebreak' }
   | { kind: 'if'; condition: Condition; then: Block[]; otherwise: Block[] }
+  /** The body once per element of a list field; inside it `$item.x` and `$index` (from 1). */
+  | { kind: 'each'; path: string; body: Block[] }
   | { kind: 'signatures'; parties: SignatureParty[] };
 
 export class TemplateSyntaxError extends Error {
@@ -44,7 +46,7 @@ export class TemplateSyntaxError extends Error {
   }
 }
 
-export const signatureRoles = ['employer', 'worker', 'agency', 'host'] as const;
+export const signatureRoles = ['employer', 'worker', 'agency', 'host', 'platform'] as const;
 const pathPattern = /^\$?[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/;
 
 export function parseCondition(source: string, line: number): Condition {
@@ -103,12 +105,13 @@ function tableRow(source: string, line: number): string[] {
 }
 
 interface Frame {
-  kind: 'root' | 'if' | 'signatures';
+  kind: 'root' | 'if' | 'each' | 'signatures';
   line: number;
   blocks: Block[];
   node?: Extract<Block, { kind: 'if' }>;
   inElse?: boolean;
   signatures?: Extract<Block, { kind: 'signatures' }>;
+  each?: Extract<Block, { kind: 'each' }>;
 }
 
 export function parseMarkup(source: string): Block[] {
@@ -120,6 +123,7 @@ export function parseMarkup(source: string): Block[] {
   const frame = () => stack[stack.length - 1]!;
   const target = () => {
     const top = frame();
+    if (top.each) return top.each.body;
     return top.node ? (top.inElse ? top.node.otherwise : top.node.then) : top.blocks;
   };
   const flush = () => {
@@ -177,6 +181,12 @@ export function parseMarkup(source: string): Block[] {
         const node: Extract<Block, { kind: 'if' }> = { kind: 'if', condition: parseCondition(directive.slice(3), line), then: [], otherwise: [] };
         target().push(node);
         stack.push({ kind: 'if', line, blocks: [], node });
+      } else if (directive.startsWith('each ')) {
+        const path = directive.slice(5).trim();
+        if (!pathPattern.test(path) || path.startsWith('$')) throw new TemplateSyntaxError(line, `bad list path "${path}"`);
+        const each: Extract<Block, { kind: 'each' }> = { kind: 'each', path, body: [] };
+        target().push(each);
+        stack.push({ kind: 'each', line, blocks: [], each });
       } else if (directive === 'else') {
         const top = frame();
         if (top.kind !== 'if' || top.inElse) throw new TemplateSyntaxError(line, '::: else without ::: if');
@@ -237,6 +247,10 @@ export function referencedPaths(blocks: Block[]): Set<string> {
         paths.add(block.condition.path);
         walk(block.then);
         walk(block.otherwise);
+      }
+      if (block.kind === 'each') {
+        paths.add(block.path);
+        walk(block.body);
       }
     }
   };

@@ -2,10 +2,15 @@
  * Government offices over HTTP: region and role scoping, every read in the access log and in
  * the worker's portal, and the roster-driven supervision an inspector sees.
  */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import t from 'tap';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
 import { employerBody, testUscc } from '../helpers/fixtures.ts';
 import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
+import { needs, run } from '../helpers/tools.ts';
 import { workerPhone } from '../helpers/worker-phone.ts';
 
 const { app, platform, adminToken } = await createTestPlatform(t, { INSURANCE_FEED_SETTLE_SECONDS: '0' });
@@ -102,3 +107,45 @@ t.test('inspection is scoped to the official’s region', async (t) => {
   t.equal(trail.chain.intact, true);
 });
 
+
+t.test('arbitration: an evidence bundle whose contents verify independently', async (t) => {
+  const arbitration = await createOfficial('arbitration', '1408');
+  const otherArbitration = await createOfficial('arbitration', '1401');
+  const body = { caseNumber: '晋运劳人仲案字〔2027〕第0012号', purpose: '劳动争议仲裁案件调取证据', idNumber: example.worker.idNumber, employerUscc: yuncheng.uscc };
+  t.equal((await app.inject({ method: 'POST', url: '/api/v1/arbitration/evidence', headers: insurance, payload: body })).statusCode, 403, 'only arbitration officials');
+  t.equal((await app.inject({ method: 'POST', url: '/api/v1/arbitration/evidence', headers: otherArbitration, payload: { ...body, contractId } })).statusCode, 404, 'only in their region');
+  const response = await app.inject({ method: 'POST', url: '/api/v1/arbitration/evidence', headers: arbitration, payload: body });
+  t.equal(response.statusCode, 200, response.statusCode === 200 ? 'bundle returned' : response.body);
+  t.equal(response.headers['content-type'], 'application/zip');
+  const logged = await platform.db.accessLog.findMany({ where: { contractId, action: 'arbitration.evidence_exported' } });
+  t.match(logged, [{ caseNumber: body.caseNumber }], 'the export is logged with the case number');
+
+  t.test('unzip, hashes, signatures', needs('unzip'), async (t) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'laborsign-evidence-'));
+    writeFileSync(path.join(dir, 'bundle.zip'), response.rawPayload);
+    t.equal(run('unzip', ['-q', path.join(dir, 'bundle.zip'), '-d', path.join(dir, 'out')]).status, 0);
+    const out = (name: string) => readFileSync(path.join(dir, 'out', name));
+    const manifest = JSON.parse(out('manifest.json').toString()) as { files: { name: string; sha256: string; size: number }[] };
+    t.ok(manifest.files.some((f) => f.name.startsWith('certificates/')), 'certificates included');
+    for (const file of manifest.files) t.equal(createHash('sha256').update(out(file.name)).digest('hex'), file.sha256, `manifest hash of ${file.name}`);
+    const reportText = needs('pdftotext').skip ? '' : run('pdftotext', [path.join(dir, 'out', 'evidence-report.pdf'), '-']).stdout.replace(/\s+/g, '');
+    if (reportText) {
+      t.match(reportText, body.caseNumber, 'the report names the case');
+      t.ok(manifest.files.filter((f) => f.name !== 'evidence-report.pdf').every((f) => reportText.includes(f.sha256)), 'the sealed report lists every other file’s hash');
+    }
+    const report = (await app.inject({ method: 'POST', url: '/api/v1/verify', payload: out('evidence-report.pdf'), headers: { 'content-type': 'application/pdf' } })).json();
+    t.equal(report.valid, true, 'the report’s seal verifies');
+    t.match(report.signatures, [{ signer: { name: 'LaborSign 电子劳动合同平台' }, level: 'B-T' }]);
+    if (!needs('pdfsig').skip) {
+      for (const name of ['contract.pdf', 'evidence-report.pdf']) {
+        const checked = run('pdfsig', ['-no-ocsp', path.join(dir, 'out', name)]).stdout;
+        t.match(checked, /Signature Validation: Signature is Valid/, `pdfsig: ${name}`);
+        t.notMatch(checked, /Signature is Invalid|Digest Mismatch/);
+      }
+    }
+    if (!needs('openssl').skip) {
+      const certificate = manifest.files.find((f) => f.name.startsWith('certificates/'))!.name;
+      t.equal(run('openssl', ['x509', '-inform', 'DER', '-noout', '-in', path.join(dir, 'out', certificate)]).status, 0, 'certificates are DER X.509');
+    }
+  });
+});

@@ -88,4 +88,27 @@ export const governmentRoutes =
         return platform.officialAccess.inspectEmployer(officialOf(request), request.params.uscc, asOf ?? today(), why);
       },
     );
+
+    app.post(
+      '/arbitration/evidence',
+      {
+        config,
+        schema: {
+          tags: ['government'],
+          summary: '劳动争议仲裁: the evidence bundle (ZIP) of a contract in your region — signed PDF, verification, audit trail, certificates, manifest, sealed 出证报告 (logged)',
+          body: reason.extend({
+            caseNumber: z.string().trim().min(2).max(60).describe('案号'),
+            contractId: z.uuid().optional(),
+            idNumber: z.string().trim().toUpperCase().min(15).max(18).optional().describe('with employerUscc, when the contract id is not known'),
+            employerUscc: z.string().trim().length(18).optional(),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const official = officialOf(request);
+        platform.officialAccess.requireRole(official, 'arbitration');
+        const { contract, zip } = await platform.evidence.bundle(official, request.body);
+        return reply.type('application/zip').header('content-disposition', `attachment; filename="evidence-${contract.number}.zip"`).send(Buffer.from(zip));
+      },
+    );
   };

@@ -1,0 +1,166 @@
+/**
+ * 出证: the evidence bundle an arbitration commission (or court) takes away. A ZIP with the
+ * signed contract, its verification report, the hash-chained audit trail, every certificate
+ * involved, a manifest of SHA-256 digests, and an evidence report (出证报告) that lists those
+ * digests and is sealed and timestamped by the platform operator. Each file can be checked
+ * with independent tools; the sealed report binds them together.
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/client.ts';
+import type { Config } from '../config/config.ts';
+import { zip, type ZipEntry } from '../evidence/zip.ts';
+import type { Organisation } from '../generated/prisma/client.ts';
+import { Problem } from '../problem.ts';
+import type { FieldCrypto } from '../security/field-crypto.ts';
+import { readDer } from '../signing/asn1/der.ts';
+import { parseSignedData } from '../signing/cms/parse.ts';
+import { signatureContents } from '../signing/pades/ltv.ts';
+import { parseCertificate } from '../signing/pki/certificate.ts';
+import type { Pki } from '../signing/pki/authority.ts';
+import { verifyAuditChain } from './audit.ts';
+import type { DocumentRenderer, TemplateCatalog } from './contracts.ts';
+import { idNumberIndex, readWorker } from './workers.ts';
+import type { AccessReason, Official, OfficialAccess } from './official-access.ts';
+import type { SealingService } from './sealing.ts';
+
+export const evidenceReportTemplate = 'evidence-report';
+
+const statusNames: Record<string, string> = { signed: '已签署（生效）', renewed: '已续订', changed: '已变更', terminated: '已解除/终止', expired: '已到期', sent: '待劳动者签署', sealed: '已盖章待发送', draft: '草稿', declined: '劳动者拒签', voided: '已作废', link_expired: '签署链接已过期' };
+const roleOffices: Record<string, string> = { arbitration: '劳动人事争议仲裁委员会', inspection: '劳动保障监察机构', insurance: '社会保险经办机构', employment: '公共就业服务机构' };
+
+function beijing(date: Date | string | null | undefined): string {
+  if (!date) return '/';
+  const shifted = new Date(new Date(date).getTime() + 8 * 3_600_000);
+  const iso = shifted.toISOString();
+  return `${Number(iso.slice(0, 4))}年${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日 ${iso.slice(11, 19)}（北京时间）`;
+}
+
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+const json = (value: unknown) => new Uint8Array(Buffer.from(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)));
+
+/** The platform operator as an organisation: it seals evidence reports with its own certificate. */
+export async function ensurePlatformOrganisation(db: Db, config: Config): Promise<Organisation> {
+  return db.organisation.upsert({
+    where: { uscc: config.PLATFORM_USCC },
+    update: { name: config.PLATFORM_NAME },
+    create: { kind: 'platform', name: config.PLATFORM_NAME, uscc: config.PLATFORM_USCC, legalRepresentative: '/', address: '/', regionCode: config.PLATFORM_REGION_CODE },
+  });
+}
+
+export class EvidenceService {
+  constructor(
+    private readonly deps: { db: Db; crypto: FieldCrypto; pki: Pki; templates: TemplateCatalog; renderer: DocumentRenderer; sealing: SealingService; officialAccess: OfficialAccess; platform: () => Promise<Organisation> },
+  ) {}
+
+  /** The contract an arbitration request names: by id, or the worker's latest with an employer. */
+  private async contractIdFor(official: Official, target: { contractId?: string; idNumber?: string; employerUscc?: string }): Promise<string> {
+    if (target.contractId) return target.contractId;
+    if (!target.idNumber || !target.employerUscc) {
+      throw Problem.badRequest([{ field: 'contractId', in: 'body', rule: 'contract_or_parties', message: 'give contractId, or idNumber with employerUscc' }]);
+    }
+    const found = await this.deps.db.contract.findFirst({
+      where: { worker: { idIndex: idNumberIndex(this.deps.crypto, target.idNumber) }, employer: { uscc: target.employerUscc }, regionCode: { startsWith: official.regionCode }, previousId: null },
+      orderBy: { createdAt: 'desc' },
+      select: { id: true },
+    });
+    if (!found) throw Problem.notFound('Contract between this worker and employer');
+    return found.id;
+  }
+
+  async bundle(official: Official, request: { caseNumber: string; purpose: string; contractId?: string; idNumber?: string; employerUscc?: string }) {
+    const { db, crypto, pki } = this.deps;
+    const reason: AccessReason = { purpose: request.purpose, caseNumber: request.caseNumber };
+    const contractId = await this.contractIdFor(official, request);
+    const { contract, document, pdf, verification } = await this.deps.officialAccess.contract(official, contractId, reason, 'arbitration.evidence_exported');
+    const worker = readWorker(crypto, (await db.worker.findUniqueOrThrow({ where: { id: contract.workerId } })));
+    const events = await db.auditEvent.findMany({ where: { chain: contract.id }, orderBy: { seq: 'asc' } });
+    const chain = await verifyAuditChain(db, contract.id);
+
+    const certificates = new Map<string, Uint8Array>();
+    for (const der of [pki.root.der, ...(await signatureContents(pdf)).flatMap((cms) => parseSignedData(cms.subarray(0, readDer(cms).end)).certificates)]) {
+      certificates.set(parseCertificate(der).serialHex.toLowerCase(), der);
+    }
+    const files: ZipEntry[] = [
+      { name: 'contract.pdf', data: pdf },
+      { name: 'verification.json', data: json(verification) },
+      { name: 'audit-trail.json', data: json({ contractId: contract.id, chain, events }) },
+      ...[...certificates].map(([serial, der]) => ({ name: `certificates/${serial}.cer`, data: der })),
+    ];
+    const listed = files.map((file) => ({ name: file.name, sha256: sha256(file.data), size: file.data.length }));
+
+    const template = this.deps.templates.get(evidenceReportTemplate);
+    if (!template) throw new Error(`template ${evidenceReportTemplate} is missing`);
+    const platform = await this.deps.platform();
+    const now = new Date();
+    const title = this.deps.templates.get(contract.templateId, contract.templateVersion)?.title ?? contract.templateId;
+    const fields = template.fieldsSchema.parse({
+      caseNumber: request.caseNumber,
+      requester: { office: roleOffices[official.role] ?? official.role, regionCode: official.regionCode, purpose: request.purpose },
+      platform: { name: platform.name, uscc: platform.uscc },
+      generatedAt: beijing(now),
+      contract: {
+        number: contract.number,
+        title,
+        status: statusNames[contract.status] ?? contract.status,
+        employerName: contract.employer.name,
+        employerUscc: contract.employer.uscc,
+        workerName: worker.name,
+        workerIdMasked: `${worker.idNumber.slice(0, 6)}********${worker.idNumber.slice(-4)}`,
+        effectiveAt: beijing(contract.effectiveAt),
+        documentSha256: document.sha256,
+        documentSize: pdf.length,
+      },
+      verification: {
+        valid: verification.valid,
+        summary: verification.valid
+          ? `全部 ${verification.signatures.length} 个签名和时间戳验证通过，签署后未发现不允许的修改`
+          : `存在未通过验证的签名：${verification.signatures.filter((s) => !s.valid).map((s) => s.fieldName).join('、')}`,
+      },
+      signatures: verification.signatures.map((s) => ({
+        field: s.fieldName,
+        signer: s.signer?.name ?? (s.kind === 'document-timestamp' ? '文档时间戳' : '/'),
+        signedAt: s.signingTime ? beijing(pdfDateToIso(s.signingTime)) : '/',
+        timestamp: s.timestamp ? beijing(s.timestamp.time) : '/',
+        level: s.level ?? (s.kind === 'document-timestamp' ? 'DTS' : '/'),
+        result: s.valid ? '有效' : `无效（${s.problems.join('；')}）`.slice(0, 200),
+      })),
+      audit: { intact: chain.intact, events: events.length, firstAt: beijing(events[0]?.at), lastAt: beijing(events.at(-1)?.at), lastHash: events.at(-1)?.hash ?? '/' },
+      files: listed,
+    }) as Record<string, unknown>;
+    const reportNumber = `CZ${contract.number.slice(2)}-${now.toISOString().slice(0, 10).replaceAll('-', '')}`;
+    const rendered = await this.deps.renderer.render({ template, fields, documentNumber: reportNumber, createdAt: now });
+    const slot = rendered.signatureSlots.find((s) => s.mode === 'seal');
+    const { pdf: report } = await this.deps.sealing.sealPdf(platform, rendered.pdf, slot, now, '平台出证 / Evidence report');
+
+    const manifest = {
+      format: 'laborsign.evidence/1',
+      caseNumber: request.caseNumber,
+      contract: { id: contract.id, number: contract.number },
+      generatedAt: now.toISOString(),
+      files: [...listed, { name: 'evidence-report.pdf', sha256: sha256(report), size: report.length }],
+    };
+    const readme = [
+      '电子劳动合同证据包',
+      '',
+      `案号：${request.caseNumber}；合同编号：${contract.number}；出证时间：${beijing(now)}`,
+      '',
+      'evidence-report.pdf  出证报告（平台电子印章 + 可信时间戳），列明下列文件的 SHA-256 摘要',
+      'contract.pdf         已签署的电子劳动合同（PAdES 电子签名，可用 pdfsig、Adobe Reader 等独立验证）',
+      'verification.json    平台对合同签名的验证报告',
+      'audit-trail.json     合同全过程操作记录（哈希链）',
+      'certificates/        签名所用的证书及根证书（DER）',
+      'manifest.json        全部文件的 SHA-256 摘要；可用 sha256sum 核对',
+      '',
+    ].join('\n');
+    return {
+      contract,
+      zip: zip([...files, { name: 'evidence-report.pdf', data: report }, { name: 'manifest.json', data: json(manifest) }, { name: 'README.txt', data: new Uint8Array(Buffer.from(readme)) }], now),
+    };
+  }
+}
+
+/** PDF date (D:YYYYMMDDHHmmSS+00'00') → ISO. */
+function pdfDateToIso(value: string): string {
+  const m = /^D:(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})/.exec(value);
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : value;
+}
