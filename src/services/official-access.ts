@@ -12,6 +12,7 @@ import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { Pki } from '../signing/pki/authority.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit } from './audit.ts';
+import { contractFieldsColumn } from './contracts.ts';
 import { latestDocument } from './sealing.ts';
 import type { SupervisionService } from './supervision.ts';
 import { verifyUpload } from './verification.ts';
@@ -21,6 +22,14 @@ export interface Official {
   officialId: string;
   role: OfficialRole;
   regionCode: string;
+}
+
+export interface EmploymentHire {
+  worker: { name: string; idNumberMasked: string; ageAtHire: number | null };
+  employer: { name: string; uscc: string };
+  hireDate: string | null;
+  employmentForm: string;
+  contract: { id: string; number: string; effectiveAt: Date | null; endDate: string | null; socialInsuranceAgreed: boolean };
 }
 
 export interface AccessReason {
@@ -153,11 +162,49 @@ export class OfficialAccess {
     this.requireRole(official, 'inspection');
     if (!region.startsWith(official.regionCode)) throw Problem.forbidden(`Your region is ${official.regionCode}.`);
     const organisations = await this.deps.db.organisation.findMany({ where: { regionCode: { startsWith: region }, kind: { not: 'platform' } }, orderBy: { name: 'asc' }, take: 200 });
-    const rows = [];
+    const rows: { name: string; uscc: string; regionCode: string; headcount: number; signing: unknown; alerts: number }[] = [];
     for (const organisation of organisations) {
       const report = await this.deps.supervision.report(organisation, asOf);
       rows.push({ name: organisation.name, uscc: organisation.uscc, regionCode: organisation.regionCode, headcount: report.headcount.active, signing: report.signing, alerts: report.alerts.length });
     }
+    return rows;
+  }
+
+  /**
+   * 就业服务: hires in the region whose written contract is in force, with what subsidy
+   * policies look at (age at hire, employment form, social insurance agreed). Which policy a
+   * hire qualifies for is the office's decision; the query narrows by hire date and age.
+   */
+  async employmentHires(official: Official, query: { region: string; from: string; to: string; maxAgeAtHire?: number }, reason: AccessReason) {
+    this.requireRole(official, 'employment');
+    if (!query.region.startsWith(official.regionCode)) throw Problem.forbidden(`Your region is ${official.regionCode}.`);
+    const { db, crypto } = this.deps;
+    const entries = await db.rosterEntry.findMany({
+      where: { hireDate: { gte: new Date(`${query.from}T00:00:00Z`), lte: new Date(`${query.to}T00:00:00Z`) }, organisation: { regionCode: { startsWith: query.region } } },
+      include: { organisation: { select: { name: true, uscc: true } }, worker: { include: { contracts: { where: { status: { in: [...effectiveStatuses] } }, orderBy: { effectiveAt: 'desc' } } } } },
+      orderBy: { hireDate: 'asc' },
+      take: 1000,
+    });
+    const rows: EmploymentHire[] = [];
+    for (const entry of entries) {
+      const contract = entry.worker.contracts.find((c) => c.employerId === entry.organisationId);
+      if (!contract) continue;
+      const birth = entry.worker.birthDate;
+      const ageAtHire = birth ? Math.floor((entry.hireDate.getTime() - birth.getTime()) / (365.2425 * 86_400_000)) : null;
+      if (query.maxAgeAtHire !== undefined && (ageAtHire === null || ageAtHire > query.maxAgeAtHire)) continue;
+      const worker = readWorker(crypto, entry.worker);
+      const fields = crypto.decryptJson<{ socialInsurance?: boolean }>(contract.fieldsCipher, contractFieldsColumn);
+      rows.push({
+        worker: { name: worker.name, idNumberMasked: `${worker.idNumber.slice(0, 6)}********${worker.idNumber.slice(-4)}`, ageAtHire },
+        employer: entry.organisation,
+        hireDate: day(entry.hireDate),
+        employmentForm: entry.employmentForm,
+        contract: { id: contract.id, number: contract.number, effectiveAt: contract.effectiveAt, endDate: day(contract.endDate), socialInsuranceAgreed: fields.socialInsurance === true },
+      });
+    }
+    await db.$transaction(async (tx) => {
+      for (const row of rows) await this.log(tx, official, { action: 'employment.hire_read', contractId: row.contract.id, ...reason });
+    });
     return rows;
   }
 

@@ -108,6 +108,18 @@ t.test('inspection is scoped to the official’s region', async (t) => {
 });
 
 
+t.test('employment services: hires with a contract in force, by hire date and age', async (t) => {
+  const employment = await createOfficial('employment', '1408');
+  const url = (extra: string) => `/api/v1/employment/hires?region=1408&from=2026-09-01&to=2026-09-30&purpose=${encodeURIComponent('高校毕业生就业补贴审核')}${extra}`;
+  const hires = await app.inject({ method: 'GET', url: url(''), headers: employment });
+  t.equal(hires.statusCode, 200, hires.body);
+  t.match(hires.json().items, [{ hireDate: '2026-09-15', employer: { uscc: yuncheng.uscc }, contract: { id: contractId, socialInsuranceAgreed: true } }]);
+  t.equal(hires.json().items.length, 1, 'the hire without a contract is not listed');
+  const age = hires.json().items[0].worker.ageAtHire as number;
+  t.same((await app.inject({ method: 'GET', url: url(`&maxAgeAtHire=${age - 1}`), headers: employment })).json().items, [], 'older than the limit: not listed');
+  t.equal((await app.inject({ method: 'GET', url: url(''), headers: inspector })).statusCode, 403);
+});
+
 t.test('arbitration: an evidence bundle whose contents verify independently', async (t) => {
   const arbitration = await createOfficial('arbitration', '1408');
   const otherArbitration = await createOfficial('arbitration', '1401');

@@ -89,6 +89,22 @@ export const governmentRoutes =
       },
     );
 
+    app.get(
+      '/employment/hires',
+      {
+        config,
+        schema: {
+          tags: ['government'],
+          summary: '就业服务: hires in your region with a contract in force, by hire date and age at hire (for subsidy policies; logged)',
+          querystring: reason.extend({ region: z.string().regex(/^\d{2,6}$/), from: isoDate, to: isoDate, maxAgeAtHire: z.coerce.number().int().min(16).max(70).optional() }),
+        },
+      },
+      async (request) => {
+        const { purpose, caseNumber, ...query } = request.query;
+        return { items: await platform.officialAccess.employmentHires(officialOf(request), query, { purpose, ...(caseNumber ? { caseNumber } : {}) }) };
+      },
+    );
+
     app.post(
       '/arbitration/evidence',
       {
