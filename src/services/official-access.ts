@@ -42,6 +42,13 @@ const effectiveStatuses = ['signed', 'renewed', 'changed'] as const;
 const feedTypes = { 'contract.signed': 'effective', 'contract.renewed': 'renewed', 'contract.changed': 'changed', 'contract.terminated': 'ended' } as const;
 const day = (date: Date | null | undefined) => date?.toISOString().slice(0, 10) ?? null;
 
+/** The last day of the month `back` months before the month of `iso` (back = 0: `iso` itself). */
+function monthEnd(iso: string, back: number): string {
+  if (back === 0) return iso;
+  const [year, month] = iso.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, month - back, 0)).toISOString().slice(0, 10);
+}
+
 export class OfficialAccess {
   constructor(private readonly deps: { db: Db; crypto: FieldCrypto; archive: ObjectArchive; pki: Pki; supervision: SupervisionService; feedSettleSeconds: number }) {}
 
@@ -153,8 +160,21 @@ export class OfficialAccess {
     const organisation = await this.deps.db.organisation.findUnique({ where: { uscc } });
     if (!organisation || !regionMatchesPrefix(organisation.regionCode, official.regionCode)) throw Problem.notFound('Employer');
     const report = await this.deps.supervision.report(organisation, asOf);
+    // Signing rate at the end of each of the last six months, for the trend chart.
+    const trend = [];
+    for (let back = 5; back >= 0; back--) {
+      const date = monthEnd(asOf, back);
+      const signing = (await this.deps.supervision.report(organisation, date)).signing;
+      trend.push({ asOf: date, rate: signing.rate ?? null, required: signing.required, signed: signing.signed });
+    }
+    const contracts = await this.deps.db.contract.findMany({ where: { employerId: organisation.id, previousId: null }, orderBy: { createdAt: 'desc' }, take: 200, select: { id: true, number: true, status: true, startDate: true, endDate: true } });
     await this.deps.db.$transaction((tx) => this.log(tx, official, { action: 'employer.inspected', ...reason, purpose: `${reason.purpose}（${organisation.name}）` }));
-    return { employer: { name: organisation.name, uscc: organisation.uscc, regionCode: organisation.regionCode }, report };
+    return {
+      employer: { name: organisation.name, uscc: organisation.uscc, regionCode: organisation.regionCode },
+      report,
+      trend,
+      contracts: contracts.map((c) => ({ id: c.id, number: c.number, status: c.status, startDate: day(c.startDate), endDate: day(c.endDate) })),
+    };
   }
 
   /** Employers of a region (within the official's) with signing rate and open alerts. */

@@ -93,6 +93,7 @@ t.test('inspection is scoped to the official’s region', async (t) => {
   const file = await app.inject({ method: 'GET', url: `/api/v1/inspection/employers/${yuncheng.uscc}?purpose=${encodeURIComponent('日常巡查')}&asOf=2026-09-10`, headers: inspector });
   t.equal(file.statusCode, 200, file.body);
   t.ok(file.json().report.alerts.some((a: { code: string }) => a.code === 'ART10_NO_WRITTEN_CONTRACT'));
+  t.same(file.json().trend.map((p: { asOf: string }) => p.asOf), ['2026-04-30', '2026-05-31', '2026-06-30', '2026-07-31', '2026-08-31', '2026-09-10'], 'six points of signing-rate trend');
   t.equal((await app.inject({ method: 'GET', url: `/api/v1/inspection/employers/${yuncheng.uscc}?purpose=x1`, headers: otherInspector })).statusCode, 404, 'another region’s inspector cannot see it');
   t.equal((await app.inject({ method: 'GET', url: `/api/v1/government/contracts/${contractId}?purpose=x1`, headers: otherInspector })).statusCode, 404);
   const contract = await app.inject({ method: 'GET', url: `/api/v1/government/contracts/${contractId}?purpose=${encodeURIComponent('案件调查')}&caseNumber=JC-2026-7`, headers: inspector });
@@ -124,7 +125,7 @@ t.test('arbitration: an evidence bundle whose contents verify independently', as
   const arbitration = await createOfficial('arbitration', '1408');
   const otherArbitration = await createOfficial('arbitration', '1401');
   const body = { caseNumber: '晋运劳人仲案字〔2027〕第0012号', purpose: '劳动争议仲裁案件调取证据', idNumber: example.worker.idNumber, employerUscc: yuncheng.uscc };
-  t.equal((await app.inject({ method: 'POST', url: '/api/v1/arbitration/evidence', headers: insurance, payload: body })).statusCode, 403, 'only arbitration officials');
+  t.equal((await app.inject({ method: 'POST', url: '/api/v1/arbitration/evidence', headers: insurance, payload: body })).statusCode, 403, 'only arbitration and inspection officials');
   t.equal((await app.inject({ method: 'POST', url: '/api/v1/arbitration/evidence', headers: otherArbitration, payload: { ...body, contractId } })).statusCode, 404, 'only in their region');
   const response = await app.inject({ method: 'POST', url: '/api/v1/arbitration/evidence', headers: arbitration, payload: body });
   t.equal(response.statusCode, 200, response.statusCode === 200 ? 'bundle returned' : response.body);

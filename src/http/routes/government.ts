@@ -111,7 +111,7 @@ export const governmentRoutes =
         config,
         schema: {
           tags: ['government'],
-          summary: '劳动争议仲裁: the evidence bundle (ZIP) of a contract in your region — signed PDF, verification, audit trail, certificates, manifest, sealed 出证报告 (logged)',
+          summary: '劳动争议仲裁 / 劳动保障监察: the evidence bundle (ZIP) of a contract in your region — signed PDF, verification, audit trail, certificates, manifest, sealed 出证报告 (logged)',
           body: reason.extend({
             caseNumber: z.string().trim().min(2).max(60).describe('案号'),
             contractId: z.uuid().optional(),
@@ -122,7 +122,7 @@ export const governmentRoutes =
       },
       async (request, reply) => {
         const official = officialOf(request);
-        platform.officialAccess.requireRole(official, 'arbitration');
+        platform.officialAccess.requireRole(official, 'arbitration', 'inspection');
         const { contract, zip } = await platform.evidence.bundle(official, request.body);
         return reply.type('application/zip').header('content-disposition', `attachment; filename="evidence-${contract.number}.zip"`).send(Buffer.from(zip));
       },
