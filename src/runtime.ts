@@ -2,6 +2,7 @@
  * Composition root: turns a Config into running infrastructure (database, archive, keys),
  * starting embedded PostgreSQL and S3 when no external ones are configured.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config/config.ts';
 import { createDb, type Db } from './db/client.ts';
@@ -14,7 +15,7 @@ import { hkdfSync } from 'node:crypto';
 import { FieldCrypto } from './security/field-crypto.ts';
 import { PrismaCertificateStatusStore } from './services/certificate-store.ts';
 import { OneTimeCodes } from './services/one-time-codes.ts';
-import { createBuiltInPki, type Pki } from './signing/pki/authority.ts';
+import { createBuiltInPki, loadPkiFromPem, loadPkiFromPkcs12, type Pki } from './signing/pki/authority.ts';
 import { createOcspResponder, type OcspResponder } from './signing/revocation/ocsp.ts';
 import { TimestampAuthority } from './signing/tsa/authority.ts';
 import { EmbeddedTsaClient, HttpTsaClient } from './signing/tsa/clients.ts';
@@ -94,7 +95,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const masterKey = await resolveMasterKey(config.MASTER_KEY, config.DATA_DIR);
     const { generatedKey } = await ensureAdmin(db, config.ADMIN_TOKEN);
     const fieldCrypto = new FieldCrypto(masterKey);
-    const pki = await createBuiltInPki({ dataDir: config.DATA_DIR, masterKey, baseUrl: config.PUBLIC_BASE_URL, statusStore: new PrismaCertificateStatusStore(db) });
+    const pki = await configuredPki(config, masterKey, new PrismaCertificateStatusStore(db));
     const tsaAuthority = new TimestampAuthority(pki.tsa);
     const templates = await TemplateCatalog.load();
     const pdfRenderer = new ContractPdfRenderer();
@@ -143,6 +144,29 @@ export async function startPlatform(config: Config): Promise<Platform> {
     await closeAll(stops);
     throw error;
   }
+}
+
+/** The CA and TSA: generated under DATA_DIR, or imported (validated) from PKI_DIR. */
+async function configuredPki(config: Config, masterKey: Buffer, statusStore: PrismaCertificateStatusStore): Promise<Pki> {
+  const common = { baseUrl: config.PUBLIC_BASE_URL, statusStore, masterKey };
+  if (config.PKI_SOURCE === 'builtin') return createBuiltInPki({ dataDir: config.DATA_DIR, ...common });
+  const dir = config.PKI_DIR!;
+  const text = (name: string) => readFileSync(path.join(dir, name), 'utf8');
+  const optional = (name: string) => (existsSync(path.join(dir, name)) ? readFileSync(path.join(dir, name)) : undefined);
+  if (config.PKI_SOURCE === 'pem') {
+    return loadPkiFromPem({
+      ...common,
+      rootCertPem: text('root.pem'),
+      caCertPem: text('ca.pem'),
+      caKeyPem: text('ca.key'),
+      tsaCertPem: text('tsa.pem'),
+      tsaKeyPem: text('tsa.key'),
+      ...(optional('ocsp.pem') ? { ocspCertPem: text('ocsp.pem'), ocspKeyPem: text('ocsp.key') } : {}),
+      ...(config.PKI_PASSPHRASE ? { passphrase: config.PKI_PASSPHRASE } : {}),
+    });
+  }
+  const ocspP12 = optional('ocsp.p12');
+  return loadPkiFromPkcs12({ ...common, rootCertPem: text('root.pem'), caP12: readFileSync(path.join(dir, 'ca.p12')), tsaP12: readFileSync(path.join(dir, 'tsa.p12')), password: config.PKI_PASSPHRASE ?? '', ...(ocspP12 ? { ocspP12 } : {}) });
 }
 
 async function closeAll(stops: Array<() => Promise<void>>): Promise<void> {

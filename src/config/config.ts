@@ -56,9 +56,13 @@ export const configSchema = z
     PLATFORM_NAME: z.string().trim().min(2).max(100).default('LaborSign 电子劳动合同平台').describe('the operator named on evidence reports'),
     PLATFORM_USCC: z.string().refine((code) => parseUscc(code).ok, 'must be a valid 统一社会信用代码 (GB 32100 check character)').default('91140105MA0LB00017').describe("the operator's 统一社会信用代码 (its evidence-report seal names it)"),
     PLATFORM_REGION_CODE: z.string().regex(/^\d{6}$/).default('140105'),
+    PKI_SOURCE: z.enum(['builtin', 'pem', 'pkcs12']).default('builtin').describe('builtin: a CA generated under DATA_DIR; pem / pkcs12: CA and TSA material imported from PKI_DIR'),
+    PKI_DIR: z.string().optional().describe('pem: root.pem, ca.pem, ca.key, tsa.pem, tsa.key [, ocsp.pem, ocsp.key]; pkcs12: root.pem, ca.p12, tsa.p12 [, ocsp.p12]'),
+    PKI_PASSPHRASE: z.string().optional().describe('passphrase of encrypted PEM keys, or the PKCS#12 password'),
     INSURANCE_FEED_SETTLE_SECONDS: z.coerce.number().int().min(0).max(600).default(5).describe('the insurance change feed holds back events younger than this (ids are assigned before commit)'),
   })
   .superRefine((env, ctx) => {
+    if (env.PKI_SOURCE !== 'builtin' && !env.PKI_DIR) ctx.addIssue({ code: 'custom', path: ['PKI_DIR'], message: `is required when PKI_SOURCE=${env.PKI_SOURCE}` });
     if (env.NODE_ENV !== 'production') return;
     // Production never falls back to embedded services or generated secrets.
     for (const name of ['DATABASE_URL', 'MINIO_ENDPOINT', 'MINIO_ACCESS_KEY', 'MINIO_SECRET_KEY', 'MASTER_KEY', 'ADMIN_TOKEN', 'PUBLIC_BASE_URL', 'SMS_GATEWAY_URL'] as const) {

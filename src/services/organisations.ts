@@ -35,8 +35,10 @@ export async function createOrganisation(db: Db, input: NewOrganisation, actor: 
   }
 }
 
+/** Employers and dispatch agencies (the platform operator's own record is not one of them). */
 export async function listOrganisations(db: Db, page: { limit: number; after?: string }) {
   return db.organisation.findMany({
+    where: { kind: { not: 'platform' } },
     take: page.limit,
     ...(page.after ? { cursor: { id: page.after }, skip: 1 } : {}),
     orderBy: { id: 'asc' },

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { opensslCa } from '../../helpers/openssl-ca.ts';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -128,31 +129,6 @@ t.test('CA keys at rest are encrypted under the master key', async (t) => {
   t.same(again.root.der, pki.root.der);
   await t.rejects(createBuiltInPki({ dataDir: path.join(fx.dir, 'data'), masterKey: randomBytes(32), baseUrl: 'http://x' }));
 });
-
-// Production material made with openssl: a root, an issuing CA, a TSA.
-function opensslCa(dir: (name: string, content: string) => string) {
-  const sh = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-  const rootKey = dir('p-root.key', '');
-  const caKey = dir('p-ca.key', '');
-  const tsaKey = dir('p-tsa.key', '');
-  sh(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', rootKey]);
-  sh(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', caKey]);
-  sh(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', tsaKey]);
-  const rootCert = dir('p-root.pem', '');
-  sh(['req', '-x509', '-new', '-key', rootKey, '-subj', '/C=CN/O=某省CA/CN=Test Root', '-utf8', '-days', '3650', '-out', rootCert,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  const issue = (key: string, subject: string, ext: string, out: string, signerCert: string, signerKey: string) => {
-    const csr = dir(out + '.csr', '');
-    sh(['req', '-new', '-key', key, '-subj', subject, '-utf8', '-out', csr]);
-    const extFile = dir(out + '.ext', ext);
-    sh(['x509', '-req', '-in', csr, '-CA', signerCert, '-CAkey', signerKey, '-CAcreateserial', '-days', '365', '-extfile', extFile, '-out', dir(out, '')]);
-    return path.join(path.dirname(csr), out);
-  };
-  const caCert = issue(caKey, '/C=CN/O=某省CA/CN=Issuing CA', 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n', 'p-ca.pem', rootCert, rootKey);
-  const tsaCert = issue(tsaKey, '/C=CN/CN=TSA', 'extendedKeyUsage=critical,timeStamping\nkeyUsage=critical,digitalSignature\n', 'p-tsa.pem', rootCert, rootKey);
-  const weakTsaCert = issue(tsaKey, '/C=CN/CN=TSA weak', 'extendedKeyUsage=timeStamping\n', 'p-tsa-weak.pem', rootCert, rootKey);
-  return { rootKey, caKey, tsaKey, rootCert, caCert, tsaCert, weakTsaCert, sh };
-}
 
 t.test('production import from PEM and PKCS#12 is validated', needs('openssl'), async (t) => {
   const write = (name: string, content: string) => fx.file(name, content);
