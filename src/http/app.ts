@@ -45,6 +45,7 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean } = 
   });
   registerErrorHandling(app);
   // PDFs, OCSP requests and timestamp queries arrive as raw bytes.
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_request, body, done) => done(null, body));
   app.addContentTypeParser(['application/pdf', 'application/ocsp-request', 'application/timestamp-query', 'application/octet-stream', 'image/png', 'image/jpeg'], { parseAs: 'buffer' }, (_request, body, done) =>
     done(null, body),
   );

@@ -1,6 +1,6 @@
 /** zod building blocks shared by request schemas (they also feed the OpenAPI document). */
 import { z } from 'zod';
-import { parseUscc } from '../domain/identity.ts';
+import { parseResidentId, parseUscc } from '../domain/identity.ts';
 
 export const uuidParam = z.object({ id: z.uuid() });
 export const regionCode = z.string().regex(/^\d{2}(\d{2}){0,2}$/, 'must be a 行政区划代码 of 2, 4 or 6 digits');
@@ -34,3 +34,29 @@ export const organisationView = z.object({
   createdAt: z.date(),
 });
 
+
+/** One roster hire (用工备案), as the API body and as a row of an uploaded sheet. */
+export const rosterHire = z.object({
+  worker: z.object({
+    name: z.string().trim().min(1, '姓名不能为空').max(50),
+    idNumber: z.string().trim().toUpperCase().refine((id) => parseResidentId(id).ok, '身份证号码无效（校验码不符或格式错误）'),
+    phone: z.string().regex(/^1\d{10}$/, '手机号码应为11位').optional(),
+  }),
+  hireDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').describe('用工之日'),
+  employmentForm: z.enum(['labor_contract', 'dispatch', 'part_time']),
+  post: z.string().trim().max(100).optional(),
+  postCategory: z.string().trim().max(100).optional(),
+  agencyUscc: z.string().trim().length(18).optional().describe('for dispatched workers: the 劳务派遣单位'),
+});
+
+/** Column headers of the roster sheet (Chinese, as employers' HR systems export them). */
+export const rosterColumns = {
+  姓名: 'worker.name',
+  身份证号码: 'worker.idNumber',
+  手机号码: 'worker.phone',
+  用工起始日期: 'hireDate',
+  用工形式: 'employmentForm',
+  岗位: 'post',
+  派遣单位统一社会信用代码: 'agencyUscc',
+} as const;
+export const employmentFormNames: Record<string, string> = { 劳动合同: 'labor_contract', 劳务派遣: 'dispatch', 非全日制: 'part_time' };

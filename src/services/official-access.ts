@@ -142,6 +142,21 @@ export class OfficialAccess {
     return { items, next: items.at(-1)?.cursor ?? after.toString() };
   }
 
+  /** A worker's contracts in the official's region (any office), each listing logged. */
+  async workerContracts(official: Official, idNumber: string, reason: AccessReason) {
+    const { db, crypto } = this.deps;
+    const contracts = await db.contract.findMany({
+      where: { worker: { idIndex: idNumberIndex(crypto, idNumber) }, regionCode: { startsWith: official.regionCode } },
+      include: { employer: { select: { name: true, uscc: true } } },
+      orderBy: { createdAt: 'desc' },
+      take: 100,
+    });
+    await db.$transaction(async (tx) => {
+      for (const c of contracts) await this.log(tx, official, { action: 'worker.contracts_listed', contractId: c.id, workerId: c.workerId, ...reason });
+    });
+    return contracts.map((c) => ({ id: c.id, number: c.number, status: c.status, employer: c.employer, startDate: day(c.startDate), endDate: day(c.endDate) }));
+  }
+
   /** One contract in the official's region, with the verification of its latest signed revision. */
   async contract(official: Official, contractId: string, reason: AccessReason, action = 'contract.read') {
     const { db, archive, pki } = this.deps;

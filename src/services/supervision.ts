@@ -51,6 +51,37 @@ export class SupervisionService {
     });
   }
 
+  /**
+   * Many hires at once (a roster sheet): rows of workers already on the roster are reported,
+   * the rest written in one transaction — or nothing, when the caller asks for all or nothing.
+   */
+  async hireMany(organisation: Organisation, rows: { row: number; hire: Hire }[], allOrNothing: boolean, actor: Actor) {
+    const { db, crypto } = this.deps;
+    return db.$transaction(async (tx) => {
+      const open = await tx.rosterEntry.findMany({ where: { organisationId: organisation.id, separationDate: null }, select: { worker: { select: { idIndex: true } } } });
+      const employed = new Set(open.map((entry) => entry.worker.idIndex));
+      const errors: { row: number; field: string; rule: string; message: string; messageZh: string }[] = [];
+      const accepted: typeof rows = [];
+      for (const item of rows) {
+        const index = idNumberIndex(crypto, item.hire.worker.idNumber);
+        if (employed.has(index)) errors.push({ row: item.row, field: '身份证号码', rule: 'not_on_roster', message: 'already on the roster', messageZh: '该劳动者已在职工名册中' });
+        else {
+          employed.add(index);
+          accepted.push(item);
+        }
+      }
+      if (allOrNothing && errors.length) return { created: 0, errors };
+      for (const { hire } of accepted) {
+        const workerId = await upsertWorker(tx, crypto, hire.worker);
+        await tx.rosterEntry.create({
+          data: { organisationId: organisation.id, workerId, employmentForm: hire.employmentForm, hireDate: asDate(hire.hireDate), post: hire.post ?? null, postCategory: hire.postCategory ?? null, agencyUscc: hire.agencyUscc ?? null },
+        });
+      }
+      if (accepted.length) await appendAudit(tx, { chain: rosterChain(organisation.id), type: 'roster.bulk_hired', actor, data: { rows: accepted.length, skipped: errors.length } });
+      return { created: accepted.length, errors };
+    });
+  }
+
   async separate(organisation: Organisation, separation: Separation, actor: Actor) {
     const { db, crypto } = this.deps;
     return db.$transaction(async (tx) => {

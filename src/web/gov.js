@@ -74,6 +74,21 @@ async function searchRegion() {
   }
 }
 
+const contractRow = (c, extra = '') => `<tr><td>${esc(c.number)}${extra}<br><small>${esc(statusNames[c.status] ?? c.status)} · ${esc(c.startDate ?? '')}${c.endDate ? ` 至 ${esc(c.endDate)}` : ''}</small></td><td><button data-contract="${esc(c.id)}">查阅</button></td></tr>`;
+
+async function searchWorker() {
+  $('alert').classList.add('hidden');
+  try {
+    const params = reason();
+    params.set('idNumber', $('worker-id').value.trim());
+    const { items } = await (await api(`/api/v1/government/workers/contracts?${params}`)).json();
+    $('worker-rows').innerHTML = items.map((c) => contractRow(c, ` · ${esc(c.employer.name)}`)).join('') || '<tr><td>辖区内没有该劳动者的合同</td></tr>';
+    $('worker').classList.remove('hidden');
+  } catch (problem) {
+    showError(problem);
+  }
+}
+
 async function openEmployer(uscc) {
   try {
     const file = await (await api(`/api/v1/inspection/employers/${encodeURIComponent(uscc)}?${reason()}`)).json();
@@ -87,9 +102,7 @@ async function openEmployer(uscc) {
     $('alert-chart').innerHTML = barChart([...byCode.values()]);
     $('trend-chart').innerHTML = trendChart(file.trend);
     $('alert-rows').innerHTML = report.alerts.map((a) => `<tr><td><span class="tag">${esc(a.article)}</span><br>${esc(a.messageZh)}</td></tr>`).join('') || '<tr><td>无预警</td></tr>';
-    $('contract-rows').innerHTML = file.contracts
-      .map((c) => `<tr><td>${esc(c.number)}<br><small>${esc(statusNames[c.status] ?? c.status)} · ${esc(c.startDate ?? '')}${c.endDate ? ` 至 ${esc(c.endDate)}` : ''}</small></td><td><button data-contract="${esc(c.id)}">查阅</button></td></tr>`)
-      .join('') || '<tr><td>暂无合同</td></tr>';
+    $('contract-rows').innerHTML = file.contracts.map((c) => contractRow(c)).join('') || '<tr><td>暂无合同</td></tr>';
     $('employer').classList.remove('hidden');
     $('employer').scrollIntoView({ behavior: 'smooth' });
   } catch (problem) {
@@ -132,10 +145,13 @@ $('employer-rows').addEventListener('click', (event) => {
   const button = event.target.closest('button[data-uscc]');
   if (button) openEmployer(button.dataset.uscc);
 });
-$('contract-rows').addEventListener('click', (event) => {
-  const button = event.target.closest('button[data-contract]');
-  if (button) openContract(button.dataset.contract);
-});
+for (const list of ['contract-rows', 'worker-rows']) {
+  $(list).addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-contract]');
+    if (button) openContract(button.dataset.contract);
+  });
+}
+$('search-worker').addEventListener('click', searchWorker);
 $('download-pdf').addEventListener('click', async () => {
   try {
     await save(await api(`/api/v1/government/contracts/${currentContract.id}/pdf?${reason()}`), `${currentContract.number}.pdf`);

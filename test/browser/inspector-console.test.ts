@@ -55,7 +55,12 @@ t.test('an inspector reviews an employer and downloads evidence', needs('chromiu
   t.equal(await page.locator('#rate').textContent(), '50%', 'one of two hires has a contract in force');
   await page.screenshot({ path: path.join(screens, 'gov-02-employer.png'), fullPage: true });
 
-  await page.getByRole('button', { name: '查阅' }).first().click();
+  await page.fill('#worker-id', fields.worker.idNumber);
+  await page.click('#search-worker');
+  await page.locator('#worker-rows').getByText(contract.number).waitFor();
+  t.pass('a worker is found by ID number');
+
+  await page.locator('#contract-rows').getByRole('button', { name: '查阅' }).first().click();
   await page.getByText('✔ 全部通过').waitFor();
   await page.screenshot({ path: path.join(screens, 'gov-03-contract.png') });
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-evidence')]);
@@ -64,7 +69,7 @@ t.test('an inspector reviews an employer and downloads evidence', needs('chromiu
   t.equal(Buffer.concat(chunks).subarray(0, 2).toString(), 'PK', 'the evidence bundle is a ZIP');
 
   const log = await platform.db.accessLog.findMany({ where: { contractId: contract.id }, orderBy: { at: 'asc' } });
-  t.same(log.map((entry) => entry.action), ['contract.read', 'arbitration.evidence_exported'], 'every look is logged');
+  t.same(log.map((entry) => entry.action), ['worker.contracts_listed', 'contract.read', 'arbitration.evidence_exported'], 'every look is logged');
   t.ok(log.every((entry) => entry.caseNumber === '运监〔2026〕第18号'), 'with the case number');
   t.same(errors, [], 'no script errors');
 });

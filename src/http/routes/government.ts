@@ -49,6 +49,15 @@ export const governmentRoutes =
     );
 
     app.get(
+      '/government/workers/contracts',
+      { config, schema: { tags: ['government'], summary: 'A worker’s contracts in your region, by ID number (logged)', querystring: reason.extend({ idNumber: z.string().trim().toUpperCase().min(15).max(18) }) } },
+      async (request) => {
+        const { idNumber, ...why } = request.query;
+        return { items: await platform.officialAccess.workerContracts(officialOf(request), idNumber, why) };
+      },
+    );
+
+    app.get(
       '/government/contracts/:id',
       { config, schema: { tags: ['government'], summary: 'One contract in your region with the verification of its signatures (logged)', params: uuidParam, querystring: reason } },
       async (request) => {

@@ -1,0 +1,48 @@
+/**
+ * CSV as spreadsheets export it (RFC 4180: quoted fields, doubled quotes, CRLF or LF; a UTF-8
+ * byte-order mark is dropped, as Excel writes one). Rows become records keyed by the header.
+ */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  for (let i = 0; i < input.length; i++) {
+    const char = input[i]!;
+    if (quoted) {
+      if (char === '"' && input[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"' && field === '') quoted = true;
+    else if (char === ',') {
+      row.push(field);
+      field = '';
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && input[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += char;
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows.filter((r) => r.some((cell) => cell.trim() !== ''));
+}
+
+/** Data rows as records under their (trimmed) header names, with the sheet row number (header = 1). */
+export function csvRecords(text: string): { header: string[]; records: { row: number; values: Record<string, string> }[] } {
+  const [header = [], ...rows] = parseCsv(text);
+  const names = header.map((name) => name.trim());
+  return { header: names, records: rows.map((cells, i) => ({ row: i + 2, values: Object.fromEntries(names.map((name, c) => [name, (cells[c] ?? '').trim()])) })) };
+}
+
+export function toCsv(rows: string[][]): string {
+  const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+  return `\uFEFF${rows.map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
+}
