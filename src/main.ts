@@ -25,6 +25,7 @@ if (platform.generatedAdminKey) {
   console.log(`\n  Administrator API key (shown once, keep it safe):\n  ${platform.generatedAdminKey}\n`);
 }
 const shutdown = async () => {
+  platform.dailySupervision.stop();
   await app.close();
   await platform.close();
   process.exit(0);
@@ -32,6 +33,8 @@ const shutdown = async () => {
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);
 await app.listen({ host: config.HOST, port: config.PORT });
+// The daily closed-loop supervision run (one process per day does it; the others skip).
+platform.dailySupervision.start();
 app.log.info(
   { embedded: platform.embedded, objectLock: platform.archive.objectLock, docs: `${config.PUBLIC_BASE_URL}/docs` },
   'LaborSign is ready',

@@ -32,6 +32,7 @@ import { TerminationService } from './services/termination.ts';
 import { SupervisionService } from './services/supervision.ts';
 import { OfficialAccess } from './services/official-access.ts';
 import { EvidenceService, ensurePlatformOrganisation } from './services/evidence.ts';
+import { DailySupervision } from './jobs/daily-supervision.ts';
 import { SealAuthorisations } from './services/seal-authorisations.ts';
 import { GlyphOutliner } from './signing/appearance/outlines.ts';
 import { TemplateCatalog } from './templates/catalog.ts';
@@ -60,6 +61,7 @@ export interface Platform {
   supervision: SupervisionService;
   officialAccess: OfficialAccess;
   evidence: EvidenceService;
+  dailySupervision: DailySupervision;
   sealAuthorisations: SealAuthorisations;
   /** Set on the first start without ADMIN_TOKEN: print it once, it is not stored. */
   generatedAdminKey?: string;
@@ -128,6 +130,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       contracts,
       supervision,
       officialAccess,
+      dailySupervision: new DailySupervision({ db, supervision }),
       evidence: new EvidenceService({ db, crypto: fieldCrypto, pki, templates, renderer, sealing, officialAccess, platform: () => platformOrganisation }),
       attachments: new AttachmentService({ db, archive, crypto: fieldCrypto, templates, contracts }),
       sealing,

@@ -46,3 +46,17 @@ t.test('bad rows are reported by row, column and rule; all-or-nothing writes not
   t.equal(missing.statusCode, 400);
   t.match(missing.json().errors, [{ field: '身份证号码', rule: 'column_required' }]);
 });
+
+t.test('the daily supervision run keeps one snapshot per employer and day, whichever process runs it', async (t) => {
+  const runs = await Promise.all([platform.dailySupervision.run('2026-10-20'), platform.dailySupervision.run('2026-10-20')]);
+  t.equal(runs.filter((r) => r.ran).length >= 1, true, 'at least one process ran the day');
+  const viaApi = await app.inject({ method: 'POST', url: '/api/v1/admin/supervision/run', headers: bearer(adminToken), payload: { asOf: '2026-10-20' } });
+  t.equal(viaApi.statusCode, 200, viaApi.body);
+  t.equal(viaApi.json().ran, true, 'running a day again is allowed and idempotent');
+  const snapshots = await platform.db.supervisionSnapshot.findMany({ where: { asOf: new Date('2026-10-20T00:00:00Z') } });
+  const organisations = await platform.db.organisation.count({ where: { kind: { not: 'platform' } } });
+  t.equal(snapshots.length, organisations, 'one snapshot per employer');
+  const ours = snapshots.find((s) => s.headcount > 0)!;
+  t.equal(ours.headcount, 2, 'two workers on the roster');
+  t.ok((ours.alerts as { code: string }[]).some((a) => a.code === 'ART10_NO_WRITTEN_CONTRACT'), 'hires without a contract past one month are flagged');
+});

@@ -68,4 +68,18 @@ export const adminRoutes =
         return reply.status(201).send({ ...official, apiKey });
       },
     );
+
+    app.post(
+      '/supervision/run',
+      {
+        config: admin,
+        schema: {
+          tags: ['admin'],
+          summary: 'Run the daily supervision now for a day (normally the scheduler does it once a day)',
+          body: z.object({ asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
+          response: { 200: z.object({ asOf: z.string(), ran: z.boolean(), employers: z.number() }) },
+        },
+      },
+      async (request) => platform.dailySupervision.run(request.body.asOf ?? new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)),
+    );
   };

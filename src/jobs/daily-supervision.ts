@@ -1,0 +1,65 @@
+/**
+ * The daily supervision run: every employer's roster and contracts through the supervision
+ * engine, once a day, results kept as snapshots. Any number of service processes may run the
+ * scheduler; a PostgreSQL advisory lock lets one of them do a given day and the others skip.
+ */
+import type { Db } from '../db/client.ts';
+import type { SupervisionService } from '../services/supervision.ts';
+
+export interface DailyRunResult {
+  asOf: string;
+  /** False when another process holds the day's run. */
+  ran: boolean;
+  employers: number;
+}
+
+export class DailySupervision {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: { db: Db; supervision: SupervisionService }) {}
+
+  /** Runs the supervision for one day, unless another process is running it; idempotent. */
+  async run(asOf: string): Promise<DailyRunResult> {
+    const { db, supervision } = this.deps;
+    return db.$transaction(
+      async (tx) => {
+        const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(hashtext(${'supervision:' + asOf})) as locked`;
+        if (!lock?.locked) return { asOf, ran: false, employers: 0 };
+        const organisations = await tx.organisation.findMany({ where: { kind: { not: 'platform' } } });
+        for (const organisation of organisations) {
+          const report = await supervision.report(organisation, asOf);
+          const data = {
+            headcount: report.headcount.active,
+            required: report.signing.required,
+            signed: report.signing.signed,
+            alertCount: report.alerts.length,
+            alerts: JSON.parse(JSON.stringify(report.alerts)) as object,
+          };
+          await tx.supervisionSnapshot.upsert({
+            where: { organisationId_asOf: { organisationId: organisation.id, asOf: new Date(`${asOf}T00:00:00Z`) } },
+            update: data,
+            create: { organisationId: organisation.id, asOf: new Date(`${asOf}T00:00:00Z`), ...data },
+          });
+        }
+        return { asOf, ran: true, employers: organisations.length };
+      },
+      { timeout: 10 * 60_000 },
+    );
+  }
+
+  /** Checks hourly whether today (China time) has been run, and runs it when not. */
+  start(intervalMs = 3_600_000): void {
+    const tick = async () => {
+      const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+      const done = await this.deps.db.supervisionSnapshot.findFirst({ where: { asOf: new Date(`${today}T00:00:00Z`) }, select: { id: true } });
+      if (!done) await this.run(today);
+    };
+    this.timer = setInterval(() => void tick().catch(() => undefined), intervalMs);
+    this.timer.unref();
+    void tick().catch(() => undefined);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
