@@ -24,6 +24,7 @@ import type { AccessReason, Official, OfficialAccess } from './official-access.t
 import type { SealingService } from './sealing.ts';
 
 export const evidenceReportTemplate = 'evidence-report';
+export const verificationReportTemplate = 'verification-report';
 
 const statusNames: Record<string, string> = { signed: '已签署（生效）', renewed: '已续订', changed: '已变更', terminated: '已解除/终止', expired: '已到期', sent: '待劳动者签署', sealed: '已盖章待发送', draft: '草稿', declined: '劳动者拒签', voided: '已作废', link_expired: '签署链接已过期' };
 const roleOffices: Record<string, string> = { arbitration: '劳动人事争议仲裁委员会', inspection: '劳动保障监察机构', insurance: '社会保险经办机构', employment: '公共就业服务机构' };
@@ -67,6 +68,36 @@ export class EvidenceService {
     return found.id;
   }
 
+  /** The verification report as a printable PDF, sealed by the platform (and listed in the 出证报告). */
+  private async verificationReportPdf(verification: Awaited<ReturnType<OfficialAccess['contract']>>['verification'], pdf: Uint8Array, now: Date, number: string): Promise<Uint8Array> {
+    const template = this.deps.templates.get(verificationReportTemplate);
+    if (!template) throw new Error(`template ${verificationReportTemplate} is missing`);
+    const yes = (ok: boolean, good: string, bad: string) => (ok ? good : bad);
+    const fields = template.fieldsSchema.parse({
+      fileName: 'contract.pdf',
+      fileSha256: sha256(pdf),
+      verifiedAt: beijing(now),
+      trustAnchor: this.deps.pki.root.subjectText,
+      valid: verification.valid,
+      signatures: verification.signatures.map((s) => ({
+        field: s.fieldName,
+        signer: s.signer?.name ?? (s.kind === 'document-timestamp' ? '文档时间戳' : '/'),
+        certificate: s.signer?.subject ?? '/',
+        digest: yes(s.digestValid, '通过', '未通过'),
+        signature: yes(s.signatureValid, '通过', '未通过'),
+        chain: yes(s.chainTrusted, '可信', '不可信'),
+        coverage: s.coversWholeFile ? '覆盖完整文件' : s.coversRevision ? '覆盖签署时的文件版本' : '覆盖范围异常',
+        changes: s.disallowedChanges.length ? s.disallowedChanges.join('；').slice(0, 500) : '无不允许的修改',
+        timestamp: s.timestamp ? `${beijing(s.timestamp.time)}（${s.timestamp.valid ? '有效' : '无效'}）` : '/',
+        revocation: { good: '未吊销', revoked: '已吊销', unknown: '未知' }[s.revocation.status],
+        level: s.level ?? '/',
+      })),
+    }) as Record<string, unknown>;
+    const rendered = await this.deps.renderer.render({ template, fields, documentNumber: number, createdAt: now });
+    const sealed = await this.deps.sealing.sealPdf(await this.deps.platform(), rendered.pdf, rendered.signatureSlots.find((s) => s.mode === 'seal'), now, '平台验签 / Verification report');
+    return sealed.pdf;
+  }
+
   async bundle(official: Official, request: { caseNumber: string; purpose: string; contractId?: string; idNumber?: string; employerUscc?: string }) {
     const { db, crypto, pki } = this.deps;
     const reason: AccessReason = { purpose: request.purpose, caseNumber: request.caseNumber };
@@ -86,12 +117,13 @@ export class EvidenceService {
       { name: 'audit-trail.json', data: json({ contractId: contract.id, chain, events }) },
       ...[...certificates].map(([serial, der]) => ({ name: `certificates/${serial}.cer`, data: der })),
     ];
+    const now = new Date();
+    files.push({ name: 'verification-report.pdf', data: await this.verificationReportPdf(verification, pdf, now, `YQ${contract.number.slice(2)}`) });
     const listed = files.map((file) => ({ name: file.name, sha256: sha256(file.data), size: file.data.length }));
 
     const template = this.deps.templates.get(evidenceReportTemplate);
     if (!template) throw new Error(`template ${evidenceReportTemplate} is missing`);
     const platform = await this.deps.platform();
-    const now = new Date();
     const title = this.deps.templates.get(contract.templateId, contract.templateVersion)?.title ?? contract.templateId;
     const fields = template.fieldsSchema.parse({
       caseNumber: request.caseNumber,
@@ -146,7 +178,8 @@ export class EvidenceService {
       '',
       'evidence-report.pdf  出证报告（平台电子印章 + 可信时间戳），列明下列文件的 SHA-256 摘要',
       'contract.pdf         已签署的电子劳动合同（PAdES 电子签名，可用 pdfsig、Adobe Reader 等独立验证）',
-      'verification.json    平台对合同签名的验证报告',
+      'verification.json    平台对合同签名的验证报告（机器可读）',
+      'verification-report.pdf  同一验证报告（可打印）',
       'audit-trail.json     合同全过程操作记录（哈希链）',
       'certificates/        签名所用的证书及根证书（DER）',
       'manifest.json        全部文件的 SHA-256 摘要；可用 sha256sum 核对',

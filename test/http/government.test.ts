@@ -140,6 +140,7 @@ t.test('arbitration: an evidence bundle whose contents verify independently', as
     const out = (name: string) => readFileSync(path.join(dir, 'out', name));
     const manifest = JSON.parse(out('manifest.json').toString()) as { files: { name: string; sha256: string; size: number }[] };
     t.ok(manifest.files.some((f) => f.name.startsWith('certificates/')), 'certificates included');
+    t.ok(manifest.files.some((f) => f.name === 'verification-report.pdf'), 'a printable verification report');
     for (const file of manifest.files) t.equal(createHash('sha256').update(out(file.name)).digest('hex'), file.sha256, `manifest hash of ${file.name}`);
     const reportText = needs('pdftotext').skip ? '' : run('pdftotext', [path.join(dir, 'out', 'evidence-report.pdf'), '-']).stdout.replace(/\s+/g, '');
     if (reportText) {
@@ -150,7 +151,7 @@ t.test('arbitration: an evidence bundle whose contents verify independently', as
     t.equal(report.valid, true, 'the report’s seal verifies');
     t.match(report.signatures, [{ signer: { name: 'LaborSign 电子劳动合同平台' }, level: 'B-T' }]);
     if (!needs('pdfsig').skip) {
-      for (const name of ['contract.pdf', 'evidence-report.pdf']) {
+      for (const name of ['contract.pdf', 'evidence-report.pdf', 'verification-report.pdf']) {
         const checked = run('pdfsig', ['-no-ocsp', path.join(dir, 'out', name)]).stdout;
         t.match(checked, /Signature Validation: Signature is Valid/, `pdfsig: ${name}`);
         t.notMatch(checked, /Signature is Invalid|Digest Mismatch/);

@@ -32,7 +32,7 @@ function fixedSentences(blocks: Block[]): string[] {
 
 const squash = (text: string) => text.replace(/\s+/g, '');
 
-t.ok(catalog.list().length >= 8, 'the seven contract templates and the evidence report are in the catalog');
+t.ok(catalog.list().length >= 9, 'the seven contract templates and the two platform reports are in the catalog');
 
 for (const template of catalog.list()) {
   t.test(`renders ${template.id}@${template.version}`, async (t) => {

@@ -121,7 +121,7 @@ function countBlocks(blocks: Block[], kind: Block['kind']): number {
 const folders = templateFolders();
 
 /** Templates the parties sign; the platform's own reports (evidence-report) are checked apart. */
-const signedByParties = (id: string) => id !== 'evidence-report';
+const signedByParties = (id: string) => !['evidence-report', 'verification-report'].includes(id);
 
 t.test('the seven contract templates are present', async (t) => {
   t.same(
