@@ -152,8 +152,15 @@ export function embedSignature(prepared: PreparedSignature, cms: Uint8Array): Ui
   return out;
 }
 
-/** Prepares, obtains the CMS over the digest, and embeds it. */
+/**
+ * Prepares, obtains the CMS over the digest, and embeds it. A CMS larger than the reserved
+ * space (a long chain, a TSA that embeds many certificates) is not an error: the revision is
+ * prepared again with room for the actual size and signed once more.
+ */
 export async function signPdf(pdf: Uint8Array, options: SignatureOptions, produceCms: CmsProducer): Promise<Uint8Array> {
   const prepared = await prepareSignature(pdf, options);
-  return embedSignature(prepared, await produceCms(prepared.digest));
+  const cms = await produceCms(prepared.digest);
+  if (cms.length * 2 <= prepared.contentsHexLength) return embedSignature(prepared, cms);
+  const resized = await prepareSignature(pdf, { ...options, placeholderBytes: cms.length + 2048 });
+  return embedSignature(resized, await produceCms(resized.digest));
 }

@@ -231,3 +231,10 @@ t.test('a placeholder too small for the CMS fails loudly instead of truncating',
 });
 
 
+
+t.test('a placeholder too small for the CMS is enlarged, never a failure', async (t) => {
+  const signed = await signPdf(await twoPagePdf(), { fieldName: 'tight', signingTime: new Date(), placeholderBytes: 64 }, (digest) => createCadesSignature(digest, employer.signer, tsa));
+  const report = await verifyPdf(signed, { trustAnchors: anchors });
+  t.equal(report.valid, true);
+  t.equal(report.signatures[0]?.level, 'B-T');
+});
