@@ -21,6 +21,8 @@ export interface RenderRequest {
   /** Fixes the document's dates ($date, metadata): same input, same bytes. */
   createdAt: Date;
   metadata: { title: string; author: string; subject?: string; keywords?: string[] };
+  /** What the footer calls the document number (default 合同编号). */
+  numberLabel?: string;
   /** Structured data attached to the PDF (contract.json), readable without OCR. */
   attachment?: { name: string; data: unknown; description: string };
 }
@@ -161,6 +163,7 @@ export class ContractPdfRenderer {
       fields: request.fields,
       documentNumber: request.documentNumber,
       createdAt: request.createdAt,
+      numberLabel: request.template.kind === 'evidence_report' ? '报告编号' : '合同编号',
       metadata: { title: `${request.template.title}（${request.documentNumber}）`, author: employer, subject: request.template.title, keywords: [request.documentNumber, request.template.id, request.template.kind] },
       attachment: { name: 'contract.json', description: '合同结构化数据（机器可读）', data: contractData(request) },
     });
@@ -170,7 +173,7 @@ export class ContractPdfRenderer {
     const flow = resolve(request.body, { fields: request.fields, documentNumber: request.documentNumber, documentDate: request.createdAt.toISOString().slice(0, 10) });
     const layout = layOut(flow);
     const count = layout.pages.length;
-    const footers = layout.pages.map((_, i) => footer(request.documentNumber, i, count));
+    const footers = layout.pages.map((_, i) => footer(request.documentNumber, i, count, request.numberLabel));
 
     // Glyphs outside the template's fixed subset (names, addresses…) go into a small one per document.
     const fixed = await templateSubsets(request.body);

@@ -222,11 +222,11 @@ export function layOut(flow: FlowItem[]): Layout {
   return { pages, slots };
 }
 
-/** The footer of one page: contract number on the left, 第 X 页 共 Y 页 on the right. */
-export function footer(documentNumber: string, index: number, count: number): PlacedLine[] {
+/** The footer of one page: the document number on the left, 第 X 页 共 Y 页 on the right. */
+export function footer(documentNumber: string, index: number, count: number, label = '合同编号'): PlacedLine[] {
   const size = 8;
   const y = margin.bottom - 30;
-  const left = breakSpans([{ text: `合同编号：${documentNumber}`, face: 'song' }], size, () => textWidth / 2)[0]!;
+  const left = breakSpans([{ text: `${label}：${documentNumber}`, face: 'song' }], size, () => textWidth / 2)[0]!;
   const right = breakSpans([{ text: `第 ${index + 1} 页 共 ${count} 页`, face: 'song' }], size, () => textWidth / 2)[0]!;
   return [place(left, margin.left, y, textWidth, false), place(right, pageSize.width - margin.right - right.width, y, textWidth, false)];
 }

@@ -180,6 +180,6 @@ export function templateCharacters(blocks: Block[]): Record<FaceName, Set<string
   add('hei', '第章条一二三四五六七八九十〇　');
   // Digits, Latin letters and the characters of dates, amounts and the footer.
   add('song', ' !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~');
-  add('song', '年月日第页共合同编号：零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整是否□√/预览');
+  add('song', '年月日第页共合同报告编号：零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整是否□√/预览');
   return result;
 }

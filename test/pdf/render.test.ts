@@ -65,9 +65,10 @@ for (const template of catalog.list()) {
       const text = squash(run('pdftotext', [file, '-']).stdout);
       t.ok(text.includes(squash(template.title.replace(/（.*）$/, ''))) || text.includes(squash(template.title)), 'title');
       t.ok(text.includes('第1页共' + first.pageCount + '页'), 'page footer');
-      t.ok(text.includes('合同编号：LS20260901TESTDOC1'), 'contract number');
+      const label = template.kind === 'evidence_report' ? '报告编号' : '合同编号';
+      t.ok(text.includes(`${label}：LS20260901TESTDOC1`), 'document number in the footer');
       // Page footers interrupt sentences that cross a page break.
-      const body = text.replace(/合同编号：LS20260901TESTDOC1/g, '').replace(/第\d+页共\d+页/g, '');
+      const body = text.replace(/(合同|报告)编号：LS20260901TESTDOC1/g, '').replace(/第\d+页共\d+页/g, '');
       const sentences = fixedSentences(template.body);
       t.ok(sentences.length > 0, 'has fixed sentences to look for');
       for (const sentence of sentences.slice(0, 40)) t.ok(body.includes(squash(sentence)), `verbatim: ${sentence.slice(0, 24)}…`);
