@@ -25,7 +25,7 @@ if (platform.generatedAdminKey) {
   console.log(`\n  Administrator API key (shown once, keep it safe):\n  ${platform.generatedAdminKey}\n`);
 }
 const shutdown = async () => {
-  platform.dailySupervision.stop();
+  await platform.dailySupervision.stop();
   await app.close();
   await platform.close();
   process.exit(0);
@@ -35,6 +35,8 @@ process.once('SIGTERM', shutdown);
 await app.listen({ host: config.HOST, port: config.PORT });
 // The daily closed-loop supervision run (one process per day does it; the others skip).
 platform.dailySupervision.start();
+// Batch jobs: this process works on BATCH_WORKERS at a time (0 leaves them to `npm run worker`).
+await platform.startWorkers();
 app.log.info(
   { embedded: platform.embedded, objectLock: platform.archive.objectLock, docs: `${config.PUBLIC_BASE_URL}/docs` },
   'LaborSign is ready',

@@ -33,6 +33,8 @@ import { SupervisionService } from './services/supervision.ts';
 import { OfficialAccess } from './services/official-access.ts';
 import { EvidenceService, ensurePlatformOrganisation } from './services/evidence.ts';
 import { DailySupervision } from './jobs/daily-supervision.ts';
+import { JobQueue } from './jobs/queue.ts';
+import { BatchService, batchQueueName } from './services/batches.ts';
 import { SealAuthorisations } from './services/seal-authorisations.ts';
 import { GlyphOutliner } from './signing/appearance/outlines.ts';
 import { TemplateCatalog } from './templates/catalog.ts';
@@ -62,6 +64,10 @@ export interface Platform {
   officialAccess: OfficialAccess;
   evidence: EvidenceService;
   dailySupervision: DailySupervision;
+  queue: JobQueue;
+  batches: BatchService;
+  /** Starts this process's batch workers (BATCH_WORKERS of them). */
+  startWorkers(concurrency?: number): Promise<void>;
   sealAuthorisations: SealAuthorisations;
   /** Set on the first start without ADMIN_TOKEN: print it once, it is not stored. */
   generatedAdminKey?: string;
@@ -109,11 +115,17 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const gateway = config.SMS_GATEWAY_URL ? new HttpSmsGateway(config.SMS_GATEWAY_URL, config.SMS_GATEWAY_TOKEN) : new DevOutboxGateway();
     const outbox = new Outbox(db, fieldCrypto, gateway);
     const supervision = new SupervisionService({ db, crypto: fieldCrypto, templates });
+    const queue = new JobQueue(databaseUrl);
+    await queue.start();
+    stops.push(() => queue.stop());
+    const sealAuthorisations = new SealAuthorisations(db);
+    const workerSigning = new WorkerSigningService({ db, archive, crypto: fieldCrypto, outbox, codes, pki, ocsp, timestamps, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()), publicBaseUrl: config.PUBLIC_BASE_URL, templates, linkTtlHours: config.SIGNING_LINK_TTL_HOURS });
     const officialAccess = new OfficialAccess({ db, crypto: fieldCrypto, archive, pki, supervision, feedSettleSeconds: config.INSURANCE_FEED_SETTLE_SECONDS });
     const platformOrganisation = ensurePlatformOrganisation(db, config);
     await platformOrganisation;
     const contracts = new ContractService({ db, archive, crypto: fieldCrypto, templates, renderer });
     const sealing = new SealingService({ db, archive, pki, timestamps, masterKey, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()) });
+    const batches = new BatchService({ db, crypto: fieldCrypto, queue, contracts, sealing, workerSigning, sealAuthorisations });
 
     return {
       config,
@@ -134,9 +146,12 @@ export async function startPlatform(config: Config): Promise<Platform> {
       evidence: new EvidenceService({ db, crypto: fieldCrypto, pki, templates, renderer, sealing, officialAccess, platform: () => platformOrganisation }),
       attachments: new AttachmentService({ db, archive, crypto: fieldCrypto, templates, contracts }),
       sealing,
-      sealAuthorisations: new SealAuthorisations(db),
+      sealAuthorisations,
       terminations: new TerminationService({ db, archive, crypto: fieldCrypto, outbox, templates, renderer, sealing, publicBaseUrl: config.PUBLIC_BASE_URL }),
-      workerSigning: new WorkerSigningService({ db, archive, crypto: fieldCrypto, outbox, codes, pki, ocsp, timestamps, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()), publicBaseUrl: config.PUBLIC_BASE_URL, templates, linkTtlHours: config.SIGNING_LINK_TTL_HOURS }),
+      workerSigning,
+      queue,
+      batches,
+      startWorkers: (concurrency = config.BATCH_WORKERS) => (concurrency > 0 ? queue.work(batchQueueName, concurrency, (job: { batchId: string; row: number }) => batches.processRow(job)) : Promise.resolve()),
       ocsp,
       codes,
       generatedAdminKey: generatedKey,

@@ -21,6 +21,7 @@ import { portalRoutes } from './routes/portal.ts';
 import { sealAuthorisationRoutes } from './routes/seal-authorisations.ts';
 import { rosterRoutes } from './routes/roster.ts';
 import { governmentRoutes } from './routes/government.ts';
+import { batchRoutes } from './routes/batches.ts';
 import { employerRoutes } from './routes/employers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { pageRoutes } from './routes/pages.ts';
@@ -77,6 +78,7 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean } = 
   await app.register(sealAuthorisationRoutes(platform), { prefix: '/api/v1' });
   await app.register(rosterRoutes(platform), { prefix: '/api/v1' });
   await app.register(governmentRoutes(platform), { prefix: '/api/v1' });
+  await app.register(batchRoutes(platform), { prefix: '/api/v1' });
   await app.register(pkiRoutes(platform));
   await app.register(verifyRoutes(platform));
   await app.register(pageRoutes);

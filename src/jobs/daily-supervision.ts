@@ -15,6 +15,7 @@ export interface DailyRunResult {
 
 export class DailySupervision {
   private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: { db: Db; supervision: SupervisionService }) {}
 
@@ -47,19 +48,31 @@ export class DailySupervision {
     );
   }
 
-  /** Checks hourly whether today (China time) has been run, and runs it when not. */
-  start(intervalMs = 3_600_000): void {
+  /**
+   * Checks hourly (first a minute after start, not during start-up) whether today (China
+   * time) has been run, and runs it when not.
+   */
+  start(intervalMs = 3_600_000, firstAfterMs = 60_000): void {
     const tick = async () => {
       const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
       const done = await this.deps.db.supervisionSnapshot.findFirst({ where: { asOf: new Date(`${today}T00:00:00Z`) }, select: { id: true } });
       if (!done) await this.run(today);
     };
-    this.timer = setInterval(() => void tick().catch(() => undefined), intervalMs);
+    const schedule = () => {
+      this.running = tick().catch(() => undefined);
+    };
+    this.timer = setTimeout(() => {
+      schedule();
+      this.timer = setInterval(schedule, intervalMs);
+      this.timer.unref();
+    }, firstAfterMs);
     this.timer.unref();
-    void tick().catch(() => undefined);
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
+  /** Stops scheduling and waits for a run in progress, so shutdown never cuts one off. */
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
   }
 }

@@ -156,7 +156,8 @@ export class ContractService {
     return pdf;
   }
 
-  async create(organisation: Organisation, request: ContractRequest, context: RequestContext) {
+  /** `batch` places the contract at a row of a bulk batch; (batch, row) is unique, so a retried row never doubles. */
+  async create(organisation: Organisation, request: ContractRequest, context: RequestContext, batch?: { id: string; row: number }) {
     const { template, fields, terms, violations } = await this.check(organisation, request);
     if (violations.some((v) => v.severity === 'error')) throw violationProblem(violations);
     if (!terms) throw Problem.badRequest([{ field: 'templateId', in: 'body', rule: 'contract_template', message: 'this template is not a contract; it is issued by its own workflow' }]);
@@ -185,6 +186,7 @@ export class ContractService {
           monthlyWage: terms.wage?.monthly ?? null,
           regionCode: organisation.regionCode,
           createdAt,
+          ...(batch ? { batchId: batch.id, batchRow: batch.row } : {}),
         },
       });
       const document = await tx.document.create({

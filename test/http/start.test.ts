@@ -49,7 +49,7 @@ t.test('npm start on embedded defaults becomes ready', async (t) => {
 
   child.kill('SIGTERM');
   const code = await new Promise((resolve) => child.once('exit', resolve));
-  t.equal(code, 0, 'stops cleanly on SIGTERM, stopping the embedded servers');
+  t.equal(code, 0, `stops cleanly on SIGTERM, stopping the embedded servers: ${output.slice(-2000)}`);
 });
 
 t.test('bad configuration stops the start with a message per variable', async (t) => {

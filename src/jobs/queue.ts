@@ -1,0 +1,47 @@
+/**
+ * The job queue every service and worker process shares: pg-boss on the platform's own
+ * PostgreSQL (schema `pgboss`). Jobs are claimed with SKIP LOCKED, retried with backoff, and
+ * survive any process dying mid-job.
+ */
+import PgBoss from 'pg-boss';
+
+export class JobQueue {
+  private readonly boss: PgBoss;
+  private readonly queues = new Set<string>();
+
+  constructor(connectionString: string) {
+    this.boss = new PgBoss({ connectionString, schema: 'pgboss', max: 4 });
+    this.boss.on('error', () => undefined);
+  }
+
+  async start(): Promise<void> {
+    await this.boss.start();
+  }
+
+  private async ensure(name: string): Promise<void> {
+    if (this.queues.has(name)) return;
+    await this.boss.createQueue(name, { name, retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 300 });
+    this.queues.add(name);
+  }
+
+  async sendMany(name: string, jobs: { data: object; singletonKey?: string }[]): Promise<void> {
+    await this.ensure(name);
+    for (let i = 0; i < jobs.length; i += 500) {
+      await this.boss.insert(jobs.slice(i, i + 500).map((job) => ({ name, data: job.data, ...(job.singletonKey ? { singletonKey: job.singletonKey } : {}), retryLimit: 5, retryDelay: 2, retryBackoff: true })));
+    }
+  }
+
+  /** Runs `handler` for jobs of `name`, `concurrency` at a time in this process. */
+  async work<T extends object>(name: string, concurrency: number, handler: (data: T) => Promise<void>): Promise<void> {
+    await this.ensure(name);
+    for (let i = 0; i < concurrency; i++) {
+      await this.boss.work<T>(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+        if (job) await handler(job.data);
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: 5_000 });
+  }
+}
