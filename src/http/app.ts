@@ -22,6 +22,7 @@ import { sealAuthorisationRoutes } from './routes/seal-authorisations.ts';
 import { rosterRoutes } from './routes/roster.ts';
 import { governmentRoutes } from './routes/government.ts';
 import { batchRoutes } from './routes/batches.ts';
+import { xlsxMediaType } from '../sheets/xlsx.ts';
 import { employerRoutes } from './routes/employers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { pageRoutes } from './routes/pages.ts';
@@ -47,6 +48,7 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean } = 
   registerErrorHandling(app);
   // PDFs, OCSP requests and timestamp queries arrive as raw bytes.
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(xlsxMediaType, { parseAs: 'buffer', bodyLimit: 50 * 1024 * 1024 }, (_request, body, done) => done(null, body));
   app.addContentTypeParser(['application/pdf', 'application/ocsp-request', 'application/timestamp-query', 'application/octet-stream', 'image/png', 'image/jpeg'], { parseAs: 'buffer' }, (_request, body, done) =>
     done(null, body),
   );

@@ -2,16 +2,25 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
+import { Problem } from '../../problem.ts';
+import { xlsxMediaType } from '../../sheets/xlsx.ts';
 import { principalOf } from '../plugins/auth.ts';
 import { uuidParam } from '../schemas.ts';
 import { organisationOf } from './contracts.ts';
 
 const config = { access: ['employer' as const] };
 const tags = ['batches'];
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+const idempotencyHeader = z.object({ 'idempotency-key': z.string().min(8).max(100).optional().describe('a retried submission with the same key creates nothing twice') }).loose();
+const progressInterval = 500;
 
 export const batchRoutes =
   (platform: Platform): FastifyPluginAsyncZod =>
   async (app) => {
+    const actorOf = (request: Parameters<typeof principalOf>[0]) => ({ kind: 'employer' as const, id: principalOf(request).principalId });
+    const accepted = (reply: { status(code: number): { send(body: unknown): unknown } }, result: Awaited<ReturnType<Platform['batches']['submit']>>) =>
+      reply.status(result.replayed ? 200 : 202).send({ id: result.batch.id, rows: result.batch.rowCount, replayed: result.replayed, errors: result.errors });
+
     app.post(
       '/batches',
       {
@@ -19,23 +28,55 @@ export const batchRoutes =
         bodyLimit: 50 * 1024 * 1024,
         schema: {
           tags,
-          summary: 'Submit a batch: shared field values plus one object per row; every bad row is reported; needs a seal authorisation for the template',
-          headers: z.object({ 'idempotency-key': z.string().min(8).max(100).optional().describe('a retried submission with the same key creates nothing twice') }).loose(),
+          summary: 'Submit a batch as JSON: shared field values plus one object per row; every bad row is reported; needs a seal authorisation for the template',
+          headers: idempotencyHeader,
           body: z.object({
             templateId: z.string().min(1),
             shared: z.record(z.string(), z.unknown()).default({}),
             rows: z.array(z.record(z.string(), z.unknown())).min(1).max(20_000),
-            allOrNothing: z.boolean().default(false),
+            allOrNothing: z.boolean().default(false).describe('true: create nothing unless every row is valid'),
             send: z.boolean().default(true).describe('send each signing link once sealed'),
           }),
         },
       },
       async (request, reply) => {
+        const { rows, ...rest } = request.body;
+        const result = await platform.batches.submit(await organisationOf(platform, request), { ...rest, rows: rows.map((values, i) => ({ row: i + 1, values })) }, request.headers['idempotency-key'] as string | undefined, actorOf(request));
+        return accepted(reply, result);
+      },
+    );
+
+    app.post(
+      '/batches/sheet',
+      {
+        config,
+        bodyLimit: 50 * 1024 * 1024,
+        schema: {
+          tags,
+          summary: 'Submit a batch as a CSV (UTF-8) or XLSX sheet with the Chinese column headers of GET /templates/:id/batch-sheet.xlsx; rows are numbered as in the sheet',
+          consumes: ['text/csv', xlsxMediaType],
+          headers: idempotencyHeader,
+          querystring: z.object({ templateId: z.string().min(1), allOrNothing: flag.default(false), send: flag.default(true) }),
+        },
+      },
+      async (request, reply) => {
+        const type = request.headers['content-type'] ?? '';
+        const format = type.startsWith(xlsxMediaType) ? 'xlsx' : type.startsWith('text/csv') ? 'csv' : undefined;
+        if (!format) throw new Problem(415, 'unsupported-media-type', 'Unsupported sheet type', 'Send text/csv or an XLSX workbook.');
+        const body = request.body as Buffer | string;
+        const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+        const result = await platform.batches.submitSheet(await organisationOf(platform, request), { ...request.query, format, data }, request.headers['idempotency-key'] as string | undefined, actorOf(request));
+        return accepted(reply, result);
+      },
+    );
+
+    app.get(
+      '/batches',
+      { config, schema: { tags, summary: 'Your batches, newest first' } },
+      async (request) => {
         const organisation = await organisationOf(platform, request);
-        const actor = { kind: 'employer' as const, id: principalOf(request).principalId };
-        const key = request.headers['idempotency-key'] as string | undefined;
-        const { batch, errors, replayed } = await platform.batches.submit(organisation, request.body, key, actor);
-        return reply.status(replayed ? 200 : 202).send({ id: batch.id, rows: batch.rowCount, replayed, errors });
+        const items = await platform.db.batch.findMany({ where: { organisationId: organisation.id }, orderBy: { createdAt: 'desc' }, take: 50, select: { id: true, templateId: true, rowCount: true, source: true, createdAt: true, finishedAt: true } });
+        return { items };
       },
     );
 
@@ -43,5 +84,75 @@ export const batchRoutes =
       '/batches/:id',
       { config, schema: { tags, summary: 'Progress: rows by state, rate, ETA, failures', params: uuidParam } },
       async (request) => platform.batches.progress(await organisationOf(platform, request), request.params.id),
+    );
+
+    app.get(
+      '/batches/:id/events',
+      { config, schema: { tags, summary: 'Progress as server-sent events (`progress` every half second, then `finished`)', params: uuidParam, produces: ['text/event-stream'] } },
+      async (request, reply) => {
+        const organisation = await organisationOf(platform, request);
+        let progress = await platform.batches.progress(organisation, request.params.id);
+        reply.hijack();
+        const out = reply.raw;
+        out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-request-id': request.id });
+        let closed = false;
+        request.raw.once('close', () => (closed = true));
+        const event = (name: string, data: unknown) => out.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+        try {
+          for (;;) {
+            event(progress.finished ? 'finished' : 'progress', progress);
+            if (progress.finished || closed) break;
+            await new Promise((resolve) => setTimeout(resolve, progressInterval));
+            if (closed) break;
+            progress = await platform.batches.progress(organisation, request.params.id);
+          }
+        } catch (error) {
+          request.log.error(error, 'batch progress stream failed');
+          event('error', { title: 'progress unavailable' });
+        }
+        out.end();
+      },
+    );
+
+    app.get(
+      '/batches/:id/rows',
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'Per-row results (status, contract, error), in row order',
+          params: uuidParam,
+          querystring: z.object({ status: z.enum(['pending', 'done', 'failed']).optional(), afterRow: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+        },
+      },
+      async (request) => platform.batches.rows(await organisationOf(platform, request), request.params.id, request.query),
+    );
+
+    app.get(
+      '/batches/:id/errors.csv',
+      { config, schema: { tags, summary: 'Error report: every refused or failed row with its column, rule and a Chinese explanation', params: uuidParam, produces: ['text/csv'] } },
+      async (request, reply) => {
+        const report = await platform.batches.errorReport(await organisationOf(platform, request), request.params.id);
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="batch-${request.params.id}-errors.csv"`).send(report);
+      },
+    );
+
+    app.get(
+      '/templates/:id/batch-columns',
+      { config, schema: { tags, summary: "The template's batch sheet columns: Chinese header, field path, type, choices", params: z.object({ id: z.string() }) } },
+      async (request) => ({ templateId: request.params.id, columns: platform.batches.columns(request.params.id) }),
+    );
+
+    app.get(
+      '/templates/:id/batch-sheet.:format',
+      { config, schema: { tags, summary: 'An example batch sheet for the template (headers, one example row; XLSX adds a 填写说明 sheet)', params: z.object({ id: z.string(), format: z.enum(['csv', 'xlsx']) }) } },
+      async (request, reply) => {
+        const { id, format } = request.params;
+        const data = await platform.batches.exampleSheet(id, format);
+        return reply
+          .type(format === 'csv' ? 'text/csv; charset=utf-8' : xlsxMediaType)
+          .header('content-disposition', `attachment; filename="${id}-batch.${format}"`)
+          .send(Buffer.from(data));
+      },
     );
   };
