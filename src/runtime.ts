@@ -34,7 +34,7 @@ import { OfficialAccess } from './services/official-access.ts';
 import { EvidenceService, ensurePlatformOrganisation } from './services/evidence.ts';
 import { DailySupervision } from './jobs/daily-supervision.ts';
 import { JobQueue } from './jobs/queue.ts';
-import { BatchService, batchQueueName } from './services/batches.ts';
+import { BatchService, batchQueueName, type BatchJob } from './services/batches.ts';
 import { SealAuthorisations } from './services/seal-authorisations.ts';
 import { GlyphOutliner } from './signing/appearance/outlines.ts';
 import { TemplateCatalog } from './templates/catalog.ts';
@@ -115,7 +115,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const gateway = config.SMS_GATEWAY_URL ? new HttpSmsGateway(config.SMS_GATEWAY_URL, config.SMS_GATEWAY_TOKEN) : new DevOutboxGateway();
     const outbox = new Outbox(db, fieldCrypto, gateway);
     const supervision = new SupervisionService({ db, crypto: fieldCrypto, templates });
-    const queue = new JobQueue(databaseUrl);
+    const queue = new JobQueue(databaseUrl, { jobTimeoutSeconds: config.BATCH_JOB_TIMEOUT_SECONDS });
     await queue.start();
     stops.push(() => queue.stop());
     const sealAuthorisations = new SealAuthorisations(db);
@@ -125,7 +125,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     await platformOrganisation;
     const contracts = new ContractService({ db, archive, crypto: fieldCrypto, templates, renderer });
     const sealing = new SealingService({ db, archive, pki, timestamps, masterKey, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()) });
-    const batches = new BatchService({ db, crypto: fieldCrypto, queue, contracts, sealing, workerSigning, sealAuthorisations, templates });
+    const batches = new BatchService({ db, crypto: fieldCrypto, queue, contracts, sealing, workerSigning, sealAuthorisations, templates, archive, outbox });
 
     return {
       config,
@@ -151,7 +151,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       workerSigning,
       queue,
       batches,
-      startWorkers: (concurrency = config.BATCH_WORKERS) => (concurrency > 0 ? queue.work(batchQueueName, concurrency, (job: { batchId: string; row: number }) => batches.processRow(job)) : Promise.resolve()),
+      startWorkers: (concurrency = config.BATCH_WORKERS) => (concurrency > 0 ? queue.work(batchQueueName, concurrency, (job: BatchJob) => batches.processChunk(job)) : Promise.resolve()),
       ocsp,
       codes,
       generatedAdminKey: generatedKey,

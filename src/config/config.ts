@@ -59,6 +59,7 @@ export const configSchema = z
     PKI_SOURCE: z.enum(['builtin', 'pem', 'pkcs12']).default('builtin').describe('builtin: a CA generated under DATA_DIR; pem / pkcs12: CA and TSA material imported from PKI_DIR'),
     PKI_DIR: z.string().optional().describe('pem: root.pem, ca.pem, ca.key, tsa.pem, tsa.key [, ocsp.pem, ocsp.key]; pkcs12: root.pem, ca.p12, tsa.p12 [, ocsp.p12]'),
     PKI_PASSPHRASE: z.string().optional().describe('passphrase of encrypted PEM keys, or the PKCS#12 password'),
+    BATCH_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(120).describe('a batch job not finished in this time (its worker died) is given to another worker'),
     BATCH_WORKERS: z.coerce.number().int().min(0).max(32).default(2).describe('batch jobs this process works on at once; 0 = leave them to `npm run worker` processes'),
     INSURANCE_FEED_SETTLE_SECONDS: z.coerce.number().int().min(0).max(600).default(5).describe('the insurance change feed holds back events younger than this (ids are assigned before commit)'),
   })

@@ -9,8 +9,12 @@ export class JobQueue {
   private readonly boss: PgBoss;
   private readonly queues = new Set<string>();
 
-  constructor(connectionString: string) {
-    this.boss = new PgBoss({ connectionString, schema: 'pgboss', max: 4 });
+  private readonly timeout: number;
+
+  constructor(connectionString: string, options: { jobTimeoutSeconds: number }) {
+    this.timeout = options.jobTimeoutSeconds;
+    // Expired jobs (their worker died) are found by maintenance, so it runs well within the timeout.
+    this.boss = new PgBoss({ connectionString, schema: 'pgboss', max: 4, maintenanceIntervalSeconds: Math.max(1, Math.min(30, Math.floor(this.timeout / 2))) });
     this.boss.on('error', () => undefined);
   }
 
@@ -20,14 +24,14 @@ export class JobQueue {
 
   private async ensure(name: string): Promise<void> {
     if (this.queues.has(name)) return;
-    await this.boss.createQueue(name, { name, retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 300 });
+    await this.boss.createQueue(name, { name, retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: this.timeout });
     this.queues.add(name);
   }
 
   async sendMany(name: string, jobs: { data: object; singletonKey?: string }[]): Promise<void> {
     await this.ensure(name);
     for (let i = 0; i < jobs.length; i += 500) {
-      await this.boss.insert(jobs.slice(i, i + 500).map((job) => ({ name, data: job.data, ...(job.singletonKey ? { singletonKey: job.singletonKey } : {}), retryLimit: 5, retryDelay: 2, retryBackoff: true })));
+      await this.boss.insert(jobs.slice(i, i + 500).map((job) => ({ name, data: job.data, ...(job.singletonKey ? { singletonKey: job.singletonKey } : {}), retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: this.timeout })));
     }
   }
 

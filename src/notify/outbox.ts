@@ -16,18 +16,23 @@ export class Outbox {
     return this.crypto.blindIndex(phone.replace(/\D/g, ''), columns.recipient);
   }
 
+  private record(message: OutgoingMessage) {
+    return {
+      channel: message.channel,
+      kind: message.kind,
+      recipientCipher: this.crypto.encrypt(message.to, columns.recipient),
+      recipientIndex: this.recipientIndex(message.to),
+      bodyCipher: this.crypto.encrypt(message.text, columns.body),
+    };
+  }
+
   async enqueue(tx: DbTx, message: OutgoingMessage): Promise<string> {
-    const row = await tx.outboxMessage.create({
-      data: {
-        channel: message.channel,
-        kind: message.kind,
-        recipientCipher: this.crypto.encrypt(message.to, columns.recipient),
-        recipientIndex: this.recipientIndex(message.to),
-        bodyCipher: this.crypto.encrypt(message.text, columns.body),
-      },
-      select: { id: true },
-    });
+    const row = await tx.outboxMessage.create({ data: this.record(message), select: { id: true } });
     return row.id;
+  }
+
+  async enqueueMany(tx: DbTx, messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length) await tx.outboxMessage.createMany({ data: messages.map((m) => this.record(m)) });
   }
 
   /** Delivers pending messages (oldest first); failures stay pending with the error recorded. */

@@ -43,10 +43,8 @@ export function auditHash(fields: HashedFields): string {
   return createHash('sha256').update(canonicalJson(fields)).digest('hex');
 }
 
-export async function appendAudit(tx: DbTx, input: AuditInput) {
-  // Serialises appends to one chain across processes; released when the transaction ends.
-  await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${'audit:' + input.chain}))`;
-  const last = await tx.auditEvent.findFirst({ where: { chain: input.chain }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+/** The row of an event that follows `last` on its chain (or starts the chain). */
+function chainedEvent(input: AuditInput, last: { seq: number; hash: string } | null | undefined, at: Date) {
   const fields: HashedFields = {
     chain: input.chain,
     seq: (last?.seq ?? 0) + 1,
@@ -56,12 +54,37 @@ export async function appendAudit(tx: DbTx, input: AuditInput) {
     ip: input.ip ?? null,
     userAgent: input.userAgent ?? null,
     data: JSON.parse(canonicalJson(input.data ?? {})),
-    at: new Date(),
+    at,
     prevHash: last?.hash ?? genesis,
   };
-  return tx.auditEvent.create({
-    data: { ...fields, data: fields.data as object, contractId: input.contractId ?? null, hash: auditHash(fields) },
+  return { ...fields, data: fields.data as object, contractId: input.contractId ?? null, hash: auditHash(fields) };
+}
+
+export async function appendAudit(tx: DbTx, input: AuditInput) {
+  // Serialises appends to one chain across processes; released when the transaction ends.
+  await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${'audit:' + input.chain}))`;
+  const last = await tx.auditEvent.findFirst({ where: { chain: input.chain }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+  return tx.auditEvent.create({ data: chainedEvent(input, last, new Date()) });
+}
+
+/**
+ * Many events at once (a batch of contracts), in the order given: one lock statement, one read
+ * of the chain heads and one insert, with the same hashing and linking as appendAudit.
+ */
+export async function appendAuditMany(tx: DbTx, inputs: AuditInput[]): Promise<void> {
+  if (!inputs.length) return;
+  const chains = [...new Set(inputs.map((input) => input.chain))].sort();
+  await tx.$executeRaw`select pg_advisory_xact_lock(hashtext('audit:' || c)) from unnest(${chains}::text[]) as c`;
+  const heads = await tx.$queryRaw<{ chain: string; seq: number; hash: string }[]>`
+    select distinct on (chain) chain, seq, hash from "AuditEvent" where chain = any(${chains}::text[]) order by chain, seq desc`;
+  const head = new Map(heads.map((h) => [h.chain, { seq: h.seq, hash: h.hash }]));
+  const at = new Date();
+  const rows = inputs.map((input) => {
+    const row = chainedEvent(input, head.get(input.chain), at);
+    head.set(input.chain, { seq: row.seq, hash: row.hash });
+    return row;
   });
+  await tx.auditEvent.createMany({ data: rows });
 }
 
 export interface ChainCheck {

@@ -10,10 +10,15 @@ import type { Organisation } from '../generated/prisma/client.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
-import { appendAudit, type Actor } from './audit.ts';
-import { violationProblem, type ContractService } from './contracts.ts';
+import { appendAudit, appendAuditMany, type Actor, type AuditInput } from './audit.ts';
+import { contractRecord, newContractNumber, registerTemplateVersion, violationProblem, type ContractService } from './contracts.ts';
+import { requireTransition, type SealingService } from './sealing.ts';
+import { upsertWorkers } from './workers.ts';
+import type { Outbox } from '../notify/outbox.ts';
+import type { ContractTerms } from '../domain/contract-terms.ts';
+import type { RenderedDocument } from '../pdf/contract-renderer.ts';
+import { keyForDigest, sha256Hex, type ObjectArchive } from '../storage/archive.ts';
 import type { SealAuthorisations } from './seal-authorisations.ts';
-import type { SealingService } from './sealing.ts';
 import { cellText, rowsFromSheet, sheetColumns, unknownHeaders, valueAt, type SheetColumn } from '../sheets/batch-sheet.ts';
 import { csvRecords, toCsv } from '../sheets/csv.ts';
 import { readXlsx, writeXlsx } from '../sheets/xlsx.ts';
@@ -21,6 +26,39 @@ import type { TemplateCatalog } from '../templates/catalog.ts';
 import type { WorkerSigningService } from './worker-signing.ts';
 
 export const batchQueueName = 'batch-contract';
+/** Rows per job: enough to share one transaction and one signer, few enough to redo after a crash. */
+export const batchChunkRows = 25;
+
+interface Prepared {
+  row: number;
+  fields: Record<string, unknown>;
+  terms: ContractTerms;
+  number: string;
+  rendered: RenderedDocument;
+  sealed: { pdf: Uint8Array; certificateSerial: string };
+  sha256: string;
+  signingTime: Date;
+}
+
+export interface BatchJob {
+  batchId: string;
+  rows: number[];
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, keeping the order of the results. */
+async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index]!);
+      }
+    }),
+  );
+  return results;
+}
 const batchFieldsColumn = 'BatchRow.fields';
 const systemActor: Actor = { kind: 'system', id: 'batch-worker' };
 
@@ -64,7 +102,7 @@ export function rowFields(shared: Record<string, unknown>, row: Record<string, u
 
 export class BatchService {
   constructor(
-    private readonly deps: { db: Db; crypto: FieldCrypto; queue: JobQueue; contracts: ContractService; sealing: SealingService; workerSigning: WorkerSigningService; sealAuthorisations: SealAuthorisations; templates: TemplateCatalog },
+    private readonly deps: { db: Db; crypto: FieldCrypto; queue: JobQueue; contracts: ContractService; sealing: SealingService; workerSigning: WorkerSigningService; sealAuthorisations: SealAuthorisations; templates: TemplateCatalog; archive: ObjectArchive; outbox: Outbox },
   ) {}
 
   private template(templateId: string) {
@@ -142,46 +180,145 @@ export class BatchService {
       await appendAudit(tx, { chain: `organisation:${organisation.id}`, type: 'batch.submitted', actor, data: { batchId: created.id, rows: valid.length, rejected: new Set(errors.map((e) => e.row)).size, source: request.source ?? 'json' } });
       return created;
     });
-    await this.deps.queue.sendMany(batchQueueName, valid.map(({ row }) => ({ data: { batchId: batch.id, row }, singletonKey: `${batch.id}:${row}` })));
+    const jobs: { data: BatchJob; singletonKey: string }[] = [];
+    for (let i = 0; i < valid.length; i += batchChunkRows) {
+      const rows = valid.slice(i, i + batchChunkRows).map((v) => v.row);
+      jobs.push({ data: { batchId: batch.id, rows }, singletonKey: `${batch.id}:${rows[0]}` });
+    }
+    await this.deps.queue.sendMany(batchQueueName, jobs);
     return { batch, errors, replayed: false };
   }
 
-  /** One row's job: every step checks what is already done, so a retry resumes where it stopped. */
-  async processRow({ batchId, row }: { batchId: string; row: number }): Promise<void> {
-    const { db, crypto, contracts, sealing, workerSigning } = this.deps;
-    const item = await db.batchRow.findUnique({ where: { batchId_row: { batchId, row } }, include: { batch: { include: { organisation: true } } } });
-    if (!item || item.status === 'done' || item.status === 'failed') return;
-    const { batch } = item;
-    const organisation = batch.organisation;
-    try {
-      let contract = await db.contract.findUnique({ where: { batchId_batchRow: { batchId, batchRow: row } } });
-      if (!contract) {
-        const fields = crypto.decryptJson<Record<string, unknown>>(item.fieldsCipher, batchFieldsColumn);
-        try {
-          contract = (await contracts.create(organisation, { templateId: batch.templateId, fields }, { actor: systemActor }, { id: batchId, row })).contract;
-        } catch (error) {
-          // Another worker created this row's contract first: continue with theirs.
-          contract = await db.contract.findUnique({ where: { batchId_batchRow: { batchId, batchRow: row } } });
-          if (!contract) throw error;
-        }
-      }
-      if (contract.status === 'draft') {
-        const authorisation = await this.deps.sealAuthorisations.covering(organisation, batch.templateId);
-        await sealing.seal(organisation, contract.id, { actor: systemActor, authorisationId: authorisation.id }).catch(async (error: unknown) => {
-          if ((await db.contract.findUniqueOrThrow({ where: { id: contract!.id } })).status === 'draft') throw error;
-        });
-      }
-      const current = await db.contract.findUniqueOrThrow({ where: { id: contract.id } });
-      if (batch.status === 'running-send' && current.status === 'sealed') await workerSigning.send(organisation, contract.id, { actor: systemActor });
-      await db.batchRow.update({ where: { batchId_row: { batchId, row } }, data: { status: 'done', contractId: contract.id } });
-    } catch (error) {
-      // Refusals (a revoked authorisation, a changed template) will not pass on retry.
-      if (error instanceof Problem && error.status < 500) {
-        await db.batchRow.update({ where: { batchId_row: { batchId, row } }, data: { status: 'failed', error: `${error.title}: ${error.detail ?? ''}`.slice(0, 500) } });
-        return;
-      }
-      throw error;
+  /**
+   * One job: a chunk of rows taken from render to sealed (and sent) contracts. Rows are
+   * rendered and sealed in memory, their object keys written ahead, the objects stored, and
+   * everything recorded in one transaction, so a worker killed at any point leaves either a
+   * finished chunk or one the retry redoes from the start (removing objects it never recorded).
+   */
+  async processChunk({ batchId, rows }: BatchJob): Promise<void> {
+    const { db, crypto, archive, contracts, sealing, workerSigning } = this.deps;
+    const batch = await db.batch.findUnique({ where: { id: batchId }, include: { organisation: true } });
+    if (!batch) return;
+    let pending = await db.batchRow.findMany({ where: { batchId, row: { in: rows }, status: 'pending' }, orderBy: { row: 'asc' } });
+    // A row whose contract exists is finished, whatever its mark says: never a second contract.
+    const existing = await db.contract.findMany({ where: { batchId, batchRow: { in: pending.map((r) => r.row) } }, select: { batchRow: true } });
+    if (existing.length) {
+      await db.batchRow.updateMany({ where: { batchId, row: { in: existing.map((c) => c.batchRow!) } }, data: { status: 'done' } });
+      pending = pending.filter((r) => !existing.some((c) => c.batchRow === r.row));
     }
+    if (!pending.length) return;
+    await this.removeUnrecorded(pending.flatMap((r) => (r.objectKey ? [r.objectKey] : [])));
+    const organisation = batch.organisation;
+    const send = batch.status === 'running-send';
+    const failures: { row: number; error: string }[] = [];
+    const refuse = (row: number, error: Problem) => failures.push({ row, error: `${error.title}: ${error.detail ?? ''}`.slice(0, 500) });
+
+    const template = this.deps.templates.get(batch.templateId);
+    let authorisationId: string | undefined;
+    try {
+      if (!template) throw Problem.badRequest([{ field: 'templateId', in: 'body', rule: 'template_exists', message: `template ${batch.templateId} is no longer available` }]);
+      authorisationId = (await this.deps.sealAuthorisations.covering(organisation, batch.templateId)).id;
+    } catch (error) {
+      // Refusals (a revoked authorisation, a withdrawn template) will not pass on retry.
+      if (!(error instanceof Problem) || error.status >= 500) throw error;
+      for (const item of pending) refuse(item.row, error);
+      await this.recordFailures(batchId, failures);
+      return;
+    }
+
+    const seal = await sealing.sealer(organisation);
+    const createdAt = new Date();
+    const prepared: Prepared[] = [];
+    for (const item of pending) {
+      try {
+        const fields = crypto.decryptJson<Record<string, unknown>>(item.fieldsCipher, batchFieldsColumn);
+        const terms = template!.toContractTerms(fields)!;
+        const number = newContractNumber(createdAt);
+        const rendered = await contracts.renderChecked({ template: template!, fields, documentNumber: number, createdAt });
+        const signingTime = new Date();
+        const sealed = await seal(rendered.pdf, rendered.signatureSlots.find((s) => s.mode === 'seal'), signingTime);
+        prepared.push({ row: item.row, fields, terms, number, rendered, sealed, sha256: sha256Hex(sealed.pdf), signingTime });
+      } catch (error) {
+        if (!(error instanceof Problem) || error.status >= 500) throw error;
+        refuse(item.row, error);
+      }
+    }
+
+    // Write-ahead: the keys are on record before any object exists.
+    const keys = prepared.map((p) => keyForDigest(p.sha256));
+    await db.$executeRaw`update "BatchRow" as r set "objectKey" = v.key from unnest(${prepared.map((p) => p.row)}::int[], ${keys}::text[]) as v(row, key) where r."batchId" = ${batchId}::uuid and r.row = v.row`;
+    const stored = await mapLimited(prepared, 4, (p) => archive.put(p.sealed.pdf, { contentType: 'application/pdf', fresh: true }));
+
+    const sealedState = requireTransition('draft', 'seal');
+    const finalState = send ? requireTransition(sealedState, 'send') : sealedState;
+    const recording = db.$transaction(
+      async (tx) => {
+        if (prepared.length) {
+          await registerTemplateVersion(tx, template!);
+          const workerIds = await upsertWorkers(tx, crypto, prepared.map((p) => p.terms.worker));
+          const created = await tx.contract.createManyAndReturn({
+            data: prepared.map((p, i) => ({
+              ...contractRecord(crypto, organisation, template!, p.fields, p.terms, { number: p.number, workerId: workerIds[i]!, createdAt }),
+              status: finalState,
+              revision: send ? 2 : 1,
+              batchId,
+              batchRow: p.row,
+            })),
+            select: { id: true, batchRow: true },
+          });
+          const contractOf = new Map(created.map((c) => [c.batchRow!, c.id]));
+          const documents = await tx.document.createManyAndReturn({
+            data: prepared.map((p, i) => ({ contractId: contractOf.get(p.row)!, kind: 'sealed' as const, objectKey: stored[i]!.key, sha256: stored[i]!.sha256, size: stored[i]!.size, contentType: 'application/pdf', signatureSlots: p.rendered.signatureSlots as object[] })),
+            select: { id: true, contractId: true },
+          });
+          const documentOf = new Map(documents.map((d) => [d.contractId, d.id]));
+          await tx.signature.createMany({
+            data: prepared.map((p) => {
+              const contractId = contractOf.get(p.row)!;
+              return { contractId, documentId: documentOf.get(contractId)!, role: 'employer', fieldName: 'employer-seal', signerName: organisation.name, certificateSerial: p.sealed.certificateSerial, signedAt: p.signingTime, timestampAt: p.signingTime };
+            }),
+          });
+          const events: AuditInput[] = [];
+          const links = new Map<string, { id: string; expiresAt: Date }>();
+          if (send) {
+            const invitations = prepared.map((p) => ({ contractId: contractOf.get(p.row)!, ...workerSigning.invitation(organisation.name, { name: p.terms.worker.name, phone: p.terms.worker.phone! }, p.number) }));
+            const created = await tx.signingLink.createManyAndReturn({ data: invitations.map((v) => ({ contractId: v.contractId, tokenHash: v.tokenHash, expiresAt: v.expiresAt })), select: { id: true, contractId: true, expiresAt: true } });
+            for (const link of created) links.set(link.contractId, link);
+            await this.deps.outbox.enqueueMany(tx, invitations.map((v) => v.message));
+          }
+          for (const [i, p] of prepared.entries()) {
+            const contractId = contractOf.get(p.row)!;
+            const base = { chain: contractId, contractId, actor: systemActor };
+            events.push({ ...base, type: 'contract.created', data: { number: p.number, templateId: template!.id, templateVersion: template!.version, draftSha256: sha256Hex(p.rendered.pdf), pageCount: p.rendered.pageCount, batchId, batchRow: p.row, warnings: [] } });
+            events.push({ ...base, type: 'contract.sealed', data: { documentSha256: stored[i]!.sha256, certificateSerial: p.sealed.certificateSerial, authorisationId } });
+            const link = links.get(contractId);
+            if (link) events.push({ ...base, type: 'contract.sent', data: { linkId: link.id, expiresAt: link.expiresAt.toISOString() } });
+          }
+          await appendAuditMany(tx, events);
+          await tx.batchRow.updateMany({ where: { batchId, row: { in: prepared.map((p) => p.row) } }, data: { status: 'done' } });
+        }
+        for (const failure of failures) await tx.batchRow.update({ where: { batchId_row: { batchId, row: failure.row } }, data: { status: 'failed', error: failure.error, objectKey: null } });
+      },
+      { timeout: 60_000, maxWait: 30_000 },
+    );
+    await recording.catch(async (error: unknown) => {
+      // Nothing recorded (another worker finished these rows, or the database failed): our objects go.
+      await this.removeUnrecorded(stored.map((s) => s.key)).catch(() => undefined);
+      throw error;
+    });
+  }
+
+  private async recordFailures(batchId: string, failures: { row: number; error: string }[]) {
+    await this.deps.db.$transaction(async (tx) => {
+      for (const failure of failures) await tx.batchRow.update({ where: { batchId_row: { batchId, row: failure.row } }, data: { status: 'failed', error: failure.error } });
+    });
+  }
+
+  /** Objects an interrupted attempt stored but never recorded; recorded ones are never touched. */
+  private async removeUnrecorded(keys: string[]) {
+    if (!keys.length) return;
+    const recorded = new Set((await this.deps.db.document.findMany({ where: { objectKey: { in: keys } }, select: { objectKey: true } })).map((d) => d.objectKey));
+    for (const key of keys) if (!recorded.has(key)) await this.deps.archive.removeUnrecorded(key);
   }
 
   private async owned(organisation: Organisation, batchId: string) {
@@ -229,12 +366,12 @@ export class BatchService {
       where: { batchId, ...(page.status ? { status: page.status } : {}), ...(page.afterRow ? { row: { gt: page.afterRow } } : {}) },
       orderBy: { row: 'asc' },
       take: page.limit,
-      select: { row: true, status: true, error: true, contractId: true, updatedAt: true },
+      select: { row: true, status: true, error: true },
     });
-    const contracts = await this.deps.db.contract.findMany({ where: { id: { in: rows.flatMap((r) => (r.contractId ? [r.contractId] : [])) } }, select: { id: true, number: true, status: true } });
-    const byId = new Map(contracts.map((c) => [c.id, c]));
+    const contracts = await this.deps.db.contract.findMany({ where: { batchId, batchRow: { in: rows.map((r) => r.row) } }, select: { id: true, number: true, status: true, batchRow: true } });
+    const byRow = new Map(contracts.map((c) => [c.batchRow!, c]));
     return {
-      items: rows.map((r) => ({ row: r.row, status: r.status, error: r.error, contractId: r.contractId, contractNumber: r.contractId ? byId.get(r.contractId)?.number ?? null : null, contractStatus: r.contractId ? byId.get(r.contractId)?.status ?? null : null })),
+      items: rows.map((r) => ({ row: r.row, status: r.status, error: r.error, contractId: byRow.get(r.row)?.id ?? null, contractNumber: byRow.get(r.row)?.number ?? null, contractStatus: byRow.get(r.row)?.status ?? null })),
       nextAfterRow: rows.length === page.limit ? rows.at(-1)!.row : null,
     };
   }

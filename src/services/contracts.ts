@@ -171,23 +171,7 @@ export class ContractService {
       await registerTemplateVersion(tx, template);
       const workerId = await upsertWorker(tx, this.deps.crypto, terms.worker);
       const contract = await tx.contract.create({
-        data: {
-          number,
-          employerId: organisation.id,
-          workerId,
-          templateId: template.id,
-          templateVersion: template.version,
-          fieldsCipher: this.deps.crypto.encryptJson(fields, contractFieldsColumn),
-          employmentForm: terms.employmentForm,
-          termType: terms.termType,
-          startDate: toDate(terms.startDate),
-          endDate: toDate(terms.endDate),
-          probationEnd: toDate(terms.probation?.endDate),
-          monthlyWage: terms.wage?.monthly ?? null,
-          regionCode: organisation.regionCode,
-          createdAt,
-          ...(batch ? { batchId: batch.id, batchRow: batch.row } : {}),
-        },
+        data: { ...contractRecord(this.deps.crypto, organisation, template, fields, terms, { number, workerId, createdAt }), ...(batch ? { batchId: batch.id, batchRow: batch.row } : {}) },
       });
       const document = await tx.document.create({
         data: { contractId: contract.id, kind: 'draft', objectKey: stored.key, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: signatureSlots as object[] },
@@ -204,6 +188,33 @@ export class ContractService {
       return { contract, document, violations };
     });
   }
+}
+
+/** The columns of a new contract record: what the registers and supervision query, from the checked terms. */
+export function contractRecord(
+  crypto: FieldCrypto,
+  organisation: Organisation,
+  template: LoadedTemplate,
+  fields: Record<string, unknown>,
+  terms: ContractTerms,
+  at: { number: string; workerId: string; createdAt: Date },
+) {
+  return {
+    number: at.number,
+    employerId: organisation.id,
+    workerId: at.workerId,
+    templateId: template.id,
+    templateVersion: template.version,
+    fieldsCipher: crypto.encryptJson(fields, contractFieldsColumn),
+    employmentForm: terms.employmentForm,
+    termType: terms.termType,
+    startDate: toDate(terms.startDate),
+    endDate: toDate(terms.endDate),
+    probationEnd: toDate(terms.probation?.endDate),
+    monthlyWage: terms.wage?.monthly ?? null,
+    regionCode: organisation.regionCode,
+    createdAt: at.createdAt,
+  };
 }
 
 /** Template kinds that amend an effective contract and are signed the same way as a contract. */

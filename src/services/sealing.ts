@@ -74,20 +74,31 @@ export class SealingService {
     return issued.signer;
   }
 
-  /** Applies the organisation's seal (a certification signature with timestamp) to any PDF. */
-  async sealPdf(organisation: Organisation, pdf: Uint8Array, slot: SignatureSlot | undefined, signingTime: Date, reason = '甲方盖章 / Employer seal') {
+  /**
+   * A sealer for many PDFs of one organisation (a batch): the signer and the seal's appearance
+   * are loaded once. Each call applies the seal (a certification signature with timestamp).
+   */
+  async sealer(organisation: Organisation, reason = '甲方盖章 / Employer seal') {
     const { archive, timestamps } = this.deps;
     const signer = await this.organisationSigner(organisation);
+    const certificateSerial = parseCertificate(signer.chain[0]!).serialHex;
     const appearance =
       organisation.sealImageKey && organisation.sealImageSha256
         ? imageAppearance(this.deps.outliner(), await archive.get(organisation.sealImageKey, organisation.sealImageSha256))
         : roundSealAppearance(this.deps.outliner(), organisation.name);
-    const sealed = await signPdf(
-      pdf,
-      { fieldName: 'employer-seal', page: slot?.page ?? 0, rect: slot?.rect ?? [0, 0, 0, 0], appearance, signingTime, certify: true, name: organisation.name, reason, location: organisation.address },
-      (digest) => createCadesSignature(digest, signer, timestamps),
-    );
-    return { pdf: sealed, certificateSerial: parseCertificate(signer.chain[0]!).serialHex };
+    return async (pdf: Uint8Array, slot: SignatureSlot | undefined, signingTime: Date) => {
+      const sealed = await signPdf(
+        pdf,
+        { fieldName: 'employer-seal', page: slot?.page ?? 0, rect: slot?.rect ?? [0, 0, 0, 0], appearance, signingTime, certify: true, name: organisation.name, reason, location: organisation.address },
+        (digest) => createCadesSignature(digest, signer, timestamps),
+      );
+      return { pdf: sealed, certificateSerial };
+    };
+  }
+
+  /** Applies the organisation's seal (a certification signature with timestamp) to any PDF. */
+  async sealPdf(organisation: Organisation, pdf: Uint8Array, slot: SignatureSlot | undefined, signingTime: Date, reason?: string) {
+    return (await this.sealer(organisation, reason))(pdf, slot, signingTime);
   }
 
   async seal(organisation: Organisation, contractId: string, context: { actor: Actor; ip?: string; userAgent?: string; authorisationId?: string }) {

@@ -87,6 +87,19 @@ export class WorkerSigningService {
     return `${this.deps.publicBaseUrl.replace(/\/+$/, '')}/s/${token}`;
   }
 
+  /** A new signing link for a contract: the token (only ever in the SMS), its hash, expiry and the SMS. */
+  invitation(employerName: string, worker: { name: string; phone: string }, contractNumber: string) {
+    const token = newToken();
+    const expiresAt = new Date(Date.now() + this.deps.linkTtlHours * 3_600_000);
+    const message = {
+      channel: 'sms' as const,
+      kind: 'signing-link',
+      to: worker.phone,
+      text: `【劳签】${worker.name}您好，${employerName}邀请您签署电子劳动合同（编号${contractNumber}）。请在${expiresAt.toISOString().slice(0, 10)}前打开链接阅读并签署：${this.signingUrl(token)} 查看和下载合同免费。如非本人请忽略。`,
+    };
+    return { tokenHash: hashToken(token), expiresAt, message };
+  }
+
   /** Sends (or resends) the signing link to the worker; a new link replaces any earlier one. */
   async send(organisation: Organisation, contractId: string, context: RequestContext & { actor: Actor }) {
     const { db, crypto, outbox } = this.deps;
@@ -96,19 +109,14 @@ export class WorkerSigningService {
     const next = requireTransition(contract.status, event);
     const worker = readWorker(crypto, contract.worker);
     if (!worker.phone) throw Problem.conflict('The worker has no phone number to send the link to.', [{ field: 'worker.phone', rule: 'required', message: 'no phone number' }]);
-    const token = newToken();
-    const expiresAt = new Date(Date.now() + this.deps.linkTtlHours * 3_600_000);
+    const invitation = this.invitation(organisation.name, { name: worker.name, phone: worker.phone }, contract.number);
+    const { expiresAt } = invitation;
     await db.$transaction(async (tx) => {
       const updated = await tx.contract.updateMany({ where: { id: contract.id, revision: contract.revision }, data: { status: next, revision: { increment: 1 } } });
       if (updated.count !== 1) throw Problem.conflict('The contract changed meanwhile; try again.');
       await tx.signingLink.updateMany({ where: { contractId: contract.id, usedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
-      const link = await tx.signingLink.create({ data: { contractId: contract.id, tokenHash: hashToken(token), expiresAt } });
-      await outbox.enqueue(tx, {
-        channel: 'sms',
-        kind: 'signing-link',
-        to: worker.phone!,
-        text: `【劳签】${worker.name}您好，${organisation.name}邀请您签署电子劳动合同（编号${contract.number}）。请在${expiresAt.toISOString().slice(0, 10)}前打开链接阅读并签署：${this.signingUrl(token)} 查看和下载合同免费。如非本人请忽略。`,
-      });
+      const link = await tx.signingLink.create({ data: { contractId: contract.id, tokenHash: invitation.tokenHash, expiresAt } });
+      await outbox.enqueue(tx, invitation.message);
       await appendAudit(tx, { chain: contract.id, contractId: contract.id, type: event === 'send' ? 'contract.sent' : 'contract.resent', actor: context.actor, ip: context.ip, userAgent: context.userAgent, data: { linkId: link.id, expiresAt: expiresAt.toISOString() } });
     });
     return { status: next, expiresAt };

@@ -22,28 +22,45 @@ export function phoneIndex(crypto: FieldCrypto, phone: string): string {
   return crypto.blindIndex(phone.replace(/\D/g, ''), workerColumns.phone);
 }
 
-/** Finds the worker by ID number or creates them; name and phone follow the latest contract. */
-export async function upsertWorker(tx: DbTx, crypto: FieldCrypto, identity: WorkerIdentity): Promise<string> {
+/** The encrypted columns of a worker record: what an update sets, and what a new record also needs. */
+function workerRecord(crypto: FieldCrypto, identity: WorkerIdentity) {
   const idNumber = identity.idNumber.trim().toUpperCase();
   const parsed = parseResidentId(idNumber);
   // A record without a phone number (a roster line) keeps the number already known.
-  const data = {
+  const update = {
     nameCipher: crypto.encrypt(identity.name, workerColumns.name),
     ...(identity.phone ? { phoneCipher: crypto.encrypt(identity.phone, workerColumns.phone), phoneIndex: phoneIndex(crypto, identity.phone) } : {}),
   };
-  const worker = await tx.worker.upsert({
-    where: { idIndex: idNumberIndex(crypto, idNumber) },
-    update: data,
-    create: {
-      ...data,
-      idCipher: crypto.encrypt(idNumber, workerColumns.idNumber),
-      idIndex: idNumberIndex(crypto, idNumber),
-      birthDate: parsed.ok ? new Date(`${parsed.birthDate}T00:00:00Z`) : null,
-      sex: parsed.ok ? parsed.sex : null,
-    },
-    select: { id: true },
-  });
+  const create = {
+    ...update,
+    idCipher: crypto.encrypt(idNumber, workerColumns.idNumber),
+    idIndex: idNumberIndex(crypto, idNumber),
+    birthDate: parsed.ok ? new Date(`${parsed.birthDate}T00:00:00Z`) : null,
+    sex: parsed.ok ? parsed.sex : null,
+  };
+  return { idIndex: create.idIndex, update, create };
+}
+
+/** Finds the worker by ID number or creates them; name and phone follow the latest contract. */
+export async function upsertWorker(tx: DbTx, crypto: FieldCrypto, identity: WorkerIdentity): Promise<string> {
+  const { idIndex, update, create } = workerRecord(crypto, identity);
+  const worker = await tx.worker.upsert({ where: { idIndex }, update, create, select: { id: true } });
   return worker.id;
+}
+
+/** upsertWorker for many at once (a batch): returns each identity's worker id, in order. */
+export async function upsertWorkers(tx: DbTx, crypto: FieldCrypto, identities: WorkerIdentity[]): Promise<string[]> {
+  const records = identities.map((identity) => workerRecord(crypto, identity));
+  const indexes = records.map((r) => r.idIndex);
+  const known = new Map((await tx.worker.findMany({ where: { idIndex: { in: indexes } }, select: { id: true, idIndex: true } })).map((w) => [w.idIndex, w.id]));
+  for (const record of records) if (known.has(record.idIndex)) await tx.worker.update({ where: { idIndex: record.idIndex }, data: record.update });
+  const fresh = [...new Map(records.filter((r) => !known.has(r.idIndex)).map((r) => [r.idIndex, r.create])).values()];
+  if (fresh.length) {
+    // Another process may create the same person meanwhile; theirs is as good as ours.
+    await tx.worker.createMany({ data: fresh, skipDuplicates: true });
+    for (const w of await tx.worker.findMany({ where: { idIndex: { in: fresh.map((f) => f.idIndex) } }, select: { id: true, idIndex: true } })) known.set(w.idIndex, w.id);
+  }
+  return indexes.map((index) => known.get(index)!);
 }
 
 export function readWorker(crypto: FieldCrypto, row: { nameCipher: Uint8Array; idCipher: Uint8Array; phoneCipher: Uint8Array | null }): WorkerIdentity {

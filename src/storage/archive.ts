@@ -73,10 +73,14 @@ export class ObjectArchive {
   }
 
   /** Stores bytes under their digest. Storing the same bytes twice is a no-op, never an overwrite. */
-  async put(bytes: Uint8Array, opts: { contentType: string; retainUntil?: Date }): Promise<ArchivedObject> {
+  /**
+   * `fresh`: the bytes carry a signature made just now, so no object can have this key yet and
+   * the existence check (a round trip per object) is skipped.
+   */
+  async put(bytes: Uint8Array, opts: { contentType: string; retainUntil?: Date; fresh?: boolean }): Promise<ArchivedObject> {
     const sha256 = sha256Hex(bytes);
     const key = keyForDigest(sha256);
-    const existing = await this.client.statObject(this.bucket, key).catch(() => undefined);
+    const existing = opts.fresh ? undefined : await this.client.statObject(this.bucket, key).catch(() => undefined);
     if (existing) {
       if (existing.size !== bytes.length) throw new IntegrityError(key, sha256, `size ${existing.size}`);
       return { key, sha256, size: bytes.length };
@@ -99,6 +103,14 @@ export class ObjectArchive {
     const actual = sha256Hex(bytes);
     if (actual !== expectedSha256) throw new IntegrityError(key, expectedSha256, actual);
     return bytes;
+  }
+
+  /**
+   * Removes an object the database never recorded (a batch worker died between storing and
+   * recording it). Callers check that no document refers to the key; a locked object stays.
+   */
+  async removeUnrecorded(key: string): Promise<void> {
+    await this.client.removeObject(this.bucket, key).catch(() => undefined);
   }
 
   /** Extends (never shortens) the lock on an object, e.g. when a contract terminates. */

@@ -4,6 +4,9 @@
  */
 import t from 'tap';
 import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
+import { verifyAuditChain } from '../../src/services/audit.ts';
+import { parseCsv, toCsv } from '../../src/sheets/csv.ts';
+import { readXlsx, writeXlsx, xlsxMediaType } from '../../src/sheets/xlsx.ts';
 import { employerBody } from '../helpers/fixtures.ts';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
 
@@ -57,9 +60,108 @@ t.test('bad rows are reported; good rows become sealed, sent contracts exactly o
 
   // A job delivered again (a worker died after finishing) changes nothing.
   await platform.db.batchRow.update({ where: { batchId_row: { batchId: id, row: 1 } }, data: { status: 'pending' } });
-  await platform.batches.processRow({ batchId: id, row: 1 });
-  await platform.batches.processRow({ batchId: id, row: 1 });
+  await platform.batches.processChunk({ batchId: id, rows: [1] });
+  await platform.batches.processChunk({ batchId: id, rows: [1, 2] });
   t.equal(await platform.db.contract.count({ where: { batchId: id } }), 5, 'still exactly five contracts');
   const seals = await platform.db.signature.count({ where: { contract: { batchId: id } } });
   t.equal(seals, 5, 'each sealed once');
+});
+
+t.test('the example sheets name the columns in Chinese and carry the template example', async (t) => {
+  const csv = await app.inject({ method: 'GET', url: `/api/v1/templates/${template.id}/batch-sheet.csv`, headers: employer });
+  t.equal(csv.statusCode, 200);
+  t.match(csv.headers['content-type'], /text\/csv/);
+  const [header, example] = parseCsv(csv.body);
+  t.ok(header!.includes('姓名') && header!.includes('身份证号码') && header!.includes('合同期限类型') && header!.includes('月工资（元）'), header!.join(','));
+  t.notOk(header!.some((h) => h.startsWith('employer')), 'the employer comes from the registered organisation, not the sheet');
+  t.equal(example![header!.indexOf('合同期限类型')], '固定期限', 'choices written in Chinese');
+
+  const xlsx = await app.inject({ method: 'GET', url: `/api/v1/templates/${template.id}/batch-sheet.xlsx`, headers: employer });
+  t.equal(xlsx.statusCode, 200);
+  const read = await readXlsx(xlsx.rawPayload);
+  t.same(read.header, header, 'the XLSX sheet has the same columns');
+  t.equal(read.records[0]!.values['身份证号码'], (template.example.worker as { idNumber: string }).idNumber, 'ID numbers stay text');
+
+  const columns = (await app.inject({ method: 'GET', url: `/api/v1/templates/${template.id}/batch-columns`, headers: employer })).json().columns;
+  t.match(columns.find((c: { path: string }) => c.path === 'termType'), { header: '合同期限类型', type: 'choice', required: true });
+  const notContract = await app.inject({ method: 'GET', url: '/api/v1/templates/termination-certificate/batch-sheet.csv', headers: employer });
+  t.equal(notContract.statusCode, 400, 'certificates are not batched');
+});
+
+/** A sheet built from the example: the header, then one line per row with the worker swapped in. */
+async function exampleSheet(rows: { n: number; change?: Record<string, string> }[]) {
+  const [header, example] = parseCsv((await app.inject({ method: 'GET', url: `/api/v1/templates/${template.id}/batch-sheet.csv`, headers: employer })).body);
+  const lines = rows.map(({ n, change = {} }) => {
+    const w = worker(n);
+    const values: Record<string, string> = { ...Object.fromEntries(header!.map((h, i) => [h, example![i]!])), 姓名: w.name, 身份证号码: w.idNumber, 手机号码: w.phone, 住址: w.address, ...change };
+    return header!.map((h) => values[h] ?? '');
+  });
+  return { header: header!, lines };
+}
+
+t.test('a CSV sheet: cell and law problems by sheet row and Chinese column; good rows become contracts', async (t) => {
+  const { header, lines } = await exampleSheet([{ n: 21 }, { n: 22, change: { 合同起始日期: '下个月' } }, { n: 23, change: { '月工资（元）': '1000' } }, { n: 24 }]);
+  const body = toCsv([header, ...lines]);
+  const unknown = await app.inject({ method: 'POST', url: `/api/v1/batches/sheet?templateId=${template.id}`, headers: { ...employer, 'content-type': 'text/csv' }, payload: toCsv([[...header, '备注栏'], ...lines.map((l) => [...l, ''])]) });
+  t.equal(unknown.statusCode, 400);
+  t.match(unknown.json().errors, [{ field: '备注栏', rule: 'column_known', messageZh: /无法识别的列/ }], 'an unknown column is named, not dropped');
+
+  const accepted = await app.inject({ method: 'POST', url: `/api/v1/batches/sheet?templateId=${template.id}`, headers: { ...employer, 'content-type': 'text/csv', 'idempotency-key': 'sheet-upload-csv-0001' }, payload: body });
+  t.equal(accepted.statusCode, 202, accepted.body);
+  const { id, rows, errors } = accepted.json();
+  t.equal(rows, 2);
+  t.match(errors, [
+    { row: 3, field: '合同起始日期', rule: 'date', messageZh: /日期/ },
+    { row: 4, field: '月工资（元）', rule: 'WAGE_BELOW_MINIMUM', messageZh: /最低工资/ },
+  ]);
+  t.equal(errors.length, 2, JSON.stringify(errors));
+
+  let finished = false;
+  for (let i = 0; i < 120 && !finished; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    finished = (await app.inject({ method: 'GET', url: `/api/v1/batches/${id}`, headers: employer })).json().finished;
+  }
+  t.ok(finished);
+  const results = (await app.inject({ method: 'GET', url: `/api/v1/batches/${id}/rows`, headers: employer })).json();
+  t.match(results.items, [{ row: 2, status: 'done', contractNumber: /^LS/, contractStatus: 'sent' }, { row: 5, status: 'done', contractNumber: /^LS/ }], 'rows keep their sheet numbers');
+  const chain = await verifyAuditChain(platform.db, results.items[0].contractId);
+  t.same(chain, { intact: true, length: 3 }, 'the bulk-written audit chain verifies: created, sealed, sent');
+
+  const report = await app.inject({ method: 'GET', url: `/api/v1/batches/${id}/errors.csv`, headers: employer });
+  t.equal(report.statusCode, 200);
+  const reportRows = parseCsv(report.body);
+  t.same(reportRows[0], ['行号', '列', '规则', '问题说明', 'Problem', '阶段']);
+  t.same(reportRows.slice(1).map((r) => [r[0], r[1]]), [['3', '合同起始日期'], ['4', '月工资（元）']], 'the error report lists the refused rows');
+
+  const replay = await app.inject({ method: 'POST', url: `/api/v1/batches/sheet?templateId=${template.id}`, headers: { ...employer, 'content-type': 'text/csv', 'idempotency-key': 'sheet-upload-csv-0001' }, payload: body });
+  t.equal(replay.statusCode, 200);
+  t.equal(replay.json().id, id);
+  t.equal(replay.json().errors.length, 2, 'a replay reports the same refused rows');
+});
+
+t.test('an XLSX sheet: dates and numbers as Excel stores them', async (t) => {
+  const { header, lines } = await exampleSheet([{ n: 31 }, { n: 32 }]);
+  const typed = lines.map((line) => line.map((cell, i) => (header[i]!.endsWith('（元）') && cell ? Number(cell) : header[i] === '合同起始日期' ? cell : cell)));
+  const workbook = await writeXlsx([{ name: 'Sheet1', rows: [header, ...typed], textColumns: [header.indexOf('身份证号码')] }]);
+  const accepted = await app.inject({ method: 'POST', url: `/api/v1/batches/sheet?templateId=${template.id}&send=false`, headers: { ...employer, 'content-type': xlsxMediaType }, payload: workbook });
+  t.equal(accepted.statusCode, 202, accepted.body);
+  t.same(accepted.json().errors, []);
+  t.equal(accepted.json().rows, 2);
+
+  const garbage = await app.inject({ method: 'POST', url: `/api/v1/batches/sheet?templateId=${template.id}`, headers: { ...employer, 'content-type': xlsxMediaType }, payload: Buffer.from('not a workbook') });
+  t.equal(garbage.statusCode, 400);
+  t.match(garbage.json().errors, [{ rule: 'xlsx', messageZh: /Excel/ }]);
+});
+
+t.test('progress streams as server-sent events until the batch is finished', async (t) => {
+  const { header, lines } = await exampleSheet([{ n: 41 }, { n: 42 }, { n: 43 }]);
+  const { id } = (await app.inject({ method: 'POST', url: `/api/v1/batches/sheet?templateId=${template.id}`, headers: { ...employer, 'content-type': 'text/csv' }, payload: toCsv([header, ...lines]) })).json();
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const response = await fetch(`${address}/api/v1/batches/${id}/events`, { headers: employer });
+  t.match(response.headers.get('content-type'), /text\/event-stream/);
+  const text = await response.text();
+  const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n\n/g)].map((m) => ({ event: m[1], data: JSON.parse(m[2]!) }));
+  t.ok(events.length >= 1);
+  t.equal(events.at(-1)!.event, 'finished', 'the stream ends with the finished event');
+  t.same(events.at(-1)!.data.byStatus, { done: 3 });
 });
