@@ -17,7 +17,7 @@ import { buildApp } from '../../src/http/app.ts';
 import { startPlatform } from '../../src/runtime.ts';
 
 /** The V8 options `npm run worker` starts with (package.json), so the figure is that process's. */
-const workerNodeOptions = (process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-old-space-size=256').split(' ').filter(Boolean);
+const workerNodeOptions = (process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-old-space-size=384').split(' ').filter(Boolean);
 
 export const title = 'Bulk batch of 10,000 contracts (two worker processes)';
 

@@ -247,7 +247,7 @@ export class BatchService {
     // Write-ahead: the keys are on record before any object exists.
     const keys = prepared.map((p) => keyForDigest(p.sha256));
     await db.$executeRaw`update "BatchRow" as r set "objectKey" = v.key from unnest(${prepared.map((p) => p.row)}::int[], ${keys}::text[]) as v(row, key) where r."batchId" = ${batchId}::uuid and r.row = v.row`;
-    const stored = await mapLimited(prepared, 4, (p) => archive.put(p.sealed.pdf, { contentType: 'application/pdf', fresh: true }));
+    const stored = await mapLimited(prepared, 4, (p) => archive.put(p.sealed.pdf, { contentType: 'application/pdf', fresh: true, sha256: p.sha256 }));
 
     const sealedState = requireTransition('draft', 'seal');
     const finalState = send ? requireTransition(sealedState, 'send') : sealedState;
@@ -357,6 +357,16 @@ export class BatchService {
       etaSeconds: remaining === 0 ? 0 : rate > 0 ? Math.ceil(remaining / rate) : null,
       failures: await db.batchRow.findMany({ where: { batchId, status: 'failed' }, select: { row: true, error: true }, orderBy: { row: 'asc' }, take: 100 }),
     };
+  }
+
+  /** The organisation's latest batches. */
+  list(organisation: Organisation) {
+    return this.deps.db.batch.findMany({
+      where: { organisationId: organisation.id },
+      orderBy: { createdAt: 'desc' },
+      take: 50,
+      select: { id: true, templateId: true, rowCount: true, source: true, createdAt: true, finishedAt: true },
+    });
   }
 
   /** Per-row results, in row order, a page at a time. */

@@ -77,8 +77,9 @@ export class ObjectArchive {
    * `fresh`: the bytes carry a signature made just now, so no object can have this key yet and
    * the existence check (a round trip per object) is skipped.
    */
-  async put(bytes: Uint8Array, opts: { contentType: string; retainUntil?: Date; fresh?: boolean }): Promise<ArchivedObject> {
-    const sha256 = sha256Hex(bytes);
+  async put(bytes: Uint8Array, opts: { contentType: string; retainUntil?: Date; fresh?: boolean; sha256?: string }): Promise<ArchivedObject> {
+    // A caller that has just hashed the bytes passes the digest (every read checks it anyway).
+    const sha256 = opts.sha256 ?? sha256Hex(bytes);
     const key = keyForDigest(sha256);
     const existing = opts.fresh ? undefined : await this.client.statObject(this.bucket, key).catch(() => undefined);
     if (existing) {

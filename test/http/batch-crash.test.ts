@@ -40,7 +40,7 @@ const workerEnv = {
 };
 
 function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', path.resolve('src/worker.ts')], { env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-old-space-size=384', '--import', 'tsx', path.resolve('src/worker.ts')], { env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {

@@ -164,4 +164,7 @@ t.test('progress streams as server-sent events until the batch is finished', asy
   t.ok(events.length >= 1);
   t.equal(events.at(-1)!.event, 'finished', 'the stream ends with the finished event');
   t.same(events.at(-1)!.data.byStatus, { done: 3 });
+  const list = (await app.inject({ method: 'GET', url: '/api/v1/batches', headers: employer })).json();
+  t.equal(list.items[0].id, id, 'the newest batch first in the list');
+  t.match(list.items[0], { source: 'csv', rowCount: 3 });
 });

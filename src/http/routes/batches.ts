@@ -73,11 +73,7 @@ export const batchRoutes =
     app.get(
       '/batches',
       { config, schema: { tags, summary: 'Your batches, newest first' } },
-      async (request) => {
-        const organisation = await organisationOf(platform, request);
-        const items = await platform.db.batch.findMany({ where: { organisationId: organisation.id }, orderBy: { createdAt: 'desc' }, take: 50, select: { id: true, templateId: true, rowCount: true, source: true, createdAt: true, finishedAt: true } });
-        return { items };
-      },
+      async (request) => ({ items: await platform.batches.list(await organisationOf(platform, request)) }),
     );
 
     app.get(
