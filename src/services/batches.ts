@@ -159,14 +159,15 @@ export class BatchService {
     await this.deps.sealAuthorisations.covering(organisation, request.templateId);
     const errors: RowError[] = [...cellErrors];
     const valid: { row: number; fields: Record<string, unknown> }[] = [];
-    for (const { row, values } of request.rows) {
-      try {
-        const { fields, violations } = await this.deps.contracts.check(organisation, { templateId: request.templateId, fields: rowFields(request.shared, values) });
-        if (violations.some((v) => v.severity === 'error')) throw violationProblem(violations);
-        valid.push({ row, fields });
-      } catch (error) {
-        if (!(error instanceof Problem) || error.status >= 500) throw error;
-        for (const problem of error.errors ?? [{ field: 'row', rule: error.slug, message: error.detail ?? error.title }]) errors.push({ row, field: request.fieldName?.(problem.field) ?? problem.field, rule: problem.rule, message: problem.message, ...(problem.messageZh ? { messageZh: problem.messageZh } : {}) });
+    const checked = await this.deps.contracts.checkMany(organisation, request.templateId, request.rows.map(({ row, values }) => ({ row, fields: rowFields(request.shared, values) })));
+    for (const result of checked) {
+      const problem = 'problem' in result ? result.problem : result.violations.some((v) => v.severity === 'error') ? violationProblem(result.violations) : undefined;
+      if (!problem) {
+        valid.push({ row: result.row, fields: (result as { fields: Record<string, unknown> }).fields });
+        continue;
+      }
+      for (const error of problem.errors ?? [{ field: 'row', rule: problem.slug, message: problem.detail ?? problem.title }]) {
+        errors.push({ row: result.row, field: request.fieldName?.(error.field) ?? error.field, rule: error.rule, message: error.message, ...(error.messageZh ? { messageZh: error.messageZh } : {}) });
       }
     }
     errors.sort((a, b) => a.row - b.row);

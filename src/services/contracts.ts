@@ -108,17 +108,14 @@ export class ContractService {
     return parsed.data;
   }
 
-  private async priorProbation(db: Db | DbTx, organisationId: string, terms: ContractTerms): Promise<boolean> {
-    const found = await db.contract.findFirst({
-      where: {
-        employerId: organisationId,
-        status: { in: [...agreedStatuses] },
-        probationEnd: { not: null },
-        worker: { idIndex: idNumberIndex(this.deps.crypto, terms.worker.idNumber) },
-      },
-      select: { id: true },
+  /** Which of these workers (by ID-number index) already agreed a probation with the employer (Art. 19). */
+  private async priorProbations(organisationId: string, idIndexes: string[]): Promise<Set<string>> {
+    if (!idIndexes.length) return new Set();
+    const found = await this.deps.db.contract.findMany({
+      where: { employerId: organisationId, status: { in: [...agreedStatuses] }, probationEnd: { not: null }, worker: { idIndex: { in: idIndexes } } },
+      select: { worker: { select: { idIndex: true } } },
     });
-    return found !== null;
+    return new Set(found.map((c) => c.worker.idIndex));
   }
 
   /** Validates a request: 400 for malformed fields; returns every labor-law violation. */
@@ -126,10 +123,40 @@ export class ContractService {
     const template = this.template(request);
     const fields = this.parseFields(template, organisation, request.fields);
     const terms = template.toContractTerms(fields);
-    const violations = terms
-      ? checkContract(terms, { priorProbationWithEmployer: await this.priorProbation(this.deps.db, organisation.id, terms) })
-      : [];
-    return { template, fields, terms, violations };
+    if (!terms) return { template, fields, terms, violations: [] as Violation[] };
+    const prior = await this.priorProbations(organisation.id, [idNumberIndex(this.deps.crypto, terms.worker.idNumber)]);
+    return { template, fields, terms, violations: checkContract(terms, { priorProbationWithEmployer: prior.size > 0 }) };
+  }
+
+  /**
+   * check() for the rows of a batch, with one database query for all of them. Within the batch
+   * a worker may appear once: a second row for the same person is refused, naming the first.
+   */
+  async checkMany(organisation: Organisation, templateId: string, rows: { row: number; fields: Record<string, unknown> }[]) {
+    const template = this.template({ templateId, fields: {} });
+    const parsed = rows.map(({ row, fields }) => {
+      try {
+        const checked = this.parseFields(template, organisation, fields);
+        return { row, fields: checked, terms: template.toContractTerms(checked) };
+      } catch (error) {
+        if (error instanceof Problem) return { row, problem: error };
+        throw error;
+      }
+    });
+    const indexOf = (terms: ContractTerms) => idNumberIndex(this.deps.crypto, terms.worker.idNumber);
+    const prior = await this.priorProbations(organisation.id, parsed.flatMap((p) => (p.terms?.probation ? [indexOf(p.terms)] : [])));
+    const firstRow = new Map<string, number>();
+    return parsed.map((p) => {
+      if (!('fields' in p) || !p.terms) return { row: p.row, problem: p.problem ?? Problem.badRequest([{ field: 'templateId', in: 'body', rule: 'contract_template', message: 'this template is not a contract' }]) };
+      const index = indexOf(p.terms);
+      const earlier = firstRow.get(index);
+      if (earlier !== undefined) {
+        return { row: p.row, problem: Problem.badRequest([{ field: 'worker.idNumber', in: 'body', rule: 'worker_once_per_batch', message: `the same worker is already in row ${earlier}`, messageZh: `该劳动者已在第 ${earlier} 行，同一批次中每人只能出现一次` }]) };
+      }
+      firstRow.set(index, p.row);
+      const violations = checkContract(p.terms, { priorProbationWithEmployer: prior.has(index) });
+      return { row: p.row, fields: p.fields, terms: p.terms, violations };
+    });
   }
 
   /** Renders, turning a character no vendored font can draw into a 422 naming the field. */

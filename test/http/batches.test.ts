@@ -67,6 +67,13 @@ t.test('bad rows are reported; good rows become sealed, sent contracts exactly o
   t.equal(seals, 5, 'each sealed once');
 });
 
+t.test('a worker appears once per batch (Art. 19: one probation per employer and worker)', async (t) => {
+  const refused = await submit([{ worker: worker(51) }, { worker: worker(52) }, { worker: { ...worker(51), name: '工人51' } }], {}, { allOrNothing: true, send: false });
+  t.equal(refused.statusCode, 422);
+  t.match(refused.json().rowErrors, [{ row: 3, field: 'worker.idNumber', rule: 'worker_once_per_batch', messageZh: /第 1 行/ }]);
+  t.equal(refused.json().rowErrors.length, 1);
+});
+
 t.test('the example sheets name the columns in Chinese and carry the template example', async (t) => {
   const csv = await app.inject({ method: 'GET', url: `/api/v1/templates/${template.id}/batch-sheet.csv`, headers: employer });
   t.equal(csv.statusCode, 200);
