@@ -6,7 +6,7 @@ import { calendarDate, formatIsoDate } from './calendar.ts';
 
 export type Sex = 'male' | 'female';
 
-export type Checked<T> = ({ ok: true } & T) | { ok: false; reason: string };
+export type Checked<T> = ({ ok: true } & T) | { ok: false; reason: string; reasonZh: string };
 
 /** Province-level prefixes of GB/T 2260 (71 台湾, 81 香港, 82 澳门 included). */
 const PROVINCE_CODES = new Set([
@@ -67,15 +67,15 @@ export interface ResidentId {
  */
 export function parseResidentId(id: string, options: { today?: string } = {}): Checked<ResidentId> {
   const normalized = id.trim().toUpperCase();
-  if (!/^\d{17}[\dX]$/.test(normalized)) return { ok: false, reason: 'must be 17 digits followed by a digit or X' };
+  if (!/^\d{17}[\dX]$/.test(normalized)) return { ok: false, reason: 'must be 17 digits followed by a digit or X', reasonZh: '应为 17 位数字加 1 位数字或 X' };
   const regionCode = normalized.slice(0, 6);
-  if (!isValidRegionCode(regionCode)) return { ok: false, reason: `region code ${regionCode} names no province` };
+  if (!isValidRegionCode(regionCode)) return { ok: false, reason: `region code ${regionCode} names no province`, reasonZh: `前 6 位 ${regionCode} 不是有效的行政区划代码` };
   const birth = calendarDate(Number(normalized.slice(6, 10)), Number(normalized.slice(10, 12)), Number(normalized.slice(12, 14)));
-  if (!birth || birth.year < 1850) return { ok: false, reason: `birth date ${normalized.slice(6, 14)} is not a valid date` };
+  if (!birth || birth.year < 1850) return { ok: false, reason: `birth date ${normalized.slice(6, 14)} is not a valid date`, reasonZh: `出生日期 ${normalized.slice(6, 14)} 不是有效日期` };
   const birthDate = formatIsoDate(birth);
-  if (options.today !== undefined && birthDate > options.today) return { ok: false, reason: `birth date ${birthDate} is in the future` };
+  if (options.today !== undefined && birthDate > options.today) return { ok: false, reason: `birth date ${birthDate} is in the future`, reasonZh: `出生日期 ${birthDate} 晚于今天` };
   const expected = residentIdCheckCharacter(normalized.slice(0, 17));
-  if (normalized[17] !== expected) return { ok: false, reason: `check character should be ${expected}` };
+  if (normalized[17] !== expected) return { ok: false, reason: `check character should be ${expected}`, reasonZh: `校验码有误，按前 17 位应为 ${expected}，请核对号码` };
   const sex: Sex = Number(normalized[16]) % 2 === 1 ? 'male' : 'female';
   return { ok: true, normalized, regionCode, birthDate, sex };
 }
@@ -111,12 +111,12 @@ export interface Uscc {
 export function parseUscc(code: string): Checked<Uscc> {
   const normalized = code.trim().toUpperCase();
   if (!USCC_PATTERN.test(normalized)) {
-    return { ok: false, reason: 'must be 18 characters from 0-9 and A-H J-N P-R T-U W-Y' };
+    return { ok: false, reason: 'must be 18 characters from 0-9 and A-H J-N P-R T-U W-Y', reasonZh: '应为 18 位，由数字和除 I、O、S、V、Z 外的大写字母组成' };
   }
   const regionCode = normalized.slice(2, 8);
-  if (!isValidRegionCode(regionCode)) return { ok: false, reason: `characters 3–8 (${regionCode}) are no region code` };
+  if (!isValidRegionCode(regionCode)) return { ok: false, reason: `characters 3–8 (${regionCode}) are no region code`, reasonZh: `第 3–8 位 ${regionCode} 不是有效的行政区划代码` };
   const expected = usccCheckCharacter(normalized.slice(0, 17));
-  if (normalized[17] !== expected) return { ok: false, reason: `check character should be ${expected}` };
+  if (normalized[17] !== expected) return { ok: false, reason: `check character should be ${expected}`, reasonZh: `校验码有误，按前 17 位应为 ${expected}，请核对号码` };
   return {
     ok: true,
     normalized,

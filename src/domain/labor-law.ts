@@ -619,7 +619,7 @@ export function identifiersValid({ terms, ctx }: RuleInput): Violation[] {
   if (filled(idNumber)) {
     const parsed = parseResidentId(idNumber, { today: ctx.today });
     if (!parsed.ok) {
-      found.push(violation('WORKER_ID_INVALID', ARTICLE.residentId, 'error', 'worker.idNumber', `居民身份证号码无效：${parsed.reason}`, `resident ID number is invalid: ${parsed.reason}`));
+      found.push(violation('WORKER_ID_INVALID', ARTICLE.residentId, 'error', 'worker.idNumber', `居民身份证号码无效：${parsed.reasonZh}`, `resident ID number is invalid: ${parsed.reason}`));
     }
   }
   found.push(...usccViolation('EMPLOYER_USCC_INVALID', 'employer.uscc', terms.employer?.uscc, '用人单位', "employer's"));

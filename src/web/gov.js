@@ -1,7 +1,6 @@
 // The inspector console: an official's API key, region search, an employer's file with charts,
 // a contract with its verification, and downloads. Every read carries its purpose (logged).
-const $ = (id) => document.getElementById(id);
-const esc = (text) => String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+import { $, esc, saveDownload } from './dom.js';
 const statusNames = { draft: '草稿', sealed: '已盖章', sent: '待签署', signed: '已签署', declined: '已拒签', voided: '已作废', link_expired: '链接过期', renewed: '已续订', changed: '已变更', terminated: '已解除/终止', expired: '已到期' };
 const roleNames = { inspection: '劳动保障监察', arbitration: '劳动争议仲裁', insurance: '社会保险经办', employment: '就业服务' };
 let key = sessionStorage.getItem('official-key');
@@ -126,15 +125,6 @@ async function openContract(id) {
   }
 }
 
-async function save(response, name) {
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(await response.blob());
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-}
-
 $('log-in').addEventListener('click', () => {
   key = $('key').value.trim();
   sessionStorage.setItem('official-key', key);
@@ -154,7 +144,7 @@ for (const list of ['contract-rows', 'worker-rows']) {
 $('search-worker').addEventListener('click', searchWorker);
 $('download-pdf').addEventListener('click', async () => {
   try {
-    await save(await api(`/api/v1/government/contracts/${currentContract.id}/pdf?${reason()}`), `${currentContract.number}.pdf`);
+    await saveDownload(await api(`/api/v1/government/contracts/${currentContract.id}/pdf?${reason()}`), `${currentContract.number}.pdf`);
   } catch (problem) {
     showError(problem);
   }
@@ -163,7 +153,7 @@ $('download-evidence').addEventListener('click', async () => {
   try {
     const params = reason();
     const body = { contractId: currentContract.id, purpose: params.get('purpose'), caseNumber: params.get('caseNumber') || `监察-${currentContract.number}` };
-    await save(await api('/api/v1/arbitration/evidence', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }), `evidence-${currentContract.number}.zip`);
+    await saveDownload(await api('/api/v1/arbitration/evidence', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }), `evidence-${currentContract.number}.zip`);
   } catch (problem) {
     showError(problem);
   }

@@ -1,11 +1,11 @@
 // The worker's signing page. The signing key is made here with WebCrypto, non-extractable:
 // only its public key and signatures leave the phone.
+import { $ } from './dom.js';
 import * as pdfjs from '/assets/pdfjs/pdf.min.mjs';
 
 pdfjs.GlobalWorkerOptions.workerSrc = '/assets/pdfjs/pdf.worker.min.mjs';
 const token = location.pathname.split('/').filter(Boolean).pop() ?? '';
 const api = (step = '') => `/api/v1/signing/${encodeURIComponent(token)}${step}`;
-const $ = (id) => document.getElementById(id);
 const scrollBehavior = matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth';
 const order = ['read', 'identity', 'sign', 'done'];
 

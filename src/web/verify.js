@@ -1,9 +1,9 @@
 // Verification page: sends the chosen PDF to the API and shows the report in Chinese.
+import { esc } from './dom.js';
 const form = document.getElementById('verify-form');
 const result = document.getElementById('result');
 
 const yes = (ok) => (ok ? '<span class="ok">✔ 通过</span>' : '<span class="bad">✘ 未通过</span>');
-const esc = (text) => String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const levelNames = { 'B-B': '基本签名 (B-B)', 'B-T': '带时间戳 (B-T)', 'B-LT': '长期验证 (B-LT)', 'B-LTA': '长期存档 (B-LTA)' };
 
 function signatureCard(sig, index) {

@@ -32,7 +32,7 @@ t.test('GB 11643: every wrong check character is refused', async (t) => {
   for (const check of '0123456789X') {
     t.equal(isValidResidentId(body + check), check === 'X', `${body}${check}`);
   }
-  t.match(parseResidentId('110105194912310021'), { ok: false, reason: /check character should be X/ });
+  t.match(parseResidentId('110105194912310021'), { ok: false, reason: /check character should be X/, reasonZh: /校验码有误，按前 17 位应为 X/ });
 });
 
 t.test('GB 11643: malformed numbers are refused with a reason', async (t) => {

@@ -13,7 +13,7 @@ function load(file: string, dir = webDir) {
 }
 
 export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
-  const pages: Record<string, string> = { '/verify': 'verify.html', '/w': 'portal.html', '/s/:token': 'sign.html', '/gov': 'gov.html' };
+  const pages: Record<string, string> = { '/verify': 'verify.html', '/w': 'portal.html', '/s/:token': 'sign.html', '/gov': 'gov.html', '/e/batches': 'batch.html' };
   for (const [url, file] of Object.entries(pages)) {
     const page = load(file);
     // The signing link is a credential: no caching, no referrer.
@@ -21,7 +21,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       reply.type(page.type).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send(page.body),
     );
   }
-  serveAssets(app, '/assets/:file', ['verify.js', 'sign.js', 'portal.js', 'gov.js', 'site.css'], webDir, 300);
+  serveAssets(app, '/assets/:file', ['dom.js', 'verify.js', 'sign.js', 'portal.js', 'gov.js', 'batch.js', 'site.css'], webDir, 300);
   // pdf.js renders the contract on the worker's phone (pdfjs-dist, served from node_modules).
   serveAssets(app, '/assets/pdfjs/:file', ['pdf.min.mjs', 'pdf.worker.min.mjs'], pdfjsDir, 86_400);
 };
