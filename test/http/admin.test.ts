@@ -61,11 +61,11 @@ t.test('bad bodies name the field and the rule', async (t) => {
   const fields = Object.fromEntries(body.errors.map((e: { field: string; rule: string; message: string }) => [e.field, e]));
   t.match(fields.uscc, { in: 'body', message: /check character/ });
   t.match(fields.regionCode, { message: /6-digit/ });
-  t.match(fields.name, { rule: 'too_small' });
+  t.match(fields.name, { rule: 'too_small', messageZh: '内容太短或数值太小' }, 'every rule also in Chinese');
 
   const notJson = await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: { ...admin, 'content-type': 'application/json' }, payload: '{oops' });
   t.equal(notJson.statusCode, 400);
-  t.match(notJson.json().errors[0], { rule: 'json' });
+  t.match(notJson.json().errors[0], { rule: 'json', messageZh: /JSON/ });
 });
 
 t.test('a second organisation with the same USCC is a 409 naming the field', async (t) => {

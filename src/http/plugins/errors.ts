@@ -6,6 +6,20 @@ import { Problem, type FieldProblem } from '../../problem.ts';
 
 const contextNames: Record<string, string> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
 
+/** Chinese for the validation rules, so a worker's phone shows what to fix (zod issue codes). */
+const rulesZh: Record<string, string> = {
+  invalid_type: '缺少此项或类型不正确',
+  too_small: '内容太短或数值太小',
+  too_big: '内容太长或数值太大',
+  invalid_format: '格式不正确',
+  invalid_string: '格式不正确',
+  invalid_value: '取值不在允许范围内',
+  invalid_enum_value: '取值不在允许范围内',
+  unrecognized_keys: '包含无法识别的项',
+  not_multiple_of: '数值精度不正确',
+  custom: '内容不符合要求',
+};
+
 function toProblem(error: FastifyError): Problem {
   if (error instanceof Problem) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
@@ -15,6 +29,7 @@ function toProblem(error: FastifyError): Problem {
       in: where,
       rule: issue.keyword,
       message: issue.message ?? 'invalid',
+      messageZh: rulesZh[issue.keyword] ?? '内容不符合要求',
     }));
     return Problem.badRequest(errors);
   }
@@ -25,9 +40,11 @@ function toProblem(error: FastifyError): Problem {
     return new Problem(415, 'unsupported-media-type', 'Unsupported media type', error.message);
   }
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
-    return Problem.badRequest([{ field: '(root)', in: 'body', rule: 'json', message: 'body must be valid JSON' }], error.message);
+    return Problem.badRequest([{ field: '(root)', in: 'body', rule: 'json', message: 'body must be valid JSON', messageZh: '提交的内容不是有效的 JSON' }], error.message);
   }
-  if (error.statusCode === 429) return new Problem(429, 'rate-limited', 'Too many requests', error.message);
+  if (error.statusCode === 429) {
+    return new Problem(429, 'rate-limited', 'Too many requests', error.message, [{ field: '(request)', in: 'headers', rule: 'rate_limit', message: 'too many requests; retry later', messageZh: '操作过于频繁，请稍后再试' }]);
+  }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return new Problem(error.statusCode, 'request', error.name || 'Bad request', error.message);
   }
