@@ -356,6 +356,8 @@ export class WorkerSigningService {
   async decline(token: string, input: { reason: string }, context: RequestContext) {
     const { db } = this.deps;
     const link = await this.link(token);
+    // A refusal is a legal act like a signature: only after the contract was read in full.
+    if (!link.readToEndAt) throw workerProblem(409, 'not-read', '请先阅读合同全文', [{ field: 'readToEnd', rule: 'required_first', message: 'read the contract to the end before declining', messageZh: '请先完整阅读合同，再决定是否拒绝签署' }]);
     const reason = input.reason.trim();
     if (reason.length < 2) throw workerProblem(422, 'reason-required', '请填写拒签理由', [{ field: 'reason', rule: 'min_length_2', message: 'a reason is required', messageZh: '请简要说明拒绝签署的理由' }]);
     return db.$transaction(async (tx) => {

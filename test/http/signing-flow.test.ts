@@ -225,6 +225,21 @@ t.test('five wrong codes lock the link', async (t) => {
   t.equal((await post(api(token, '/prepare'), { code, publicKey: spki, signatureImage: signaturePng, intent: true })).statusCode, 423, 'even the right code no longer works');
 });
 
+t.test('a worker declines with a reason, only after reading the contract', async (t) => {
+  const { id, token } = await sentContract();
+  const early = await post(api(token, '/decline'), { reason: '工作地点与面谈时不一致' });
+  t.equal(early.statusCode, 409);
+  t.match(early.json().errors[0], { rule: 'required_first', messageZh: /完整阅读/ });
+  await post(api(token, '/read'));
+  t.equal((await post(api(token, '/decline'), { reason: '无' })).statusCode, 422, 'a reason of two characters at least');
+  const declined = await post(api(token, '/decline'), { reason: '工作地点与面谈时不一致' });
+  t.equal(declined.statusCode, 200, declined.body);
+  t.equal((await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}`, headers: employer })).json().status, 'declined');
+  const audit = await platform.db.auditEvent.findMany({ where: { contractId: id, type: 'contract.declined' } });
+  t.match(audit, [{ data: { reason: '工作地点与面谈时不一致' } }], 'the reason is in the audit trail');
+  t.equal((await post(api(token, '/decline'), { reason: '工作地点与面谈时不一致' })).statusCode, 410, 'the link is used up');
+});
+
 t.test('an expired link is refused; resending replaces it', async (t) => {
   const { id, token } = await sentContract();
   await platform.db.signingLink.updateMany({ where: { contractId: id }, data: { expiresAt: new Date(Date.now() - 1000) } });

@@ -29,7 +29,11 @@ export const signingRoutes =
       { config: publicAccess, schema: { tags: tag, summary: 'The sealed contract to read (free)', params: token } },
       async (request, reply) => {
         const pdf = await workerSigning.document(request.params.token, context(request));
-        return reply.type('application/pdf').header('cache-control', 'no-store').send(Buffer.from(pdf));
+        return reply
+          .type('application/pdf')
+          .header('cache-control', 'no-store')
+          .header('content-disposition', `inline; filename="contract.pdf"; filename*=UTF-8''${encodeURIComponent('劳动合同.pdf')}`)
+          .send(Buffer.from(pdf));
       },
     );
 
