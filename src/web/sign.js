@@ -9,7 +9,7 @@ const api = (step = '') => `/api/v1/signing/${encodeURIComponent(token)}${step}`
 const scrollBehavior = matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth';
 const order = ['read', 'identity', 'sign', 'done'];
 
-// Validation errors (400) and rate limits carry English details only: say it in Chinese.
+// Said in Chinese by status when a problem has no Chinese message of its own.
 const statusMessages = {
   400: '填写的信息格式不正确，请检查后重试',
   404: '签署链接无效，请使用短信中的完整链接',
@@ -22,9 +22,10 @@ const hasChinese = (text) => typeof text === 'string' && /[\u4e00-\u9fff]/.test(
 
 function messageOf(problem) {
   const first = problem?.errors?.[0];
+  // A malformed token is a broken link to the worker, whatever rule it broke.
+  if (problem?.status === 400 && first?.field === 'token') return statusMessages[404];
   if (first?.messageZh) return first.messageZh;
   if (hasChinese(problem?.detail)) return problem.detail;
-  if (problem?.status === 400 && first?.field === 'token') return statusMessages[404];
   return statusMessages[problem?.status] ?? '操作失败，请稍后再试';
 }
 

@@ -77,7 +77,7 @@ t.test('a worker signs on a phone-sized browser and downloads the contract', nee
   await t.test('a bad link says so in Chinese', async (t) => {
     await page.goto(`${base}/s/short`);
     await page.locator('#alert').waitFor();
-    t.match(await alertText(), /签署链接无效/, 'a malformed token (400 without messageZh)');
+    t.match(await alertText(), /签署链接无效/, 'a malformed token (a 400 on the token) is a broken link');
     await page.goto(`${base}/s/${'x'.repeat(43)}`);
     await page.locator('#alert').waitFor();
     t.match(await alertText(), /签署链接无效或已被新的链接取代/, 'an unknown token, in the API’s own words');
