@@ -5,6 +5,11 @@
  */
 import PgBoss from 'pg-boss';
 
+/** Runs SQL in the caller's transaction, so jobs commit (or vanish) with the rows they are for. */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
 export class JobQueue {
   private readonly boss: PgBoss;
   private readonly queues = new Set<string>();
@@ -22,16 +27,19 @@ export class JobQueue {
     await this.boss.start();
   }
 
-  private async ensure(name: string): Promise<void> {
+  /** Creates the queue unless it exists (outside any transaction: pg-boss uses its own connection). */
+  async ensure(name: string): Promise<void> {
     if (this.queues.has(name)) return;
     await this.boss.createQueue(name, { name, retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: this.timeout });
     this.queues.add(name);
   }
 
-  async sendMany(name: string, jobs: { data: object; singletonKey?: string }[]): Promise<void> {
-    await this.ensure(name);
+  /** Inserts jobs; with `within`, as part of the caller's transaction (call ensure(name) first). */
+  async sendMany(name: string, jobs: { data: object; singletonKey?: string }[], within?: SqlExecutor): Promise<void> {
+    if (!within) await this.ensure(name);
     for (let i = 0; i < jobs.length; i += 500) {
-      await this.boss.insert(jobs.slice(i, i + 500).map((job) => ({ name, data: job.data, ...(job.singletonKey ? { singletonKey: job.singletonKey } : {}), retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: this.timeout })));
+      const batch = jobs.slice(i, i + 500).map((job) => ({ name, data: job.data, ...(job.singletonKey ? { singletonKey: job.singletonKey } : {}), retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: this.timeout }));
+      await this.boss.insert(batch, within ? { db: within } : {});
     }
   }
 

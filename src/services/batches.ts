@@ -173,21 +173,33 @@ export class BatchService {
     errors.sort((a, b) => a.row - b.row);
     if (request.allOrNothing && errors.length) throw new Problem(422, 'batch-invalid', 'Some rows are invalid', `${new Set(errors.map((e) => e.row)).size} row(s) are invalid; nothing was created.`, [], { rowErrors: errors });
     if (!valid.length) throw new Problem(422, 'batch-invalid', 'No row is valid', 'Every row is invalid; nothing was created.', [], { rowErrors: errors });
-    const batch = await db.$transaction(async (tx) => {
-      const created = await tx.batch.create({
-        data: { organisationId: organisation.id, templateId: request.templateId, rowCount: valid.length, idempotencyKey: idempotencyKey ?? null, status: request.send ? 'running-send' : 'running', rejected: errors as object[], source: request.source ?? 'json' },
-      });
-      await tx.batchRow.createMany({ data: valid.map(({ row, fields }) => ({ batchId: created.id, row, fieldsCipher: crypto.encryptJson(fields, batchFieldsColumn) })) });
-      await appendAudit(tx, { chain: `organisation:${organisation.id}`, type: 'batch.submitted', actor, data: { batchId: created.id, rows: valid.length, rejected: new Set(errors.map((e) => e.row)).size, source: request.source ?? 'json' } });
-      return created;
-    });
     const jobs: { data: BatchJob; singletonKey: string }[] = [];
-    for (let i = 0; i < valid.length; i += batchChunkRows) {
-      const rows = valid.slice(i, i + batchChunkRows).map((v) => v.row);
-      jobs.push({ data: { batchId: batch.id, rows }, singletonKey: `${batch.id}:${rows[0]}` });
+    await this.deps.queue.ensure(batchQueueName);
+    try {
+      const batch = await db.$transaction(
+        async (tx) => {
+          const created = await tx.batch.create({
+            data: { organisationId: organisation.id, templateId: request.templateId, rowCount: valid.length, idempotencyKey: idempotencyKey ?? null, status: request.send ? 'running-send' : 'running', rejected: errors as object[], source: request.source ?? 'json' },
+          });
+          await tx.batchRow.createMany({ data: valid.map(({ row, fields }) => ({ batchId: created.id, row, fieldsCipher: crypto.encryptJson(fields, batchFieldsColumn) })) });
+          await appendAudit(tx, { chain: `organisation:${organisation.id}`, type: 'batch.submitted', actor, data: { batchId: created.id, rows: valid.length, rejected: new Set(errors.map((e) => e.row)).size, source: request.source ?? 'json' } });
+          for (let i = 0; i < valid.length; i += batchChunkRows) {
+            const rows = valid.slice(i, i + batchChunkRows).map((v) => v.row);
+            jobs.push({ data: { batchId: created.id, rows }, singletonKey: `${created.id}:${rows[0]}` });
+          }
+          // The jobs commit with the rows: a crash after this transaction cannot strand a batch without work.
+          await this.deps.queue.sendMany(batchQueueName, jobs, { executeSql: async (text, values = []) => ({ rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values) }) });
+          return created;
+        },
+        { timeout: 120_000, maxWait: 30_000 },
+      );
+      return { batch, errors, replayed: false };
+    } catch (error) {
+      // The same Idempotency-Key submitted twice at once: the other submission won; answer with it.
+      const raced = idempotencyKey && (await db.batch.findUnique({ where: { organisationId_idempotencyKey: { organisationId: organisation.id, idempotencyKey } } }));
+      if (raced) return { batch: raced, errors: raced.rejected as unknown as RowError[], replayed: true };
+      throw error;
     }
-    await this.deps.queue.sendMany(batchQueueName, jobs);
-    return { batch, errors, replayed: false };
   }
 
   /**

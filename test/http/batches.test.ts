@@ -67,6 +67,16 @@ t.test('bad rows are reported; good rows become sealed, sent contracts exactly o
   t.equal(seals, 5, 'each sealed once');
 });
 
+t.test('two uploads with the same Idempotency-Key at once make one batch, with its jobs in the same commit', async (t) => {
+  const rows = [{ worker: worker(61) }, { worker: worker(62) }];
+  const [a, b] = await Promise.all([submit(rows, { 'idempotency-key': 'same-time-upload-0001' }, { send: false }), submit(rows, { 'idempotency-key': 'same-time-upload-0001' }, { send: false })]);
+  t.same([a.statusCode, b.statusCode].sort(), [200, 202], a.body + b.body);
+  t.equal(a.json().id, b.json().id);
+  t.equal(await platform.db.batch.count({ where: { idempotencyKey: 'same-time-upload-0001' } }), 1);
+  const [{ jobs } = { jobs: 0 }] = await platform.db.$queryRaw<{ jobs: number }[]>`select count(*)::int as jobs from pgboss.job where data->>'batchId' = ${a.json().id}`;
+  t.equal(jobs, 1, 'two rows: one job of up to 25 rows, committed with the batch');
+});
+
 t.test('a worker appears once per batch (Art. 19: one probation per employer and worker)', async (t) => {
   const refused = await submit([{ worker: worker(51) }, { worker: worker(52) }, { worker: { ...worker(51), name: '工人51' } }], {}, { allOrNothing: true, send: false });
   t.equal(refused.statusCode, 422);
