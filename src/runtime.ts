@@ -151,7 +151,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       workerSigning,
       queue,
       batches,
-      startWorkers: (concurrency = config.BATCH_WORKERS) => (concurrency > 0 ? queue.work(batchQueueName, concurrency, (job: BatchJob) => batches.processChunk(job)) : Promise.resolve()),
+      startWorkers: (concurrency = config.BATCH_WORKERS) => (concurrency > 0 ? queue.work(batchQueueName, concurrency, (job: BatchJob, attempt: { lastAttempt: boolean }) => batches.work(job, attempt)) : Promise.resolve()),
       ocsp,
       codes,
       generatedAdminKey: generatedKey,

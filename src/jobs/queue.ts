@@ -43,12 +43,15 @@ export class JobQueue {
     }
   }
 
-  /** Runs `handler` for jobs of `name`, `concurrency` at a time in this process. */
-  async work<T extends object>(name: string, concurrency: number, handler: (data: T) => Promise<void>): Promise<void> {
+  /**
+   * Runs `handler` for jobs of `name`, `concurrency` at a time in this process. A throw retries
+   * the job with backoff; `lastAttempt` tells the handler when no retry is left.
+   */
+  async work<T extends object>(name: string, concurrency: number, handler: (data: T, attempt: { lastAttempt: boolean }) => Promise<void>): Promise<void> {
     await this.ensure(name);
     for (let i = 0; i < concurrency; i++) {
-      await this.boss.work<T>(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-        if (job) await handler(job.data);
+      await this.boss.work<T>(name, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async ([job]) => {
+        if (job) await handler(job.data, { lastAttempt: job.retryCount >= job.retryLimit });
       });
     }
   }

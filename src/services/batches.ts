@@ -321,6 +321,17 @@ export class BatchService {
     });
   }
 
+  /** The queue's handler: a job that fails its last attempt marks its unfinished rows failed, so the batch ends. */
+  async work(job: BatchJob, attempt: { lastAttempt: boolean }): Promise<void> {
+    try {
+      await this.processChunk(job);
+    } catch (error) {
+      if (!attempt.lastAttempt) throw error;
+      const message = `processing failed after every retry: ${(error as Error).message}`.slice(0, 500);
+      await this.deps.db.batchRow.updateMany({ where: { batchId: job.batchId, row: { in: job.rows }, status: 'pending' }, data: { status: 'failed', error: message } });
+    }
+  }
+
   private async recordFailures(batchId: string, failures: { row: number; error: string }[]) {
     await this.deps.db.$transaction(async (tx) => {
       for (const failure of failures) await tx.batchRow.update({ where: { batchId_row: { batchId, row: failure.row } }, data: { status: 'failed', error: failure.error } });

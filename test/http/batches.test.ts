@@ -185,3 +185,17 @@ t.test('progress streams as server-sent events until the batch is finished', asy
   t.equal(list.items[0].id, id, 'the newest batch first in the list');
   t.match(list.items[0], { source: 'csv', rowCount: 3 });
 });
+
+t.test('a job that fails its last retry marks its rows failed, so the batch still ends', async (t) => {
+  const organisation = (await platform.db.organisation.findFirst({ where: { uscc: employerBody(97).uscc } }))!;
+  const batch = await platform.db.batch.create({ data: { organisationId: organisation.id, templateId: template.id, rowCount: 1, status: 'running' } });
+  // Fields that cannot be decrypted: an error no retry will cure.
+  await platform.db.batchRow.create({ data: { batchId: batch.id, row: 1, fieldsCipher: new Uint8Array([1, 2, 3]) } });
+  await t.rejects(platform.batches.work({ batchId: batch.id, rows: [1] }, { lastAttempt: false }), 'an early attempt throws, to be retried');
+  t.equal((await platform.db.batchRow.findFirstOrThrow({ where: { batchId: batch.id } })).status, 'pending');
+  await platform.batches.work({ batchId: batch.id, rows: [1] }, { lastAttempt: true });
+  const row = await platform.db.batchRow.findFirstOrThrow({ where: { batchId: batch.id } });
+  t.match(row, { status: 'failed', error: /after every retry/ });
+  const progress = (await app.inject({ method: 'GET', url: `/api/v1/batches/${batch.id}`, headers: employer })).json();
+  t.match(progress, { finished: true, byStatus: { failed: 1 } });
+});
