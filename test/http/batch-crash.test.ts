@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Client as MinioClient } from 'minio';
 import t from 'tap';
 import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
+import { verifyAuditChain } from '../../src/services/audit.ts';
 import { verifyUpload } from '../../src/services/verification.ts';
 import { employerBody } from '../helpers/fixtures.ts';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
@@ -94,6 +95,8 @@ t.test('exactly one contract per row, each archived once, nothing orphaned', asy
   t.ok(contracts.every((c) => c.documents.length === 1 && c.signatures.length === 1), 'one document and one seal each');
   t.equal(await platform.db.signingLink.count({ where: { contract: { batchId } } }), rowCount, 'one signing link each');
   t.equal(await platform.db.auditEvent.count({ where: { contract: { batchId } } }), rowCount * 3, 'created, sealed, sent: three audit events each');
+  const chains = await Promise.all(contracts.slice(0, 50).map((c) => verifyAuditChain(platform.db, c.id)));
+  t.ok(chains.every((chain) => chain.intact && chain.length === 3), 'their hash chains verify');
 
   const minio = new MinioClient({ endPoint: new URL(config.MINIO_ENDPOINT!).hostname, port: Number(new URL(config.MINIO_ENDPOINT!).port), useSSL: false, accessKey: config.MINIO_ACCESS_KEY!, secretKey: config.MINIO_SECRET_KEY! });
   const keys: string[] = [];
