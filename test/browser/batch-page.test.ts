@@ -2,6 +2,7 @@
  * The employer's batch page in Chromium: log in, pick the template, download the example
  * sheet, upload a filled sheet with two bad rows, see them listed by row and column, watch the
  * progress move live (the workers start only after the upload), download the error report.
+ * Before that: the refusal without a seal authorisation and an all-or-nothing refusal, in Chinese.
  * Screenshots go to docs/screens/.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -28,14 +29,17 @@ t.test('an employer uploads a sheet and follows the batch live', needs('chromium
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const apiKey = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: bearer(adminToken), payload: employerBody(88) })).json().apiKey as string;
   const templateId = 'labor-contract-general';
-  const now = Date.now();
-  await app.inject({ method: 'POST', url: '/api/v1/seal-authorisations', headers: bearer(apiKey), payload: { templateIds: [templateId], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' } });
 
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   t.teardown(() => browser.close());
   const page = await (await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true, locale: 'zh-CN' })).newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  // Progress must come from the event stream, not from asking GET /batches/:id over and over.
+  const polls: string[] = [];
+  page.on('request', (request) => {
+    if (/\/api\/v1\/batches\/[0-9a-f-]{36}$/.test(new URL(request.url()).pathname)) polls.push(request.url());
+  });
 
   await page.goto(`${base}/e/batches`);
   await page.fill('#key', apiKey);
@@ -62,7 +66,26 @@ t.test('an employer uploads a sheet and follows the batch live', needs('chromium
 
   await page.setInputFiles('#sheet', sheet);
   await page.screenshot({ path: path.join(screens, 'batch-01-upload.png'), fullPage: true });
+
+  // No seal authorisation yet: refused, said in Chinese, nothing created.
   await page.click('#submit');
+  await page.locator('#alert').getByText('需要先授权该模板的自动盖章').waitFor();
+  t.equal(await platform.db.batch.count(), 0, 'no batch without a seal authorisation');
+  const now = Date.now();
+  const granted = await app.inject({ method: 'POST', url: '/api/v1/seal-authorisations', headers: bearer(apiKey), payload: { templateIds: [templateId], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' } });
+  t.equal(granted.statusCode, 201);
+
+  // All or nothing: the two bad rows stop the whole sheet.
+  await page.check('#all-or-nothing');
+  await page.click('#submit');
+  await page.locator('#alert').getByText('没有生成任何合同').waitFor();
+  t.equal(await page.locator('#refused-rows tr').count(), 2, 'all or nothing: the bad rows listed');
+  t.match(await page.locator('#refused-summary').textContent(), /一份合同也没有生成/);
+  t.equal(await platform.db.batch.count(), 0, 'all or nothing: nothing created');
+
+  await page.uncheck('#all-or-nothing');
+  await page.click('#submit');
+  await page.locator('#progress').waitFor();
   await page.locator('#refused-rows tr').nth(1).waitFor();
   const refused = await page.locator('#refused-rows').textContent();
   t.match(refused, /第 10 行.*身份证号码/, 'the bad ID number by sheet row and column');
@@ -85,5 +108,19 @@ t.test('an employer uploads a sheet and follows the batch live', needs('chromium
   const report = parseCsv((await downloaded(reportDownload)).toString('utf8'));
   t.same(report.slice(1).map((r) => r[0]), ['10', '11'], 'the error report lists the two refused rows');
   t.equal(await platform.db.contract.count({ where: { status: 'sent' } }), 8, 'eight contracts sealed and sent');
+  t.same(polls, [], 'the live progress came from the event stream alone');
+  t.equal(await page.locator('#sheet').inputValue(), '', 'the sent file is cleared: a new upload is a new choice');
+
+  // A reload keeps the key for the session; the batch is listed and opens finished.
+  await page.reload();
+  await page.locator('#recent-rows').getByText('已完成').waitFor();
+  await page.locator('#recent-rows').getByRole('button', { name: '查看' }).click();
+  await page.locator('#finished-text').waitFor({ state: 'visible' });
+  t.match(await page.locator('#finished-text').textContent(), /已生成并盖章 8 份，签署短信已发送/, 'an earlier batch reopens with its summary');
+  t.equal(await platform.db.batch.count(), 1, 'one batch in all');
+
+  // Phone width: nothing wider than the screen.
+  await page.setViewportSize({ width: 360, height: 780 });
+  t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'fits a 360 px phone');
   t.same(errors, [], 'no script errors');
 });
