@@ -171,8 +171,12 @@ export class BatchService {
       }
     }
     errors.sort((a, b) => a.row - b.row);
-    if (request.allOrNothing && errors.length) throw new Problem(422, 'batch-invalid', 'Some rows are invalid', `${new Set(errors.map((e) => e.row)).size} row(s) are invalid; nothing was created.`, [], { rowErrors: errors });
-    if (!valid.length) throw new Problem(422, 'batch-invalid', 'No row is valid', 'Every row is invalid; nothing was created.', [], { rowErrors: errors });
+    if ((request.allOrNothing && errors.length) || !valid.length) {
+      const refused = new Set(errors.map((e) => e.row)).size;
+      throw new Problem(422, 'batch-invalid', valid.length ? 'Some rows are invalid' : 'No row is valid', `${refused} row(s) are invalid; nothing was created.`, [
+        { field: 'rows', in: 'body', rule: valid.length ? 'all_valid' : 'any_valid', message: `${refused} row(s) are invalid; see rowErrors`, messageZh: `${refused} 行未通过校验，未生成任何合同；请按 rowErrors 修改后重新提交` },
+      ], { rowErrors: errors });
+    }
     const jobs: { data: BatchJob; singletonKey: string }[] = [];
     await this.deps.queue.ensure(batchQueueName);
     try {
@@ -224,7 +228,8 @@ export class BatchService {
     const organisation = batch.organisation;
     const send = batch.status === 'running-send';
     const failures: { row: number; error: string }[] = [];
-    const refuse = (row: number, error: Problem) => failures.push({ row, error: `${error.title}: ${error.detail ?? ''}`.slice(0, 500) });
+    // Kept in Chinese where the problem has it: the error report goes to an HR office.
+    const refuse = (row: number, error: Problem) => failures.push({ row, error: (error.errors?.find((e) => e.messageZh)?.messageZh ?? `${error.title}: ${error.detail ?? ''}`).slice(0, 500) });
 
     const template = this.deps.templates.get(batch.templateId);
     let authorisationId: string | undefined;

@@ -53,7 +53,7 @@ export class SealAuthorisations {
     });
     if (!found) {
       throw new Problem(403, 'no-seal-authorisation', 'No seal authorisation', `There is no current, unrevoked authorisation to seal ${templateId} contracts automatically; seal each contract, or grant one.`, [
-        { field: 'autoSeal', in: 'body', rule: 'authorised', message: 'no covering seal authorisation' },
+        { field: 'autoSeal', in: 'body', rule: 'authorised', message: 'no covering seal authorisation', messageZh: '没有有效的自动盖章授权：请由法定代表人或其授权人先授权平台对该模板的合同自动盖章，或逐份盖章' },
       ]);
     }
     return found;

@@ -183,8 +183,14 @@ function convert(column: SheetColumn, cell: CellValue): { value?: unknown; error
       return { value: choice.value };
     }
     default:
-      // Spreadsheets turn long digit strings into numbers; integers up to 2^53 convert back exactly.
-      return { value: typeof cell === 'number' && Number.isInteger(cell) ? cell.toFixed(0) : text };
+      if (typeof cell === 'number') {
+        // Spreadsheets turn digit strings into numbers; past 2^53 (an 18-digit ID number) digits are already lost.
+        if (Number.isInteger(cell) && !Number.isSafeInteger(cell)) {
+          return { error: { rule: 'stored_as_number', message: 'the spreadsheet stored this as a number and lost digits; format the column as text and enter it again', messageZh: '该单元格被表格软件存成了数字，位数已丢失；请将此列设为“文本”格式后重新填写' } };
+        }
+        return { value: Number.isInteger(cell) ? cell.toFixed(0) : text };
+      }
+      return { value: text };
   }
 }
 

@@ -3,6 +3,14 @@
  * byte-order mark is dropped, as Excel writes one). Rows become records keyed by the header.
  */
 export function parseCsv(text: string): string[][] {
+  return parseCsvNumbered(text).map((record) => record.cells);
+}
+
+/**
+ * The non-blank records with their 1-based position among all records, blank ones included:
+ * the row number a person sees in the spreadsheet (a quoted field may span several lines).
+ */
+export function parseCsvNumbered(text: string): { row: number; cells: string[] }[] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -32,14 +40,14 @@ export function parseCsv(text: string): string[][] {
     row.push(field);
     rows.push(row);
   }
-  return rows.filter((r) => r.some((cell) => cell.trim() !== ''));
+  return rows.map((cells, i) => ({ row: i + 1, cells })).filter((r) => r.cells.some((cell) => cell.trim() !== ''));
 }
 
-/** Data rows as records under their (trimmed) header names, with the sheet row number (header = 1). */
+/** Data rows as records under their (trimmed) header names, with the sheet row number (blank rows count). */
 export function csvRecords(text: string): { header: string[]; records: { row: number; values: Record<string, string> }[] } {
-  const [header = [], ...rows] = parseCsv(text);
-  const names = header.map((name) => name.trim());
-  return { header: names, records: rows.map((cells, i) => ({ row: i + 2, values: Object.fromEntries(names.map((name, c) => [name, (cells[c] ?? '').trim()])) })) };
+  const [header = { row: 1, cells: [] }, ...rows] = parseCsvNumbered(text);
+  const names = header.cells.map((name) => name.trim());
+  return { header: names, records: rows.map(({ row, cells }) => ({ row, values: Object.fromEntries(names.map((name, c) => [name, (cells[c] ?? '').trim()])) })) };
 }
 
 export function toCsv(rows: string[][]): string {

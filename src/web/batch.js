@@ -16,11 +16,12 @@ let following;
 
 /** A problem in Chinese: the field's Chinese message, else what the problem type or status means. */
 function chinese(problem) {
-  const first = problem?.errors?.find((e) => e.messageZh) ?? undefined;
-  if (first) return `${first.field}：${first.messageZh}`;
+  // These two say on this page what to do next, better than the API's general words.
   const type = String(problem?.type ?? '').split('/').pop();
   if (type === 'no-seal-authorisation') return '需要先授权该模板的自动盖章：请由法定代表人或授权人通过 POST /api/v1/seal-authorisations 授权平台对该模板的合同自动盖章后再提交。';
   if (type === 'batch-invalid') return '没有生成任何合同：表格中有未通过校验的行，请按下表修改后重新上传。';
+  const first = problem?.errors?.find((e) => e.messageZh) ?? undefined;
+  if (first) return `${first.field}：${first.messageZh}`;
   if (type === 'unsupported-media-type') return '只支持 .xlsx 或 UTF-8 编码的 .csv 文件。';
   if (problem instanceof TypeError) return '网络连接失败，请检查网络后重试。';
   const byStatus = { 400: '请求有误，请检查后重试。', 401: 'API 密钥无效或已停用，请重新输入。', 403: '该密钥无权进行此操作。', 404: '没有找到该批次或模板。', 413: '文件太大（不超过 50 MB），请拆分后分批上传。', 429: '操作过于频繁，请稍后再试。' };

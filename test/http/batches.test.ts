@@ -24,6 +24,7 @@ const submit = (rows: Record<string, unknown>[], headers: Record<string, string>
 t.test('a batch needs a seal authorisation', async (t) => {
   const refused = await submit([{ worker: worker(1) }]);
   t.equal(refused.statusCode, 403);
+  t.match(refused.json().errors, [{ rule: 'authorised', messageZh: /自动盖章授权/ }]);
   const now = Date.now();
   const granted = await app.inject({ method: 'POST', url: '/api/v1/seal-authorisations', headers: employer, payload: { templateIds: [template.id], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' } });
   t.equal(granted.statusCode, 201);
@@ -35,6 +36,7 @@ t.test('bad rows are reported; good rows become sealed, sent contracts exactly o
   const allOrNothing = await submit([...rows, bad], {}, { allOrNothing: true });
   t.equal(allOrNothing.statusCode, 422);
   t.match(allOrNothing.json().rowErrors, [{ row: 6 }]);
+  t.match(allOrNothing.json().errors, [{ field: 'rows', rule: 'all_valid', messageZh: /1 行未通过校验，未生成任何合同/ }]);
   t.equal(await platform.db.batch.count(), 0, 'all or nothing: nothing');
 
   const accepted = await submit([...rows, bad], { 'idempotency-key': 'upload-2026-11-23-001' });
