@@ -17,7 +17,7 @@ import { buildApp } from '../../src/http/app.ts';
 import { startPlatform } from '../../src/runtime.ts';
 
 /** The V8 options `npm run worker` starts with (package.json), so the figure is that process's. */
-const workerNodeOptions = (process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-old-space-size=384').split(' ').filter(Boolean);
+const workerNodeOptions = (process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-old-space-size=320 --max-semi-space-size=32').split(' ').filter(Boolean);
 
 export const title = 'Bulk batch of 10,000 contracts (two worker processes)';
 
@@ -57,7 +57,7 @@ export function benchWorker(n: number) {
 
 export async function run(): Promise<string> {
   const rowCount = Number(process.env.BENCH_BATCH_ROWS ?? 10_000);
-  const perWorker = Number(process.env.BENCH_BATCH_CONCURRENCY ?? 4);
+  const perWorker = Number(process.env.BENCH_BATCH_CONCURRENCY ?? 2);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'laborsign-bench-'));
   // Run as root, embedded PostgreSQL works as the postgres user, which must reach its directory.
   await chmod(dataDir, 0o755);

@@ -41,7 +41,7 @@ const workerEnv = {
 };
 
 function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--max-old-space-size=384', '--import', 'tsx', path.resolve('src/worker.ts')], { env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-old-space-size=320', '--max-semi-space-size=32', '--import', 'tsx', path.resolve('src/worker.ts')], { env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
