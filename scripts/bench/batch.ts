@@ -1,9 +1,9 @@
 /**
  * A bulk batch end to end (issue 6: ≥ 200 contracts/s, 10,000 in ≤ 60 s, ≤ 512 MB per
- * process): the service process accepts the rows over HTTP and validates them; two
- * `npm run worker` processes render, seal, timestamp, archive and send each contract through
+ * process): the service process (`src/main.ts`) accepts the rows over HTTP and validates them;
+ * two `src/worker.ts` processes render, seal, timestamp, archive and send each contract through
  * the shared queue. Embedded PostgreSQL and S3 run on the same machine, as in the default
- * install. BENCH_BATCH_ROWS overrides the row count.
+ * install. BENCH_BATCH_ROWS overrides the row count, BENCH_BATCH_CONCURRENCY the jobs per worker.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,13 +11,11 @@ import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../src/config/config.ts';
 import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
-import { buildApp } from '../../src/http/app.ts';
-import { startPlatform } from '../../src/runtime.ts';
+import { TemplateCatalog } from '../../src/templates/catalog.ts';
 
-/** The V8 options `npm run worker` starts with (package.json), so the figure is that process's. */
-const workerNodeOptions = (process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-old-space-size=320 --max-semi-space-size=32').split(' ').filter(Boolean);
+/** The V8 options `npm start` and `npm run worker` use (package.json), so the figures are those processes'. */
+const nodeOptions = (process.env.BENCH_NODE_OPTIONS ?? '--max-old-space-size=320 --max-semi-space-size=32').split(' ').filter(Boolean);
 
 export const title = 'Bulk batch of 10,000 contracts (two worker processes)';
 
@@ -55,93 +53,102 @@ export function benchWorker(n: number) {
   return { name: `职工${n}`, idNumber: first17 + residentIdCheckCharacter(first17), address: '山西省太原市小店区', phone: `139${String(n).padStart(8, '0')}` };
 }
 
+/** Starts `src/<file>` as its own process with the V8 options `npm start` / `npm run worker` use. */
+function startProcess(file: string, env: NodeJS.ProcessEnv, isReady: (output: string) => boolean | Promise<boolean>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', path.join(root, 'src', file)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}: ${output}`)));
+    const poll = async () => ((await isReady(output)) ? resolve(child) : setTimeout(poll, 250));
+    void poll();
+  });
+}
+
 export async function run(): Promise<string> {
   const rowCount = Number(process.env.BENCH_BATCH_ROWS ?? 10_000);
   const perWorker = Number(process.env.BENCH_BATCH_CONCURRENCY ?? 2);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'laborsign-bench-'));
   // Run as root, embedded PostgreSQL works as the postgres user, which must reach its directory.
   await chmod(dataDir, 0o755);
+  const port = 55490;
   const env = {
     NODE_ENV: 'development',
     LOG_LEVEL: 'warn',
     DATA_DIR: dataDir,
+    PORT: String(port),
     EMBEDDED_PG_PORT: '55491',
     EMBEDDED_S3_PORT: '55492',
     MASTER_KEY: randomBytes(32).toString('base64'),
     ADMIN_TOKEN: `bench-${randomBytes(12).toString('hex')}`,
-    BATCH_WORKERS: '0',
   };
-  const platform = await startPlatform(loadConfig(env));
-  const app = await buildApp(platform, { logger: false });
-  const workers: ChildProcess[] = [];
+  const base = `http://127.0.0.1:${port}`;
+  const processes: ChildProcess[] = [];
   try {
-    const admin = { authorization: `Bearer ${env.ADMIN_TOKEN}` };
-    const created = await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: admin, payload: { name: '山西示范能源集团有限公司', uscc: '91140105MA0KXH8T39', legalRepresentative: '李红梅', address: '山西省太原市小店区长治路100号', regionCode: '140105' } });
-    const employer = { authorization: `Bearer ${created.json().apiKey}` };
-    const template = platform.templates.get('labor-contract-general')!;
+    // The service (API and the embedded S3 endpoint, no batch work of its own), then two workers.
+    const service = await startProcess('main.ts', { ...env, BATCH_WORKERS: '0' }, async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.ok === true);
+    processes.push(service);
+    for (let i = 0; i < 2; i++) processes.push(await startProcess('worker.ts', { ...env, BATCH_WORKERS: String(perWorker) }, (output) => output.includes('working on the batch queue')));
+    const workers = processes.slice(1);
+    const call = async (url: string, key: string, body?: unknown, headers: Record<string, string> = {}) => {
+      const response = await fetch(`${base}${url}`, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${url}: ${response.status} ${text.slice(0, 500)}`);
+      return JSON.parse(text);
+    };
+    const employerKey = (await call('/api/v1/admin/employers', env.ADMIN_TOKEN, { name: '山西示范能源集团有限公司', uscc: '91140105MA0KXH8T39', legalRepresentative: '李红梅', address: '山西省太原市小店区长治路100号', regionCode: '140105' })).apiKey as string;
+    const templateId = 'labor-contract-general';
     const now = Date.now();
-    await app.inject({ method: 'POST', url: '/api/v1/seal-authorisations', headers: employer, payload: { templateIds: [template.id], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 86_400_000).toISOString(), grantedBy: '李红梅（法定代表人）' } });
-    const { employer: _employer, worker: _worker, ...shared } = template.example as Record<string, unknown>;
-
-    for (let i = 0; i < 2; i++) {
-      const child = spawn(process.execPath, [...workerNodeOptions, '--import', 'tsx', path.join(root, 'src/worker.ts')], { cwd: root, env: { ...process.env, ...env, BATCH_WORKERS: String(perWorker) }, stdio: ['ignore', 'pipe', 'inherit'] });
-      workers.push(child);
-      await new Promise<void>((resolve, reject) => {
-        child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('working on the batch queue') && resolve());
-        child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-      });
-    }
+    await call('/api/v1/seal-authorisations', employerKey, { templateIds: [templateId], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 86_400_000).toISOString(), grantedBy: '李红梅（法定代表人）' });
+    const example = (await TemplateCatalog.load()).get(templateId)!.example;
+    const { employer: _employer, worker: _worker, ...shared } = example;
 
     const rows = Array.from({ length: rowCount }, (_, i) => ({ worker: benchWorker(i) }));
     const peaks = new Map<number, number>();
     const sample = () => {
-      for (const child of workers) peaks.set(child.pid!, Math.max(peaks.get(child.pid!) ?? 0, memoryOf(child.pid!).peak));
+      for (const child of processes) peaks.set(child.pid!, Math.max(peaks.get(child.pid!) ?? 0, memoryOf(child.pid!).peak));
     };
-    const cpuBefore = { workers: workers.map((w) => cpuSecondsOf(w.pid!)), service: cpuSecondsOf(process.pid), postgres: postgresCpuSeconds() };
+    const cpuBefore = { workers: workers.map((w) => cpuSecondsOf(w.pid!)), service: cpuSecondsOf(service.pid!), postgres: postgresCpuSeconds() };
     const started = performance.now();
-    const submitted = await app.inject({ method: 'POST', url: '/api/v1/batches', headers: { ...employer, 'idempotency-key': `bench-${now}` }, payload: { templateId: template.id, shared, rows } });
-    if (submitted.statusCode !== 202) throw new Error(`submit: ${submitted.statusCode} ${submitted.body.slice(0, 500)}`);
+    const { id, errors } = (await call('/api/v1/batches', employerKey, { templateId, shared, rows }, { 'idempotency-key': `bench-${now}` })) as { id: string; errors: unknown[] };
     const accepted = performance.now();
-    const { id, errors } = submitted.json() as { id: string; errors: unknown[] };
     if (errors.length) throw new Error(`rows rejected: ${JSON.stringify(errors.slice(0, 3))}`);
     let progress: { finished: boolean; byStatus: Record<string, number> };
-    let firstDone = 0;
     do {
       await new Promise((resolve) => setTimeout(resolve, 250));
       sample();
-      progress = (await app.inject({ method: 'GET', url: `/api/v1/batches/${id}`, headers: employer })).json();
-      if (!firstDone && progress.byStatus.done) firstDone = performance.now();
+      progress = await call(`/api/v1/batches/${id}`, employerKey);
       process.stdout.write(`\r${JSON.stringify(progress.byStatus)}   `);
     } while (!progress.finished);
     const wall = (performance.now() - started) / 1000;
     const cpu = {
       workers: workers.map((w, i) => cpuSecondsOf(w.pid!) - cpuBefore.workers[i]!),
-      service: cpuSecondsOf(process.pid) - cpuBefore.service,
+      service: cpuSecondsOf(service.pid!) - cpuBefore.service,
       postgres: postgresCpuSeconds() - cpuBefore.postgres,
     };
     const working = (performance.now() - accepted) / 1000;
     sample();
     process.stdout.write('\n');
     const done = progress.byStatus.done ?? 0;
-    const contracts = await platform.db.contract.count({ where: { batchId: id, status: 'sent' } });
-    const coordinator = memoryOf(process.pid).peak;
-    const rowsPerSecond = done / wall;
+    const sent = ((await call(`/api/v1/batches/${id}/rows?limit=1000`, employerKey)).items as { contractStatus: string }[]).filter((r) => r.contractStatus === 'sent').length;
     const lines = [
-      `| rows | done | sent contracts | wall time (submit → last row) | of which validation and queueing | contracts per second | peak RSS per worker process | peak RSS, service process |`,
-      `|---|---|---|---|---|---|---|---|`,
-      `| ${rowCount} | ${done} | ${contracts} | ${wall.toFixed(1)} s | ${((accepted - started) / 1000).toFixed(1)} s | ${rowsPerSecond.toFixed(0)} | ${[...peaks.values()].map((p) => `${p.toFixed(0)} MiB`).join(', ')} | ${coordinator.toFixed(0)} MiB |`,
+      `| rows | done | wall time (submit → last row) | of which validation and queueing | contracts per second | peak RSS per worker process | peak RSS, service process |`,
+      `|---|---|---|---|---|---|---|`,
+      `| ${rowCount} | ${done} | ${wall.toFixed(1)} s | ${((accepted - started) / 1000).toFixed(1)} s | ${(done / wall).toFixed(0)} | ${workers.map((w) => `${peaks.get(w.pid!)!.toFixed(0)} MiB`).join(', ')} | ${peaks.get(service.pid!)!.toFixed(0)} MiB |`,
       '',
-      `Each worker process ran ${perWorker} jobs at a time; after the rows were accepted the workers took ${working.toFixed(1)} s (${(done / working).toFixed(0)} contracts/s). ` +
-        `CPU time used: worker processes ${cpu.workers.map((c) => `${c.toFixed(1)} s`).join(' + ')}, service process with the embedded S3 endpoint ${cpu.service.toFixed(1)} s, PostgreSQL ${cpu.postgres.toFixed(1)} s ` +
+      `Three processes as deployed: \`npm start\` with \`BATCH_WORKERS=0\` (API and the embedded S3 endpoint) and two \`npm run worker\` processes, each working ${perWorker} jobs of 25 rows at a time ` +
+        `(of the first ${Math.min(1000, done)} rows, ${sent} checked sealed and sent). After the rows were accepted the workers took ${working.toFixed(1)} s (${(done / working).toFixed(0)} contracts/s). ` +
+        `CPU time used: worker processes ${cpu.workers.map((c) => `${c.toFixed(1)} s`).join(' + ')}, service process ${cpu.service.toFixed(1)} s, PostgreSQL ${cpu.postgres.toFixed(1)} s ` +
         `(${(((cpu.workers.reduce((a, b) => a + b, 0) + cpu.service + cpu.postgres) * 1000) / done).toFixed(1)} ms of CPU per contract). ` +
         `Targets: ≥ 200 contracts/s, ≤ 60 s, ≤ 512 MB per process. Embedded PostgreSQL 17 and the embedded S3 endpoint shared the same two cores.`,
     ];
     return lines.join('\n');
   } finally {
-    for (const child of workers) child.kill('SIGTERM');
-    await Promise.all(workers.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
-    await app.close();
-    await platform.close();
+    for (const child of processes.reverse()) {
+      if (child.exitCode !== null) continue;
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
     await rm(dataDir, { recursive: true, force: true });
   }
 }

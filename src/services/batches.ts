@@ -185,7 +185,10 @@ export class BatchService {
           const created = await tx.batch.create({
             data: { organisationId: organisation.id, templateId: request.templateId, rowCount: valid.length, idempotencyKey: idempotencyKey ?? null, status: request.send ? 'running-send' : 'running', rejected: errors as object[], source: request.source ?? 'json' },
           });
-          await tx.batchRow.createMany({ data: valid.map(({ row, fields }) => ({ batchId: created.id, row, fieldsCipher: crypto.encryptJson(fields, batchFieldsColumn) })) });
+          // In slices: one statement for 10,000 rows would hold them all in memory several times over.
+          for (let i = 0; i < valid.length; i += 500) {
+            await tx.batchRow.createMany({ data: valid.slice(i, i + 500).map(({ row, fields }) => ({ batchId: created.id, row, fieldsCipher: crypto.encryptJson(fields, batchFieldsColumn) })) });
+          }
           await appendAudit(tx, { chain: `organisation:${organisation.id}`, type: 'batch.submitted', actor, data: { batchId: created.id, rows: valid.length, rejected: new Set(errors.map((e) => e.row)).size, source: request.source ?? 'json' } });
           for (let i = 0; i < valid.length; i += batchChunkRows) {
             const rows = valid.slice(i, i + batchChunkRows).map((v) => v.row);
