@@ -220,7 +220,8 @@ export class ContractPdfRenderer {
         afRelationship: AFRelationship.Data,
       });
     }
-    const pdf = await document.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+    // One pass: pdf-lib otherwise yields to a timer every 50 objects, idle time in a batch worker.
+    const pdf = await document.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false, objectsPerTick: Infinity });
     return { pdf, pageCount: count, signatureSlots: layout.slots };
   }
 }

@@ -11,6 +11,7 @@ t.test('CSV: quoted fields, BOM, CRLF; blank rows are skipped but still counted'
   t.same(header, ['姓名', '备注']);
   t.same(records.map((r) => r.row), [2, 5], 'the row after a blank line and a line of commas is sheet row 5');
   t.same(parseCsv(toCsv([['a,b', 'c"d'], ['e', '']])), [['a,b', 'c"d'], ['e', '']], 'toCsv round-trips');
+  t.same(csvRecords('姓名 , 手机号码\n张三,13800000001\n李四').records, [{ row: 2, values: { 姓名: '张三', 手机号码: '13800000001' } }, { row: 3, values: { 姓名: '李四', 手机号码: '' } }], 'headers trimmed, a short row gets empty cells');
 });
 
 t.test('a template as columns: Chinese headers, choices, types; the employer is not a column', async (t) => {
