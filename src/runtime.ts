@@ -98,7 +98,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     await applyMigrations(databaseUrl);
     const db = createDb(databaseUrl);
     stops.push(() => db.$disconnect());
-    const archive = new ObjectArchive({ ...s3, bucket: config.MINIO_BUCKET, region: config.MINIO_REGION });
+    const archive = new ObjectArchive({ ...s3, bucket: config.MINIO_BUCKET, region: config.MINIO_REGION, defaultLockDays: config.ARCHIVE_LOCK_DAYS });
     await archive.init();
     const masterKey = await resolveMasterKey(config.MASTER_KEY, config.DATA_DIR);
     const { generatedKey } = await ensureAdmin(db, config.ADMIN_TOKEN);
@@ -108,7 +108,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const templates = await TemplateCatalog.load();
     const pdfRenderer = new ContractPdfRenderer();
     const renderer = { render: (input: Parameters<ContractPdfRenderer['renderTemplate']>[0]) => pdfRenderer.renderTemplate(input) };
-    const timestamps: TimestampClient = config.TSA_URLS.length ? new HttpTsaClient(config.TSA_URLS, { timeoutMs: 10_000, retries: 1 }) : new EmbeddedTsaClient(tsaAuthority);
+    const timestamps: TimestampClient = config.TSA_URLS.length ? new HttpTsaClient(config.TSA_URLS, { timeoutMs: config.TSA_TIMEOUT_MS, retries: config.TSA_RETRIES }) : new EmbeddedTsaClient(tsaAuthority);
     let outliner: GlyphOutliner | undefined;
     const ocsp = createOcspResponder({ responders: pki.ocspResponders, statusStore: pki.statusStore });
     const codes = new OneTimeCodes(Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'laborsign one-time codes v1', 32)));

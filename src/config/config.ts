@@ -41,6 +41,7 @@ export const configSchema = z
       .default('laborsign'),
     MINIO_REGION: z.string().default('us-east-1'),
     EMBEDDED_S3_PORT: port.default(9199),
+    ARCHIVE_LOCK_DAYS: z.coerce.number().int().min(1).max(36_500).default(3650).describe('default COMPLIANCE lock (days) of every archived object where MinIO object lock is on; termination extends it to the Art. 50 date'),
     MASTER_KEY: key32.describe('encrypts personal data and CA keys at rest; unset = generated under DATA_DIR (development only)'),
     ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional().describe('bootstrap admin API key; unset = generated and printed once'),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
@@ -52,6 +53,8 @@ export const configSchema = z
       .transform((value) => (value ? value.split(',').map((url) => url.trim()).filter(Boolean) : []))
       .pipe(z.array(z.url('each TSA URL must be a URL')))
       .describe('comma-separated RFC 3161 TSA URLs; unset = the embedded TSA'),
+    TSA_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000).describe('per request to an external TSA'),
+    TSA_RETRIES: z.coerce.number().int().min(0).max(5).default(1).describe('further attempts (each TSA URL in turn) before a signature fails'),
     SIGNING_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
     PLATFORM_NAME: z.string().trim().min(2).max(100).default('LaborSign 电子劳动合同平台').describe('the operator named on evidence reports'),
     PLATFORM_USCC: z.string().refine((code) => parseUscc(code).ok, 'must be a valid 统一社会信用代码 (GB 32100 check character)').default('91140105MA0LB00017').describe("the operator's 统一社会信用代码 (its evidence-report seal names it)"),

@@ -190,7 +190,7 @@ export class WorkerSigningService {
       const { locked, attemptsLeft } = await this.fail(link, 'identity.failed', context, { nameMatches: nameOk, idNumberMatches: idOk });
       const parsed = parseResidentId(input.idNumber.trim().toUpperCase());
       const field = !parsed.ok ? 'idNumber' : !idOk ? 'idNumber' : 'name';
-      const messageZh = !parsed.ok ? `身份证号码格式不正确：${parsed.reason}` : `姓名或身份证号码与合同不一致，还可尝试${attemptsLeft}次`;
+      const messageZh = !parsed.ok ? `身份证号码格式不正确：${parsed.reasonZh}` : `姓名或身份证号码与合同不一致，还可尝试${attemptsLeft}次`;
       throw workerProblem(locked ? 423 : 422, locked ? 'link-locked' : 'identity-mismatch', locked ? '签署链接已锁定' : '身份核验未通过', [{ field, rule: 'matches_contract', message: 'does not match the contract', messageZh: locked ? '验证失败次数过多，链接已锁定，请联系用人单位重新发送' : messageZh }]);
     }
     await this.deps.db.$transaction(async (tx) => {

@@ -2,7 +2,8 @@
  * The document archive over the S3 protocol (MinIO in production). Objects are content
  * addressed (the key is their SHA-256), never overwritten and never deleted by the
  * application; every read is checked against the digest the database recorded. Where the
- * server supports object lock, objects are written in compliance mode until their retention date.
+ * server supports object lock, the bucket's default retention (COMPLIANCE mode) locks every
+ * object from the moment it exists, and a known retention date (Art. 50) extends the lock.
  */
 import { createHash } from 'node:crypto';
 import * as Minio from 'minio';
@@ -26,6 +27,8 @@ export interface ArchiveOptions {
   secretKey: string;
   bucket: string;
   region: string;
+  /** The bucket's default COMPLIANCE lock where object lock is on; a contract's end is unknown when it is stored. */
+  defaultLockDays?: number;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -67,9 +70,13 @@ export class ObjectArchive {
         if (!(await this.client.bucketExists(this.bucket))) await this.client.makeBucket(this.bucket, this.options.region);
       }
     }
-    this.objectLock = await (this.client.getObjectLockConfig(this.bucket) as unknown as Promise<{ objectLockEnabled?: string }>)
-      .then((cfg) => cfg.objectLockEnabled === 'Enabled')
-      .catch(() => false);
+    const lock = await (this.client.getObjectLockConfig(this.bucket) as unknown as Promise<{ objectLockEnabled?: string; mode?: string }>).catch(() => undefined);
+    this.objectLock = lock?.objectLockEnabled === 'Enabled';
+    // Per-object lock headers cannot travel with the minio client's putObject (it turns them into
+    // user metadata), and a lock set after the upload leaves a window: the default retention has none.
+    if (this.objectLock && !lock?.mode && this.options.defaultLockDays) {
+      await this.client.setObjectLockConfig(this.bucket, { mode: Minio.RETENTION_MODES.COMPLIANCE, unit: Minio.RETENTION_VALIDITY_UNITS.DAYS, validity: this.options.defaultLockDays });
+    }
   }
 
   /** Stores bytes under their digest. Storing the same bytes twice is a no-op, never an overwrite. */
@@ -87,11 +94,8 @@ export class ObjectArchive {
       return { key, sha256, size: bytes.length };
     }
     const headers: Record<string, string> = { 'Content-Type': opts.contentType, 'X-Amz-Meta-Sha256': sha256 };
-    if (this.objectLock && opts.retainUntil) {
-      headers['X-Amz-Object-Lock-Mode'] = 'COMPLIANCE';
-      headers['X-Amz-Object-Lock-Retain-Until-Date'] = opts.retainUntil.toISOString();
-    }
     await this.client.putObject(this.bucket, key, Buffer.from(bytes), bytes.length, headers);
+    if (opts.retainUntil) await this.extendRetention(key, opts.retainUntil);
     return { key, sha256, size: bytes.length };
   }
 
@@ -117,6 +121,9 @@ export class ObjectArchive {
   /** Extends (never shortens) the lock on an object, e.g. when a contract terminates. */
   async extendRetention(key: string, until: Date): Promise<void> {
     if (!this.objectLock) return;
+    // COMPLIANCE retention can only grow: a date before the current one would be refused.
+    const current = await (this.client.getObjectRetention(this.bucket, key, { versionId: '' }) as Promise<{ retainUntilDate?: string } | null>).catch(() => null);
+    if (current?.retainUntilDate && new Date(current.retainUntilDate) >= until) return;
     await this.client.putObjectRetention(this.bucket, key, { versionId: '', mode: Minio.RETENTION_MODES.COMPLIANCE, retainUntilDate: until.toISOString() });
   }
 
