@@ -84,6 +84,6 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean } = 
   await app.register(pkiRoutes(platform));
   await app.register(verifyRoutes(platform));
   await app.register(pageRoutes);
-  if (platform.config.NODE_ENV !== 'production') await app.register(devRoutes(platform), { prefix: '/api/v1/dev' });
+  if (platform.config.NODE_ENV !== 'production' && !platform.config.SMS_GATEWAY_URL) await app.register(devRoutes(platform), { prefix: '/api/v1/dev' });
   return app;
 }

@@ -12,7 +12,7 @@ import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import { appendAudit, appendAuditMany, type Actor, type AuditInput } from './audit.ts';
 import { contractRecord, newContractNumber, registerTemplateVersion, violationProblem, type ContractService } from './contracts.ts';
-import { requireTransition, type SealingService } from './sealing.ts';
+import { removeUnrecorded, requireTransition, type SealingService } from './sealing.ts';
 import { upsertWorkers } from './workers.ts';
 import type { Outbox } from '../notify/outbox.ts';
 import type { ContractTerms } from '../domain/contract-terms.ts';
@@ -227,7 +227,7 @@ export class BatchService {
       pending = pending.filter((r) => !existing.some((c) => c.batchRow === r.row));
     }
     if (!pending.length) return;
-    await this.removeUnrecorded(pending.flatMap((r) => (r.objectKey ? [r.objectKey] : [])));
+    await removeUnrecorded(this.deps.db, this.deps.archive, pending.flatMap((r) => (r.objectKey ? [r.objectKey] : [])));
     const organisation = batch.organisation;
     const send = batch.status === 'running-send';
     const failures: { row: number; error: string }[] = [];
@@ -324,7 +324,7 @@ export class BatchService {
     );
     await recording.catch(async (error: unknown) => {
       // Nothing recorded (another worker finished these rows, or the database failed): our objects go.
-      await this.removeUnrecorded(stored.map((s) => s.key)).catch(() => undefined);
+      await removeUnrecorded(this.deps.db, this.deps.archive, stored.map((s) => s.key)).catch(() => undefined);
       throw error;
     });
   }
@@ -344,13 +344,6 @@ export class BatchService {
     await this.deps.db.$transaction(async (tx) => {
       for (const failure of failures) await tx.batchRow.update({ where: { batchId_row: { batchId, row: failure.row } }, data: { status: 'failed', error: failure.error } });
     });
-  }
-
-  /** Objects an interrupted attempt stored but never recorded; recorded ones are never touched. */
-  private async removeUnrecorded(keys: string[]) {
-    if (!keys.length) return;
-    const recorded = new Set((await this.deps.db.document.findMany({ where: { objectKey: { in: keys } }, select: { objectKey: true } })).map((d) => d.objectKey));
-    for (const key of keys) if (!recorded.has(key)) await this.deps.archive.removeUnrecorded(key);
   }
 
   private async owned(organisation: Organisation, batchId: string) {

@@ -37,6 +37,16 @@ export function requireTransition(state: string, event: Parameters<typeof nextSt
   return result.state;
 }
 
+/**
+ * Objects a failed step stored but never recorded (the database transaction after the upload
+ * failed, or a batch worker died in between). A key some document names is never touched.
+ */
+export async function removeUnrecorded(db: Db, archive: ObjectArchive, keys: string[]): Promise<void> {
+  if (!keys.length) return;
+  const recorded = new Set((await db.document.findMany({ where: { objectKey: { in: keys } }, select: { objectKey: true } })).map((d) => d.objectKey));
+  for (const key of keys) if (!recorded.has(key)) await archive.removeUnrecorded(key);
+}
+
 export async function latestDocument(db: Db, contractId: string) {
   const document = await db.document.findFirst({ where: { contractId, kind: { in: ['draft', 'sealed', 'signed'] } }, orderBy: { createdAt: 'desc' } });
   if (!document) throw Problem.notFound('Contract document');

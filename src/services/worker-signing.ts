@@ -31,7 +31,7 @@ import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit, type Actor } from './audit.ts';
 import { attachmentKinds, type TemplateCatalog } from './contracts.ts';
 import type { OneTimeCodes } from './one-time-codes.ts';
-import { latestDocument, requireTransition } from './sealing.ts';
+import { latestDocument, removeUnrecorded, requireTransition } from './sealing.ts';
 import { hashToken, newToken } from './tokens.ts';
 import { readWorker } from './workers.ts';
 import { createHash } from 'node:crypto';
@@ -327,6 +327,10 @@ export class WorkerSigningService {
       if (contract.previousId) await this.amendPrevious(tx, contract, link.id, stored.sha256, context);
       await this.notifyCompletion(tx, link.contract, worker.phone!, worker.name);
       return next;
+    }).catch(async (error: unknown) => {
+      // Nothing was recorded: the signed file goes too, so no half-signed document is left behind.
+      await removeUnrecorded(db, archive, [stored.key]).catch(() => undefined);
+      throw error;
     });
     return { status, document: { sha256: stored.sha256, size: stored.size } };
   }

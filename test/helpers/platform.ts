@@ -26,6 +26,22 @@ export interface TestPlatform {
   /** Directory of the embedded S3 endpoint's files, when it is embedded. */
   s3Dir?: string;
   bucket: string;
+  /**
+   * Stops this app and platform (as a killed or redeployed service would stop); idempotent, and
+   * run by the teardown anyway. A platform started with `reuse` is stopped before its database
+   * is dropped.
+   */
+  stop?: () => Promise<void>;
+  /** What `createTestPlatform(t, env, { reuse })` needs to start again over the same state. */
+  state?: { databaseUrl: string; dataDir: string; masterKey: string; stops: Array<() => Promise<void>> };
+}
+
+export interface TestPlatformOptions {
+  /**
+   * Start a new platform over the same database, bucket, data directory (CA keys), master key
+   * and admin key as this one: a restart of the service. Stop the old one first (`stop()`).
+   */
+  reuse?: TestPlatform;
 }
 
 async function testServers() {
@@ -43,8 +59,9 @@ async function testServers() {
   return { pgServerUrl: pgServer.serverUrl, s3, s3Dir };
 }
 
-export async function createTestPlatform(t: Teardown, env: Record<string, string> = {}): Promise<TestPlatform> {
+export async function createTestPlatform(t: Teardown, env: Record<string, string> = {}, options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const servers = await testServers();
+  if (options.reuse) return restartTestPlatform(servers, env, options.reuse);
   const suffix = randomBytes(6).toString('hex');
   const database = `test_${suffix}`;
   const admin = new pg.Client({ connectionString: servers.pgServerUrl });
@@ -57,6 +74,7 @@ export async function createTestPlatform(t: Teardown, env: Record<string, string
   const adminToken = `test-admin-${randomBytes(16).toString('hex')}`;
   const bucket = `test-${suffix}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'laborsign-data-'));
+  const masterKey = randomBytes(32).toString('base64');
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -66,22 +84,59 @@ export async function createTestPlatform(t: Teardown, env: Record<string, string
     MINIO_ACCESS_KEY: servers.s3.accessKey,
     MINIO_SECRET_KEY: servers.s3.secretKey,
     MINIO_BUCKET: bucket,
-    MASTER_KEY: randomBytes(32).toString('base64'),
+    MASTER_KEY: masterKey,
     ADMIN_TOKEN: adminToken,
     ...env,
   });
   const platform = await startPlatform(config);
   const app = await buildApp(platform, { logger: false });
-  t.teardown(async () => {
+  const stop = once(async () => {
     await app.close();
     await platform.close();
+  });
+  const stops = [stop];
+  t.teardown(async () => {
+    for (const stopOne of [...stops].reverse()) await stopOne();
     const cleanup = new pg.Client({ connectionString: servers.pgServerUrl });
     await cleanup.connect();
     await cleanup.query(`drop database if exists ${database} with (force)`);
     await cleanup.end();
     await rm(dataDir, { recursive: true, force: true });
   });
-  return { app, platform, adminToken, s3Dir: servers.s3Dir, bucket };
+  return { app, platform, adminToken, s3Dir: servers.s3Dir, bucket, stop, state: { databaseUrl: databaseUrl.toString(), dataDir, masterKey, stops } };
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
+}
+
+/** A new platform over an earlier one's database, bucket, data directory and keys. */
+async function restartTestPlatform(servers: Awaited<ReturnType<typeof testServers>>, env: Record<string, string>, previous: TestPlatform): Promise<TestPlatform> {
+  const state = previous.state;
+  if (!state) throw new Error('reuse needs a platform made by createTestPlatform');
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: state.dataDir,
+    DATABASE_URL: state.databaseUrl,
+    MINIO_ENDPOINT: servers.s3.endpoint,
+    MINIO_ACCESS_KEY: servers.s3.accessKey,
+    MINIO_SECRET_KEY: servers.s3.secretKey,
+    MINIO_BUCKET: previous.bucket,
+    MASTER_KEY: state.masterKey,
+    ADMIN_TOKEN: previous.adminToken,
+    ...env,
+  });
+  const platform = await startPlatform(config);
+  const app = await buildApp(platform, { logger: false });
+  const stop = once(async () => {
+    await app.close();
+    await platform.close();
+  });
+  // The first platform's teardown stops every restart before it drops the database.
+  state.stops.push(stop);
+  return { app, platform, adminToken: previous.adminToken, s3Dir: servers.s3Dir, bucket: previous.bucket, stop, state };
 }
 
 export function bearer(key: string) {

@@ -1,16 +1,26 @@
 /**
  * The whole contract flow over HTTP, with Node's WebCrypto standing in for the worker's phone:
  * create → seal → send → open → read → identity → code → two-phase signature → signed PDF
- * checked by our verifier and pdfsig, an intact audit chain, and the worker's portal.
+ * checked by our verifier and, independently, by pdfsig (NSS trusting our root), vfychain,
+ * openssl cms / ts and qpdf; an intact audit chain, and the worker's portal. Also: a service
+ * stopped between prepare and complete, and a failure after the archive write inside complete.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { webcrypto } from 'node:crypto';
 import t from 'tap';
+import type { FastifyInstance } from 'fastify';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
 import { employerBody } from '../helpers/fixtures.ts';
+import { IndependentChecks, registerIndependentChecks } from '../helpers/independent-checks.ts';
 import { needs, run } from '../helpers/tools.ts';
+import { buildApp } from '../../src/http/app.ts';
+import type { Db, DbTx } from '../../src/db/client.ts';
+import type { Platform } from '../../src/runtime.ts';
+import { GlyphOutliner } from '../../src/signing/appearance/outlines.ts';
+import { WorkerSigningService } from '../../src/services/worker-signing.ts';
+import type { ArchivedObject, ObjectArchive } from '../../src/storage/archive.ts';
 import { phoneKey, phoneUserAgent, signaturePng, workerPhone } from '../helpers/worker-phone.ts';
 
 const { app, platform, adminToken } = await createTestPlatform(t);
@@ -23,6 +33,7 @@ const example = template.example as { worker: { name: string; idNumber: string; 
 const work = mkdtempSync(path.join(tmpdir(), 'laborsign-flow-'));
 const phoneUa = phoneUserAgent;
 const phone = workerPhone(app, platform, example.worker);
+const independent = IndependentChecks.create({ root: platform.pki.root.der, authorities: platform.pki.authorities.map((ca) => ca.certificate.der), tsa: platform.pki.tsa.certificate.der }, t);
 
 // Art. 19: once the first contract is signed, later ones with the same worker carry no probation.
 const laterFields = { ...example, probation: undefined };
@@ -45,6 +56,10 @@ const latestCode = phone.latestCode;
 const { api, post } = phone;
 
 const signThroughLink = phone.sign;
+
+async function verifyReport(pdf: Uint8Array) {
+  return (await app.inject({ method: 'POST', url: '/api/v1/verify', payload: Buffer.from(pdf), headers: { 'content-type': 'application/pdf' } })).json();
+}
 
 t.test('the whole flow ends with a valid two-party, long-term signed contract', async (t) => {
   const { id, token } = await sentContract(example);
@@ -101,17 +116,10 @@ t.test('the whole flow ends with a valid two-party, long-term signed contract', 
     { kind: 'document-timestamp', valid: true },
   ]);
 
-  const file = path.join(work, 'signed.pdf');
-  writeFileSync(file, signed);
-  t.test('pdfsig: both signatures valid', needs('pdfsig'), async (t) => {
-    const out = run('pdfsig', ['-no-ocsp', file]).stdout;
-    // pdfsig 22 lists the document timestamp but does not validate ETSI.RFC3161 entries.
-    t.equal((out.match(/Signature Validation: Signature is Valid/g) ?? []).length, 2, out);
-    t.notMatch(out, /Signature is Invalid|Digest Mismatch/);
-  });
-  t.test('qpdf --check', needs('qpdf'), async (t) => {
-    t.equal(run('qpdf', ['--check', file]).status, 0);
-  });
+  // The same independent checks as test/signing/pades on a synthetic PDF, here on the real
+  // contract: employer seal, worker signature (WebCrypto key), document timestamp. pdfsig 22
+  // lists the document timestamp but does not validate ETSI.RFC3161 entries; openssl does.
+  registerIndependentChecks(t, independent, signed, { signatures: 2, documentTimestamps: 1, label: 'the signed contract' });
 
   const audit = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/audit`, headers: employer })).json();
   t.equal(audit.chain.intact, true, 'the evidence chain verifies');
@@ -251,22 +259,186 @@ t.test('an expired link is refused; resending replaces it', async (t) => {
   t.equal((await app.inject({ method: 'GET', url: api(token) })).statusCode, 404, 'the old link is replaced');
 });
 
-t.test('an interrupted signing leaves nothing half-signed', async (t) => {
+/** Creates, seals and sends a contract on any app; the token comes from the worker's latest SMS. */
+async function sendOn(app: FastifyInstance, platform: Platform, headers: Record<string, string>, fields: Record<string, unknown> = laterFields) {
+  const created = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers, payload: { templateId: template.id, fields } });
+  if (created.statusCode !== 201) throw new Error(created.body);
+  const id = created.json().id as string;
+  for (const step of ['seal', 'send']) {
+    const res = await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/${step}`, headers });
+    if (res.statusCode !== 200) throw new Error(res.body);
+  }
+  const [message] = await platform.outbox.list({ phone: example.worker.phone, limit: 1 });
+  return { id, token: /\/s\/([A-Za-z0-9_-]+)/.exec(message!.text)![1]! };
+}
+
+/** Reads, verifies identity and prepares on the phone; returns the session and the phone's signature. */
+async function prepareOn(phone: ReturnType<typeof workerPhone>, token: string) {
+  await phone.post(phone.api(token, '/read'));
+  const identity = await phone.post(phone.api(token, '/identity'), { name: example.worker.name, idNumber: example.worker.idNumber });
+  if (identity.statusCode !== 200) throw new Error(identity.body);
+  const { keys, spki } = await phoneKey();
+  const prepared = await phone.post(phone.api(token, '/prepare'), { code: await phone.latestCode(), publicKey: spki, signatureImage: signaturePng, intent: true });
+  if (prepared.statusCode !== 200) throw new Error(prepared.body);
+  const signature = Buffer.from(await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, Buffer.from(prepared.json().signedAttributes, 'base64')));
+  return { sessionId: prepared.json().sessionId as string, signature: signature.toString('base64') };
+}
+
+/** What employer and verifier see of a contract: its status, its PDF's signatures, and whether that PDF is archived. */
+async function visible(app: FastifyInstance, headers: Record<string, string>, id: string) {
+  const status = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}`, headers })).json().status as string;
+  const pdf = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/pdf`, headers })).rawPayload;
+  const report = (await app.inject({ method: 'POST', url: '/api/v1/verify', payload: pdf, headers: { 'content-type': 'application/pdf' } })).json();
+  return { status, pdf, report };
+}
+
+t.test('a service stopped between prepare and complete: nothing half-signed after the restart, and the worker completes or signs again', async (t) => {
+  const before = await createTestPlatform(t);
+  const org = (await before.app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: bearer(before.adminToken), payload: employerBody(53) })).json();
+  const headers = bearer(org.apiKey);
+  const beforePhone = workerPhone(before.app, before.platform, example.worker);
+  const resumed = await sendOn(before.app, before.platform, headers);
+  const resumedSession = await prepareOn(beforePhone, resumed.token);
+  const restarted = await sendOn(before.app, before.platform, headers);
+  const abandonedSession = await prepareOn(beforePhone, restarted.token);
+
+  // The service stops (deploy, crash) after both prepare steps, before either complete arrives.
+  await before.stop!();
+  const after = await createTestPlatform(t, {}, { reuse: before });
+  const { app, platform } = after;
+  const phone = workerPhone(app, platform, example.worker);
+
+  for (const { id, token } of [resumed, restarted]) {
+    const seen = await visible(app, headers, id);
+    t.equal(seen.status, 'sent', 'the contract is still waiting for the worker');
+    t.equal(seen.report.signatures.length, 1, 'the employer gets the sealed revision, without the worker’s signature field');
+    t.equal(seen.report.valid, true);
+    t.match(seen.report.archived, { contractId: id, kind: 'sealed' });
+    const onPhone = (await app.inject({ method: 'GET', url: phone.api(token, '/document.pdf'), headers: phoneUserAgent })).rawPayload;
+    t.ok(onPhone.equals(seen.pdf), 'the worker reads the same sealed revision');
+    t.same((await platform.db.document.findMany({ where: { contractId: id } })).map((d) => d.kind).sort(), ['draft', 'sealed'], 'no signed document row');
+    t.equal(await platform.db.auditEvent.count({ where: { contractId: id, type: 'contract.signed' } }), 0, 'no signing in the audit trail');
+    t.equal((await app.inject({ method: 'GET', url: phone.api(token), headers: phoneUserAgent })).statusCode, 200, 'the link still opens');
+  }
+
+  // The phone completes the session it prepared before the restart.
+  const completed = await phone.post(phone.api(resumed.token, '/complete'), resumedSession);
+  t.equal(completed.statusCode, 200, completed.body);
+  t.equal(completed.json().status, 'signed');
+  // The other worker starts over a minute later (codes are at most one a minute): a new code,
+  // a new key, a new prepared revision.
+  await platform.db.oneTimeCode.updateMany({ where: { purpose: 'signing' }, data: { createdAt: new Date(Date.now() - 2 * 60_000) } });
+  t.equal((await phone.post(phone.api(restarted.token, '/code'))).statusCode, 200);
+  const { keys, spki } = await phoneKey();
+  const again = await phone.post(phone.api(restarted.token, '/prepare'), { code: await phone.latestCode(), publicKey: spki, signatureImage: signaturePng, intent: true });
+  t.equal(again.statusCode, 200, again.body);
+  t.not(again.json().sessionId, abandonedSession.sessionId);
+  const signature = Buffer.from(await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, Buffer.from(again.json().signedAttributes, 'base64')));
+  const signedAgain = await phone.post(phone.api(restarted.token, '/complete'), { sessionId: again.json().sessionId, signature: signature.toString('base64') });
+  t.equal(signedAgain.statusCode, 200, signedAgain.body);
+  t.equal((await phone.post(phone.api(restarted.token, '/complete'), abandonedSession)).statusCode, 410, 'the abandoned session cannot complete a used link');
+
+  for (const { id } of [resumed, restarted]) {
+    const seen = await visible(app, headers, id);
+    t.equal(seen.status, 'signed');
+    t.equal(seen.report.valid, true, JSON.stringify(seen.report.signatures.map((s: { problems: string[] }) => s.problems)));
+    t.match(seen.report.signatures, [{ fieldName: 'employer-seal' }, { fieldName: 'worker-signature', level: 'B-LTA' }, { kind: 'document-timestamp' }]);
+    t.match(seen.report.archived, { contractId: id, kind: 'signed' });
+    const audit = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/audit`, headers })).json();
+    t.equal(audit.chain.intact, true, 'the audit chain spans the restart intact');
+    t.equal(audit.events.filter((e: { type: string }) => e.type === 'contract.signed').length, 1);
+  }
+});
+
+t.test('a failure after the archive write inside complete leaves no trace; the worker signs again', async (t) => {
   const { id, token } = await sentContract();
+  const session = await prepareOn(phone, token);
+  const sealedView = await visible(app, employer, id);
+  const auditBefore = await platform.db.auditEvent.count({ where: { contractId: id } });
+
+  // The same service, built with an archive that records what it stores and a database whose
+  // transactions fail at commit once they hold this contract's signed document.
+  const stored: (ArchivedObject & { bytes: Buffer })[] = [];
+  const archive = Object.create(platform.archive) as ObjectArchive;
+  archive.put = async (bytes, options) => {
+    const result = await platform.archive.put(bytes, options);
+    stored.push({ ...result, bytes: Buffer.from(bytes) });
+    return result;
+  };
+  let injected = 0;
+  const failingTransaction = (fn: (tx: DbTx) => Promise<unknown>, options?: object) =>
+    platform.db.$transaction(async (tx) => {
+      const result = await fn(tx);
+      if ((await tx.document.count({ where: { contractId: id, kind: 'signed' } })) > 0) {
+        injected++;
+        throw new Error('injected failure: the database went away before commit');
+      }
+      return result;
+    }, options);
+  const db = new Proxy(platform.db, {
+    get(target, property) {
+      if (property === '$transaction') return failingTransaction;
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as Db;
+  const failing = new WorkerSigningService({
+    db, archive, crypto: platform.fieldCrypto, outbox: platform.outbox, codes: platform.codes, pki: platform.pki, ocsp: platform.ocsp, timestamps: platform.timestamps,
+    outliner: () => GlyphOutliner.fromFirstExisting(), publicBaseUrl: platform.config.PUBLIC_BASE_URL, templates: platform.templates, linkTtlHours: platform.config.SIGNING_LINK_TTL_HOURS,
+  });
+  const failingApp = await buildApp({ ...platform, workerSigning: failing }, { logger: false });
+  t.teardown(() => failingApp.close());
+
+  const failed = await failingApp.inject({ method: 'POST', url: api(token, '/complete'), payload: session, headers: phoneUa });
+  t.equal(failed.statusCode, 500, failed.body);
+  t.match(failed.json(), { type: /internal$/, messageZh: /请稍后重试/ }, "the phone gets a Chinese message, nothing about the cause");
+  t.equal(injected, 1, 'the failure struck the final transaction, after its writes');
+  t.equal(stored.length, 1, 'the signed PDF had been written to the archive');
+  const orphan = stored[0]!;
+  const orphanPdf = orphan.bytes;
+  t.equal((await verifyReport(orphanPdf)).signatures.length, 3, 'what was stored was the complete signed PDF');
+  await t.rejects(platform.archive.get(orphan.key, orphan.sha256), 'the unrecorded object was removed from the bucket again');
+
+  t.same((await platform.db.document.findMany({ where: { contractId: id } })).map((d) => d.kind).sort(), ['draft', 'sealed'], 'no signed document row');
+  t.equal(await platform.db.document.count({ where: { sha256: orphan.sha256 } }), 0, 'no row points to the object');
+  t.equal(await platform.db.signature.count({ where: { contractId: id, role: 'worker' } }), 0, 'no worker signature row');
+  t.equal(await platform.db.auditEvent.count({ where: { contractId: id } }), auditBefore, 'no audit event for the signing');
+  t.equal(await platform.db.auditEvent.count({ where: { contractId: id, type: 'contract.signed' } }), 0);
+  const afterFailure = await visible(app, employer, id);
+  t.equal(afterFailure.status, 'sent', 'status unchanged');
+  t.ok(afterFailure.pdf.equals(sealedView.pdf), 'the employer still gets the sealed revision');
+  t.equal((await app.inject({ method: 'GET', url: api(token, '/document.pdf'), headers: phoneUa })).rawPayload.equals(orphanPdf), false, 'the worker is not served the unrecorded object');
+  const orphanReport = await verifyReport(orphanPdf);
+  t.equal(orphanReport.archived, undefined, '/api/v1/verify does not call the unrecorded object archived');
+  t.not(afterFailure.report.sha256, orphan.sha256);
+
+  // The phone retries the same session on the healthy service, and it goes through.
+  const completed = await post(api(token, '/complete'), session);
+  t.equal(completed.statusCode, 200, completed.body);
+  const signedView = await visible(app, employer, id);
+  t.equal(signedView.status, 'signed');
+  t.equal(signedView.report.valid, true);
+  t.match(signedView.report.archived, { contractId: id, kind: 'signed' });
+  t.equal(await platform.db.document.count({ where: { contractId: id, kind: 'signed' } }), 1);
+  const audit = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/audit`, headers: employer })).json();
+  t.equal(audit.chain.intact, true, 'the rolled-back event left no gap in the chain');
+  t.equal(audit.events.filter((e: { type: string }) => e.type === 'contract.signed').length, 1);
+});
+
+t.test('an ID number with a wrong check digit is refused in Chinese only', async (t) => {
+  const { token } = await sentContract();
   await post(api(token, '/read'));
-  await post(api(token, '/identity'), { name: example.worker.name, idNumber: example.worker.idNumber });
-  const { spki } = await phoneKey();
-  const prepared = await post(api(token, '/prepare'), { code: await latestCode(), publicKey: spki, signatureImage: signaturePng, intent: true });
-  t.equal(prepared.statusCode, 200);
-  // The phone never completes (the service stopped, the battery died): nothing changes.
-  const contract = await platform.db.contract.findUniqueOrThrow({ where: { id } });
-  t.equal(contract.status, 'sent');
-  const documents = await platform.db.document.findMany({ where: { contractId: id } });
-  t.same(documents.map((d) => d.kind).sort(), ['draft', 'sealed'], 'no signed revision recorded');
-  const visible = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/pdf`, headers: employer })).rawPayload;
-  const report = (await app.inject({ method: 'POST', url: '/api/v1/verify', payload: visible, headers: { 'content-type': 'application/pdf' } })).json();
-  t.equal(report.signatures.length, 1, 'the visible document carries only the seal');
-  t.equal(report.valid, true);
+  const id = example.worker.idNumber;
+  const wrongCheck = `${id.slice(0, 17)}${String((Number(id[17]) + 1) % 10)}`;
+  const refused = await post(api(token, '/identity'), { name: example.worker.name, idNumber: wrongCheck });
+  t.ok(refused.statusCode >= 400 && refused.statusCode < 500, `a 4xx: ${refused.statusCode}`);
+  const problem = refused.json();
+  t.match(problem.errors, [{ field: 'idNumber' }]);
+  for (const error of problem.errors as Array<{ messageZh?: string }>) {
+    t.ok(error.messageZh && /[\u4e00-\u9fff]/.test(error.messageZh), `a Chinese message: ${error.messageZh}`);
+    t.notMatch(error.messageZh ?? '', /[A-Za-z]/, `no Latin letters: ${error.messageZh}`);
+  }
+  t.match(problem.errors[0].messageZh, /校验/, 'it names the check digit');
 });
 
 t.test('one employer cannot touch another’s contracts', async (t) => {

@@ -43,4 +43,7 @@ t.test('the development outbox keeps messages encrypted and shows them decrypted
   t.equal(await platform.outbox.deliverPending(), 1);
   const res = await app.inject('/api/v1/dev/outbox?phone=13800138000');
   t.match(res.json().items[0], { to: '13800138000', text: /验证码是123456/, status: 'sent' });
+  const remote = await app.inject({ url: '/api/v1/dev/outbox?phone=13800138000', remoteAddress: '10.20.30.40' });
+  t.equal(remote.statusCode, 403, 'one-time codes are readable from this machine only');
+  t.notOk(remote.body.includes('123456'));
 });

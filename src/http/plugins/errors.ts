@@ -34,7 +34,7 @@ function toProblem(error: FastifyError): Problem {
     return Problem.badRequest(errors);
   }
   if (error instanceof IntegrityError) {
-    return new Problem(500, 'integrity-error', 'Integrity error', 'A stored document failed its SHA-256 check and is withheld. Operators have been alerted.');
+    return new Problem(500, 'integrity-error', 'Integrity error', 'A stored document failed its SHA-256 check and is withheld. Operators have been alerted.', undefined, { messageZh: '存档文件校验未通过，已暂停提供并通知运维人员' });
   }
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.statusCode === 415) {
     return new Problem(415, 'unsupported-media-type', 'Unsupported media type', error.message);
@@ -48,7 +48,8 @@ function toProblem(error: FastifyError): Problem {
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return new Problem(error.statusCode, 'request', error.name || 'Bad request', error.message);
   }
-  return new Problem(500, 'internal', 'Internal error', 'The request failed; the request id identifies it in the logs.');
+  // Workers read these on their phones: Chinese alongside, nothing about what went wrong inside.
+  return new Problem(500, 'internal', 'Internal error', 'The request failed; the request id identifies it in the logs.', undefined, { messageZh: '系统暂时无法完成此操作，请稍后重试' });
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

@@ -1,8 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Problem } from '../../problem.ts';
 import type { Platform } from '../../runtime.ts';
 
-/** Development helpers, registered only outside production. */
+const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * Development helpers, registered only outside production and only while messages go to the
+ * development outbox (never when a real SMS gateway is configured). One-time codes are in
+ * there, so only clients on this machine may read it.
+ */
 export const devRoutes =
   (platform: Platform): FastifyPluginAsyncZod =>
   async (app) => {
@@ -17,6 +24,9 @@ export const devRoutes =
           response: { 200: z.object({ items: z.array(z.object({ id: z.string(), kind: z.string(), status: z.string(), to: z.string(), text: z.string(), createdAt: z.date() })) }) },
         },
       },
-      async (request) => ({ items: await platform.outbox.list(request.query) }),
+      async (request) => {
+        if (!loopback.has(request.socket.remoteAddress ?? '')) throw Problem.forbidden('The development outbox is readable from this machine only');
+        return { items: await platform.outbox.list(request.query) };
+      },
     );
   };

@@ -75,9 +75,24 @@ export async function addDss(pdf: Uint8Array, material: ValidationMaterial, vriF
   return update.serialize();
 }
 
-/** Appends a document timestamp (/SubFilter /ETSI.RFC3161) over the whole file so far. */
+/** Room reserved for a document timestamp token before its actual size is known. */
+const initialTokenBytes = 12 * 1024;
+/** Slack above a measured token size: a new token's serial, time and signature vary in length. */
+const tokenMarginBytes = 2048;
+
+/**
+ * Appends a document timestamp (/SubFilter /ETSI.RFC3161) over the whole file so far. A token
+ * larger than the reserved space (an external TSA embedding a long chain) is not an error: the
+ * revision is prepared again with room for the measured size plus a margin and stamped once
+ * more, until a token fits.
+ */
 export async function addDocumentTimestamp(pdf: Uint8Array, tsa: TimestampClient, fieldName = `DocTimeStamp-${Date.now()}`): Promise<Uint8Array> {
-  const prepared = await prepareSignature(pdf, { fieldName, subFilter: 'ETSI.RFC3161', signingTime: new Date(), placeholderBytes: 12 * 1024 });
-  const token = await tsa.timestamp(signedBytes(prepared));
-  return embedSignature(prepared, token);
+  let placeholderBytes = initialTokenBytes;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const prepared = await prepareSignature(pdf, { fieldName, subFilter: 'ETSI.RFC3161', signingTime: new Date(), placeholderBytes });
+    const token = await tsa.timestamp(signedBytes(prepared));
+    if (token.length * 2 <= prepared.contentsHexLength) return embedSignature(prepared, token);
+    placeholderBytes = Math.max(placeholderBytes, token.length) + tokenMarginBytes * (attempt + 1);
+  }
+  throw new Error('document timestamp: the TSA keeps returning tokens larger than the space reserved for them');
 }

@@ -285,11 +285,22 @@ export function verifyOcspResponse(
   }
   const basic = parsed.basic;
   if (parsed.responseStatus !== 0 || !basic) return { valid: false, problems: [`OCSP response status ${parsed.responseStatus}`] };
-  const candidates = [options.issuer, ...basic.certificates.map(parseCertificate)];
+  let candidates: ParsedCertificate[];
+  try {
+    candidates = [options.issuer, ...basic.certificates.map(parseCertificate)];
+  } catch (error) {
+    return { valid: false, problems: [`OCSP response certificates could not be parsed: ${(error as Error).message}`] };
+  }
   const signer = candidates.find((c) => responderMatches(basic.responderId, c));
   if (!signer) problems.push('responder certificate not found');
   else {
-    if (!verifyWithKey(signer.publicKey, basic.signatureAlgorithm, basic.tbs, basic.signature)) problems.push('OCSP signature does not verify');
+    let verified = false;
+    try {
+      verified = verifyWithKey(signer.publicKey, basic.signatureAlgorithm, basic.tbs, basic.signature);
+    } catch {
+      verified = false;
+    }
+    if (!verified) problems.push('OCSP signature does not verify');
     if (signer !== options.issuer) {
       if (!isIssuedBy(signer, options.issuer)) problems.push('delegated responder is not issued by the certificate issuer');
       if (!signer.extendedKeyUsage?.purposes.includes(oids.kpOcspSigning)) problems.push('delegated responder lacks extendedKeyUsage OCSPSigning');

@@ -11,7 +11,10 @@ import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFOb
 import { readDer } from '../asn1/der.ts';
 import { parseSignedData, verifyCmsSignature } from '../cms/parse.ts';
 import { isIssuedBy, parseCertificate, type ParsedCertificate } from '../pki/certificate.ts';
-import { parseOcspResponse } from '../revocation/ocsp.ts';
+import { oids } from '../asn1/oids.ts';
+import { parseCrl, type ParsedCrl } from '../pki/crl.ts';
+import { verifyCrl } from '../revocation/crl.ts';
+import { parseOcspResponse, verifyOcspResponse, type ParsedOcspResponse } from '../revocation/ocsp.ts';
 import { parseTimestampToken, verifyTimestampToken } from '../tsa/token.ts';
 
 export type PadesLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
@@ -205,37 +208,96 @@ function chainTo(leaf: ParsedCertificate, pool: ParsedCertificate[], anchors: Pa
 
 interface DssMaterial {
   certs: ParsedCertificate[];
-  ocsps: ReturnType<typeof parseOcspResponse>[];
+  ocsps: ParsedOcspResponse[];
+  crls: ParsedCrl[];
   present: boolean;
 }
 
+const emptyDss: DssMaterial = { certs: [], ocsps: [], crls: [], present: false };
+
+/** The /DSS as parsed values; entries that do not parse are left out (and so cover nothing). */
 function readDss(doc: PDFDocument): DssMaterial {
   const catalog = doc.catalog;
   const dss = catalog.lookupMaybe(name('DSS'), PDFDict);
-  if (!dss) return { certs: [], ocsps: [], present: false };
+  if (!dss) return emptyDss;
   const streams = (key: string): Uint8Array[] => {
     const array = dss.lookupMaybe(name(key), PDFArray);
     return (array?.asArray() ?? []).flatMap((ref) => {
       const stream = doc.context.lookup(ref);
       if (!stream || !('getContents' in stream)) return [];
-      return [decodeStream(stream as never)];
+      try {
+        return [decodeStream(stream as never)];
+      } catch {
+        return [];
+      }
     });
   };
-  const certs = streams('Certs').flatMap((der) => {
-    try {
-      return [parseCertificate(der)];
-    } catch {
-      return [];
+  const parsed = <T>(key: string, parse: (der: Uint8Array) => T): T[] =>
+    streams(key).flatMap((der) => {
+      try {
+        return [parse(der)];
+      } catch {
+        return [];
+      }
+    });
+  return { certs: parsed('Certs', parseCertificate), ocsps: parsed('OCSPs', parseOcspResponse), crls: parsed('CRLs', parseCrl), present: true };
+}
+
+/** Revocation data may be issued this long before the time it speaks for (clock skew between TSA and responders). */
+const revocationSkewMs = 5 * 60_000;
+
+interface DssRevocation {
+  status: 'good' | 'revoked';
+  via: 'ocsp' | 'crl';
+  revokedAt?: Date;
+}
+
+/**
+ * What the DSS says about `certificate` (issued by `issuer`) at time `at`: a verified OCSP
+ * response (signed by the issuer or a responder it delegated, CertID matching issuer name
+ * hash, key hash and serial) or a CRL signed by the issuer, issued no earlier than `at` (less
+ * clock skew) and not expired then. Responses that do not verify count for nothing.
+ */
+function dssRevocation(certificate: ParsedCertificate, issuer: ParsedCertificate, dss: DssMaterial, at: Date, depth = 0): DssRevocation | undefined {
+  const fresh = (thisUpdate: Date) => thisUpdate.getTime() >= at.getTime() - revocationSkewMs;
+  for (const response of dss.ocsps) {
+    if (!response.basic?.responses.some((r) => r.certId.serialHex === certificate.serialHex)) continue;
+    const check = verifyOcspResponse(response, { certificate, issuer, now: at });
+    const single = check.response;
+    if (!check.valid || !single || single.status === 'unknown' || !fresh(single.thisUpdate)) continue;
+    const signer = check.signer;
+    if (signer && Buffer.compare(signer.der, issuer.der) !== 0 && !signer.extensions.has(oids.ocspNoCheck)) {
+      // A delegated responder without id-pkix-ocsp-nocheck must itself be shown unrevoked.
+      const responderStatus = depth < 2 ? dssRevocation(signer, issuer, { ...dss, ocsps: [] }, at, depth + 1) : undefined;
+      if (responderStatus?.status !== 'good') continue;
     }
+    return { status: single.status, via: 'ocsp', revokedAt: single.revokedAt };
+  }
+  for (const crl of dss.crls) {
+    if (Buffer.compare(crl.issuer, issuer.subject) !== 0) continue;
+    const check = verifyCrl(crl, { issuer, certificate, now: at });
+    if (!check.valid || !fresh(crl.thisUpdate)) continue;
+    return check.entry ? { status: 'revoked', via: 'crl', revokedAt: check.entry.revokedAt } : { status: 'good', via: 'crl' };
+  }
+  return undefined;
+}
+
+const isAnchor = (certificate: ParsedCertificate, anchors: ParsedCertificate[]) => anchors.some((a) => Buffer.compare(a.der, certificate.der) === 0);
+
+/**
+ * What the DSS lacks for a chain (leaf first, ending at the trust anchor): every certificate
+ * other than the anchor must be in /Certs and have revocation data at `at`.
+ */
+function dssGaps(chain: ParsedCertificate[], trusted: boolean, dss: DssMaterial, anchors: ParsedCertificate[], at: Date): string[] {
+  if (!trusted) return ['chain does not lead to a trust anchor'];
+  const gaps: string[] = [];
+  chain.forEach((certificate, index) => {
+    if (isAnchor(certificate, anchors)) return;
+    if (!dss.certs.some((c) => Buffer.compare(c.der, certificate.der) === 0)) gaps.push(`${certificate.subjectText}: certificate not in the DSS`);
+    const issuer = chain[index + 1];
+    if (!issuer || !dssRevocation(certificate, issuer, dss, at)) gaps.push(`${certificate.subjectText}: no verified revocation data in the DSS`);
   });
-  const ocsps = streams('OCSPs').flatMap((der) => {
-    try {
-      return [parseOcspResponse(der)];
-    } catch {
-      return [];
-    }
-  });
-  return { certs, ocsps, present: true };
+  return gaps;
 }
 
 function decodeStream(stream: { getContents(): Uint8Array; dict: PDFDict }): Uint8Array {
@@ -281,6 +343,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
   const dss = readDss(doc);
   const source = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
   const reports: SignatureReport[] = [];
+  const ltvInputs = new Map<SignatureReport, LtvInputs>();
 
   const entries = findSignatures(doc)
     .map((entry) => ({ ...entry, byteRange: numbers(entry.dict.get(name('ByteRange'))) }))
@@ -319,9 +382,12 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
       problems,
     };
 
+    const ltv: LtvInputs = {};
+    ltvInputs.set(report, ltv);
     try {
       let signerCertificate: ParsedCertificate | undefined;
       let pool: ParsedCertificate[] = [];
+      let referenceTime: Date | undefined;
       if (kind === 'document-timestamp') {
         const token = parseTimestampToken(der);
         const check = verifyTimestampToken(token, { digest });
@@ -331,6 +397,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
         signerCertificate = check.tsaCertificate;
         pool = token.signed.certificates.map(parseCertificate);
         report.timestamp = { time: check.genTime?.toISOString() ?? '', valid: check.valid, problems: check.problems };
+        referenceTime = check.genTime;
       } else {
         const parsed = parseSignedData(der);
         const check = verifyCmsSignature(parsed, digest, { requireSigningCertificate: subFilter !== 'adbe.pkcs7.detached' });
@@ -344,6 +411,10 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
           const tsChain = ts.tsaCertificate ? chainTo(ts.tsaCertificate, [...parseTimestampToken(parsed.timestampToken).signed.certificates.map(parseCertificate), ...dss.certs], anchors) : undefined;
           const valid = ts.valid && !!tsChain?.trusted;
           report.timestamp = { time: ts.genTime?.toISOString() ?? '', valid, problems: [...ts.problems, ...(tsChain && !tsChain.trusted ? ['TSA certificate is not trusted'] : [])] };
+          if (valid && tsChain && ts.genTime) {
+            referenceTime = ts.genTime;
+            ltv.tsaChain = tsChain;
+          }
         }
       }
       if (signerCertificate) {
@@ -353,8 +424,15 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
         if (!trusted) problems.push('certificate chain does not lead to a trusted root');
         const cn = /CN=([^,]+)/.exec(signerCertificate.subjectText)?.[1] ?? signerCertificate.subjectText;
         report.signer = { name: cn, subject: signerCertificate.subjectText, serialHex: signerCertificate.serialHex, issuer: chain[1]?.subjectText ?? '' };
-        report.revocation = await revocationOf(signerCertificate, dss, options);
+        const at = referenceTime ?? signingTimeOf(report) ?? new Date();
+        ltv.signerChain = { trusted, chain };
+        ltv.at = at;
+        report.revocation = await revocationOf(signerCertificate, chain[1], dss, at, options);
         if (report.revocation.status === 'revoked') problems.push('signer certificate is revoked');
+        for (const [index, ca] of chain.slice(1).entries()) {
+          const issuer = chain[index + 2];
+          if (issuer && !isAnchor(ca, anchors) && dssRevocation(ca, issuer, dss, at)?.status === 'revoked') problems.push(`${ca.subjectText} in the chain is revoked`);
+        }
       }
     } catch (error) {
       problems.push(`signature could not be parsed: ${(error as Error).message}`);
@@ -365,12 +443,52 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
     reports.push(report);
   }
 
-  // Levels: B-T with a valid signature timestamp; B-LT once validation data is in a /DSS;
-  // B-LTA when a valid document timestamp follows.
-  const hasValidDocTimestamp = reports.some((r) => r.kind === 'document-timestamp' && r.signatureValid && r.chainTrusted);
+  // Levels: B-T with a valid signature timestamp; B-LT when the /DSS holds the certificates
+  // and verified revocation data of the signer's chain and of the signature timestamp's TSA
+  // chain; B-LTA when a valid document timestamp after the signature covers such a DSS.
+  const gapsIn = (material: DssMaterial, ltv: LtvInputs | undefined): string[] => {
+    if (!ltv?.signerChain || !ltv.tsaChain || !ltv.at) return ['no trusted signer and TSA chains'];
+    return [
+      ...dssGaps(ltv.signerChain.chain, ltv.signerChain.trusted, material, anchors, ltv.at),
+      ...dssGaps(ltv.tsaChain.chain, ltv.tsaChain.trusted, material, anchors, ltv.at),
+    ];
+  };
+  const docTimestamps = reports.filter((r) => r.kind === 'document-timestamp' && r.coversRevision && r.digestValid && r.signatureValid && r.chainTrusted);
+  const dssAtRevision = new Map<number, Promise<DssMaterial>>();
+  const dssCoveredBy = (revisionEnd: number): Promise<DssMaterial> => {
+    let material = dssAtRevision.get(revisionEnd);
+    if (!material) {
+      material = revisionEnd >= readable.length
+        ? Promise.resolve(dss)
+        : PDFDocument.load(readable.subarray(0, revisionEnd), { updateMetadata: false, throwOnInvalidObject: false }).then(readDss, () => emptyDss);
+      dssAtRevision.set(revisionEnd, material);
+    }
+    return material;
+  };
   for (const report of reports) {
     if (report.kind !== 'signature' || !report.signatureValid) continue;
-    report.level = !report.timestamp?.valid ? 'B-B' : !dss.present ? 'B-T' : hasValidDocTimestamp ? 'B-LTA' : 'B-LT';
+    if (!report.timestamp?.valid) {
+      report.level = 'B-B';
+      continue;
+    }
+    const ltv = ltvInputs.get(report);
+    const gaps = dss.present ? gapsIn(dss, ltv) : ['no /DSS'];
+    if (gaps.length) {
+      report.level = 'B-T';
+      if (dss.present) report.problems.push(...gaps.map((gap) => `not B-LT: ${gap}`));
+      continue;
+    }
+    const signatureEnd = (report.byteRange[2] ?? 0) + (report.byteRange[3] ?? 0);
+    let archived = false;
+    for (const stamp of docTimestamps) {
+      const stampEnd = (stamp.byteRange[2] ?? 0) + (stamp.byteRange[3] ?? 0);
+      if (stampEnd <= signatureEnd) continue;
+      if (!gapsIn(await dssCoveredBy(stampEnd), ltv).length) {
+        archived = true;
+        break;
+      }
+    }
+    report.level = archived ? 'B-LTA' : 'B-LT';
   }
   for (const report of reports) {
     report.valid = report.coversRevision && report.digestValid && report.signatureValid && report.chainTrusted && report.disallowedChanges.length === 0 &&
@@ -383,14 +501,29 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
   };
 }
 
-async function revocationOf(certificate: ParsedCertificate, dss: DssMaterial, options: VerifyOptions): Promise<RevocationStatus> {
+async function revocationOf(certificate: ParsedCertificate, issuer: ParsedCertificate | undefined, dss: DssMaterial, at: Date, options: VerifyOptions): Promise<RevocationStatus> {
   if (options.statusLookup) {
     const status = await options.statusLookup(certificate.serialHex);
     if (status !== 'unknown') return { status, source: 'lookup' };
   }
-  for (const ocsp of dss.ocsps) {
-    const single = ocsp.basic?.responses.find((r) => r.certId.serialHex === certificate.serialHex);
-    if (single) return { status: single.status, source: 'dss', revokedAt: single.revokedAt };
-  }
+  const fromDss = issuer ? dssRevocation(certificate, issuer, dss, at) : undefined;
+  if (fromDss) return { status: fromDss.status, source: 'dss', revokedAt: fromDss.revokedAt };
   return { status: 'unknown', source: 'none' };
+}
+
+interface LtvInputs {
+  signerChain?: { trusted: boolean; chain: ParsedCertificate[] };
+  tsaChain?: { trusted: boolean; chain: ParsedCertificate[] };
+  /** The time revocation data must speak for: the signature timestamp's genTime. */
+  at?: Date;
+}
+
+/** The /M signing time of a signature dictionary (D:YYYYMMDDHHmmSS+HH'mm'), when readable. */
+function signingTimeOf(report: SignatureReport): Date | undefined {
+  const match = /^D:(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:([+-])(\d{2})'?(\d{2})?)?/.exec(report.signingTime ?? '');
+  if (!match) return undefined;
+  const [y, mo, d, h, mi, se] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const offsetMinutes = match[7] ? (match[7] === '-' ? -1 : 1) * (Number(match[8]) * 60 + Number(match[9] ?? 0)) : 0;
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, se) - offsetMinutes * 60_000);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }

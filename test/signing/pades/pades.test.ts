@@ -7,12 +7,10 @@ import { webcrypto } from 'node:crypto';
 
 import t from 'tap';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { readDer } from '../../../src/signing/asn1/der.ts';
 import { ecdsaRawToDer } from '../../../src/signing/asn1/ecdsa.ts';
 import { roundSealAppearance, imageAppearance } from '../../../src/signing/appearance/appearances.ts';
 import { GlyphOutliner } from '../../../src/signing/appearance/outlines.ts';
 import { assembleSignedData, buildSignedAttributes, createCadesSignature, signatureTimestampAttribute } from '../../../src/signing/cms/signed-data.ts';
-import { parseSignedData } from '../../../src/signing/cms/parse.ts';
 import { addDocumentTimestamp, addDss } from '../../../src/signing/pades/ltv.ts';
 import { embedSignature, prepareSignature, signPdf } from '../../../src/signing/pades/signature.ts';
 import { collectValidationMaterial } from '../../../src/signing/pades/validation-material.ts';
@@ -21,7 +19,8 @@ import { createOcspResponder } from '../../../src/signing/revocation/ocsp.ts';
 import { TimestampAuthority } from '../../../src/signing/tsa/authority.ts';
 import { EmbeddedTsaClient } from '../../../src/signing/tsa/clients.ts';
 import { verifyPdf } from '../../../src/signing/verify/verify.ts';
-import { needs, run } from '../../helpers/tools.ts';
+import { IndependentChecks, registerIndependentChecks } from '../../helpers/independent-checks.ts';
+import { needs } from '../../helpers/tools.ts';
 import { pkiFixture } from '../crypto/fixture.ts';
 
 const fx = await pkiFixture();
@@ -80,7 +79,7 @@ const signed = await workerSign(sealed);
 const { material, contents } = await collectValidationMaterial(signed, fx.pki, ocsp);
 const withDss = await addDss(signed, material, contents);
 const final = await addDocumentTimestamp(withDss, tsa);
-const finalPath = fx.file('contract.pdf', final);
+const independent = IndependentChecks.create({ root: fx.pki.root.der, authorities: fx.pki.authorities.map((ca) => ca.certificate.der), tsa: fx.pki.tsa.certificate.der }, t);
 
 t.test('our verifier: two valid signatures at B-LTA and a valid document timestamp', async (t) => {
   const report = await verifyPdf(final, { trustAnchors: anchors });
@@ -101,89 +100,8 @@ t.test('without /DSS or document timestamp the level is B-T', async (t) => {
   t.same(report.signatures.map((s) => s.level), ['B-T', 'B-T']);
 });
 
-t.test('qpdf --check accepts the file', needs('qpdf'), async (t) => {
-  const result = run('qpdf', ['--check', finalPath]);
-  t.equal(result.status, 0, result.stdout + result.stderr);
-});
-
-let nssDir: string | undefined;
-function nssDatabase(): string {
-  if (nssDir) return nssDir;
-  nssDir = `${fx.dir}/nss-db`;
-  run('mkdir', ['-p', nssDir]);
-  run('certutil', ['-N', '--empty-password', '-d', `sql:${nssDir}`]);
-  run('certutil', ['-A', '-n', 'laborsign-root', '-t', 'CT,C,C', '-i', fx.pem('root-nss.pem', fx.pki.root.der), '-d', `sql:${nssDir}`]);
-  return nssDir;
-}
-
-/**
- * pdfsig 22.12 (Debian 12) reads a stale NSS error after a successful chain check and prints
- * "Unknown issue with Certificate" for every chain, even one made by openssl; an untrusted root
- * shows "issuer is unknown" instead. So pdfsig proves the signatures valid and our root
- * recognised, and NSS's own vfychain (the library pdfsig uses) proves each chain trusted.
- */
-t.test('pdfsig with an NSS database trusting our root: signatures valid, issuer known', needs('pdfsig', 'certutil'), async (t) => {
-  const result = run('pdfsig', ['-nssdir', `sql:${nssDatabase()}`, '-no-ocsp', finalPath]);
-  const blocks = result.stdout.split(/Signature #\d+:/).slice(1);
-  t.ok(blocks.length >= 2, result.stdout + result.stderr);
-  for (const block of blocks.slice(0, 2)) {
-    t.match(block, /Signature Validation: Signature is Valid/);
-    t.notMatch(block, /issuer is unknown|not trusted|revoked|expired/i);
-  }
-  const untrusted = run('pdfsig', ['-nssdir', `sql:${emptyNss()}`, '-no-ocsp', finalPath]);
-  t.match(untrusted.stdout, /Certificate issuer is unknown/, 'without our root the issuer is unknown');
-});
-
-function emptyNss(): string {
-  const dir = `${fx.dir}/empty-nss-db`;
-  run('mkdir', ['-p', dir]);
-  run('certutil', ['-N', '--empty-password', '-d', `sql:${dir}`]);
-  return dir;
-}
-
-t.test('NSS vfychain: each signer chain is trusted for signing under our root', needs('vfychain', 'certutil'), async (t) => {
-  const db = nssDatabase();
-  const report = await verifyPdf(final, { trustAnchors: anchors });
-  for (const [index, signature] of report.signatures.slice(0, 2).entries()) {
-    const [, a, b] = signature.byteRange as [number, number, number, number];
-    const padded = Buffer.from(Buffer.from(final.subarray(a + 1, b - 1)).toString('latin1'), 'hex');
-    const parsed = parseSignedData(padded.subarray(0, readDer(padded).end));
-    const leaf = parsed.signerCertificate!;
-    const others = parsed.certificates.filter((c) => !Buffer.from(c).equals(Buffer.from(leaf.der)));
-    const files = [fx.file(`leaf${index}.der`, leaf.der), ...others.map((c, i) => fx.file(`ca${index}-${i}.der`, c))];
-    const result = run('vfychain', ['-d', `sql:${db}`, '-pp', '-u', '4', ...files]);
-    t.match(result.stdout + result.stderr, /Chain is good/, `${signature.fieldName}: ${result.stdout}${result.stderr}`);
-  }
-});
-
-t.test('openssl cms -verify accepts each extracted CMS over its byte ranges', needs('openssl'), async (t) => {
-  const report = await verifyPdf(final, { trustAnchors: anchors });
-  const chainFile = fx.pem('cas.pem', fx.pki.root.der, ...fx.pki.authorities.map((ca) => ca.certificate.der));
-  for (const [index, signature] of report.signatures.slice(0, 2).entries()) {
-    const [, a, b, c] = signature.byteRange as [number, number, number, number];
-    const content = Buffer.concat([final.subarray(0, a), final.subarray(b, b + c)]);
-    const hex = Buffer.from(final.subarray(a + 1, b - 1)).toString('latin1');
-    const padded = Buffer.from(hex, 'hex');
-    const der = padded.subarray(0, readDer(padded).end);
-    const result = run('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', fx.file(`sig${index}.der`, der), '-content', fx.file(`content${index}.bin`, content), '-CAfile', chainFile, '-purpose', 'any', '-out', '/dev/null']);
-    t.match(result.stderr, /Verification successful/, `signature ${index}: ${result.stderr}`);
-
-    // The signature timestamp covers the SignerInfo signature value.
-    const parsed = parseSignedData(der);
-    t.ok(parsed.timestampToken, 'carries a signature timestamp');
-    const ts = run('openssl', ['ts', '-verify', '-data', fx.file(`sigvalue${index}.bin`, parsed.signature), '-in', fx.file(`token${index}.der`, parsed.timestampToken!), '-token_in', '-CAfile', fx.pem('root-ts.pem', fx.pki.root.der), '-untrusted', fx.pem('tsa.pem', fx.pki.tsa.certificate.der)]);
-    t.match(ts.stdout, /Verification: OK/, ts.stderr);
-  }
-});
-
-t.test('openssl ts -verify accepts the document timestamp over its byte ranges', needs('openssl'), async (t) => {
-  const report = await verifyPdf(final, { trustAnchors: anchors });
-  const [, a, b, c] = report.signatures[2]!.byteRange as [number, number, number, number];
-  const padded = Buffer.from(Buffer.from(final.subarray(a + 1, b - 1)).toString('latin1'), 'hex');
-  const token = padded.subarray(0, readDer(padded).end);
-  const ts = run('openssl', ['ts', '-verify', '-data', fx.file('doc-ranges.bin', Buffer.concat([final.subarray(0, a), final.subarray(b, b + c)])), '-in', fx.file('doc-token.der', token), '-token_in', '-CAfile', fx.pem('root-doc.pem', fx.pki.root.der), '-untrusted', fx.pem('tsa-doc.pem', fx.pki.tsa.certificate.der)]);
-  t.match(ts.stdout, /Verification: OK/, ts.stderr);
-});
+// pdfsig (NSS database trusting our root; vfychain for the chains), openssl cms / ts, qpdf.
+registerIndependentChecks(t, independent, final, { signatures: 2, documentTimestamps: 1, label: 'synthetic contract' });
 
 t.test('one flipped byte inside a signed revision is reported by our verifier and pdfsig', async (t) => {
   const tampered = Buffer.from(final);
@@ -195,7 +113,7 @@ t.test('one flipped byte inside a signed revision is reported by our verifier an
   t.equal(report.valid, false);
   t.equal(report.signatures[0]!.digestValid, false);
   if (!needs('pdfsig', 'certutil').skip) {
-    const result = run('pdfsig', ['-nssdir', `sql:${nssDatabase()}`, fx.file('tampered.pdf', tampered)]);
+    const result = independent.pdfsig(fx.file('tampered.pdf', tampered));
     t.notMatch(result.stdout.split(/Signature #2:/)[0], /Signature is Valid/, 'pdfsig no longer calls the first signature valid');
   }
 });
