@@ -25,6 +25,7 @@ if (platform.generatedAdminKey) {
   console.log(`\n  Administrator API key (shown once, keep it safe):\n  ${platform.generatedAdminKey}\n`);
 }
 const shutdown = async () => {
+  await platform.outbox.stopDelivery();
   await platform.dailySupervision.stop();
   await app.close();
   await platform.close();
@@ -35,6 +36,9 @@ process.once('SIGTERM', shutdown);
 await app.listen({ host: config.HOST, port: config.PORT });
 // The daily closed-loop supervision run (one process per day does it; the others skip).
 platform.dailySupervision.start();
+// Messages (signing links, one-time codes, notices) leave the outbox once their step committed.
+platform.outbox.onError = (error) => app.log.error({ err: error }, 'outbox delivery failed');
+platform.outbox.startDelivery();
 // Batch jobs: this process works on BATCH_WORKERS at a time (0 leaves them to `npm run worker`).
 await platform.startWorkers();
 app.log.info(

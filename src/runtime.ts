@@ -33,6 +33,7 @@ import { SupervisionService } from './services/supervision.ts';
 import { OfficialAccess } from './services/official-access.ts';
 import { EvidenceService, ensurePlatformOrganisation } from './services/evidence.ts';
 import { DailySupervision } from './jobs/daily-supervision.ts';
+import { LifecycleService } from './services/lifecycle.ts';
 import { JobQueue } from './jobs/queue.ts';
 import { BatchService, batchQueueName, type BatchJob } from './services/batches.ts';
 import { SealAuthorisations } from './services/seal-authorisations.ts';
@@ -63,6 +64,8 @@ export interface Platform {
   supervision: SupervisionService;
   officialAccess: OfficialAccess;
   evidence: EvidenceService;
+  /** Voiding, link expiry and the end of terms. */
+  lifecycle: LifecycleService;
   dailySupervision: DailySupervision;
   queue: JobQueue;
   batches: BatchService;
@@ -115,6 +118,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const gateway = config.SMS_GATEWAY_URL ? new HttpSmsGateway(config.SMS_GATEWAY_URL, config.SMS_GATEWAY_TOKEN) : new DevOutboxGateway();
     const outbox = new Outbox(db, fieldCrypto, gateway);
     const supervision = new SupervisionService({ db, crypto: fieldCrypto, templates });
+    const lifecycle = new LifecycleService({ db, archive, outbox, crypto: fieldCrypto });
     const queue = new JobQueue(databaseUrl, { jobTimeoutSeconds: config.BATCH_JOB_TIMEOUT_SECONDS });
     await queue.start();
     stops.push(() => queue.stop());
@@ -142,7 +146,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
       contracts,
       supervision,
       officialAccess,
-      dailySupervision: new DailySupervision({ db, supervision }),
+      lifecycle,
+      dailySupervision: new DailySupervision({ db, supervision, lifecycle }),
       evidence: new EvidenceService({ db, crypto: fieldCrypto, pki, templates, renderer, sealing, officialAccess, platform: () => platformOrganisation }),
       attachments: new AttachmentService({ db, archive, crypto: fieldCrypto, templates, contracts }),
       sealing,

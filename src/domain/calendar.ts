@@ -124,3 +124,32 @@ export function wholeMonthsCovered(start: string, end: string): number {
   while (months > 0 && monthPeriodEnd(start, months) > end) months -= 1;
   return months;
 }
+
+/** China Standard Time is UTC+8 all year (Asia/Shanghai has had no daylight saving since 1991). */
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+/**
+ * The calendar date in Asia/Shanghai (北京时间) of an instant — the one way the platform turns a
+ * moment (a signature, "now") into a day. A signature at 2026-03-01T01:30+08:00 is
+ * 2026-02-28T17:30Z and belongs to 2026-03-01, not to the UTC day.
+ */
+export function shanghaiDate(instant: Date | number = Date.now()): string {
+  const time = typeof instant === 'number' ? instant : instant.getTime();
+  if (!Number.isFinite(time)) throw new RangeError('not a valid instant');
+  return new Date(time + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Today in Beijing time (the day the daily supervision run and default `asOf` refer to). */
+export function todayInShanghai(now: Date | number = Date.now()): string {
+  return shanghaiDate(now);
+}
+
+/** Whole years of age on `date` of someone born on `birthDate` (the birthday itself counts; 02-29 birthdays fall on 03-01 in common years). */
+export function ageOn(birthDate: string, date: string): number {
+  const birth = requireDate(birthDate);
+  const on = requireDate(date);
+  let years = on.year - birth.year;
+  const birthdayPassed = on.month > birth.month || (on.month === birth.month && on.day >= birth.day);
+  if (!birthdayPassed) years -= 1;
+  return years;
+}

@@ -4,6 +4,7 @@
  * scheduler; a PostgreSQL advisory lock lets one of them do a given day and the others skip.
  */
 import type { Db } from '../db/client.ts';
+import type { LifecycleService } from '../services/lifecycle.ts';
 import type { SupervisionService } from '../services/supervision.ts';
 
 export interface DailyRunResult {
@@ -17,7 +18,7 @@ export class DailySupervision {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly deps: { db: Db; supervision: SupervisionService }) {}
+  constructor(private readonly deps: { db: Db; supervision: SupervisionService; lifecycle?: LifecycleService }) {}
 
   /** Runs the supervision for one day, unless another process is running it; idempotent. */
   async run(asOf: string): Promise<DailyRunResult> {
@@ -50,10 +51,12 @@ export class DailySupervision {
 
   /**
    * Checks hourly (first a minute after start, not during start-up) whether today (China
-   * time) has been run, and runs it when not.
+   * time) has been run, and runs it when not. Each tick first sweeps the contract lifecycle
+   * (expired links, ended terms), so the day's supervision sees the contracts as they stand.
    */
   start(intervalMs = 3_600_000, firstAfterMs = 60_000): void {
     const tick = async () => {
+      await this.deps.lifecycle?.sweep();
       const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
       const done = await this.deps.db.supervisionSnapshot.findFirst({ where: { asOf: new Date(`${today}T00:00:00Z`) }, select: { id: true } });
       if (!done) await this.run(today);

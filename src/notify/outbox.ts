@@ -5,7 +5,16 @@ import type { NotificationGateway, OutgoingMessage } from './gateway.ts';
 
 const columns = { recipient: 'OutboxMessage.recipient', body: 'OutboxMessage.body' } as const;
 
+/** Attempts before a message is marked failed, and the wait before attempt n + 1: 10 s, 40 s, 90 s, 160 s. */
+const deliveryAttempts = 5;
+export const retryDelayMs = (attempts: number) => 10_000 * attempts * attempts;
+
 export class Outbox {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+  /** Where background delivery reports a failure of the database (not of a message). */
+  onError?: (error: unknown) => void;
+
   constructor(
     private readonly db: Db,
     private readonly crypto: FieldCrypto,
@@ -35,20 +44,59 @@ export class Outbox {
     if (messages.length) await tx.outboxMessage.createMany({ data: messages.map((m) => this.record(m)) });
   }
 
-  /** Delivers pending messages (oldest first); failures stay pending with the error recorded. */
-  async deliverPending(limit = 50): Promise<number> {
-    const pending = await this.db.outboxMessage.findMany({ where: { status: 'pending', attempts: { lt: 5 } }, orderBy: { createdAt: 'asc' }, take: limit });
-    let delivered = 0;
-    for (const row of pending) {
+  /**
+   * Delivers due messages, oldest first. Rows are claimed with FOR UPDATE SKIP LOCKED, so any
+   * number of processes deliver side by side without sending a message twice; a process that
+   * dies mid-way releases its claim with its transaction and another one sends the message.
+   * A failed delivery is retried with a growing wait and marked failed after the last attempt.
+   */
+  async deliverPending(limit = 20): Promise<number> {
+    return this.db.$transaction(
+      async (tx) => {
+        const due = await tx.$queryRaw<{ id: string; kind: string; recipientCipher: Uint8Array; bodyCipher: Uint8Array; attempts: number }[]>`
+          select id, kind, "recipientCipher", "bodyCipher", attempts from "OutboxMessage"
+          where status = 'pending' and "nextAttemptAt" <= now()
+          order by "createdAt" limit ${limit} for update skip locked`;
+        let delivered = 0;
+        for (const row of due) {
+          try {
+            await this.gateway.deliver({ channel: 'sms', kind: row.kind, ...this.read(row) });
+            await tx.outboxMessage.update({ where: { id: row.id }, data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 } } });
+            delivered++;
+          } catch (error) {
+            const attempts = row.attempts + 1;
+            await tx.outboxMessage.update({
+              where: { id: row.id },
+              data: { attempts, lastError: (error as Error).message.slice(0, 500), status: attempts >= deliveryAttempts ? 'failed' : 'pending', nextAttemptAt: new Date(Date.now() + retryDelayMs(attempts)) },
+            });
+          }
+        }
+        return delivered;
+      },
+      { timeout: limit * 10_000 + 5_000 },
+    );
+  }
+
+  /** Delivers in the background: due messages every `intervalMs` until stopped. */
+  startDelivery(intervalMs = 1000): void {
+    if (this.timer) return;
+    const tick = async () => {
       try {
-        await this.gateway.deliver({ channel: 'sms', kind: row.kind, ...this.read(row) });
-        await this.db.outboxMessage.update({ where: { id: row.id }, data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 } } });
-        delivered++;
+        while ((await this.deliverPending()) > 0);
       } catch (error) {
-        await this.db.outboxMessage.update({ where: { id: row.id }, data: { attempts: { increment: 1 }, lastError: (error as Error).message } });
+        // While stopping, the database may already be going away; the messages stay pending.
+        if (this.timer) this.onError?.(error);
       }
-    }
-    return delivered;
+      if (this.timer) this.timer = setTimeout(() => (this.running = tick()), intervalMs);
+    };
+    this.timer = setTimeout(() => (this.running = tick()), 0);
+  }
+
+  /** Stops background delivery, after the round in progress (shutdown closes the database next). */
+  async stopDelivery(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
   }
 
   read(row: { recipientCipher: Uint8Array; bodyCipher: Uint8Array }): { to: string; text: string } {

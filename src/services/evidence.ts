@@ -20,7 +20,7 @@ import type { Pki } from '../signing/pki/authority.ts';
 import { verifyAuditChain } from './audit.ts';
 import type { DocumentRenderer, TemplateCatalog } from './contracts.ts';
 import { idNumberIndex, readWorker } from './workers.ts';
-import type { AccessReason, Official, OfficialAccess } from './official-access.ts';
+import { officialScope, type AccessReason, type Official, type OfficialAccess } from './official-access.ts';
 import type { SealingService } from './sealing.ts';
 
 export const evidenceReportTemplate = 'evidence-report';
@@ -37,6 +37,12 @@ function beijing(date: Date | string | null | undefined): string {
 }
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+/** Every certificate a CMS signature carries, and those of its signature timestamp token (the TSA's), recursively. */
+function certificatesIn(cms: Uint8Array): Uint8Array[] {
+  const parsed = parseSignedData(cms.subarray(0, readDer(cms).end));
+  return [...parsed.certificates, ...(parsed.timestampToken ? certificatesIn(parsed.timestampToken) : [])];
+}
+
 const json = (value: unknown) => new Uint8Array(Buffer.from(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)));
 
 /** The platform operator as an organisation: it seals evidence reports with its own certificate. */
@@ -60,7 +66,7 @@ export class EvidenceService {
       throw Problem.badRequest([{ field: 'contractId', in: 'body', rule: 'contract_or_parties', message: 'give contractId, or idNumber with employerUscc' }]);
     }
     const found = await this.deps.db.contract.findFirst({
-      where: { worker: { idIndex: idNumberIndex(this.deps.crypto, target.idNumber) }, employer: { uscc: target.employerUscc }, regionCode: { startsWith: official.regionCode }, previousId: null },
+      where: { worker: { idIndex: idNumberIndex(this.deps.crypto, target.idNumber) }, employer: { uscc: target.employerUscc }, regionCode: { startsWith: officialScope(official) }, previousId: null },
       orderBy: { createdAt: 'desc' },
       select: { id: true },
     });
@@ -107,18 +113,45 @@ export class EvidenceService {
     const events = await db.auditEvent.findMany({ where: { chain: contract.id }, orderBy: { seq: 'asc' } });
     const chain = await verifyAuditChain(db, contract.id);
 
-    const certificates = new Map<string, Uint8Array>();
-    for (const der of [pki.root.der, ...(await signatureContents(pdf)).flatMap((cms) => parseSignedData(cms.subarray(0, readDer(cms).end)).certificates)]) {
-      certificates.set(parseCertificate(der).serialHex.toLowerCase(), der);
-    }
+    // certificates/: the root, and every certificate of the signatures in the contract and in the
+    // platform's own sealed reports — signers' chains, the platform seal certificate, the TSA's.
+    const certificates = new Map<string, Uint8Array>([[pki.root.serialHex.toLowerCase(), pki.root.der]]);
+    const collect = async (signed: Uint8Array) => {
+      const added: ZipEntry[] = [];
+      for (const der of (await signatureContents(signed)).flatMap(certificatesIn)) {
+        const serial = parseCertificate(der).serialHex.toLowerCase();
+        if (certificates.has(serial)) continue;
+        certificates.set(serial, der);
+        added.push({ name: `certificates/${serial}.cer`, data: der });
+      }
+      return added;
+    };
+    const now = new Date();
+    const verificationReport = await this.verificationReportPdf(verification, pdf, now, `YQ${contract.number.slice(2)}`);
+    const readme = [
+      '电子劳动合同证据包',
+      '',
+      `案号：${request.caseNumber}；合同编号：${contract.number}；出证时间：${beijing(now)}`,
+      '',
+      'evidence-report.pdf  出证报告（平台电子印章 + 可信时间戳），列明下列文件的 SHA-256 摘要',
+      'contract.pdf         已签署的电子劳动合同（PAdES 电子签名，可用 pdfsig、Adobe Reader 等独立验证）',
+      'verification.json    平台对合同签名的验证报告（机器可读）',
+      'verification-report.pdf  同一验证报告（可打印）',
+      'audit-trail.json     合同全过程操作记录（哈希链）',
+      'certificates/        根证书、签名证书及其签发机构证书、平台电子印章证书、时间戳服务证书（DER）',
+      'manifest.json        全部其他文件的 SHA-256 摘要；可用 sha256sum 核对',
+      '',
+    ].join('\n');
     const files: ZipEntry[] = [
       { name: 'contract.pdf', data: pdf },
       { name: 'verification.json', data: json(verification) },
+      { name: 'verification-report.pdf', data: verificationReport },
       { name: 'audit-trail.json', data: json({ contractId: contract.id, chain, events }) },
-      ...[...certificates].map(([serial, der]) => ({ name: `certificates/${serial}.cer`, data: der })),
+      { name: 'README.txt', data: new Uint8Array(Buffer.from(readme)) },
+      { name: `certificates/${pki.root.serialHex.toLowerCase()}.cer`, data: pki.root.der },
+      ...(await collect(pdf)),
+      ...(await collect(verificationReport)),
     ];
-    const now = new Date();
-    files.push({ name: 'verification-report.pdf', data: await this.verificationReportPdf(verification, pdf, now, `YQ${contract.number.slice(2)}`) });
     const listed = files.map((file) => ({ name: file.name, sha256: sha256(file.data), size: file.data.length }));
 
     const template = this.deps.templates.get(evidenceReportTemplate);
@@ -163,32 +196,17 @@ export class EvidenceService {
     const rendered = await this.deps.renderer.render({ template, fields, documentNumber: reportNumber, createdAt: now });
     const slot = rendered.signatureSlots.find((s) => s.mode === 'seal');
     const { pdf: report } = await this.deps.sealing.sealPdf(platform, rendered.pdf, slot, now, '平台出证 / Evidence report');
+    // The report is sealed with the certificates already listed; one renewed meanwhile is still shipped (manifest only).
+    files.push({ name: 'evidence-report.pdf', data: report }, ...(await collect(report)));
 
     const manifest = {
       format: 'laborsign.evidence/1',
       caseNumber: request.caseNumber,
       contract: { id: contract.id, number: contract.number },
       generatedAt: now.toISOString(),
-      files: [...listed, { name: 'evidence-report.pdf', sha256: sha256(report), size: report.length }],
+      files: files.map((file) => ({ name: file.name, sha256: sha256(file.data), size: file.data.length })),
     };
-    const readme = [
-      '电子劳动合同证据包',
-      '',
-      `案号：${request.caseNumber}；合同编号：${contract.number}；出证时间：${beijing(now)}`,
-      '',
-      'evidence-report.pdf  出证报告（平台电子印章 + 可信时间戳），列明下列文件的 SHA-256 摘要',
-      'contract.pdf         已签署的电子劳动合同（PAdES 电子签名，可用 pdfsig、Adobe Reader 等独立验证）',
-      'verification.json    平台对合同签名的验证报告（机器可读）',
-      'verification-report.pdf  同一验证报告（可打印）',
-      'audit-trail.json     合同全过程操作记录（哈希链）',
-      'certificates/        签名所用的证书及根证书（DER）',
-      'manifest.json        全部文件的 SHA-256 摘要；可用 sha256sum 核对',
-      '',
-    ].join('\n');
-    return {
-      contract,
-      zip: zip([...files, { name: 'evidence-report.pdf', data: report }, { name: 'manifest.json', data: json(manifest) }, { name: 'README.txt', data: new Uint8Array(Buffer.from(readme)) }], now),
-    };
+    return { contract, zip: zip([...files, { name: 'manifest.json', data: json(manifest) }], now) };
   }
 }
 

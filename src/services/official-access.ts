@@ -5,7 +5,10 @@
  * same transaction as the read, and the worker sees it in 我的合同.
  */
 import type { Db, DbTx } from '../db/client.ts';
-import { regionMatchesPrefix } from '../domain/identity.ts';
+import { ageOn } from '../domain/calendar.ts';
+import type { EmploymentForm, TermType } from '../domain/contract-terms.ts';
+import { EMPLOYMENT_POLICIES, employmentPolicy, evaluateHire, pickPolicyContract, unemploymentInsuranceAgreed, type HireEligibility, type PolicyContract } from '../domain/employment-policies.ts';
+import { normalizeRegionPrefix, regionMatchesPrefix } from '../domain/identity.ts';
 import type { OfficialRole } from '../generated/prisma/client.ts';
 import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
@@ -25,11 +28,17 @@ export interface Official {
 }
 
 export interface EmploymentHire {
+  /** The roster entry. */
+  id: string;
   worker: { name: string; idNumberMasked: string; ageAtHire: number | null };
   employer: { name: string; uscc: string };
-  hireDate: string | null;
+  hireDate: string;
   employmentForm: string;
-  contract: { id: string; number: string; effectiveAt: Date | null; endDate: string | null; socialInsuranceAgreed: boolean };
+  graduationYear: number | null;
+  /** The employer's contract in force the policies looked at; null when there is none. */
+  contract: { id: string; number: string; kind: string; effectiveAt: Date | null; endDate: string | null; socialInsuranceAgreed: boolean; unemploymentInsuranceAgreed: boolean } | null;
+  /** Seed policies (src/domain/employment-policies.ts) the hire qualifies for, and the failed conditions of the others. */
+  eligibility: HireEligibility;
 }
 
 export interface AccessReason {
@@ -37,9 +46,43 @@ export interface AccessReason {
   caseNumber?: string;
 }
 
+/**
+ * The region an official may see, as a 行政区划代码 prefix: their code with the trailing "00"
+ * pairs dropped ('140800' → '1408', '140000' → '14'). The one place this rule lives: every
+ * query and every check below goes through it (and the routes hand services a scoped official).
+ */
+export function officialScope(official: Pick<Official, 'regionCode'>): string {
+  const scope = normalizeRegionPrefix(official.regionCode);
+  if (!scope) throw Problem.forbidden(`Your region code ${official.regionCode} is no 行政区划代码 prefix.`);
+  return scope;
+}
+
+/** The official with their region code in its canonical prefix form. */
+export function scopedOfficial<T extends Official>(official: T): T {
+  return { ...official, regionCode: officialScope(official) };
+}
+
+/** True when a record's 6-digit region code lies in the official's scope. */
+export function inOfficialScope(official: Pick<Official, 'regionCode'>, regionCode: string): boolean {
+  return regionMatchesPrefix(regionCode, officialScope(official));
+}
+
+/** A region a query asks for, in canonical form; refused unless it lies within the official's scope. */
+export function requestedRegion(official: Pick<Official, 'regionCode'>, region: string): string {
+  const scope = officialScope(official);
+  const wanted = normalizeRegionPrefix(region);
+  if (!wanted) throw Problem.badRequest([{ field: 'region', in: 'query', rule: 'region_prefix', message: 'must be a 行政区划代码 of 2, 4 or 6 digits' }]);
+  if (!wanted.startsWith(scope)) throw Problem.forbidden(`Your region is ${scope}.`);
+  return wanted;
+}
+
 const effectiveStatuses = ['signed', 'renewed', 'changed'] as const;
-/** Evidence events the insurance feed carries, and what they mean for enrolment. */
-const feedTypes = { 'contract.signed': 'effective', 'contract.renewed': 'renewed', 'contract.changed': 'changed', 'contract.terminated': 'ended' } as const;
+/**
+ * Evidence events the insurance feed carries, and what they mean for enrolment. A signed 续订书
+ * or 变更书 (a contract with a previousId) is no new employment: its signing is reported once,
+ * as 'renewed' or 'changed' of the contract it amends, never as 'effective'.
+ */
+const feedTypes = { 'contract.signed': 'effective', 'contract.renewed': 'renewed', 'contract.changed': 'changed', 'contract.terminated': 'ended', 'contract.expired': 'ended' } as const;
 const day = (date: Date | null | undefined) => date?.toISOString().slice(0, 10) ?? null;
 
 /** The last day of the month `back` months before the month of `iso` (back = 0: `iso` itself). */
@@ -75,7 +118,7 @@ export class OfficialAccess {
     this.requireRole(official, 'insurance');
     const { db, crypto } = this.deps;
     const contracts = await db.contract.findMany({
-      where: { worker: { idIndex: idNumberIndex(crypto, idNumber) }, status: { in: [...effectiveStatuses, 'terminated', 'expired'] }, regionCode: { startsWith: official.regionCode } },
+      where: { worker: { idIndex: idNumberIndex(crypto, idNumber) }, status: { in: [...effectiveStatuses, 'terminated', 'expired'] }, regionCode: { startsWith: officialScope(official) } },
       include: { employer: { select: { name: true, uscc: true, regionCode: true } } },
       orderBy: { startDate: 'desc' },
     });
@@ -109,9 +152,9 @@ export class OfficialAccess {
     const events = await db.auditEvent.findMany({
       where: {
         id: { gt: after },
-        type: { in: Object.keys(feedTypes) },
         at: { lt: new Date(Date.now() - this.deps.feedSettleSeconds * 1000) },
-        contract: { regionCode: { startsWith: official.regionCode } },
+        contract: { regionCode: { startsWith: officialScope(official) } },
+        OR: [{ type: 'contract.signed', contract: { previousId: null } }, { type: { in: Object.keys(feedTypes).filter((type) => type !== 'contract.signed') } }],
       },
       include: { contract: { include: { employer: { select: { name: true, uscc: true } }, worker: true } } },
       orderBy: { id: 'asc' },
@@ -146,7 +189,7 @@ export class OfficialAccess {
   async workerContracts(official: Official, idNumber: string, reason: AccessReason) {
     const { db, crypto } = this.deps;
     const contracts = await db.contract.findMany({
-      where: { worker: { idIndex: idNumberIndex(crypto, idNumber) }, regionCode: { startsWith: official.regionCode } },
+      where: { worker: { idIndex: idNumberIndex(crypto, idNumber) }, regionCode: { startsWith: officialScope(official) } },
       include: { employer: { select: { name: true, uscc: true } } },
       orderBy: { createdAt: 'desc' },
       take: 100,
@@ -161,7 +204,7 @@ export class OfficialAccess {
   async contract(official: Official, contractId: string, reason: AccessReason, action = 'contract.read') {
     const { db, archive, pki } = this.deps;
     const contract = await db.contract.findUnique({ where: { id: contractId }, include: { employer: { select: { name: true, uscc: true } } } });
-    if (!contract || !regionMatchesPrefix(contract.regionCode, official.regionCode)) throw Problem.notFound('Contract');
+    if (!contract || !inOfficialScope(official, contract.regionCode)) throw Problem.notFound('Contract');
     const document = await latestDocument(db, contract.id);
     const pdf = await archive.get(document.objectKey, document.sha256);
     const verification = await verifyUpload(db, pki, pdf);
@@ -173,17 +216,40 @@ export class OfficialAccess {
   async inspectEmployer(official: Official, uscc: string, asOf: string, reason: AccessReason) {
     this.requireRole(official, 'inspection');
     const organisation = await this.deps.db.organisation.findUnique({ where: { uscc } });
-    if (!organisation || !regionMatchesPrefix(organisation.regionCode, official.regionCode)) throw Problem.notFound('Employer');
+    if (!organisation || organisation.kind === 'platform' || !inOfficialScope(official, organisation.regionCode)) throw Problem.notFound('Employer');
     const report = await this.deps.supervision.report(organisation, asOf);
-    // Signing rate at the end of each of the last six months, for the trend chart.
-    const trend = [];
+    // Signing rate at the end of each of the last six months, for the trend chart: the month's
+    // last daily supervision snapshot (src/jobs/daily-supervision.ts); the last point is today's
+    // report. With snapshots, a month without one has no rate (a gap, never 0 %); an employer
+    // with none at all gets rates recomputed from its present records, marked as such.
+    const snapshots = await this.deps.db.supervisionSnapshot.findMany({
+      where: { organisationId: organisation.id, asOf: { gt: new Date(`${monthEnd(asOf, 6)}T00:00:00Z`), lte: new Date(`${asOf}T00:00:00Z`) } },
+      orderBy: { asOf: 'desc' },
+      select: { asOf: true, required: true, signed: true },
+    });
+    const trend: { asOf: string; rate: number | null; required: number | null; signed: number | null; source: 'snapshot' | 'current' | 'recomputed' | null; snapshotOf?: string }[] = [];
     for (let back = 5; back >= 0; back--) {
       const date = monthEnd(asOf, back);
-      const signing = (await this.deps.supervision.report(organisation, date)).signing;
-      trend.push({ asOf: date, rate: signing.rate ?? null, required: signing.required, signed: signing.signed });
+      const snapshot = snapshots.find((s) => day(s.asOf)!.slice(0, 7) === date.slice(0, 7) && day(s.asOf)! <= date);
+      if (back === 0) trend.push({ asOf: date, rate: report.signing.rate ?? null, required: report.signing.required, signed: report.signing.signed, source: 'current' });
+      else if (snapshot) trend.push({ asOf: date, rate: snapshot.required ? snapshot.signed / snapshot.required : null, required: snapshot.required, signed: snapshot.signed, source: 'snapshot', snapshotOf: day(snapshot.asOf)! });
+      else if (snapshots.length) trend.push({ asOf: date, rate: null, required: null, signed: null, source: null });
+      else {
+        const signing = (await this.deps.supervision.report(organisation, date)).signing;
+        trend.push({ asOf: date, rate: signing.rate ?? null, required: signing.required, signed: signing.signed, source: 'recomputed' });
+      }
     }
-    const contracts = await this.deps.db.contract.findMany({ where: { employerId: organisation.id, previousId: null }, orderBy: { createdAt: 'desc' }, take: 200, select: { id: true, number: true, status: true, startDate: true, endDate: true } });
-    await this.deps.db.$transaction((tx) => this.log(tx, official, { action: 'employer.inspected', ...reason, purpose: `${reason.purpose}（${organisation.name}）` }));
+    const contracts = await this.deps.db.contract.findMany({ where: { employerId: organisation.id, previousId: null }, orderBy: { createdAt: 'desc' }, take: 200, select: { id: true, workerId: true, number: true, status: true, startDate: true, endDate: true } });
+    // One row per contract listed and per worker an alert is about, so each worker finds the
+    // inspection in 我的合同; an employer file that shows no worker still leaves one row.
+    const shownWorkers = new Set(contracts.map((c) => c.workerId));
+    const alertWorkers = new Set(report.alerts.map((a) => a.workerKey).filter((key): key is string => key !== undefined && !shownWorkers.has(key)));
+    const entry = { action: 'employer.inspected', ...reason, purpose: `${reason.purpose}（${organisation.name}）` };
+    await this.deps.db.$transaction(async (tx) => {
+      for (const c of contracts) await this.log(tx, official, { ...entry, contractId: c.id, workerId: c.workerId });
+      for (const workerId of alertWorkers) await this.log(tx, official, { ...entry, workerId });
+      if (!contracts.length && !alertWorkers.size) await this.log(tx, official, entry);
+    });
     return {
       employer: { name: organisation.name, uscc: organisation.uscc, regionCode: organisation.regionCode },
       report,
@@ -192,61 +258,107 @@ export class OfficialAccess {
     };
   }
 
-  /** Employers of a region (within the official's) with signing rate and open alerts. */
-  async inspectRegion(official: Official, region: string, asOf: string) {
+  /**
+   * Employers of a region (within the official's) with signing rate and open alerts; `q`
+   * narrows to names containing it or to the one 统一社会信用代码 equal to it. The listing is
+   * logged (one row naming the region; it shows figures per employer, no worker's record).
+   */
+  async inspectRegion(official: Official, region: string, asOf: string, q: string | undefined, reason: AccessReason) {
     this.requireRole(official, 'inspection');
-    if (!region.startsWith(official.regionCode)) throw Problem.forbidden(`Your region is ${official.regionCode}.`);
-    const organisations = await this.deps.db.organisation.findMany({ where: { regionCode: { startsWith: region }, kind: { not: 'platform' } }, orderBy: { name: 'asc' }, take: 200 });
+    const scope = requestedRegion(official, region);
+    const search = q ? { OR: [{ name: { contains: q, mode: 'insensitive' as const } }, { uscc: q.toUpperCase() }] } : {};
+    const organisations = await this.deps.db.organisation.findMany({ where: { regionCode: { startsWith: scope }, kind: { not: 'platform' }, ...search }, orderBy: { name: 'asc' }, take: 200 });
     const rows: { name: string; uscc: string; regionCode: string; headcount: number; signing: unknown; alerts: number }[] = [];
     for (const organisation of organisations) {
       const report = await this.deps.supervision.report(organisation, asOf);
       rows.push({ name: organisation.name, uscc: organisation.uscc, regionCode: organisation.regionCode, headcount: report.headcount.active, signing: report.signing, alerts: report.alerts.length });
     }
+    const what = `辖区 ${scope}${q ? `，检索“${q}”` : ''}，${rows.length} 家用人单位`;
+    await this.deps.db.$transaction((tx) => this.log(tx, official, { action: 'inspection.region_listed', ...reason, purpose: `${reason.purpose}（${what}）` }));
     return rows;
   }
 
   /**
-   * 就业服务: hires in the region whose written contract is in force, with what subsidy
-   * policies look at (age at hire, employment form, social insurance agreed). Which policy a
-   * hire qualifies for is the office's decision; the query narrows by hire date and age.
+   * 就业服务: hires in the region checked against the employment subsidy seed policies
+   * (src/domain/employment-policies.ts): which each hire qualifies for and, for the others, the
+   * failed conditions. `include`: 'contracted' (default without a policy: hires with a contract
+   * in force), 'qualifying' (default with one: hires qualifying for a policy asked about) or
+   * 'all'. Every listed hire is an access: logged on its contract, or on the worker without one.
    */
-  async employmentHires(official: Official, query: { region: string; from: string; to: string; maxAgeAtHire?: number }, reason: AccessReason) {
+  async employmentHires(
+    official: Official,
+    query: { region: string; from: string; to: string; maxAgeAtHire?: number; policy?: string; include?: 'contracted' | 'qualifying' | 'all' },
+    reason: AccessReason,
+  ) {
     this.requireRole(official, 'employment');
     if (!query.region.startsWith(official.regionCode)) throw Problem.forbidden(`Your region is ${official.regionCode}.`);
+    const asked = query.policy === undefined ? undefined : employmentPolicy(query.policy);
+    if (query.policy !== undefined && !asked) throw Problem.badRequest([{ field: 'policy', in: 'query', rule: 'known_policy', message: `unknown policy; one of ${EMPLOYMENT_POLICIES.map((p) => p.id).join(', ')}`, messageZh: '未知的补贴政策' }]);
+    const policies = asked ? [asked] : EMPLOYMENT_POLICIES;
+    const include = query.include ?? (asked ? 'qualifying' : 'contracted');
     const { db, crypto } = this.deps;
     const entries = await db.rosterEntry.findMany({
       where: { hireDate: { gte: new Date(`${query.from}T00:00:00Z`), lte: new Date(`${query.to}T00:00:00Z`) }, organisation: { regionCode: { startsWith: query.region } } },
-      include: { organisation: { select: { name: true, uscc: true } }, worker: { include: { contracts: { where: { status: { in: [...effectiveStatuses] } }, orderBy: { effectiveAt: 'desc' } } } } },
+      include: {
+        organisation: { select: { name: true, uscc: true } },
+        worker: { include: { contracts: { where: { status: { in: [...effectiveStatuses] } }, include: { template: { select: { kind: true } } }, orderBy: { effectiveAt: 'desc' } } } },
+      },
       orderBy: { hireDate: 'asc' },
       take: 1000,
     });
     const rows: EmploymentHire[] = [];
     for (const entry of entries) {
-      const contract = entry.worker.contracts.find((c) => c.employerId === entry.organisationId);
-      if (!contract) continue;
-      const birth = entry.worker.birthDate;
-      const ageAtHire = birth ? Math.floor((entry.hireDate.getTime() - birth.getTime()) / (365.2425 * 86_400_000)) : null;
+      const hireDate = day(entry.hireDate)!;
+      const birthDate = day(entry.worker.birthDate) ?? undefined;
+      const ageAtHire = birthDate ? ageOn(birthDate, hireDate) : null;
       if (query.maxAgeAtHire !== undefined && (ageAtHire === null || ageAtHire > query.maxAgeAtHire)) continue;
+      const contract = pickPolicyContract(entry.worker.contracts.filter((c) => c.employerId === entry.organisationId).map((c) => ({ ...c, kind: c.template.kind })));
+      const fields = contract ? crypto.decryptJson<{ socialInsurance?: boolean; unemploymentInsurance?: boolean }>(contract.fieldsCipher, contractFieldsColumn) : undefined;
+      const policyContract: PolicyContract | undefined = contract && {
+        status: contract.status,
+        kind: contract.kind,
+        employmentForm: contract.employmentForm as EmploymentForm,
+        termType: contract.termType as TermType,
+        ...(contract.startDate ? { startDate: day(contract.startDate)! } : {}),
+        ...(contract.endDate ? { endDate: day(contract.endDate)! } : {}),
+        socialInsurance: fields?.socialInsurance === true,
+        ...(typeof fields?.unemploymentInsurance === 'boolean' ? { unemploymentInsurance: fields.unemploymentInsurance } : {}),
+      };
+      const eligibility = evaluateHire(
+        { hireDate, employmentForm: entry.employmentForm as EmploymentForm, ...(entry.graduationYear !== null ? { graduationYear: entry.graduationYear } : {}), ...(birthDate ? { birthDate } : {}), ...(policyContract ? { contract: policyContract } : {}) },
+        policies,
+      );
+      if (include === 'contracted' ? !contract : include === 'qualifying' ? !eligibility.qualifies.length : false) continue;
       const worker = readWorker(crypto, entry.worker);
-      const fields = crypto.decryptJson<{ socialInsurance?: boolean }>(contract.fieldsCipher, contractFieldsColumn);
       rows.push({
+        id: entry.id,
         worker: { name: worker.name, idNumberMasked: `${worker.idNumber.slice(0, 6)}********${worker.idNumber.slice(-4)}`, ageAtHire },
         employer: entry.organisation,
-        hireDate: day(entry.hireDate),
+        hireDate,
         employmentForm: entry.employmentForm,
-        contract: { id: contract.id, number: contract.number, effectiveAt: contract.effectiveAt, endDate: day(contract.endDate), socialInsuranceAgreed: fields.socialInsurance === true },
+        graduationYear: entry.graduationYear,
+        contract:
+          contract && policyContract
+            ? { id: contract.id, number: contract.number, kind: contract.kind, effectiveAt: contract.effectiveAt, endDate: day(contract.endDate), socialInsuranceAgreed: policyContract.socialInsurance, unemploymentInsuranceAgreed: unemploymentInsuranceAgreed(policyContract) }
+            : null,
+        eligibility,
       });
     }
     await db.$transaction(async (tx) => {
-      for (const row of rows) await this.log(tx, official, { action: 'employment.hire_read', contractId: row.contract.id, ...reason });
+      for (const row of rows) await this.log(tx, official, { action: 'employment.hire_read', ...(row.contract ? { contractId: row.contract.id } : { workerId: entries.find((e) => e.id === row.id)!.workerId }), ...reason });
     });
-    return rows;
+    return {
+      policies: policies.map((policy) => ({ ...policy, hires: rows.filter((row) => row.eligibility.qualifies.includes(policy.id)).map((row) => row.id) })),
+      items: rows,
+    };
   }
 
   /** Who has looked at the contracts of the worker with this phone (blind index), for 我的合同. */
   async accessesForPhoneIndex(index: string) {
+    // Through the contract read, or the worker named directly (an employer file's alert about a hire without a contract).
+    const workers = await this.deps.db.worker.findMany({ where: { phoneIndex: index }, select: { id: true } });
     const rows = await this.deps.db.accessLog.findMany({
-      where: { contract: { worker: { phoneIndex: index } } },
+      where: { OR: [{ contract: { worker: { phoneIndex: index } } }, { workerId: { in: workers.map((w) => w.id) } }] },
       include: { official: { select: { role: true, regionCode: true } }, contract: { select: { number: true } } },
       orderBy: { at: 'desc' },
       take: 200,

@@ -4,6 +4,7 @@
  * This module only loads records into the engine's shapes; every rule lives in the domain.
  */
 import type { Db } from '../db/client.ts';
+import { shanghaiDate } from '../domain/calendar.ts';
 import type { ContractState } from '../domain/contract-lifecycle.ts';
 import type { ContractTerms, EmploymentForm, TermType } from '../domain/contract-terms.ts';
 import { superviseEmployer, type SupervisionReport } from '../domain/supervision/index.ts';
@@ -22,6 +23,8 @@ export interface Hire {
   post?: string;
   postCategory?: string;
   agencyUscc?: string;
+  /** Year the worker graduated (高校毕业生), for the employment subsidy policies. */
+  graduationYear?: number;
 }
 
 export interface Separation {
@@ -30,7 +33,10 @@ export interface Separation {
   kind: SeparationKind;
 }
 
+/** A `@db.Date` column (stored as UTC midnight) back to its calendar date. */
 const day = (date: Date | null | undefined) => date?.toISOString().slice(0, 10);
+/** An instant (a timestamp column) as the calendar date in Beijing time. */
+const beijingDay = (instant: Date | null | undefined) => (instant ? shanghaiDate(instant) : undefined);
 const asDate = (iso: string) => new Date(`${iso}T00:00:00Z`);
 const rosterChain = (organisationId: string) => `roster:${organisationId}`;
 
@@ -44,7 +50,7 @@ export class SupervisionService {
       const open = await tx.rosterEntry.findFirst({ where: { organisationId: organisation.id, workerId, separationDate: null } });
       if (open) throw Problem.conflict(`This worker is already on the roster since ${day(open.hireDate)}.`, [{ field: 'worker.idNumber', rule: 'not_on_roster', message: 'already employed; record the separation first' }]);
       const entry = await tx.rosterEntry.create({
-        data: { organisationId: organisation.id, workerId, employmentForm: hire.employmentForm, hireDate: asDate(hire.hireDate), post: hire.post ?? null, postCategory: hire.postCategory ?? null, agencyUscc: hire.agencyUscc ?? null },
+        data: { organisationId: organisation.id, workerId, employmentForm: hire.employmentForm, hireDate: asDate(hire.hireDate), post: hire.post ?? null, postCategory: hire.postCategory ?? null, agencyUscc: hire.agencyUscc ?? null, graduationYear: hire.graduationYear ?? null },
       });
       await appendAudit(tx, { chain: rosterChain(organisation.id), type: 'roster.hired', actor, data: { entryId: entry.id, workerId, hireDate: hire.hireDate, employmentForm: hire.employmentForm } });
       return entry;
@@ -74,7 +80,7 @@ export class SupervisionService {
       for (const { hire } of accepted) {
         const workerId = await upsertWorker(tx, crypto, hire.worker);
         await tx.rosterEntry.create({
-          data: { organisationId: organisation.id, workerId, employmentForm: hire.employmentForm, hireDate: asDate(hire.hireDate), post: hire.post ?? null, postCategory: hire.postCategory ?? null, agencyUscc: hire.agencyUscc ?? null },
+          data: { organisationId: organisation.id, workerId, employmentForm: hire.employmentForm, hireDate: asDate(hire.hireDate), post: hire.post ?? null, postCategory: hire.postCategory ?? null, agencyUscc: hire.agencyUscc ?? null, graduationYear: hire.graduationYear ?? null },
         });
       }
       if (accepted.length) await appendAudit(tx, { chain: rosterChain(organisation.id), type: 'roster.bulk_hired', actor, data: { rows: accepted.length, skipped: errors.length } });
@@ -115,7 +121,8 @@ export class SupervisionService {
       const template = templates.get(contract.templateId, contract.templateVersion);
       const fields = crypto.decryptJson<Record<string, unknown>>(contract.fieldsCipher, contractFieldsColumn);
       const terms: ContractTerms | undefined = template?.toContractTerms(fields);
-      const signedAt = day(contract.effectiveAt);
+      // The day of signing is the Beijing calendar day (the daily run and the one-month rule count in it).
+      const signedAt = beijingDay(contract.effectiveAt);
       return {
         contractId: contract.id,
         workerKey: contract.workerId,
@@ -123,7 +130,7 @@ export class SupervisionService {
         kind: terms?.kind ?? 'labor_contract',
         employmentForm: contract.employmentForm as EmploymentForm,
         termType: contract.termType as TermType,
-        startDate: day(contract.startDate) ?? day(contract.createdAt)!,
+        startDate: day(contract.startDate) ?? beijingDay(contract.createdAt)!,
         ...(contract.endDate ? { endDate: day(contract.endDate)! } : {}),
         ...(signedAt ? { signedAt } : {}),
         ...(terms?.probation ? { probation: terms.probation } : {}),

@@ -38,3 +38,15 @@ export function workerPhone(app: FastifyInstance, platform: Platform, worker: { 
 
   return { api, post, latestCode, latestLink, sign };
 }
+
+/** A contract of the template created, sealed, sent and signed through the link by its worker. */
+export async function signedContract(app: FastifyInstance, platform: Platform, employer: Record<string, string>, templateId: string, fields: { worker: { name: string; idNumber: string; phone: string } } & Record<string, unknown>) {
+  const created = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId, fields } });
+  if (created.statusCode !== 201) throw new Error(created.body);
+  const { id, number } = created.json() as { id: string; number: string };
+  await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/seal`, headers: employer });
+  await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/send`, headers: employer });
+  const phone = workerPhone(app, platform, fields.worker);
+  const signed = await phone.sign(await phone.latestLink());
+  return { id, number, signed, phone };
+}

@@ -3,11 +3,15 @@
  * embedded PostgreSQL and S3 and /readyz answers 200. Runs the real entry point in a child process.
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import { TemplateCatalog } from '../../src/templates/catalog.ts';
+import { employerBody } from '../helpers/fixtures.ts';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -19,10 +23,20 @@ function freePort(): Promise<number> {
 }
 
 t.test('npm start on embedded defaults becomes ready', async (t) => {
+  // An SMS provider, so the started service's background delivery can be seen at work.
+  const texts: { to: string; text: string }[] = [];
+  const provider = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    texts.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+    res.writeHead(200).end();
+  }).listen(0, '127.0.0.1');
+  await once(provider, 'listening');
+  t.teardown(() => new Promise((resolve) => provider.close(resolve)));
   const dataDir = await mkdtemp(path.join(tmpdir(), 'laborsign-start-'));
   await chmod(dataDir, 0o755);
   const [port, pgPort, s3Port] = [await freePort(), await freePort(), await freePort()];
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), EMBEDDED_S3_PORT: String(s3Port), LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), EMBEDDED_S3_PORT: String(s3Port), LOG_LEVEL: 'warn', SMS_GATEWAY_URL: `http://127.0.0.1:${(provider.address() as net.AddressInfo).port}/sms` };
   const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
@@ -46,6 +60,21 @@ t.test('npm start on embedded defaults becomes ready', async (t) => {
   const key = /(lsk_[\w-]+)/.exec(output)?.[1];
   const list = await fetch(`http://127.0.0.1:${port}/api/v1/admin/employers`, { headers: { authorization: `Bearer ${key}` } });
   t.equal(list.status, 200, 'the printed key is the admin key');
+
+  // A contract sent to a worker: the signing link reaches the SMS provider without anyone asking.
+  const base = `http://127.0.0.1:${port}/api/v1`;
+  const json = { 'content-type': 'application/json' };
+  const employer = await (await fetch(`${base}/admin/employers`, { method: 'POST', headers: { ...json, authorization: `Bearer ${key}` }, body: JSON.stringify(employerBody(7)) })).json();
+  const auth = { ...json, authorization: `Bearer ${employer.apiKey}` };
+  const example = (await TemplateCatalog.load()).get('labor-contract-general')!.example as { worker: { phone: string } };
+  const contract = await (await fetch(`${base}/contracts`, { method: 'POST', headers: auth, body: JSON.stringify({ templateId: 'labor-contract-general', fields: example }) })).json();
+  t.equal((await fetch(`${base}/contracts/${contract.id}/seal`, { method: 'POST', headers: { authorization: auth.authorization } })).status, 200, JSON.stringify(contract));
+  t.equal((await fetch(`${base}/contracts/${contract.id}/send`, { method: 'POST', headers: { authorization: auth.authorization } })).status, 200);
+  for (let i = 0; i < 50 && !texts.length; i++) await new Promise((resolve) => setTimeout(resolve, 200));
+  t.match(texts, [{ to: example.worker.phone, text: /\/s\// }], 'the service delivered the signing link through SMS_GATEWAY_URL');
+  const devOutbox = await fetch(`${base}/dev/outbox`);
+  t.not(devOutbox.status, 200, 'no development outbox while a real gateway is configured');
+  t.equal(devOutbox.headers.get('content-type'), 'application/problem+json; charset=utf-8');
 
   child.kill('SIGTERM');
   const code = await new Promise((resolve) => child.once('exit', resolve));

@@ -82,4 +82,17 @@ export const adminRoutes =
       },
       async (request) => platform.dailySupervision.run(request.body.asOf ?? new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)),
     );
+
+    app.post(
+      '/lifecycle/sweep',
+      {
+        config: admin,
+        schema: {
+          tags: ['admin'],
+          summary: 'Expire signing links and ended terms now (normally the hourly scheduler does it)',
+          response: { 200: z.object({ linksExpired: z.number(), termsEnded: z.number() }) },
+        },
+      },
+      async () => platform.lifecycle.sweep(),
+    );
   };

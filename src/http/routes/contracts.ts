@@ -184,6 +184,25 @@ export const contractRoutes =
       },
     );
 
+    app.post(
+      '/contracts/:id/void',
+      {
+        config: employerOnly,
+        schema: {
+          tags: ['contracts'],
+          summary: 'Void a contract the worker has not signed (draft, sealed, sent or link expired): its signing links stop working and a worker who was sent one is told',
+          params: uuidParam,
+          body: z.object({ reason: z.string().trim().min(2).max(200).describe('why, shown to the worker and kept in the audit trail') }),
+          response: { 200: z.object({ status: z.string() }) },
+        },
+      },
+      async (request) => {
+        const organisation = await ownOrganisation(request);
+        const actor = { kind: 'employer' as const, id: principalOf(request).principalId };
+        return platform.lifecycle.void(organisation, request.params.id, request.body.reason, { actor, ip: request.ip, userAgent: request.headers['user-agent'] });
+      },
+    );
+
     app.get(
       '/contracts/:id/audit',
       {

@@ -6,7 +6,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { Problem } from '../../problem.ts';
+import { requestedRegion, scopedOfficial } from '../../services/official-access.ts';
 import { principalOf } from '../plugins/auth.ts';
+import { isIsoDate, todayInShanghai } from '../../domain/calendar.ts';
+import { EMPLOYMENT_POLICIES, employmentPolicy } from '../../domain/employment-policies.ts';
 import { uuidParam } from '../schemas.ts';
 
 const config = { access: ['official' as const] };
@@ -15,6 +18,8 @@ const reason = z.object({
   caseNumber: z.string().trim().max(60).optional().describe('案号 / 业务编号'),
 });
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+/** A real calendar date (2026-02-30 is refused). */
+const calendarDate = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD', params: { rule: 'calendar_date', messageZh: '日期应为有效的 YYYY-MM-DD' } });
 
 export const governmentRoutes =
   (platform: Platform): FastifyPluginAsyncZod =>
@@ -22,9 +27,11 @@ export const governmentRoutes =
     const officialOf = (request: Parameters<typeof principalOf>[0]) => {
       const principal = principalOf(request);
       if (principal.kind !== 'official') throw Problem.forbidden('Only officials use the government API.');
-      return principal;
+      // Services receive the region in its canonical prefix form ('140800' → '1408'): one rule, in official-access.ts.
+      return scopedOfficial(principal);
     };
-    const today = () => new Date().toISOString().slice(0, 10);
+    /** Today in Beijing time (Asia/Shanghai), as the daily supervision run counts days. */
+    const today = () => todayInShanghai();
 
     app.get(
       '/insurance/contracts',
@@ -85,8 +92,22 @@ export const governmentRoutes =
 
     app.get(
       '/inspection/employers',
-      { config, schema: { tags: ['government'], summary: '劳动保障监察: employers of a region with head count, signing rate and alerts', querystring: z.object({ region: z.string().regex(/^\d{2,6}$/), asOf: isoDate.optional() }) } },
-      async (request) => ({ items: await platform.officialAccess.inspectRegion(officialOf(request), request.query.region, request.query.asOf ?? today()) }),
+      {
+        config,
+        schema: {
+          tags: ['government'],
+          summary: '劳动保障监察: employers of a region with head count, signing rate and alerts (logged); `q` searches by name or 统一社会信用代码',
+          querystring: reason.extend({
+            region: z.string().regex(/^\d{2,6}$/),
+            asOf: isoDate.optional(),
+            q: z.string().trim().min(1).max(100).optional().describe('employer name (substring, case-insensitive) or 统一社会信用代码 (exact, 18 characters)'),
+          }),
+        },
+      },
+      async (request) => {
+        const { region, asOf, q, ...why } = request.query;
+        return { items: await platform.officialAccess.inspectRegion(officialOf(request), region, asOf ?? today(), q, why) };
+      },
     );
 
     app.get(
@@ -104,13 +125,29 @@ export const governmentRoutes =
         config,
         schema: {
           tags: ['government'],
-          summary: '就业服务: hires in your region with a contract in force, by hire date and age at hire (for subsidy policies; logged)',
-          querystring: reason.extend({ region: z.string().regex(/^\d{2,6}$/), from: isoDate, to: isoDate, maxAgeAtHire: z.coerce.number().int().min(16).max(70).optional() }),
+          summary:
+            '就业服务: hires in your region checked against the employment subsidy seed policies (e.g. 2023 graduates with a signed labor contract and unemployment insurance): per policy the qualifying hires, per hire the policies it qualifies for and the failed conditions of the others (logged)',
+          querystring: reason.extend({
+            region: z.string().regex(/^\d{2,6}$/),
+            from: calendarDate.optional().describe('first hire date (用工之日); default: the policy’s first day'),
+            to: calendarDate.optional().describe('last hire date; default: the policy’s last day, or today'),
+            maxAgeAtHire: z.coerce.number().int().min(16).max(70).optional(),
+            policy: z.enum(EMPLOYMENT_POLICIES.map((p) => p.id) as [string, ...string[]]).optional().describe('a seed policy id; without it every seed policy is evaluated'),
+            include: z.enum(['contracted', 'qualifying', 'all']).optional().describe('contracted (default without policy): hires with a contract in force; qualifying (default with policy): hires qualifying for the policy; all: every hire with its failed conditions'),
+          }),
         },
       },
       async (request) => {
-        const { purpose, caseNumber, ...query } = request.query;
-        return { items: await platform.officialAccess.employmentHires(officialOf(request), query, { purpose, ...(caseNumber ? { caseNumber } : {}) }) };
+        const { purpose, caseNumber, from, to, policy, ...query } = request.query;
+        const window = policy ? employmentPolicy(policy)?.hireWindow : undefined;
+        const first = from ?? window?.from;
+        const last = to ?? window?.to ?? (window ? today() : undefined);
+        const missing = [...(first ? [] : ['from']), ...(last ? [] : ['to'])];
+        if (missing.length) throw Problem.badRequest(missing.map((field) => ({ field, in: 'query', rule: 'required_without_policy', message: 'required unless a policy is named', messageZh: '未指定补贴政策时须填写用工日期范围' })));
+        if (first! > last!) throw Problem.badRequest([{ field: 'to', in: 'query', rule: 'on_or_after_from', message: 'must not be before from', messageZh: '截止日期不能早于起始日期' }]);
+        const official = officialOf(request);
+        // The region asked for in canonical form ('140100' → '1401'), refused outside the official's.
+        return platform.officialAccess.employmentHires(official, { ...query, region: requestedRegion(official, query.region), from: first!, to: last!, ...(policy ? { policy } : {}) }, { purpose, ...(caseNumber ? { caseNumber } : {}) });
       },
     );
 

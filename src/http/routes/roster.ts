@@ -1,14 +1,70 @@
 /** 劳动用工备案: the employer's roster, and its own supervision report (what an inspector would see). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isIsoDate, todayInShanghai } from '../../domain/calendar.ts';
 import type { Platform } from '../../runtime.ts';
-import { Problem } from '../../problem.ts';
+import { Problem, type FieldProblem } from '../../problem.ts';
 import { principalOf } from '../plugins/auth.ts';
 import { toCsv, csvRecords } from '../../sheets/csv.ts';
-import { employmentFormNames, rosterColumns, rosterHire } from '../schemas.ts';
+import { employmentFormNames, rosterColumns, rosterHire, usccSchema } from '../schemas.ts';
 import { organisationOf } from './contracts.ts';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+/** Rules of our own carry `params: { rule, messageZh }`; the problem names that rule and says it in Chinese. */
+type OwnRule = { rule: string; messageZh: string };
+const own = (rule: string, messageZh: string): { params: OwnRule } => ({ params: { rule, messageZh } });
+
+/** A real calendar date YYYY-MM-DD (2026-02-30 and 2026-02-32 are refused, never rolled over). */
+const calendarDate = (labelZh: string) =>
+  z.string().superRefine((value, ctx) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) ctx.addIssue({ code: 'custom', message: 'must be a date YYYY-MM-DD', ...own('date_format', `${labelZh}格式应为 YYYY-MM-DD`) });
+    else if (!isIsoDate(value)) ctx.addIssue({ code: 'custom', message: `${value} is not a calendar date`, ...own('calendar_date', `${labelZh}不是有效日期（${value} 不存在）`) });
+  });
+const isoDate = calendarDate('日期');
+
+/** The roster hire as this API takes it: real dates, a checked agency USCC named for every dispatch hire, graduation year. */
+const hireBody = rosterHire
+  .extend({
+    hireDate: calendarDate('用工起始日期').describe('用工之日 (YYYY-MM-DD, a real calendar date)'),
+    agencyUscc: usccSchema.optional().describe('劳务派遣单位 统一社会信用代码; required for dispatch'),
+    graduationYear: z.number().int().min(1950).max(2100).optional().describe('高校毕业生: year of graduation (employment subsidy policies)'),
+  })
+  .superRefine((hire, ctx) => {
+    if (hire.employmentForm === 'dispatch' && !hire.agencyUscc) {
+      ctx.addIssue({ code: 'custom', path: ['agencyUscc'], message: 'a dispatch hire must name its dispatch agency (劳务派遣单位)', ...own('required_for_dispatch', '劳务派遣用工须填写派遣单位统一社会信用代码') });
+    }
+    if (hire.graduationYear !== undefined && isIsoDate(hire.hireDate) && hire.graduationYear > Number(hire.hireDate.slice(0, 4)) + 1) {
+      ctx.addIssue({ code: 'custom', path: ['graduationYear'], message: 'must not be later than the year after the hire', ...own('graduation_year_range', '毕业年份不能晚于用工起始年份的次年') });
+    }
+  });
+
+/** The sheet's columns: the shared ones, the post category and the graduation year. */
+const sheetColumns = { ...rosterColumns, 岗位类别: 'postCategory', 毕业年份: 'graduationYear' } as const;
+const formsZh = '取值应为：劳动合同、劳务派遣、非全日制';
+const rulesZh: Record<string, string> = {
+  invalid_type: '缺少此项或类型不正确',
+  too_small: '内容太短或数值太小',
+  too_big: '内容太长或数值太大',
+  invalid_format: '格式不正确',
+  invalid_value: '取值不在允许范围内',
+  unrecognized_keys: '包含无法识别的项',
+};
+const hasChinese = (text: string) => /[\u4e00-\u9fff]/.test(text);
+
+/** One zod issue (as zod reports it, or as fastify-type-provider-zod passes it on) as a field problem. */
+function fieldProblem(issue: { code: string; path: string; message: string; params?: Partial<OwnRule> }, where: string): FieldProblem {
+  const rule = issue.params?.rule ?? issue.code;
+  const messageZh = issue.params?.messageZh ?? (issue.path === 'employmentForm' && issue.code === 'invalid_value' ? formsZh : hasChinese(issue.message) ? issue.message : (rulesZh[issue.code] ?? '内容不符合要求'));
+  return { field: issue.path || '(root)', in: where, rule, message: issue.message, messageZh };
+}
+
+type ValidationItem = { keyword: string; instancePath: string; message?: string; params?: { params?: Partial<OwnRule> } };
+/** Request validation errors (attachValidation) as a problem naming each field, rule and Chinese message. */
+function validationProblem(error: Error & { validation?: ValidationItem[]; validationContext?: string }): Problem {
+  const where = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body');
+  return Problem.badRequest(
+    (error.validation ?? []).map((item) => fieldProblem({ code: item.keyword, path: item.instancePath.replace(/^\//, '').replaceAll('/', '.'), message: item.message ?? 'invalid', ...(item.params?.params ? { params: item.params.params } : {}) }, where)),
+  );
+}
 const config = { access: ['employer' as const] };
 const tags = ['roster'];
 
@@ -21,13 +77,15 @@ export const rosterRoutes =
       '/roster/hires',
       {
         config,
+        attachValidation: true,
         schema: {
           tags,
           summary: '用工备案: a worker starts work (the day the one-month written-contract clock starts)',
-          body: rosterHire,
+          body: hireBody,
         },
       },
       async (request, reply) => {
+        if (request.validationError) throw validationProblem(request.validationError);
         const entry = await platform.supervision.hire(await organisationOf(platform, request), request.body, actorOf(request));
         return reply.status(201).send({ id: entry.id, hireDate: request.body.hireDate });
       },
@@ -37,13 +95,15 @@ export const rosterRoutes =
       '/roster/separations',
       {
         config,
+        attachValidation: true,
         schema: {
           tags,
           summary: '用工备案: a worker leaves (layoffs count toward the mass-layoff rule)',
-          body: z.object({ idNumber: z.string().trim().toUpperCase().min(15).max(18), separationDate: isoDate, kind: z.enum(['layoff', 'resignation', 'expiry', 'other']) }),
+          body: z.object({ idNumber: z.string().trim().toUpperCase().min(15).max(18), separationDate: calendarDate('离职日期'), kind: z.enum(['layoff', 'resignation', 'expiry', 'other']) }),
         },
       },
       async (request) => {
+        if (request.validationError) throw validationProblem(request.validationError);
         const entry = await platform.supervision.separate(await organisationOf(platform, request), request.body, actorOf(request));
         return { id: entry.id, separationDate: request.body.separationDate };
       },
@@ -51,15 +111,18 @@ export const rosterRoutes =
 
     app.get(
       '/roster/supervision',
-      { config, schema: { tags, summary: 'Your own supervision report: head count, signing rate, alerts with their legal basis', querystring: z.object({ asOf: isoDate.optional() }) } },
-      async (request) => platform.supervision.report(await organisationOf(platform, request), request.query.asOf ?? new Date().toISOString().slice(0, 10)),
+      { config, attachValidation: true, schema: { tags, summary: 'Your own supervision report: head count, signing rate, alerts with their legal basis (asOf defaults to today in Beijing time)', querystring: z.object({ asOf: isoDate.optional() }) } },
+      async (request) => {
+        if (request.validationError) throw validationProblem(request.validationError);
+        return platform.supervision.report(await organisationOf(platform, request), request.query.asOf ?? todayInShanghai());
+      },
     );
 
     app.get('/roster/hires/example.csv', { config, schema: { tags, summary: 'An example roster sheet with the Chinese column headers the upload reads' } }, async (_request, reply) =>
       reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="roster-example.csv"')
-        .send(toCsv([Object.keys(rosterColumns), ['王晓东', '140105199203152418', '13800000001', '2026-09-15', '劳动合同', '软件测试工程师', ''], ['李娜', '14080219950506122X', '', '2026-09-20', '劳务派遣', '客服专员', '91140105MA0L2Q7N5R']])),
+        .send(toCsv([Object.keys(sheetColumns), ['王晓东', '140105199203152418', '13800000001', '2026-09-15', '劳动合同', '软件测试工程师', '', '专业技术', '2026'], ['李娜', '14080219950506122X', '', '2026-09-20', '劳务派遣', '客服专员', '91140105MA0L2Q7N5R', '辅助性岗位', '']])),
     );
 
     app.post(
@@ -78,22 +141,26 @@ export const rosterRoutes =
         const missing = ['姓名', '身份证号码', '用工起始日期', '用工形式'].filter((name) => !header.includes(name));
         if (missing.length) throw Problem.badRequest(missing.map((name) => ({ field: name, in: 'body', rule: 'column_required', message: `missing column ${name}`, messageZh: `缺少列“${name}”` })));
         const errors: { row: number; field: string; rule: string; message: string; messageZh: string }[] = [];
-        const rows: { row: number; hire: z.output<typeof rosterHire> }[] = [];
+        const rows: { row: number; hire: z.output<typeof hireBody> }[] = [];
         for (const { row, values } of records) {
-          const value = (column: keyof typeof rosterColumns) => values[column] || undefined;
-          const parsed = rosterHire.safeParse({
+          const value = (column: keyof typeof sheetColumns) => values[column] || undefined;
+          const graduationYear = value('毕业年份');
+          const parsed = hireBody.safeParse({
             worker: { name: value('姓名'), idNumber: value('身份证号码'), phone: value('手机号码') },
             hireDate: value('用工起始日期'),
             employmentForm: employmentFormNames[values['用工形式'] ?? ''] ?? values['用工形式'],
             post: value('岗位'),
+            postCategory: value('岗位类别'),
             agencyUscc: value('派遣单位统一社会信用代码'),
+            graduationYear: graduationYear === undefined ? undefined : /^\d{4}$/.test(graduationYear.trim()) ? Number(graduationYear) : graduationYear,
           });
           if (parsed.success) rows.push({ row, hire: parsed.data });
           else {
             for (const issue of parsed.error.issues) {
               const path = issue.path.join('.');
-              const column = Object.entries(rosterColumns).find(([, field]) => field === path)?.[0] ?? path;
-              errors.push({ row, field: column, rule: issue.code, message: issue.message, messageZh: issue.code === 'invalid_value' ? '取值应为：劳动合同、劳务派遣、非全日制' : issue.message });
+              const column = Object.entries(sheetColumns).find(([, field]) => field === path)?.[0] ?? path;
+              const problem = fieldProblem({ code: issue.code, path, message: issue.message, ...('params' in issue && issue.params ? { params: issue.params as Partial<OwnRule> } : {}) }, 'body');
+              errors.push({ row, field: column, rule: problem.rule, message: problem.message, messageZh: problem.messageZh! });
             }
           }
         }

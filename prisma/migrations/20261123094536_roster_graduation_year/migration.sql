@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "RosterEntry" ADD COLUMN     "graduationYear" INTEGER;
