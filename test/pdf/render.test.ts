@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { PDFDocument, PDFName } from 'pdf-lib';
-import { ContractPdfRenderer } from '../../src/pdf/contract-renderer.ts';
+import { ContractPdfRenderer, contractData } from '../../src/pdf/contract-renderer.ts';
 import { UnrenderableCharacterError } from '../../src/pdf/layout.ts';
 import { TemplateCatalog } from '../../src/templates/catalog.ts';
 import { parseMarkup, type Block, type Inline } from '../../src/templates/markup.ts';
@@ -31,6 +31,14 @@ function fixedSentences(blocks: Block[]): string[] {
 }
 
 const squash = (text: string) => text.replace(/\s+/g, '');
+
+/** Total ink of a binary greyscale PGM (P5, 8 bit, as pdftoppm -gray writes it), in whole black pixels. */
+function inkOf(pgm: Buffer): number {
+  const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 64).toString('latin1'))!;
+  let ink = 0;
+  for (const value of pgm.subarray(header[0].length)) ink += 255 - value;
+  return ink / 255;
+}
 
 t.ok(catalog.list().length >= 9, 'the seven contract templates and the two platform reports are in the catalog');
 
@@ -82,10 +90,26 @@ for (const template of catalog.list()) {
       t.notMatch(Buffer.from(first.pdf).toString('latin1'), /\/Type \/ObjStm/, 'no object streams');
     });
 
-    t.test('page images with no system font show no font errors', needs('pdftoppm'), async (t) => {
-      const result = run('pdftoppm', ['-r', '40', '-png', '-f', '1', '-l', '1', file, path.join(work, template.id)], undefined, { ...process.env, FONTCONFIG_FILE: noFonts });
+    t.test('every page rendered with no system font: no font errors, and ink for its text', needs('pdftoppm', 'pdftotext'), async (t) => {
+      const prefix = path.join(work, `${template.id}-page`);
+      const result = run('pdftoppm', ['-r', '50', '-gray', file, prefix], undefined, { ...process.env, FONTCONFIG_FILE: noFonts });
       t.equal(result.status, 0);
       t.equal(result.stderr.trim(), '', 'no missing-font or glyph warnings');
+      const pages = readdirSync(work).filter((name) => name.startsWith(`${template.id}-page-`) && name.endsWith('.pgm')).sort();
+      t.equal(pages.length, first.pageCount, 'one image per page');
+      pages.forEach((page, i) => {
+        const characters = squash(run('pdftotext', ['-f', String(i + 1), '-l', String(i + 1), file, '-']).stdout).length;
+        // Glyphs missing from a subset draw nothing: the page's ink must match its text (≈ 4–14 pixels a character here).
+        const ink = inkOf(readFileSync(path.join(work, page)));
+        t.ok(characters > 0 && ink >= 2 * characters, `${page}: ${characters} characters, ${Math.round(ink)} pixels of ink, drawn from the embedded fonts alone`);
+      });
+    });
+
+    t.test('pdfdetach: contract.json is attached and equals the structured data', needs('pdfdetach'), async (t) => {
+      t.match(run('pdfdetach', ['-list', file]).stdout, /1: contract\.json/);
+      const out = path.join(work, `${template.id}.json`);
+      t.equal(run('pdfdetach', ['-save', '1', '-o', out, file]).status, 0);
+      t.same(JSON.parse(readFileSync(out, 'utf8')), JSON.parse(JSON.stringify(contractData(request))));
     });
   });
 }
@@ -101,6 +125,12 @@ t.test('the general contract has 10 chapters and 25 articles', async (t) => {
     t.ok(text.includes('第十章'), 'chapter ten');
     t.ok(text.includes('第二十五条'), 'article twenty-five');
     t.notOk(text.includes('第二十六条'), 'no article twenty-six');
+    // The model's header and signature block (version 2).
+    const worker = template.example.worker as { address: string; residence: string };
+    t.ok(text.includes(squash(`注册地：${(template.example.employer as { address: string }).address}`)), '甲方 注册地');
+    t.ok(text.includes('经营地：同注册地'), '甲方 经营地, defaulting to the registered address');
+    t.ok(text.includes(squash(`户籍地址：${worker.address}`)) && text.includes(squash(`经常居住地：${worker.residence}`)), '乙方 户籍地址 and 经常居住地');
+    t.ok(text.includes('法定代表人或委托代理人（签字或盖章）'), 'the representative line of the signature block');
   }
 });
 
