@@ -157,3 +157,19 @@ t.test('an uploaded seal image is what the seal shows', async (t) => {
   const sealed = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${created.json().id}/pdf`, headers: stranger })).rawPayload;
   t.match(sealed.subarray(draftSize).toString('latin1'), /\/Subtype \/Image/, 'the seal revision carries the uploaded image');
 });
+
+t.test('personal data is encrypted at rest: no row holds the name, ID number or phone in the clear', async (t) => {
+  const created = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: request() });
+  t.equal(created.statusCode, 201, created.body);
+  const worker = example.worker as { name: string; idNumber: string; phone: string };
+  const plain = [worker.name, worker.idNumber, worker.phone].map((value) => Buffer.from(value, 'utf8'));
+  // Every column of every row, as PostgreSQL returns it, searched for the raw UTF-8 bytes.
+  for (const table of ['Worker', 'Contract', 'OutboxMessage', 'AuditEvent']) {
+    const rows = await platform.db.$queryRawUnsafe<Record<string, unknown>[]>(`select * from "${table}"`);
+    t.ok(rows.length > 0 || table === 'OutboxMessage', `${table} has rows to look at`);
+    const bytes = Buffer.concat(rows.flatMap((row) => Object.values(row).map((v) => (v instanceof Uint8Array ? Buffer.from(v) : Buffer.from(JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? String(x) : x)) ?? '', 'utf8')))));
+    for (const value of plain) t.equal(bytes.indexOf(value), -1, `${table}: no "${value.toString('utf8')}" in the clear`);
+  }
+  const row = await platform.db.worker.findFirstOrThrow({ where: { id: (await platform.db.contract.findUniqueOrThrow({ where: { id: created.json().id } })).workerId } });
+  t.match(row.idIndex, /^[0-9a-f]{64}$|^[A-Za-z0-9_-]{43}$/, 'lookup goes through a keyed blind index');
+});

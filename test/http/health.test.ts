@@ -25,3 +25,14 @@ t.test('responses carry a request id, and unknown routes are problem+json 404s',
   t.equal(res.headers['x-request-id'], 'abc-123');
   t.match(res.json(), { status: 404, requestId: 'abc-123' });
 });
+
+t.test('security headers on pages and API answers (helmet)', async (t) => {
+  for (const url of ['/healthz', '/verify', '/s/some-token']) {
+    const res = await app.inject(url);
+    t.equal(res.headers['x-content-type-options'], 'nosniff', url);
+    t.match(res.headers['content-security-policy'], /default-src 'self'/, `${url}: scripts and styles from this service only`);
+    t.match(res.headers['content-security-policy'], /script-src 'self'(;|$)/, `${url}: no inline script`);
+    t.equal(res.headers['x-frame-options'], 'SAMEORIGIN', `${url}: not framed by other sites`);
+    t.match(res.headers['strict-transport-security'], /max-age=\d+/, url);
+  }
+});

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import { IntegrityError, keyForDigest, sha256Hex } from '../../src/storage/archive.ts';
-import { createTestPlatform } from '../helpers/platform.ts';
+import { employerBody } from '../helpers/fixtures.ts';
+import { bearer, createTestPlatform } from '../helpers/platform.ts';
 
-const { platform, s3Dir, bucket } = await createTestPlatform(t);
+const { app, platform, s3Dir, bucket, adminToken } = await createTestPlatform(t);
 const archive = platform.archive;
 
 t.test('stores under the SHA-256 and reads back verified', async (t) => {
@@ -44,6 +45,23 @@ t.test('bytes corrupted behind the service are never served', { skip: s3Dir ? fa
   const error = await archive.get(stored.key, stored.sha256).catch((e: unknown) => e);
   t.type(error, IntegrityError);
   t.match((error as IntegrityError).actual, sha256Hex(corrupted));
+});
+
+t.test('over HTTP a corrupted contract file is a 500 integrity problem, never the bytes', { skip: s3Dir ? false : 'needs the embedded S3 endpoint' }, async (t) => {
+  const employer = bearer((await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: bearer(adminToken), payload: employerBody(71) })).json().apiKey);
+  const template = platform.templates.get('labor-contract-general')!;
+  const created = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId: template.id, fields: template.example } });
+  t.equal(created.statusCode, 201, created.body);
+  const document = await platform.db.document.findFirstOrThrow({ where: { contractId: created.json().id } });
+  const file = await findObjectFile(path.join(s3Dir!, bucket), document.sha256);
+  const bytes = await readFile(file!);
+  bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0x01;
+  await writeFile(file!, bytes);
+  const res = await app.inject({ method: 'GET', url: `/api/v1/contracts/${created.json().id}/pdf`, headers: employer });
+  t.equal(res.statusCode, 500);
+  t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
+  t.match(res.json(), { type: /integrity-error$/, messageZh: /校验未通过/ });
+  t.notOk(res.body.includes('%PDF'), 'no byte of the file is served');
 });
 
 t.test('object lock is reported as unsupported by the embedded endpoint', async (t) => {
