@@ -4,6 +4,7 @@ import { Prisma } from '../db/client.ts';
 import type { OfficialRole, OrganisationKind } from '../generated/prisma/enums.ts';
 import { Problem } from '../problem.ts';
 import { appendAudit, platformChain, type Actor } from './audit.ts';
+import { inOfficialScope } from './official-access.ts';
 import { createPrincipal, type Principal } from './principals.ts';
 
 export interface NewOrganisation {
@@ -50,8 +51,10 @@ export async function getOrganisationFor(db: Db, principal: Principal, id: strin
   if (principal.kind === 'employer' && principal.organisationId !== id) throw Problem.forbidden('An employer key can only read its own organisation.');
   const organisation = await db.organisation.findUnique({ where: { id } });
   if (!organisation) throw Problem.notFound('Organisation');
-  if (principal.kind === 'official' && !organisation.regionCode.startsWith(principal.regionCode)) {
-    throw Problem.forbidden('This organisation is outside your region.');
+  if (principal.kind === 'official') {
+    if (!inOfficialScope(principal, organisation.regionCode)) throw Problem.forbidden('This organisation is outside your region.');
+    // Officials' reads are all on record, this one too (it names no worker, so no portal entry).
+    await db.accessLog.create({ data: { officialId: principal.officialId, action: 'organisation.read', purpose: `查看用人单位登记信息：${organisation.uscc}` } });
   }
   return organisation;
 }

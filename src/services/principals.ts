@@ -57,8 +57,12 @@ export async function ensureAdmin(db: Db, configuredToken: string | undefined): 
     if (!existing) await createPrincipal(db, { kind: 'admin', label: 'bootstrap (ADMIN_TOKEN)', key: configuredToken });
     return {};
   }
-  const anyAdmin = await db.apiPrincipal.findFirst({ where: { kind: 'admin', revokedAt: null } });
-  if (anyAdmin) return {};
-  const { key } = await createPrincipal(db, { kind: 'admin', label: 'bootstrap (generated)' });
-  return { generatedKey: key };
+  // Two processes starting together on an empty database must not both mint (and print) a key.
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`select pg_advisory_xact_lock(hashtext('laborsign:bootstrap-admin'))`;
+    const anyAdmin = await tx.apiPrincipal.findFirst({ where: { kind: 'admin', revokedAt: null } });
+    if (anyAdmin) return {};
+    const { key } = await createPrincipal(tx, { kind: 'admin', label: 'bootstrap (generated)' });
+    return { generatedKey: key };
+  });
 }

@@ -1,8 +1,9 @@
 import t from 'tap';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
 import { employerBody } from '../helpers/fixtures.ts';
+import { ensureAdmin } from '../../src/services/principals.ts';
 
-const { app, adminToken } = await createTestPlatform(t);
+const { app, adminToken, platform } = await createTestPlatform(t);
 const admin = bearer(adminToken);
 
 t.test('requests without a key get 401 problem+json', async (t) => {
@@ -87,4 +88,25 @@ t.test('officials are created with a role and region and cannot use admin routes
   const badRole = await app.inject({ method: 'POST', url: '/api/v1/admin/officials', headers: admin, payload: { name: 'x', role: 'police', regionCode: '1408' } });
   t.equal(badRole.statusCode, 400);
   t.equal(badRole.json().errors[0].field, 'role');
+});
+
+t.test("an official reads an employer's registration only within the region (140800 = 1408), and the read is logged", async (t) => {
+  const yuncheng = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: admin, payload: employerBody(33) })).json();
+  const city = (await app.inject({ method: 'POST', url: '/api/v1/admin/officials', headers: admin, payload: { name: '运城市监察', role: 'inspection', regionCode: '140800' } })).json();
+  const taiyuan = (await app.inject({ method: 'POST', url: '/api/v1/admin/officials', headers: admin, payload: { name: '太原市监察', role: 'inspection', regionCode: '1401' } })).json();
+  const read = await app.inject({ method: 'GET', url: `/api/v1/employers/${yuncheng.id}`, headers: bearer(city.apiKey) });
+  t.equal(read.statusCode, 200, 'a city code 140800 covers the district 140802');
+  t.equal((await app.inject({ method: 'GET', url: `/api/v1/employers/${yuncheng.id}`, headers: bearer(taiyuan.apiKey) })).statusCode, 403, 'another city may not');
+  const logged = await platform.db.accessLog.findMany({ where: { official: { name: '运城市监察' } } });
+  t.match(logged, [{ action: 'organisation.read', purpose: new RegExp(yuncheng.uscc) }]);
+  t.equal(await platform.db.accessLog.count({ where: { official: { name: '太原市监察' } } }), 0, 'a refused read reads nothing');
+});
+
+t.test('two processes starting on a database without an admin mint exactly one key', async (t) => {
+  const admins = await platform.db.apiPrincipal.findMany({ where: { kind: 'admin', revokedAt: null }, select: { id: true } });
+  await platform.db.apiPrincipal.updateMany({ where: { id: { in: admins.map((a) => a.id) } }, data: { revokedAt: new Date() } });
+  t.teardown(() => platform.db.apiPrincipal.updateMany({ where: { id: { in: admins.map((a) => a.id) } }, data: { revokedAt: null } }));
+  const starts = await Promise.all([ensureAdmin(platform.db, undefined), ensureAdmin(platform.db, undefined), ensureAdmin(platform.db, undefined)]);
+  t.equal(starts.filter((s) => s.generatedKey).length, 1, 'one key printed, not three');
+  t.equal(await platform.db.apiPrincipal.count({ where: { kind: 'admin', revokedAt: null } }), 1);
 });
