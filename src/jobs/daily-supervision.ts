@@ -6,6 +6,7 @@
 import type { Db } from '../db/client.ts';
 import type { LifecycleService } from '../services/lifecycle.ts';
 import type { SupervisionService } from '../services/supervision.ts';
+import { todayInShanghai } from '../domain/calendar.ts';
 
 export interface DailyRunResult {
   asOf: string;
@@ -57,7 +58,7 @@ export class DailySupervision {
   start(intervalMs = 3_600_000, firstAfterMs = 60_000): void {
     const tick = async () => {
       await this.deps.lifecycle?.sweep();
-      const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+      const today = todayInShanghai();
       const done = await this.deps.db.supervisionSnapshot.findFirst({ where: { asOf: new Date(`${today}T00:00:00Z`) }, select: { id: true } });
       if (!done) await this.run(today);
     };

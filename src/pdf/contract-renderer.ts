@@ -13,6 +13,7 @@ import { buildSubset, embedSubset, type EncodedSubset } from './font-subset.ts';
 import { fontFace, type FaceName } from './fonts.ts';
 import { footer, layOut, pageSize, type LaidOutPage, type PlacedLine, type SignatureSlot } from './layout.ts';
 import { resolve, templateCharacters } from './resolve.ts';
+import { shanghaiDate } from '../domain/calendar.ts';
 
 export interface RenderRequest {
   body: Block[];
@@ -170,7 +171,7 @@ export class ContractPdfRenderer {
   }
 
   async render(request: RenderRequest): Promise<RenderedDocument> {
-    const flow = resolve(request.body, { fields: request.fields, documentNumber: request.documentNumber, documentDate: request.createdAt.toISOString().slice(0, 10) });
+    const flow = resolve(request.body, { fields: request.fields, documentNumber: request.documentNumber, documentDate: shanghaiDate(request.createdAt) });
     const layout = layOut(flow);
     const count = layout.pages.length;
     const footers = layout.pages.map((_, i) => footer(request.documentNumber, i, count, request.numberLabel));

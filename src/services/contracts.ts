@@ -19,6 +19,7 @@ import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit, type Actor } from './audit.ts';
 import { idNumberIndex, upsertWorker } from './workers.ts';
+import { shanghaiDate } from '../domain/calendar.ts';
 
 /** Templates as src/templates loads them. */
 export type ContractTemplate = LoadedTemplate;
@@ -52,7 +53,7 @@ export const contractFieldsColumn = 'Contract.fields';
 const agreedStatuses = ['signed', 'renewed', 'changed', 'terminated', 'expired'] as const;
 
 export function newContractNumber(now = new Date()): string {
-  const day = now.toISOString().slice(0, 10).replaceAll('-', '');
+  const day = shanghaiDate(now).replaceAll('-', '');
   const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
   const suffix = [...randomBytes(8)].map((b) => alphabet[b % 32]).join('');
   return `LS${day}${suffix}`;

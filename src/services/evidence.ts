@@ -22,6 +22,7 @@ import type { DocumentRenderer, TemplateCatalog } from './contracts.ts';
 import { idNumberIndex, readWorker } from './workers.ts';
 import { officialScope, type AccessReason, type Official, type OfficialAccess } from './official-access.ts';
 import type { SealingService } from './sealing.ts';
+import { shanghaiDate } from '../domain/calendar.ts';
 
 export const evidenceReportTemplate = 'evidence-report';
 export const verificationReportTemplate = 'verification-report';
@@ -192,7 +193,7 @@ export class EvidenceService {
       audit: { intact: chain.intact, events: events.length, firstAt: beijing(events[0]?.at), lastAt: beijing(events.at(-1)?.at), lastHash: events.at(-1)?.hash ?? '/' },
       files: listed,
     }) as Record<string, unknown>;
-    const reportNumber = `CZ${contract.number.slice(2)}-${now.toISOString().slice(0, 10).replaceAll('-', '')}`;
+    const reportNumber = `CZ${contract.number.slice(2)}-${shanghaiDate(now).replaceAll('-', '')}`;
     const rendered = await this.deps.renderer.render({ template, fields, documentNumber: reportNumber, createdAt: now });
     const slot = rendered.signatureSlots.find((s) => s.mode === 'seal');
     const { pdf: report } = await this.deps.sealing.sealPdf(platform, rendered.pdf, slot, now, '平台出证 / Evidence report');

@@ -35,6 +35,7 @@ import { latestDocument, removeUnrecorded, requireTransition } from './sealing.t
 import { hashToken, newToken } from './tokens.ts';
 import { readWorker } from './workers.ts';
 import { createHash } from 'node:crypto';
+import { shanghaiDate } from '../domain/calendar.ts';
 
 export const linkPolicy = { maxFailures: 5, sessionTtlMs: 10 * 60_000, eventCertificateMinutes: 30 } as const;
 const signingCodePurpose = 'signing';
@@ -95,7 +96,7 @@ export class WorkerSigningService {
       channel: 'sms' as const,
       kind: 'signing-link',
       to: worker.phone,
-      text: `【劳签】${worker.name}您好，${employerName}邀请您签署电子劳动合同（编号${contractNumber}）。请在${expiresAt.toISOString().slice(0, 10)}前打开链接阅读并签署：${this.signingUrl(token)} 查看和下载合同免费。如非本人请忽略。`,
+      text: `【劳签】${worker.name}您好，${employerName}邀请您签署电子劳动合同（编号${contractNumber}）。请在${shanghaiDate(expiresAt)}前打开链接阅读并签署：${this.signingUrl(token)} 查看和下载合同免费。如非本人请忽略。`,
     };
     return { tokenHash: hashToken(token), expiresAt, message };
   }
@@ -259,7 +260,7 @@ export class WorkerSigningService {
       fieldName: 'worker-signature',
       page: slot?.page ?? 0,
       rect: slot?.rect ?? [0, 0, 0, 0],
-      appearance: imageAppearance(this.deps.outliner(), image, `${worker.name} ${new Date().toISOString().slice(0, 10)}`),
+      appearance: imageAppearance(this.deps.outliner(), image, `${worker.name} ${shanghaiDate()}`),
       signingTime: new Date(),
       name: worker.name,
       reason: '乙方签名 / Worker signature',

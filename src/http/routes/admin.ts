@@ -4,6 +4,7 @@ import type { Platform } from '../../runtime.ts';
 import { createOfficial, createOrganisation, listOrganisations } from '../../services/organisations.ts';
 import { principalOf } from '../plugins/auth.ts';
 import { organisationView, pageQuery, regionCode, sixDigitRegionCode, usccSchema } from '../schemas.ts';
+import { todayInShanghai } from '../../domain/calendar.ts';
 
 const newEmployer = z.object({
   kind: z.enum(['employer', 'dispatch_agency']).default('employer'),
@@ -80,7 +81,7 @@ export const adminRoutes =
           response: { 200: z.object({ asOf: z.string(), ran: z.boolean(), employers: z.number() }) },
         },
       },
-      async (request) => platform.dailySupervision.run(request.body.asOf ?? new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)),
+      async (request) => platform.dailySupervision.run(request.body.asOf ?? todayInShanghai()),
     );
 
     app.post(
