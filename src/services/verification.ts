@@ -19,7 +19,10 @@ export async function verifyUpload(db: Db, pki: Pki, pdf: Uint8Array): Promise<V
   try {
     report = await verifyPdf(pdf, {
       trustAnchors: pki.trustAnchors.map((anchor) => anchor.der),
-      statusLookup: async (serial) => (await pki.statusStore.status(serial)).status,
+      statusLookup: async (serial) => {
+        const found = await pki.statusStore.status(serial);
+        return found.status === 'revoked' ? { status: 'revoked', revokedAt: found.revokedAt } : { status: found.status };
+      },
     });
   } catch (error) {
     if (error instanceof UnreadablePdfError) {

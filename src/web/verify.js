@@ -7,7 +7,9 @@ const yes = (ok) => (ok ? '<span class="ok">✔ 通过</span>' : '<span class="b
 const levelNames = { 'B-B': '基本签名 (B-B)', 'B-T': '带时间戳 (B-T)', 'B-LT': '长期验证 (B-LT)', 'B-LTA': '长期存档 (B-LTA)' };
 
 function signatureCard(sig, index) {
-  const revocation = { good: '未吊销', revoked: '已吊销', unknown: '未知' }[sig.revocation?.status] ?? '未检查';
+  const revocation = sig.revocation?.afterSignature
+    ? `已于签署后吊销（${new Date(sig.revocation.revokedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}），时间戳证明签名在吊销前作出，签名仍有效`
+    : ({ good: '未吊销', revoked: '已吊销', unknown: '未知' }[sig.revocation?.status] ?? '未检查');
   return `<article class="card">
     <h3>签名 ${index + 1}：${esc(sig.signer?.name ?? sig.fieldName)}</h3>
     <dl>

@@ -137,12 +137,23 @@ t.test('after the administrator revokes the employer’s certificate, /api/v1/ve
   t.equal(before.signatures[0].revocation.status, 'good');
   const serial = before.signatures[0].signer.serialHex as string;
   t.match(before.signatures[0].signer, { name: organisation.name });
-  const revoked = await app.inject({ method: 'POST', url: `/api/v1/admin/certificates/${serial}/revoke`, headers: admin, payload: { reason: 'keyCompromise' } });
+  t.equal((await app.inject({ method: 'POST', url: `/api/v1/admin/certificates/${serial}/revoke`, headers: admin, payload: { revokedAt: new Date(Date.now() + 3_600_000).toISOString() } })).statusCode, 400, 'a revocation in the future is refused');
+  // A key compromise found out now, dated back to before this contract was sealed.
+  const compromisedSince = new Date(new Date(before.signatures[0].timestamp.time).getTime() - 60_000).toISOString();
+  const revoked = await app.inject({ method: 'POST', url: `/api/v1/admin/certificates/${serial}/revoke`, headers: admin, payload: { reason: 'keyCompromise', revokedAt: compromisedSince } });
   t.equal(revoked.statusCode, 200, revoked.body);
+  t.equal(new Date(revoked.json().revokedAt).toISOString(), compromisedSince);
   const after = await verify(signed);
-  t.equal(after.signatures[0].revocation.status, 'revoked');
-  t.equal(after.signatures[0].valid, false);
+  t.match(after.signatures[0].revocation, { status: 'revoked', revokedAt: compromisedSince });
+  t.equal(after.signatures[0].valid, false, 'sealed after the key was compromised: invalid');
   t.equal(after.valid, false);
   t.equal(after.signatures[1].revocation.status, 'good', 'the worker’s certificate is not affected');
   t.match(after.archived, { contractId: id, kind: 'signed' });
+
+  // The worker's event certificate revoked now: the signature was timestamped before, so it stands.
+  const workerSerial = after.signatures[1].signer.serialHex as string;
+  t.equal((await app.inject({ method: 'POST', url: `/api/v1/admin/certificates/${workerSerial}/revoke`, headers: admin, payload: {} })).statusCode, 200);
+  const later = await verify(signed);
+  t.match(later.signatures[1].revocation, { status: 'revoked', afterSignature: true }, 'shown as revoked, after the signature');
+  t.equal(later.signatures[1].valid, true, 'a revocation after the signature timestamp does not undo the signature');
 });

@@ -66,18 +66,25 @@ export const pkiRoutes =
           tags: ['admin'],
           summary: 'Revoke a certificate issued by the platform (e.g. an employer key compromise); CRLs and OCSP answer revoked at once',
           params: z.object({ serial: z.string().regex(/^[0-9a-fA-F]{2,64}$/, 'must be the certificate serial in hex') }),
-          body: z.object({ reason: z.enum(Object.keys(RevocationReasonCode) as [RevocationReason, ...RevocationReason[]]).default('unspecified') }),
+          body: z.object({
+            reason: z.enum(Object.keys(RevocationReasonCode) as [RevocationReason, ...RevocationReason[]]).default('unspecified'),
+            revokedAt: z.iso
+              .datetime({ offset: true })
+              .refine((value) => new Date(value).getTime() <= Date.now() + 60_000, 'must not be in the future')
+              .optional()
+              .describe('since when the key is untrustworthy (default: now). Earlier for a key compromise: signatures timestamped after it become invalid, earlier ones stay valid'),
+          }),
           response: { 200: z.object({ serial: z.string(), status: z.literal('revoked'), revokedAt: z.date(), reason: z.string() }) },
         },
       },
       async (request) => {
         const serial = request.params.serial.toLowerCase();
         if ((await pki.statusStore.status(serial)).status === 'unknown') throw Problem.notFound(`Certificate ${serial}`);
-        await pki.statusStore.revoke(serial, request.body.reason);
+        await pki.statusStore.revoke(serial, request.body.reason, request.body.revokedAt ? new Date(request.body.revokedAt) : new Date());
         const status = await pki.statusStore.status(serial);
         if (status.status !== 'revoked') throw new Error('revocation did not take effect');
         await platform.db.$transaction((tx) =>
-          appendAudit(tx, { chain: platformChain, type: 'certificate.revoked', actor: { kind: 'admin', id: principalOf(request).principalId }, data: { serial, reason: status.reason } }),
+          appendAudit(tx, { chain: platformChain, type: 'certificate.revoked', actor: { kind: 'admin', id: principalOf(request).principalId }, data: { serial, reason: status.reason, revokedAt: status.revokedAt.toISOString() } }),
         );
         return { serial, status: 'revoked' as const, revokedAt: status.revokedAt, reason: status.reason };
       },

@@ -17,7 +17,7 @@ const signatureReport = z.object({
   chainTrusted: z.boolean(),
   chain: z.array(z.string()),
   timestamp: z.object({ time: z.string(), valid: z.boolean(), problems: z.array(z.string()) }).optional(),
-  revocation: z.object({ status: z.enum(['good', 'revoked', 'unknown']), source: z.enum(['dss', 'lookup', 'none']), revokedAt: z.date().optional() }),
+  revocation: z.object({ status: z.enum(['good', 'revoked', 'unknown']), source: z.enum(['dss', 'lookup', 'none']), revokedAt: z.date().optional(), afterSignature: z.boolean().optional().describe('revoked after a trusted timestamp proved the signature: the signature stands') }),
   disallowedChanges: z.array(z.string()),
   level: z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA']).optional(),
   valid: z.boolean(),

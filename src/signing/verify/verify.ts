@@ -18,7 +18,13 @@ import { parseOcspResponse, verifyOcspResponse, type ParsedOcspResponse } from '
 import { parseTimestampToken, verifyTimestampToken } from '../tsa/token.ts';
 
 export type PadesLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
-export type RevocationStatus = { status: 'good' | 'revoked' | 'unknown'; source: 'dss' | 'lookup' | 'none'; revokedAt?: Date };
+export type RevocationStatus = {
+  status: 'good' | 'revoked' | 'unknown';
+  source: 'dss' | 'lookup' | 'none';
+  revokedAt?: Date;
+  /** Revoked, but after a trusted signature timestamp proved the signature existed: it stands. */
+  afterSignature?: boolean;
+};
 
 export interface SignatureReport {
   fieldName: string;
@@ -52,7 +58,7 @@ export interface VerificationReport {
 export interface VerifyOptions {
   trustAnchors: Uint8Array[];
   /** Revocation status from the issuing platform's records, when it is the verifier. */
-  statusLookup?: (serialHex: string) => Promise<'good' | 'revoked' | 'unknown'>;
+  statusLookup?: (serialHex: string) => Promise<{ status: 'good' | 'revoked' | 'unknown'; revokedAt?: Date }>;
 }
 
 const name = (key: string) => PDFName.of(key);
@@ -428,7 +434,13 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
         ltv.signerChain = { trusted, chain };
         ltv.at = at;
         report.revocation = await revocationOf(signerCertificate, chain[1], dss, at, options);
-        if (report.revocation.status === 'revoked') problems.push('signer certificate is revoked');
+        // A certificate revoked after a trusted timestamp proved the signature existed keeps
+        // that signature valid (ETSI EN 319 102-1): revoking an employer's certificate later
+        // must not undo the contracts it sealed before. Without that proof, revoked is fatal.
+        if (report.revocation.status === 'revoked') {
+          if (referenceTime !== undefined && report.revocation.revokedAt !== undefined && report.revocation.revokedAt > referenceTime) report.revocation.afterSignature = true;
+          else problems.push('signer certificate is revoked');
+        }
         for (const [index, ca] of chain.slice(1).entries()) {
           const issuer = chain[index + 2];
           if (issuer && !isAnchor(ca, anchors) && dssRevocation(ca, issuer, dss, at)?.status === 'revoked') problems.push(`${ca.subjectText} in the chain is revoked`);
@@ -492,7 +504,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
   }
   for (const report of reports) {
     report.valid = report.coversRevision && report.digestValid && report.signatureValid && report.chainTrusted && report.disallowedChanges.length === 0 &&
-      report.revocation.status !== 'revoked' && (report.kind === 'document-timestamp' || report.timestamp?.valid === true);
+      (report.revocation.status !== 'revoked' || report.revocation.afterSignature === true) && (report.kind === 'document-timestamp' || report.timestamp?.valid === true);
   }
   return {
     valid: reports.length > 0 && reports.every((r) => r.valid),
@@ -503,8 +515,8 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
 
 async function revocationOf(certificate: ParsedCertificate, issuer: ParsedCertificate | undefined, dss: DssMaterial, at: Date, options: VerifyOptions): Promise<RevocationStatus> {
   if (options.statusLookup) {
-    const status = await options.statusLookup(certificate.serialHex);
-    if (status !== 'unknown') return { status, source: 'lookup' };
+    const { status, revokedAt } = await options.statusLookup(certificate.serialHex);
+    if (status !== 'unknown') return { status, source: 'lookup', ...(revokedAt ? { revokedAt } : {}) };
   }
   const fromDss = issuer ? dssRevocation(certificate, issuer, dss, at) : undefined;
   if (fromDss) return { status: fromDss.status, source: 'dss', revokedAt: fromDss.revokedAt };

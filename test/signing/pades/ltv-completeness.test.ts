@@ -347,7 +347,8 @@ t.test('a document timestamp token larger than 12 KiB is embedded in an enlarged
 
 // Last: revokes the worker's certificate in the shared status store.
 t.test('revocation in the DSS (OCSP or the CA CRL) is reported without a status lookup', async (t) => {
-  await pki.statusStore.revoke(worker.serialHex, 'keyCompromise');
+  // Dated before the signature's timestamp (a key compromise found out later): fatal to the signature.
+  await pki.statusStore.revoke(worker.serialHex, 'keyCompromise', new Date(Date.now() - 3_600_000));
   const byOcsp = await collectValidationMaterial(signed, pki, ocsp, { fetchCrl: false, fetchOcsp: false });
   const { byField } = await signatureLevels(await addDss(signed, byOcsp.material, contents));
   t.match(byField.worker!.revocation, { status: 'revoked', source: 'dss' });

@@ -134,12 +134,24 @@ t.test('new page content appended after signing is a disallowed change', async (
   t.match(report.signatures[1]!.disallowedChanges.join('\n'), /Contents/);
 });
 
-t.test('a revoked signer certificate shows as revoked', async (t) => {
+t.test('a revoked signer certificate shows as revoked; the signature stands only if timestamped before the revocation', async (t) => {
   await fx.pki.statusStore.revoke(employer.serialHex, 'keyCompromise');
-  const report = await verifyPdf(final, { trustAnchors: anchors, statusLookup: async (serial) => (await fx.pki.statusStore.status(serial)).status });
-  t.equal(report.signatures[0]!.revocation.status, 'revoked');
-  t.equal(report.signatures[0]!.valid, false);
+  const lookup = async (serial: string) => {
+    const found = await fx.pki.statusStore.status(serial);
+    return found.status === 'revoked' ? { status: found.status, revokedAt: found.revokedAt } : { status: found.status };
+  };
+  const report = await verifyPdf(final, { trustAnchors: anchors, statusLookup: lookup });
+  t.match(report.signatures[0]!.revocation, { status: 'revoked', revokedAt: Date });
+  t.ok(report.signatures[0]!.revocation.revokedAt! > new Date(report.signatures[0]!.timestamp!.time), 'revoked after the signature timestamp');
+  t.equal(report.signatures[0]!.valid, true, 'a later revocation does not undo a signature proven earlier (ETSI EN 319 102-1)');
   t.equal(report.signatures[1]!.revocation.status, 'good');
+
+  const before = new Date(new Date(report.signatures[0]!.timestamp!.time).getTime() - 60_000);
+  const backdated = await verifyPdf(final, { trustAnchors: anchors, statusLookup: async (serial) => (serial === employer.serialHex ? { status: 'revoked', revokedAt: before } : lookup(serial)) });
+  t.equal(backdated.signatures[0]!.valid, false, 'revoked before the timestamp: invalid');
+  t.match(backdated.signatures[0]!.problems.join('\n'), /signer certificate is revoked/);
+  const unproven = await verifyPdf(final, { trustAnchors: anchors, statusLookup: async () => ({ status: 'revoked' }) });
+  t.equal(unproven.signatures[0]!.valid, false, 'a revocation of unknown time is fatal');
 });
 
 t.test('a placeholder too small for the CMS fails loudly instead of truncating', async (t) => {
