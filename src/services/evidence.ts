@@ -96,7 +96,7 @@ export class EvidenceService {
         coverage: s.coversWholeFile ? '覆盖完整文件' : s.coversRevision ? '覆盖签署时的文件版本' : '覆盖范围异常',
         changes: s.disallowedChanges.length ? s.disallowedChanges.join('；').slice(0, 500) : '无不允许的修改',
         timestamp: s.timestamp ? `${beijing(s.timestamp.time)}（${s.timestamp.valid ? '有效' : '无效'}）` : '/',
-        revocation: { good: '未吊销', revoked: '已吊销', unknown: '未知' }[s.revocation.status],
+        revocation: s.revocation.afterSignature ? '签署后吊销（签名在吊销前作出，仍有效）' : { good: '未吊销', revoked: '已吊销', unknown: '未知' }[s.revocation.status],
         level: s.level ?? '/',
       })),
     }) as Record<string, unknown>;
