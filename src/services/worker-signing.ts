@@ -304,7 +304,7 @@ export class WorkerSigningService {
     const prepared = restorePrepared(session.preparedPdf, session.byteRange);
     const signed = embedSignature(prepared, cms);
     // Long-term validation: certificates and revocation data in a DSS, then a document timestamp.
-    const { material, contents } = await collectValidationMaterial(signed, pki, this.deps.ocsp);
+    const { material, contents, missing } = await collectValidationMaterial(signed, pki, this.deps.ocsp);
     const final = await addDocumentTimestamp(await addDss(signed, material, contents), timestamps, 'document-timestamp-1');
     const stored = await archive.put(final, { contentType: 'application/pdf' });
     const worker = readWorker(this.deps.crypto, link.contract.worker);
@@ -324,7 +324,7 @@ export class WorkerSigningService {
         data: { contractId: contract.id, documentId: document.id, role: 'worker', fieldName: 'worker-signature', signerName: worker.name, certificateSerial: session.certificateSerial, signedAt: signingTime, timestampAt: signingTime },
       });
       await tx.signingLink.update({ where: { id: link.id }, data: { usedAt: signingTime } });
-      await this.audit(tx, link, 'contract.signed', context, { documentSha256: stored.sha256, certificateSerial: session.certificateSerial, level: 'B-LTA' });
+      await this.audit(tx, link, 'contract.signed', context, { documentSha256: stored.sha256, certificateSerial: session.certificateSerial, level: missing.length ? 'B-T' : 'B-LTA', ...(missing.length ? { validationDataMissing: missing } : {}) });
       if (contract.previousId) await this.amendPrevious(tx, contract, link.id, stored.sha256, context);
       await this.notifyCompletion(tx, link.contract, worker.phone!, worker.name);
       return next;
