@@ -50,19 +50,18 @@ export class Outbox {
    * dies mid-way releases its claim with its transaction and another one sends the message.
    * A failed delivery is retried with a growing wait and marked failed after the last attempt.
    */
-  async deliverPending(limit = 20): Promise<number> {
+  async deliverPending(limit = 50): Promise<number> {
     return this.db.$transaction(
       async (tx) => {
         const due = await tx.$queryRaw<{ id: string; kind: string; recipientCipher: Uint8Array; bodyCipher: Uint8Array; attempts: number }[]>`
           select id, kind, "recipientCipher", "bodyCipher", attempts from "OutboxMessage"
           where status = 'pending' and "nextAttemptAt" <= now()
           order by "createdAt" limit ${limit} for update skip locked`;
-        let delivered = 0;
+        const sent: string[] = [];
         for (const row of due) {
           try {
             await this.gateway.deliver({ channel: 'sms', kind: row.kind, ...this.read(row) });
-            await tx.outboxMessage.update({ where: { id: row.id }, data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 } } });
-            delivered++;
+            sent.push(row.id);
           } catch (error) {
             const attempts = row.attempts + 1;
             await tx.outboxMessage.update({
@@ -71,9 +70,11 @@ export class Outbox {
             });
           }
         }
-        return delivered;
+        // One statement for the round's successes: a batch of 10,000 queues as many messages.
+        if (sent.length) await tx.outboxMessage.updateMany({ where: { id: { in: sent } }, data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 } } });
+        return sent.length;
       },
-      { timeout: limit * 10_000 + 5_000 },
+      { timeout: limit * 6_000 + 5_000 },
     );
   }
 
