@@ -156,7 +156,7 @@ export class BatchService {
       if (existing) return { batch: existing, errors: existing.rejected as unknown as RowError[], replayed: true };
     }
     this.template(request.templateId);
-    await this.deps.sealAuthorisations.covering(organisation, request.templateId);
+    await this.deps.sealAuthorisations.covering(organisation, request.templateId, new Date(), 'templateId');
     const errors: RowError[] = [...cellErrors];
     const valid: { row: number; fields: Record<string, unknown> }[] = [];
     const checked = await this.deps.contracts.checkMany(organisation, request.templateId, request.rows.map(({ row, values }) => ({ row, fields: rowFields(request.shared, values) })));

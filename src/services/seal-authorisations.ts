@@ -46,14 +46,15 @@ export class SealAuthorisations {
   }
 
   /** The authorisation that lets the platform seal this template now, or a 403 saying why not. */
-  async covering(organisation: Organisation, templateId: string, at = new Date()) {
+  /** `field`: the request field that asked for automatic sealing (`autoSeal`, or a batch's `templateId`). */
+  async covering(organisation: Organisation, templateId: string, at = new Date(), field = 'autoSeal') {
     const found = await this.db.sealAuthorisation.findFirst({
       where: { organisationId: organisation.id, revokedAt: null, validFrom: { lte: at }, validUntil: { gt: at }, templateIds: { has: templateId } },
       orderBy: { grantedAt: 'desc' },
     });
     if (!found) {
       throw new Problem(403, 'no-seal-authorisation', 'No seal authorisation', `There is no current, unrevoked authorisation to seal ${templateId} contracts automatically; seal each contract, or grant one.`, [
-        { field: 'autoSeal', in: 'body', rule: 'authorised', message: 'no covering seal authorisation', messageZh: '没有有效的自动盖章授权：请由法定代表人或其授权人先授权平台对该模板的合同自动盖章，或逐份盖章' },
+        { field, in: 'body', rule: 'authorised', message: 'no covering seal authorisation', messageZh: '没有有效的自动盖章授权：请由法定代表人或其授权人先授权平台对该模板的合同自动盖章，或逐份盖章' },
       ]);
     }
     return found;

@@ -48,13 +48,13 @@ const batch = (key: Record<string, string>, rows = [{ worker: worker(1) }], extr
   app.inject({ method: 'POST', url: '/api/v1/batches', headers: key, payload: { templateId: template.id, shared, rows, ...extra } });
 
 /** The refusal every automatic-sealing path gives without a covering authorisation. */
-function assertRefused(t: Pick<Tap, 'equal' | 'match' | 'ok'>, response: LightMyRequestResponse, label: string) {
+function assertRefused(t: Pick<Tap, 'equal' | 'match' | 'ok'>, response: LightMyRequestResponse, label: string, field = 'autoSeal') {
   t.equal(response.statusCode, 403, `${label}: 403 (${response.body.slice(0, 200)})`);
   t.match(response.headers['content-type'], /^application\/problem\+json/, `${label}: problem+json`);
   const problem = response.json();
   t.equal(problem.type, 'https://laborsign.org/problems/no-seal-authorisation', `${label}: the problem type`);
   t.equal(problem.status, 403, `${label}: status in the body`);
-  t.match(problem.errors, [{ field: 'autoSeal', rule: 'authorised' }], `${label}: names the rule`);
+  t.match(problem.errors, [{ field, rule: 'authorised' }], `${label}: names the field that asked for sealing and the rule`);
   const messageZh = (problem.errors?.[0]?.messageZh ?? '') as string;
   t.match(messageZh, /自动盖章授权/, `${label}: a Chinese message about the seal authorisation`);
   t.ok(/[\u4e00-\u9fff]/.test(messageZh), `${label}: the message is Chinese`);
@@ -85,7 +85,7 @@ for (const { name, setUp } of refusals) {
     const created = await autoSeal(employer.key);
     assertRefused(t, created, 'create with autoSeal');
     const submitted = await batch(employer.key);
-    assertRefused(t, submitted, 'batch');
+    assertRefused(t, submitted, 'batch', 'templateId');
     const organisation = await platform.db.organisation.findFirstOrThrow({ where: { uscc: employer.uscc } });
     t.equal(await platform.db.contract.count({ where: { employerId: organisation.id } }), 0, 'no contract was created, sealed or not');
     t.equal(await platform.db.batch.count({ where: { organisationId: organisation.id } }), 0, 'no batch was recorded');
