@@ -75,25 +75,7 @@ export async function createTestPlatform(t: Teardown, env: Record<string, string
   const bucket = `test-${suffix}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'laborsign-data-'));
   const masterKey = randomBytes(32).toString('base64');
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl.toString(),
-    MINIO_ENDPOINT: servers.s3.endpoint,
-    MINIO_ACCESS_KEY: servers.s3.accessKey,
-    MINIO_SECRET_KEY: servers.s3.secretKey,
-    MINIO_BUCKET: bucket,
-    MASTER_KEY: masterKey,
-    ADMIN_TOKEN: adminToken,
-    ...env,
-  });
-  const platform = await startPlatform(config);
-  const app = await buildApp(platform, { logger: false });
-  const stop = once(async () => {
-    await app.close();
-    await platform.close();
-  });
+  const { app, platform, stop } = await startTestService(servers, { dataDir, databaseUrl: databaseUrl.toString(), bucket, masterKey, adminToken }, env);
   const stops = [stop];
   t.teardown(async () => {
     for (const stopOne of [...stops].reverse()) await stopOne();
@@ -106,6 +88,34 @@ export async function createTestPlatform(t: Teardown, env: Record<string, string
   return { app, platform, adminToken, s3Dir: servers.s3Dir, bucket, stop, state: { databaseUrl: databaseUrl.toString(), dataDir, masterKey, stops } };
 }
 
+/** The service over one database, bucket, data directory and keys, with a stop that runs once. */
+async function startTestService(
+  servers: Awaited<ReturnType<typeof testServers>>,
+  where: { dataDir: string; databaseUrl: string; bucket: string; masterKey: string; adminToken: string },
+  env: Record<string, string>,
+) {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: where.dataDir,
+    DATABASE_URL: where.databaseUrl,
+    MINIO_ENDPOINT: servers.s3.endpoint,
+    MINIO_ACCESS_KEY: servers.s3.accessKey,
+    MINIO_SECRET_KEY: servers.s3.secretKey,
+    MINIO_BUCKET: where.bucket,
+    MASTER_KEY: where.masterKey,
+    ADMIN_TOKEN: where.adminToken,
+    ...env,
+  });
+  const platform = await startPlatform(config);
+  const app = await buildApp(platform, { logger: false });
+  const stop = once(async () => {
+    await app.close();
+    await platform.close();
+  });
+  return { app, platform, stop };
+}
+
 function once(fn: () => Promise<void>): () => Promise<void> {
   let done: Promise<void> | undefined;
   return () => (done ??= fn());
@@ -115,25 +125,7 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 async function restartTestPlatform(servers: Awaited<ReturnType<typeof testServers>>, env: Record<string, string>, previous: TestPlatform): Promise<TestPlatform> {
   const state = previous.state;
   if (!state) throw new Error('reuse needs a platform made by createTestPlatform');
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATA_DIR: state.dataDir,
-    DATABASE_URL: state.databaseUrl,
-    MINIO_ENDPOINT: servers.s3.endpoint,
-    MINIO_ACCESS_KEY: servers.s3.accessKey,
-    MINIO_SECRET_KEY: servers.s3.secretKey,
-    MINIO_BUCKET: previous.bucket,
-    MASTER_KEY: state.masterKey,
-    ADMIN_TOKEN: previous.adminToken,
-    ...env,
-  });
-  const platform = await startPlatform(config);
-  const app = await buildApp(platform, { logger: false });
-  const stop = once(async () => {
-    await app.close();
-    await platform.close();
-  });
+  const { app, platform, stop } = await startTestService(servers, { ...state, bucket: previous.bucket, adminToken: previous.adminToken }, env);
   // The first platform's teardown stops every restart before it drops the database.
   state.stops.push(stop);
   return { app, platform, adminToken: previous.adminToken, s3Dir: servers.s3Dir, bucket: previous.bucket, stop, state };
