@@ -291,14 +291,14 @@ export class OfficialAccess {
     reason: AccessReason,
   ) {
     this.requireRole(official, 'employment');
-    if (!query.region.startsWith(official.regionCode)) throw Problem.forbidden(`Your region is ${official.regionCode}.`);
+    const region = requestedRegion(official, query.region);
     const asked = query.policy === undefined ? undefined : employmentPolicy(query.policy);
     if (query.policy !== undefined && !asked) throw Problem.badRequest([{ field: 'policy', in: 'query', rule: 'known_policy', message: `unknown policy; one of ${EMPLOYMENT_POLICIES.map((p) => p.id).join(', ')}`, messageZh: '未知的补贴政策' }]);
     const policies = asked ? [asked] : EMPLOYMENT_POLICIES;
     const include = query.include ?? (asked ? 'qualifying' : 'contracted');
     const { db, crypto } = this.deps;
     const entries = await db.rosterEntry.findMany({
-      where: { hireDate: { gte: new Date(`${query.from}T00:00:00Z`), lte: new Date(`${query.to}T00:00:00Z`) }, organisation: { regionCode: { startsWith: query.region } } },
+      where: { hireDate: { gte: new Date(`${query.from}T00:00:00Z`), lte: new Date(`${query.to}T00:00:00Z`) }, organisation: { regionCode: { startsWith: region } } },
       include: {
         organisation: { select: { name: true, uscc: true } },
         worker: { include: { contracts: { where: { status: { in: [...effectiveStatuses] } }, include: { template: { select: { kind: true } } }, orderBy: { effectiveAt: 'desc' } } } },

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { Problem } from '../../problem.ts';
-import { requestedRegion, scopedOfficial } from '../../services/official-access.ts';
+import { scopedOfficial } from '../../services/official-access.ts';
 import { principalOf } from '../plugins/auth.ts';
 import { isIsoDate, todayInShanghai } from '../../domain/calendar.ts';
 import { EMPLOYMENT_POLICIES, employmentPolicy } from '../../domain/employment-policies.ts';
@@ -147,7 +147,7 @@ export const governmentRoutes =
         if (first! > last!) throw Problem.badRequest([{ field: 'to', in: 'query', rule: 'on_or_after_from', message: 'must not be before from', messageZh: '截止日期不能早于起始日期' }]);
         const official = officialOf(request);
         // The region asked for in canonical form ('140100' → '1401'), refused outside the official's.
-        return platform.officialAccess.employmentHires(official, { ...query, region: requestedRegion(official, query.region), from: first!, to: last!, ...(policy ? { policy } : {}) }, { purpose, ...(caseNumber ? { caseNumber } : {}) });
+        return platform.officialAccess.employmentHires(official, { ...query, from: first!, to: last!, ...(policy ? { policy } : {}) }, { purpose, ...(caseNumber ? { caseNumber } : {}) });
       },
     );
 
