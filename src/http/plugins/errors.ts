@@ -20,18 +20,39 @@ const rulesZh: Record<string, string> = {
   custom: '内容不符合要求',
 };
 
+/** What a schema's own rule declares in a custom issue: `params: { rule, messageZh }`. */
+export interface OwnRule {
+  rule?: string;
+  messageZh?: string;
+}
+
+/**
+ * One zod issue as a field problem: the rule and Chinese message the schema declared for it
+ * (a refinement's `params`), else the issue code and its Chinese in `rulesZh`.
+ */
+export function zodFieldProblem(issue: { code: string; path: string; message: string; params?: OwnRule }, where: string): FieldProblem {
+  return {
+    field: issue.path || '(root)',
+    in: where,
+    rule: issue.params?.rule ?? issue.code,
+    message: issue.message,
+    messageZh: issue.params?.messageZh ?? rulesZh[issue.code] ?? '内容不符合要求',
+  };
+}
+
+/** Request validation errors as fastify-type-provider-zod reports them (the zod issue in `params`). */
+export function validationIssues(error: { validation?: { keyword: string; instancePath: string; message?: string; params?: { params?: OwnRule } }[]; validationContext?: string }) {
+  const where = contextNames[error.validationContext ?? 'body'] ?? 'body';
+  return (error.validation ?? []).map((item) => ({
+    where,
+    issue: { code: item.keyword, path: item.instancePath.replace(/^\//, '').replaceAll('/', '.'), message: item.message ?? 'invalid', ...(item.params?.params ? { params: item.params.params } : {}) },
+  }));
+}
+
 function toProblem(error: FastifyError): Problem {
   if (error instanceof Problem) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const where = contextNames[(error as { validationContext?: string }).validationContext ?? 'body'] ?? 'body';
-    const errors: FieldProblem[] = error.validation.map((issue) => ({
-      field: issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)',
-      in: where,
-      rule: issue.keyword,
-      message: issue.message ?? 'invalid',
-      messageZh: rulesZh[issue.keyword] ?? '内容不符合要求',
-    }));
-    return Problem.badRequest(errors);
+    return Problem.badRequest(validationIssues(error as Parameters<typeof validationIssues>[0]).map(({ issue, where }) => zodFieldProblem(issue, where)));
   }
   if (error instanceof IntegrityError) {
     return new Problem(500, 'integrity-error', 'Integrity error', 'A stored document failed its SHA-256 check and is withheld. Operators have been alerted.', undefined, { messageZh: '存档文件校验未通过，已暂停提供并通知运维人员' });

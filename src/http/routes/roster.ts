@@ -4,13 +4,13 @@ import { z } from 'zod';
 import { isIsoDate, todayInShanghai } from '../../domain/calendar.ts';
 import type { Platform } from '../../runtime.ts';
 import { Problem, type FieldProblem } from '../../problem.ts';
+import { validationIssues, zodFieldProblem, type OwnRule } from '../plugins/errors.ts';
 import { principalOf } from '../plugins/auth.ts';
 import { toCsv, csvRecords } from '../../sheets/csv.ts';
 import { employmentFormNames, rosterColumns, rosterHire, usccSchema } from '../schemas.ts';
 import { organisationOf } from './contracts.ts';
 
 /** Rules of our own carry `params: { rule, messageZh }`; the problem names that rule and says it in Chinese. */
-type OwnRule = { rule: string; messageZh: string };
 const own = (rule: string, messageZh: string): { params: OwnRule } => ({ params: { rule, messageZh } });
 
 /** A real calendar date YYYY-MM-DD (2026-02-30 and 2026-02-32 are refused, never rolled over). */
@@ -40,30 +40,22 @@ const hireBody = rosterHire
 /** The sheet's columns: the shared ones, the post category and the graduation year. */
 const sheetColumns = { ...rosterColumns, 岗位类别: 'postCategory', 毕业年份: 'graduationYear' } as const;
 const formsZh = '取值应为：劳动合同、劳务派遣、非全日制';
-const rulesZh: Record<string, string> = {
-  invalid_type: '缺少此项或类型不正确',
-  too_small: '内容太短或数值太小',
-  too_big: '内容太长或数值太大',
-  invalid_format: '格式不正确',
-  invalid_value: '取值不在允许范围内',
-  unrecognized_keys: '包含无法识别的项',
-};
 const hasChinese = (text: string) => /[\u4e00-\u9fff]/.test(text);
 
-/** One zod issue (as zod reports it, or as fastify-type-provider-zod passes it on) as a field problem. */
-function fieldProblem(issue: { code: string; path: string; message: string; params?: Partial<OwnRule> }, where: string): FieldProblem {
-  const rule = issue.params?.rule ?? issue.code;
-  const messageZh = issue.params?.messageZh ?? (issue.path === 'employmentForm' && issue.code === 'invalid_value' ? formsZh : hasChinese(issue.message) ? issue.message : (rulesZh[issue.code] ?? '内容不符合要求'));
-  return { field: issue.path || '(root)', in: where, rule, message: issue.message, messageZh };
+/**
+ * One zod issue as a field problem (the shared mapping), preferring what the roster schemas
+ * already say in Chinese: the allowed employment forms, and messages written in Chinese.
+ */
+function fieldProblem(issue: Parameters<typeof zodFieldProblem>[0], where: string): FieldProblem {
+  const problem = zodFieldProblem(issue, where);
+  if (issue.params?.messageZh) return problem;
+  if (issue.path === 'employmentForm' && issue.code === 'invalid_value') return { ...problem, messageZh: formsZh };
+  return hasChinese(issue.message) ? { ...problem, messageZh: issue.message } : problem;
 }
 
-type ValidationItem = { keyword: string; instancePath: string; message?: string; params?: { params?: Partial<OwnRule> } };
 /** Request validation errors (attachValidation) as a problem naming each field, rule and Chinese message. */
-function validationProblem(error: Error & { validation?: ValidationItem[]; validationContext?: string }): Problem {
-  const where = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body');
-  return Problem.badRequest(
-    (error.validation ?? []).map((item) => fieldProblem({ code: item.keyword, path: item.instancePath.replace(/^\//, '').replaceAll('/', '.'), message: item.message ?? 'invalid', ...(item.params?.params ? { params: item.params.params } : {}) }, where)),
-  );
+function validationProblem(error: Parameters<typeof validationIssues>[0]): Problem {
+  return Problem.badRequest(validationIssues(error).map(({ issue, where }) => fieldProblem(issue, where)));
 }
 const config = { access: ['employer' as const] };
 const tags = ['roster'];
@@ -159,7 +151,7 @@ export const rosterRoutes =
             for (const issue of parsed.error.issues) {
               const path = issue.path.join('.');
               const column = Object.entries(sheetColumns).find(([, field]) => field === path)?.[0] ?? path;
-              const problem = fieldProblem({ code: issue.code, path, message: issue.message, ...('params' in issue && issue.params ? { params: issue.params as Partial<OwnRule> } : {}) }, 'body');
+              const problem = fieldProblem({ code: issue.code, path, message: issue.message, ...('params' in issue && issue.params ? { params: issue.params as OwnRule } : {}) }, 'body');
               errors.push({ row, field: column, rule: problem.rule, message: problem.message, messageZh: problem.messageZh! });
             }
           }
