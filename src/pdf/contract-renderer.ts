@@ -6,7 +6,8 @@
  * same input always gives the same bytes.
  */
 import { deflateSync } from 'node:zlib';
-import { AFRelationship, PDFDocument, PDFName, PDFRawStream, type PDFRef } from 'pdf-lib';
+import { AFRelationship, PDFDocument, PDFName, type PDFRef } from 'pdf-lib';
+import { BlockStream } from './block-stream.ts';
 import type { LoadedTemplate } from '../templates/catalog.ts';
 import type { Block } from '../templates/markup.ts';
 import { buildSubset, embedSubset, type EncodedSubset } from './font-subset.ts';
@@ -35,19 +36,18 @@ export interface RenderedDocument {
 }
 
 const faces: FaceName[] = ['song', 'hei'];
-const fixedSubsets = new WeakMap<Block[], Promise<Record<FaceName, EncodedSubset>>>();
+const fixedSubsets = new WeakMap<Block[], Record<FaceName, EncodedSubset>>();
 
 /** The subsets of a template's own text, built once per parsed template. */
-function templateSubsets(body: Block[]): Promise<Record<FaceName, EncodedSubset>> {
+function templateSubsets(body: Block[]): Record<FaceName, EncodedSubset> {
   let subsets = fixedSubsets.get(body);
   if (!subsets) {
     const characters = templateCharacters(body);
-    subsets = Promise.all(
-      faces.map((name) => {
-        const face = fontFace(name);
-        return buildSubset(face, [...characters[name]].filter((c) => face.glyph(c.codePointAt(0)!)));
-      }),
-    ).then(([song, hei]) => ({ song: song!, hei: hei! }));
+    const subsetOf = (name: FaceName) => {
+      const face = fontFace(name);
+      return buildSubset(face, [...characters[name]].filter((c) => face.glyph(c.codePointAt(0)!)));
+    };
+    subsets = { song: subsetOf('song'), hei: subsetOf('hei') };
     fixedSubsets.set(body, subsets);
   }
   return subsets;
@@ -177,14 +177,14 @@ export class ContractPdfRenderer {
     const footers = layout.pages.map((_, i) => footer(request.documentNumber, i, count, request.numberLabel));
 
     // Glyphs outside the template's fixed subset (names, addresses…) go into a small one per document.
-    const fixed = await templateSubsets(request.body);
+    const fixed = templateSubsets(request.body);
     const extra: Record<FaceName, Map<number, string>> = { song: new Map(), hei: new Map() };
     for (const line of [...layout.pages.flatMap((p) => p.lines), ...footers.flat()]) {
       for (const glyph of line.glyphs) if (!fixed[glyph.face].cidOf.has(glyph.gid)) extra[glyph.face].set(glyph.gid, glyph.character);
     }
     const resources: Record<FaceName, FontResource[]> = { song: [{ name: 'FS', subset: fixed.song }], hei: [{ name: 'FH', subset: fixed.hei }] };
     for (const face of faces) {
-      if (extra[face].size > 0) resources[face].push({ name: `${face === 'song' ? 'FS' : 'FH'}x`, subset: await buildSubset(fontFace(face), extra[face].values()) });
+      if (extra[face].size > 0) resources[face].push({ name: `${face === 'song' ? 'FS' : 'FH'}x`, subset: buildSubset(fontFace(face), extra[face].values()) });
     }
 
     const document = await PDFDocument.create({ updateMetadata: false });
@@ -199,7 +199,7 @@ export class ContractPdfRenderer {
       page.node.set(PDFName.of('Resources'), context.obj({ Font: fontDict }));
       // Native zlib: several times faster than pdf-lib's JavaScript deflate.
       const compressed = deflateSync(content);
-      page.node.set(PDFName.of('Contents'), context.register(PDFRawStream.of(context.obj({ Filter: 'FlateDecode', Length: compressed.length }), compressed)));
+      page.node.set(PDFName.of('Contents'), context.register(BlockStream.of(context.obj({ Filter: 'FlateDecode', Length: compressed.length }), compressed)));
     }
 
     const { metadata } = request;

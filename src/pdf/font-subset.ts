@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
-import { PDFArray, PDFRawStream, PDFString, type PDFContext, type PDFRef } from 'pdf-lib';
+import { PDFArray, PDFString, type PDFContext, type PDFRef } from 'pdf-lib';
+import { BlockStream } from './block-stream.ts';
 import type { FontFace } from './fonts.ts';
 
 export interface EncodedSubset {
@@ -20,18 +21,6 @@ export interface EncodedSubset {
   toUnicode: Uint8Array;
   /** Advance of each CID, 1/1000 em. */
   widths: number[];
-}
-
-function encode(face: FontFace, gids: number[]): Promise<Uint8Array> {
-  const subset = face.font.createSubset();
-  for (const gid of gids) subset.includeGlyph(gid);
-  return new Promise((resolve) => {
-    const chunks: Uint8Array[] = [];
-    subset
-      .encodeStream()
-      .on('data', (chunk) => chunks.push(chunk))
-      .on('end', () => resolve(Buffer.concat(chunks)));
-  });
 }
 
 function utf16Hex(text: string): string {
@@ -69,7 +58,7 @@ function subsetTag(face: FontFace, gids: number[]): string {
 }
 
 /** Builds the subset holding the glyphs of these characters (each must exist in the face). */
-export async function buildSubset(face: FontFace, characters: Iterable<string>): Promise<EncodedSubset> {
+export function buildSubset(face: FontFace, characters: Iterable<string>): EncodedSubset {
   const byGid = new Map<number, string>();
   for (const character of characters) {
     const glyph = face.glyph(character.codePointAt(0)!);
@@ -77,8 +66,8 @@ export async function buildSubset(face: FontFace, characters: Iterable<string>):
     if (!byGid.has(glyph.gid)) byGid.set(glyph.gid, character);
   }
   const gids = [...byGid.keys()].sort((a, b) => a - b);
-  const fontFile = await encode(face, gids);
-  // fontkit puts .notdef first, then the glyphs in the order included.
+  const fontFile = face.file.subset(gids);
+  // The subset puts .notdef first, then the glyphs in the order given.
   const cidOf = new Map(gids.map((gid, index) => [gid, index + 1]));
   const widths = [0, ...gids.map((gid) => face.glyph(byGid.get(gid)!.codePointAt(0)!)!.advance)];
   const entries = gids.map((gid, index): [number, string] => [index + 1, byGid.get(gid)!]);
@@ -123,9 +112,9 @@ export function compactWidths(widths: number[]): (number | number[])[] {
 export function embedSubset(context: PDFContext, subset: EncodedSubset): PDFRef {
   const { font, scale } = subset.face;
   const fontFile = context.register(
-    PDFRawStream.of(context.obj({ Filter: 'FlateDecode', Length1: subset.fontFileLength, Length: subset.fontFile.length }), subset.fontFile),
+    BlockStream.of(context.obj({ Filter: 'FlateDecode', Length1: subset.fontFileLength, Length: subset.fontFile.length }), subset.fontFile),
   );
-  const toUnicode = context.register(PDFRawStream.of(context.obj({ Filter: 'FlateDecode', Length: subset.toUnicode.length }), subset.toUnicode));
+  const toUnicode = context.register(BlockStream.of(context.obj({ Filter: 'FlateDecode', Length: subset.toUnicode.length }), subset.toUnicode));
   const descriptor = context.register(
     context.obj({
       Type: 'FontDescriptor',

@@ -1,12 +1,13 @@
 /**
  * The two vendored faces (templates/fonts, licences alongside): AR PL UMing CN, a Ming/Song
- * face for body text, and WenQuanYi Micro Hei for headings. Both have TrueType outlines, the
- * only CJK outlines pdf-lib's fontkit subsets correctly. Parsed once per process; glyph
+ * face for body text, and WenQuanYi Micro Hei for headings. Both have TrueType outlines, which
+ * subset by copying glyph programs (truetype-subset.ts). Parsed once per process; glyph
  * lookups and advances are cached because line breaking asks for them per character.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
+import { TrueTypeFile } from './truetype-subset.ts';
 
 export type FaceName = 'song' | 'hei';
 
@@ -26,11 +27,6 @@ export interface FontkitFont {
   bbox: { minX: number; minY: number; maxX: number; maxY: number };
   hasGlyphForCodePoint(codePoint: number): boolean;
   glyphForCodePoint(codePoint: number): FontkitGlyph;
-  createSubset(): FontkitSubset;
-}
-export interface FontkitSubset {
-  includeGlyph(glyph: number): number;
-  encodeStream(): { on(event: 'data', listener: (chunk: Uint8Array) => void): ReturnType<FontkitSubset['encodeStream']>; on(event: 'end', listener: () => void): unknown };
 }
 
 export interface GlyphInfo {
@@ -46,6 +42,8 @@ export class FontFace {
   constructor(
     readonly name: FaceName,
     readonly font: FontkitFont,
+    /** The same font's raw tables, for subsetting. */
+    readonly file: TrueTypeFile,
   ) {
     this.scale = 1000 / font.unitsPerEm;
   }
@@ -67,8 +65,8 @@ const loaded = new Map<FaceName, FontFace>();
 export function fontFace(name: FaceName): FontFace {
   let face = loaded.get(name);
   if (!face) {
-    const font = fontkit.create(readFileSync(path.join(fontDirectory, faceFiles[name]))) as unknown as FontkitFont;
-    face = new FontFace(name, font);
+    const bytes = readFileSync(path.join(fontDirectory, faceFiles[name]));
+    face = new FontFace(name, fontkit.create(bytes) as unknown as FontkitFont, new TrueTypeFile(bytes));
     loaded.set(name, face);
   }
   return face;
