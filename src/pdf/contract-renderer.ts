@@ -45,7 +45,7 @@ function templateSubsets(body: Block[]): Record<FaceName, EncodedSubset> {
     const characters = templateCharacters(body);
     const subsetOf = (name: FaceName) => {
       const face = fontFace(name);
-      return buildSubset(face, [...characters[name]].filter((c) => face.glyph(c.codePointAt(0)!)));
+      return buildSubset(face, [...characters[name]].filter((c) => face.glyph(c.codePointAt(0)!)), 'reused');
     };
     subsets = { song: subsetOf('song'), hei: subsetOf('hei') };
     fixedSubsets.set(body, subsets);
@@ -184,7 +184,7 @@ export class ContractPdfRenderer {
     }
     const resources: Record<FaceName, FontResource[]> = { song: [{ name: 'FS', subset: fixed.song }], hei: [{ name: 'FH', subset: fixed.hei }] };
     for (const face of faces) {
-      if (extra[face].size > 0) resources[face].push({ name: `${face === 'song' ? 'FS' : 'FH'}x`, subset: buildSubset(fontFace(face), extra[face].values()) });
+      if (extra[face].size > 0) resources[face].push({ name: `${face === 'song' ? 'FS' : 'FH'}x`, subset: buildSubset(fontFace(face), extra[face].values(), 'once') });
     }
 
     const document = await PDFDocument.create({ updateMetadata: false });
@@ -197,8 +197,8 @@ export class ContractPdfRenderer {
     for (const content of contents) {
       const page = document.addPage([pageSize.width, pageSize.height]);
       page.node.set(PDFName.of('Resources'), context.obj({ Font: fontDict }));
-      // Native zlib: several times faster than pdf-lib's JavaScript deflate.
-      const compressed = deflateSync(content);
+      // Native zlib at its fastest level: a quarter of the time of the default for about 1 % more bytes.
+      const compressed = deflateSync(content, { level: 1 });
       page.node.set(PDFName.of('Contents'), context.register(BlockStream.of(context.obj({ Filter: 'FlateDecode', Length: compressed.length }), compressed)));
     }
 

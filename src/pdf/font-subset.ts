@@ -57,8 +57,13 @@ function subsetTag(face: FontFace, gids: number[]): string {
   return Array.from(digest.subarray(0, 6), (byte) => String.fromCharCode(65 + (byte % 26))).join('');
 }
 
-/** Builds the subset holding the glyphs of these characters (each must exist in the face). */
-export function buildSubset(face: FontFace, characters: Iterable<string>): EncodedSubset {
+/**
+ * Builds the subset holding the glyphs of these characters (each must exist in the face).
+ * `compression` is the zlib level: the best for a subset built once and reused, the fastest
+ * for one a single document uses.
+ */
+export function buildSubset(face: FontFace, characters: Iterable<string>, compression: 'reused' | 'once'): EncodedSubset {
+  const level = compression === 'reused' ? 9 : 1;
   const byGid = new Map<number, string>();
   for (const character of characters) {
     const glyph = face.glyph(character.codePointAt(0)!);
@@ -75,9 +80,9 @@ export function buildSubset(face: FontFace, characters: Iterable<string>): Encod
     face,
     cidOf,
     baseFont: `${subsetTag(face, gids)}+${face.font.postscriptName}`,
-    fontFile: deflateSync(fontFile),
+    fontFile: deflateSync(fontFile, { level }),
     fontFileLength: fontFile.length,
-    toUnicode: deflateSync(Buffer.from(toUnicodeCMap(entries))),
+    toUnicode: deflateSync(Buffer.from(toUnicodeCMap(entries)), { level }),
     widths,
   };
 }
