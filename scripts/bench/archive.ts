@@ -6,11 +6,11 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as Minio from 'minio';
+import { cpuSecondsOf } from './batch.ts';
 
 export const title = 'Storing contracts in the embedded S3 endpoint';
 
@@ -21,11 +21,6 @@ const objectSize = 200_000;
 const endpointSource = (dir: string, port: number) =>
   `import { startEmbeddedS3 } from ${JSON.stringify(path.join(root, 'src/infra/embedded-s3.ts'))};
    await startEmbeddedS3({ dir: ${JSON.stringify(dir)}, port: ${port} }); console.log('ready');`;
-
-function cpuSecondsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 async function measure(source: string, port: number): Promise<{ cpuMs: number; wallMs: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', source], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });

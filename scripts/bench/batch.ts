@@ -29,7 +29,7 @@ function memoryOf(pid: number): { rss: number; peak: number } {
 }
 
 /** CPU seconds used so far by a process (user + system), from /proc. */
-function cpuSecondsOf(pid: number): number {
+export function cpuSecondsOf(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }

@@ -14,13 +14,11 @@ interface TableRecord {
 
 /** The parts of a font file a subset needs, read once per font. */
 export class TrueTypeFile {
+  private readonly bytes: Uint8Array;
   private readonly view: DataView;
   private readonly tables = new Map<string, TableRecord>();
   private readonly longLoca: boolean;
-  readonly glyphCount: number;
   private readonly horizontalMetricCount: number;
-
-  private readonly bytes: Uint8Array;
 
   constructor(file: Uint8Array) {
     // A plain Uint8Array view: a Buffer's slice() would alias the file instead of copying.
@@ -37,7 +35,6 @@ export class TrueTypeFile {
       if (!this.tables.has(required)) throw new Error(`not a TrueType-outline font: no ${required} table`);
     }
     this.longLoca = this.view.getInt16(this.table('head').offset + 50) === 1;
-    this.glyphCount = this.view.getUint16(this.table('maxp').offset + 4);
     this.horizontalMetricCount = this.view.getUint16(this.table('hhea').offset + 34);
   }
 
