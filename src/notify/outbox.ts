@@ -1,7 +1,10 @@
 /** The transactional outbox: enqueue inside a business transaction, deliver after commit. */
+import { insertRows, uuidv7, type ColumnSpec } from '../db/bulk-insert.ts';
 import type { Db, DbTx } from '../db/client.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { NotificationGateway, OutgoingMessage } from './gateway.ts';
+
+const outboxTable: ColumnSpec = { id: 'uuid', channel: 'text', kind: 'text', recipientCipher: 'bytea', recipientIndex: 'text', bodyCipher: 'bytea', nextAttemptAt: 'timestamp', createdAt: 'timestamp' };
 
 const columns = { recipient: 'OutboxMessage.recipient', body: 'OutboxMessage.body' } as const;
 
@@ -40,8 +43,10 @@ export class Outbox {
     return row.id;
   }
 
+  /** Many messages in one statement (a batch's signing links). */
   async enqueueMany(tx: DbTx, messages: OutgoingMessage[]): Promise<void> {
-    if (messages.length) await tx.outboxMessage.createMany({ data: messages.map((m) => this.record(m)) });
+    const now = new Date();
+    await insertRows(tx, 'OutboxMessage', outboxTable, messages.map((m) => ({ id: uuidv7(), ...this.record(m), nextAttemptAt: now, createdAt: now })));
   }
 
   /**

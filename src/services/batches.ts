@@ -5,6 +5,7 @@
  * steps — create (unique per batch and row), seal under the employer's authorisation, send —
  * so a worker killed at any point leaves nothing doubled and the retry finishes the row.
  */
+import { insertRows, uuidv7, type ColumnSpec } from '../db/bulk-insert.ts';
 import type { Db } from '../db/client.ts';
 import type { Organisation } from '../generated/prisma/client.ts';
 import type { JobQueue } from '../jobs/queue.ts';
@@ -60,6 +61,18 @@ async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Pr
   return results;
 }
 const batchFieldsColumn = 'BatchRow.fields';
+
+/** The columns a chunk writes with one INSERT per table (see insertRows); ids are made here, as Prisma makes them. */
+const chunkTables = {
+  contract: {
+    id: 'uuid', number: 'text', employerId: 'uuid', workerId: 'uuid', templateId: 'text', templateVersion: 'text', fieldsCipher: 'bytea',
+    status: { enum: 'ContractStatus' }, employmentForm: 'text', termType: 'text', startDate: 'date', endDate: 'date', probationEnd: 'date',
+    monthlyWage: 'numeric', regionCode: 'text', batchId: 'uuid', batchRow: 'int', revision: 'int', createdAt: 'timestamp', updatedAt: 'timestamp',
+  },
+  document: { id: 'uuid', contractId: 'uuid', kind: { enum: 'DocumentKind' }, objectKey: 'text', sha256: 'text', size: 'int', contentType: 'text', signatureSlots: 'jsonb', createdAt: 'timestamp' },
+  signature: { id: 'uuid', contractId: 'uuid', documentId: 'uuid', role: 'text', fieldName: 'text', signerName: 'text', certificateSerial: 'text', signedAt: 'timestamp', timestampAt: 'timestamp', createdAt: 'timestamp' },
+  signingLink: { id: 'uuid', contractId: 'uuid', tokenHash: 'text', expiresAt: 'timestamp', createdAt: 'timestamp' },
+} satisfies Record<string, ColumnSpec>;
 const systemActor: Actor = { kind: 'system', id: 'batch-worker' };
 
 export interface BatchRequest {
@@ -277,34 +290,42 @@ export class BatchService {
         if (prepared.length) {
           await registerTemplateVersion(tx, template!);
           const workerIds = await upsertWorkers(tx, crypto, prepared.map((p) => p.terms.worker));
-          const created = await tx.contract.createManyAndReturn({
-            data: prepared.map((p, i) => ({
+          const contractIds = prepared.map(() => uuidv7());
+          const documentIds = prepared.map(() => uuidv7());
+          const contractOf = new Map(prepared.map((p, i) => [p.row, contractIds[i]!]));
+          await insertRows(
+            tx,
+            'Contract',
+            chunkTables.contract,
+            prepared.map((p, i) => ({
+              id: contractIds[i],
               ...contractRecord(crypto, organisation, template!, p.fields, p.terms, { number: p.number, workerId: workerIds[i]!, createdAt }),
               status: finalState,
               revision: send ? 2 : 1,
               batchId,
               batchRow: p.row,
+              updatedAt: createdAt,
             })),
-            select: { id: true, batchRow: true },
-          });
-          const contractOf = new Map(created.map((c) => [c.batchRow!, c.id]));
-          const documents = await tx.document.createManyAndReturn({
-            data: prepared.map((p, i) => ({ contractId: contractOf.get(p.row)!, kind: 'sealed' as const, objectKey: stored[i]!.key, sha256: stored[i]!.sha256, size: stored[i]!.size, contentType: 'application/pdf', signatureSlots: p.rendered.signatureSlots as object[] })),
-            select: { id: true, contractId: true },
-          });
-          const documentOf = new Map(documents.map((d) => [d.contractId, d.id]));
-          await tx.signature.createMany({
-            data: prepared.map((p) => {
-              const contractId = contractOf.get(p.row)!;
-              return { contractId, documentId: documentOf.get(contractId)!, role: 'employer', fieldName: 'employer-seal', signerName: organisation.name, certificateSerial: p.sealed.certificateSerial, signedAt: p.signingTime, timestampAt: p.signingTime };
-            }),
-          });
+          );
+          await insertRows(
+            tx,
+            'Document',
+            chunkTables.document,
+            prepared.map((p, i) => ({ id: documentIds[i], contractId: contractIds[i], kind: 'sealed', objectKey: stored[i]!.key, sha256: stored[i]!.sha256, size: stored[i]!.size, contentType: 'application/pdf', signatureSlots: p.rendered.signatureSlots, createdAt })),
+          );
+          await insertRows(
+            tx,
+            'Signature',
+            chunkTables.signature,
+            prepared.map((p, i) => ({ id: uuidv7(), contractId: contractIds[i], documentId: documentIds[i], role: 'employer', fieldName: 'employer-seal', signerName: organisation.name, certificateSerial: p.sealed.certificateSerial, signedAt: p.signingTime, timestampAt: p.signingTime, createdAt })),
+          );
           const events: AuditInput[] = [];
           const links = new Map<string, { id: string; expiresAt: Date }>();
           if (send) {
             const invitations = prepared.map((p) => ({ contractId: contractOf.get(p.row)!, ...workerSigning.invitation(organisation.name, { name: p.terms.worker.name, phone: p.terms.worker.phone! }, p.number) }));
-            const created = await tx.signingLink.createManyAndReturn({ data: invitations.map((v) => ({ contractId: v.contractId, tokenHash: v.tokenHash, expiresAt: v.expiresAt })), select: { id: true, contractId: true, expiresAt: true } });
-            for (const link of created) links.set(link.contractId, link);
+            const rows = invitations.map((v) => ({ id: uuidv7(), contractId: v.contractId, tokenHash: v.tokenHash, expiresAt: v.expiresAt, createdAt }));
+            await insertRows(tx, 'SigningLink', chunkTables.signingLink, rows);
+            for (const link of rows) links.set(link.contractId, link);
             await this.deps.outbox.enqueueMany(tx, invitations.map((v) => v.message));
           }
           for (const [i, p] of prepared.entries()) {
@@ -316,7 +337,7 @@ export class BatchService {
             if (link) events.push({ ...base, type: 'contract.sent', data: { linkId: link.id, expiresAt: link.expiresAt.toISOString() } });
           }
           await appendAuditMany(tx, events);
-          await tx.batchRow.updateMany({ where: { batchId, row: { in: prepared.map((p) => p.row) } }, data: { status: 'done' } });
+          await tx.$executeRaw`update "BatchRow" set status = 'done', "updatedAt" = ${new Date().toISOString()}::timestamp(3) where "batchId" = ${batchId}::uuid and row = any(${prepared.map((p) => p.row)}::int[])`;
         }
         for (const failure of failures) await tx.batchRow.update({ where: { batchId_row: { batchId, row: failure.row } }, data: { status: 'failed', error: failure.error, objectKey: null } });
       },

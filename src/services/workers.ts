@@ -2,6 +2,7 @@
  * Workers (劳动者). Personal data is stored encrypted; the ID number's blind index finds the
  * same person across employers and contracts without storing the number in clear.
  */
+import { insertRows, uuidv7, type ColumnSpec } from '../db/bulk-insert.ts';
 import type { DbTx } from '../db/client.ts';
 import { parseResidentId } from '../domain/identity.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
@@ -48,19 +49,39 @@ export async function upsertWorker(tx: DbTx, crypto: FieldCrypto, identity: Work
   return worker.id;
 }
 
-/** upsertWorker for many at once (a batch): returns each identity's worker id, in order. */
+const workerTable: ColumnSpec = {
+  id: 'uuid',
+  nameCipher: 'bytea',
+  idCipher: 'bytea',
+  idIndex: 'text',
+  phoneCipher: 'bytea',
+  phoneIndex: 'text',
+  birthDate: 'date',
+  sex: 'text',
+  createdAt: 'timestamp',
+};
+
+/**
+ * upsertWorker for many at once (a batch), in one statement: returns each identity's worker
+ * id, in order. The same person twice takes the later name and phone, as updates in turn would.
+ */
 export async function upsertWorkers(tx: DbTx, crypto: FieldCrypto, identities: WorkerIdentity[]): Promise<string[]> {
   const records = identities.map((identity) => workerRecord(crypto, identity));
-  const indexes = records.map((r) => r.idIndex);
-  const known = new Map((await tx.worker.findMany({ where: { idIndex: { in: indexes } }, select: { id: true, idIndex: true } })).map((w) => [w.idIndex, w.id]));
-  for (const record of records) if (known.has(record.idIndex)) await tx.worker.update({ where: { idIndex: record.idIndex }, data: record.update });
-  const fresh = [...new Map(records.filter((r) => !known.has(r.idIndex)).map((r) => [r.idIndex, r.create])).values()];
-  if (fresh.length) {
-    // Another process may create the same person meanwhile; theirs is as good as ours.
-    await tx.worker.createMany({ data: fresh, skipDuplicates: true });
-    for (const w of await tx.worker.findMany({ where: { idIndex: { in: fresh.map((f) => f.idIndex) } }, select: { id: true, idIndex: true } })) known.set(w.idIndex, w.id);
-  }
-  return indexes.map((index) => known.get(index)!);
+  const latest = new Map(records.map((r) => [r.idIndex, r.create]));
+  const createdAt = new Date();
+  // In index order: two processes upserting the same people lock their rows in the same order.
+  const rows = [...latest.values()].sort((a, b) => (a.idIndex < b.idIndex ? -1 : 1)).map((create) => ({ id: uuidv7(), ...create, createdAt }));
+  // Another process may create the same person meanwhile; the conflict turns our insert into
+  // the update. A line without a phone number keeps the number already known (workerRecord).
+  const saved = await insertRows<{ id: string; idIndex: string }>(
+    tx,
+    'Worker',
+    workerTable,
+    rows,
+    `on conflict ("idIndex") do update set "nameCipher" = excluded."nameCipher", "phoneCipher" = coalesce(excluded."phoneCipher", "Worker"."phoneCipher"), "phoneIndex" = coalesce(excluded."phoneIndex", "Worker"."phoneIndex") returning id, "idIndex"`,
+  );
+  const idOf = new Map(saved.map((w) => [w.idIndex, w.id]));
+  return records.map((r) => idOf.get(r.idIndex)!);
 }
 
 export function readWorker(crypto: FieldCrypto, row: { nameCipher: Uint8Array; idCipher: Uint8Array; phoneCipher: Uint8Array | null }): WorkerIdentity {
