@@ -6,7 +6,7 @@
  * same input always gives the same bytes.
  */
 import { deflateSync } from 'node:zlib';
-import { AFRelationship, PDFDocument, PDFName, type PDFRef } from 'pdf-lib';
+import { AFRelationship, PDFDocument, PDFHexString, PDFName, PDFString, type PDFRef } from 'pdf-lib';
 import { BlockStream } from './block-stream.ts';
 import type { LoadedTemplate } from '../templates/catalog.ts';
 import type { Block } from '../templates/markup.ts';
@@ -84,40 +84,52 @@ function tickPath(x: number, y: number, size: number): string {
   return `${n(size * 0.1)} w ${p(0.22, 0.36)} m ${p(0.42, 0.14)} l ${p(0.82, 0.7)} l S`;
 }
 
+// Memoised: every glyph of a page needs its size's and its CID's text.
+const sizeText = new Map<number, string>();
+const cidHex: string[] = [];
+const hexOf = (cid: number) => (cidHex[cid] ??= hex(cid));
+
 function textOperators(lines: PlacedLine[], fonts: FontResolver): string {
   const out: string[] = ['BT'];
   const underlines: string[] = [];
   const ticks: string[] = [];
-  let currentFont = '';
+  let currentFont: FontResource | undefined;
+  let currentSize = -1;
   let currentSpacing = 0;
   for (const line of lines) {
     if (line.spacing !== currentSpacing) {
       out.push(`${n(line.spacing)} Tc`);
       currentSpacing = line.spacing;
     }
+    const { glyphs } = line;
     let run = '';
-    for (const [i, glyph] of line.glyphs.entries()) {
+    for (let i = 0; i < glyphs.length; i++) {
+      const glyph = glyphs[i]!;
       const { font, cid } = fonts.cid(glyph.face, glyph.gid);
-      const key = `/${font.name} ${n(glyph.size)} Tf`;
-      if (key !== currentFont || run === '' || glyph.box) {
+      const fontChanges = font !== currentFont || glyph.size !== currentSize;
+      if (fontChanges || run === '' || glyph.box) {
         if (run) out.push(`<${run}> Tj`);
         run = '';
-        if (key !== currentFont) out.push(key);
-        currentFont = key;
+        if (fontChanges) {
+          let size = sizeText.get(glyph.size);
+          if (size === undefined) sizeText.set(glyph.size, (size = n(glyph.size)));
+          out.push(`/${font.name} ${size} Tf`);
+          currentFont = font;
+          currentSize = glyph.size;
+        }
         out.push(`1 0 0 1 ${n(glyph.x)} ${n(line.y)} Tm`);
       }
       if (glyph.box) {
         // Neither face has ☑/☐: draw □ (plus a vector tick) and let text extraction read ☑ or ☐.
-        out.push(`/Span << /ActualText <FEFF${glyph.tick ? '2611' : '2610'}> >> BDC <${hex(cid)}> Tj EMC`);
+        out.push(`/Span << /ActualText <FEFF${glyph.tick ? '2611' : '2610'}> >> BDC <${hexOf(cid)}> Tj EMC`);
         if (glyph.tick) ticks.push(tickPath(glyph.x, line.y, glyph.size));
         continue;
       }
-      run += hex(cid);
-      const next = line.glyphs[i + 1];
-      if (glyph.underline && !next?.underline) {
+      run += hexOf(cid);
+      if (glyph.underline && !glyphs[i + 1]?.underline) {
         let start = i;
-        while (start > 0 && line.glyphs[start - 1]!.underline) start--;
-        const from = line.glyphs[start]!.x;
+        while (start > 0 && glyphs[start - 1]!.underline) start--;
+        const from = glyphs[start]!.x;
         underlines.push(`${n(from)} ${n(line.y - glyph.size * 0.15)} m ${n(glyph.x + glyph.advance)} ${n(line.y - glyph.size * 0.15)} l`);
       }
     }
@@ -135,6 +147,34 @@ function pageContent(page: LaidOutPage, footerLines: PlacedLine[], fonts: FontRe
   if (page.rules.length) parts.push('0.6 w', ...page.rules.map((r) => `${n(r.x1)} ${n(r.y1)} m ${n(r.x2)} ${n(r.y2)} l`), 'S');
   parts.push(textOperators([...page.lines, ...footerLines], fonts));
   return parts.join('\n');
+}
+
+/**
+ * An associated file (ISO 32000-2 7.11.4, AFRelationship Data): the embedded file stream, its
+ * file specification in the EmbeddedFiles name tree and the catalog's /AF. pdf-lib's attach()
+ * writes the same objects but compresses with its JavaScript deflate, several times slower than
+ * native zlib.
+ */
+function attachFile(document: PDFDocument, file: { name: string; data: Uint8Array; mimeType: string; description: string; date: Date }) {
+  const { context, catalog } = document;
+  const compressed = deflateSync(file.data, { level: 1 });
+  const stream = context.register(
+    BlockStream.of(
+      context.obj({
+        Type: 'EmbeddedFile',
+        Subtype: file.mimeType,
+        Filter: 'FlateDecode',
+        Length: compressed.length,
+        Params: { Size: file.data.length, CreationDate: PDFString.fromDate(file.date), ModDate: PDFString.fromDate(file.date) },
+      }),
+      compressed,
+    ),
+  );
+  const spec = context.register(
+    context.obj({ Type: 'Filespec', F: PDFString.of(file.name), UF: PDFHexString.fromText(file.name), EF: { F: stream }, Desc: PDFHexString.fromText(file.description), AFRelationship: AFRelationship.Data }),
+  );
+  catalog.set(PDFName.of('Names'), context.obj({ EmbeddedFiles: { Names: [PDFHexString.fromText(file.name), spec] } }));
+  catalog.set(PDFName.of('AF'), context.obj([spec]));
 }
 
 export interface TemplateRenderRequest {
@@ -213,13 +253,7 @@ export class ContractPdfRenderer {
     document.setCreationDate(request.createdAt);
     document.setModificationDate(request.createdAt);
     if (request.attachment) {
-      await document.attach(Buffer.from(JSON.stringify(request.attachment.data, null, 2)), request.attachment.name, {
-        mimeType: 'application/json',
-        description: request.attachment.description,
-        creationDate: request.createdAt,
-        modificationDate: request.createdAt,
-        afRelationship: AFRelationship.Data,
-      });
+      attachFile(document, { name: request.attachment.name, data: Buffer.from(JSON.stringify(request.attachment.data, null, 2)), mimeType: 'application/json', description: request.attachment.description, date: request.createdAt });
     }
     // One pass: pdf-lib otherwise yields to a timer every 50 objects, idle time in a batch worker.
     const pdf = await document.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false, objectsPerTick: Infinity });

@@ -124,6 +124,50 @@ function place(line: BrokenLine<PlacedGlyph>, x: number, y: number, room: number
   return { y, spacing, glyphs };
 }
 
+type TextItem = Extract<FlowItem, { kind: 'text' }>;
+type SetLine = Omit<PlacedLine, 'y'>;
+
+/**
+ * Set paragraphs by what they say and how: most of a template's paragraphs are the same in
+ * every contract of a batch, and breaking them into lines is most of the layout's work. The
+ * key holds everything line breaking and horizontal placement depend on, so a hit is the line
+ * set that a fresh layout would make; only the baselines depend on the page. Cached glyphs are
+ * shared by every document that uses them and never written after they are placed here.
+ */
+const paragraphCache = new Map<string, SetLine[]>();
+const paragraphCacheSize = 2000;
+
+function paragraphKey(item: TextItem): string {
+  let key = `${item.role}|${item.align}|${item.option ? 1 : 0}`;
+  for (const span of item.spans) key += `\u0001${span.face}${span.field === undefined ? 0 : 1}${span.box ? (span.box.ticked ? 2 : 1) : 0}${span.text.length}:${span.text}`;
+  return key;
+}
+
+function setParagraph(item: TextItem): SetLine[] {
+  const key = paragraphKey(item);
+  const cached = paragraphCache.get(key);
+  if (cached) {
+    // Least recently used goes first: the template's fixed text stays while names pass through.
+    paragraphCache.delete(key);
+    paragraphCache.set(key, cached);
+    return cached;
+  }
+  const style = styles[item.role];
+  const em = style.size;
+  const firstIndent = item.align === 'indent' ? 2 * em : 0;
+  const hanging = item.option ? firstIndent + em * 1.25 : 0;
+  const lines = breakSpans(item.spans, style.size, (line) => textWidth - (line === 0 ? firstIndent : hanging)).map((line, i) => {
+    const indent = i === 0 ? firstIndent : hanging;
+    const room = textWidth - indent;
+    const offset = item.align === 'center' ? (room - line.width) / 2 : item.align === 'right' ? room - line.width : 0;
+    const { spacing, glyphs } = place(line, margin.left + indent + offset, 0, room, item.align === 'indent' || item.align === 'left');
+    return { spacing, glyphs };
+  });
+  if (paragraphCache.size >= paragraphCacheSize) paragraphCache.delete(paragraphCache.keys().next().value!);
+  paragraphCache.set(key, lines);
+  return lines;
+}
+
 export interface Layout {
   pages: LaidOutPage[];
   slots: SignatureSlot[];
@@ -152,23 +196,17 @@ export function layOut(flow: FlowItem[]): Layout {
         break;
       case 'text': {
         const style = styles[item.role];
-        const em = style.size;
-        const firstIndent = item.align === 'indent' ? 2 * em : 0;
-        const hanging = item.option ? firstIndent + em * 1.25 : 0;
-        const lines = breakSpans(item.spans, style.size, (line) => textWidth - (line === 0 ? firstIndent : hanging));
+        const lines = setParagraph(item);
         // Headings keep at least two lines of what follows on their page.
         const keep = item.role === 'body' ? 0 : flow[index + 1]?.kind === 'text' ? 2 * styles.body.leading : 0;
         if (y < top) y -= style.before;
         ensure(style.leading * Math.min(lines.length, 2) + keep);
-        lines.forEach((line, i) => {
+        for (const line of lines) {
           ensure(style.leading);
-          const indent = i === 0 ? firstIndent : hanging;
-          const room = textWidth - indent;
-          const offset = item.align === 'center' ? (room - line.width) / 2 : item.align === 'right' ? room - line.width : 0;
           const baseline = y - style.leading + (style.leading - style.size) / 2 + style.size * 0.12;
-          page.lines.push(place(line, margin.left + indent + offset, baseline, room, item.align === 'indent' || item.align === 'left'));
+          page.lines.push({ y: baseline, spacing: line.spacing, glyphs: line.glyphs });
           y -= style.leading;
-        });
+        }
         y -= style.after;
         break;
       }
