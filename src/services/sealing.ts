@@ -61,7 +61,21 @@ export async function contractDocument(db: Db, contractId: string, which: 'contr
   return certificate;
 }
 
+/**
+ * Room left in a seal's /Contents beyond the largest CMS this certificate has made: signature
+ * values and timestamp tokens vary by a few bytes. A CMS that still does not fit is signed
+ * again with room for it (signPdf), so the margin costs nothing when it is wrong.
+ */
+const cmsMarginBytes = 1024;
+
 export class SealingService {
+  /**
+   * The size of the CMS each certificate's seal produced: the next seal reserves that much
+   * instead of the generic 24 KB, which is mostly zeros that every later step (hashing,
+   * storing, archiving) would carry.
+   */
+  private readonly cmsBytes = new Map<string, number>();
+
   constructor(private readonly deps: SealingDeps) {}
 
   /** The organisation's signer, issuing its certificate (and platform-held key) on first use. */
@@ -97,10 +111,26 @@ export class SealingService {
         ? imageAppearance(this.deps.outliner(), await archive.get(organisation.sealImageKey, organisation.sealImageSha256))
         : roundSealAppearance(this.deps.outliner(), organisation.name);
     return async (pdf: Uint8Array, slot: SignatureSlot | undefined, signingTime: Date) => {
+      const known = this.cmsBytes.get(certificateSerial);
       const sealed = await signPdf(
         pdf,
-        { fieldName: 'employer-seal', page: slot?.page ?? 0, rect: slot?.rect ?? [0, 0, 0, 0], appearance, signingTime, certify: true, name: organisation.name, reason, location: organisation.address },
-        (digest) => createCadesSignature(digest, signer, timestamps),
+        {
+          fieldName: 'employer-seal',
+          page: slot?.page ?? 0,
+          rect: slot?.rect ?? [0, 0, 0, 0],
+          appearance,
+          signingTime,
+          certify: true,
+          name: organisation.name,
+          reason,
+          location: organisation.address,
+          ...(known ? { placeholderBytes: known + cmsMarginBytes } : {}),
+        },
+        async (digest) => {
+          const cms = await createCadesSignature(digest, signer, timestamps);
+          this.cmsBytes.set(certificateSerial, Math.max(cms.length, this.cmsBytes.get(certificateSerial) ?? 0));
+          return cms;
+        },
       );
       return { pdf: sealed, certificateSerial };
     };

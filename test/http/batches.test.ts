@@ -8,6 +8,7 @@ import { verifyAuditChain } from '../../src/services/audit.ts';
 import { parseCsv, toCsv } from '../../src/sheets/csv.ts';
 import { readXlsx, writeXlsx, xlsxMediaType } from '../../src/sheets/xlsx.ts';
 import { employerBody } from '../helpers/fixtures.ts';
+import { IndependentChecks, pdfSignatures, registerIndependentChecks } from '../helpers/independent-checks.ts';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
 
 const { app, platform, adminToken } = await createTestPlatform(t);
@@ -67,6 +68,21 @@ t.test('bad rows are reported; good rows become sealed, sent contracts exactly o
   t.equal(await platform.db.contract.count({ where: { batchId: id } }), 5, 'still exactly five contracts');
   const seals = await platform.db.signature.count({ where: { contract: { batchId: id } } });
   t.equal(seals, 5, 'each sealed once');
+});
+
+t.test('a seal reserves room for the CMS its certificate makes, not a generic 24 KB, and stays valid', async (t) => {
+  const documents = await platform.db.document.findMany({ where: { kind: 'sealed', contract: { batchId: { not: null } } }, orderBy: { createdAt: 'asc' } });
+  t.ok(documents.length >= 5, `${documents.length} sealed batch documents`);
+  const sealed = await Promise.all(documents.map((d) => platform.archive.get(d.objectKey, d.sha256)));
+  const seals = sealed.map((pdf) => pdfSignatures(pdf)[0]!);
+  const reserved = seals.map((s) => (s.byteRange[2] - s.byteRange[1] - 2) / 2);
+  // Only a certificate's first seal in a process (two chunks may start together) takes the generic size.
+  t.ok(reserved.filter((bytes) => bytes === 24 * 1024).length <= 2, `reservations: ${reserved.join(', ')}`);
+  const tight = seals.filter((_, i) => reserved[i]! < 24 * 1024);
+  t.ok(tight.length >= documents.length - 2);
+  for (const seal of tight) t.ok(seal.der.length <= (seal.byteRange[2] - seal.byteRange[1] - 2) / 2 && (seal.byteRange[2] - seal.byteRange[1] - 2) / 2 - seal.der.length <= 1100, `CMS ${seal.der.length} bytes in ${(seal.byteRange[2] - seal.byteRange[1] - 2) / 2}`);
+  const independent = IndependentChecks.create({ root: platform.pki.root.der, authorities: platform.pki.authorities.map((ca) => ca.certificate.der), tsa: platform.pki.tsa.certificate.der }, t);
+  registerIndependentChecks(t, independent, sealed[reserved.findIndex((bytes) => bytes < 24 * 1024)]!, { signatures: 1, documentTimestamps: 0, label: 'a tightly reserved batch seal' });
 });
 
 t.test('two uploads with the same Idempotency-Key at once make one batch, with its jobs in the same commit', async (t) => {

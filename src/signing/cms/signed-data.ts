@@ -39,10 +39,24 @@ const encodeAttribute = (a: CmsAttribute): Asn1 => seq(oid(a.type), setOf(...a.v
  * DEFAULT sha256 and so omitted (DER); issuerSerial binds issuer name and serial.
  */
 export function signingCertificateV2(certificateDer: Uint8Array): Asn1 {
-  const certificate = parseCertificate(certificateDer);
-  const certHash = createHash('sha256').update(certificateDer).digest();
-  const issuerSerial = seq(seq(explicit(4, raw(certificate.issuer))), int(certificate.serial));
-  return seq(seq(seq(octets(certHash), issuerSerial)));
+  const { issuer, serial, sha256 } = signerIdentity(certificateDer);
+  const issuerSerial = seq(seq(explicit(4, raw(issuer))), int(serial));
+  return seq(seq(seq(octets(sha256), issuerSerial)));
+}
+
+/**
+ * What a SignerInfo names its certificate by. A sealer signs thousands of documents with the
+ * same certificate object, so it is read once per object (the bytes are never changed after).
+ */
+const identities = new WeakMap<Uint8Array, { issuer: Uint8Array; serial: Uint8Array; sha256: Uint8Array }>();
+function signerIdentity(der: Uint8Array) {
+  let identity = identities.get(der);
+  if (!identity) {
+    const certificate = parseCertificate(der);
+    identity = { issuer: certificate.issuer, serial: certificate.serial, sha256: createHash('sha256').update(der).digest() };
+    identities.set(der, identity);
+  }
+  return identity;
 }
 
 export interface SignedAttributesInput {
@@ -91,7 +105,7 @@ export function assembleSignedData(input: AssembleInput): Uint8Array {
   if (input.signedAttributes[0] !== 0x31) throw new Error('signedAttributes must be the DER SET OF from buildSignedAttributes');
   const [leaf] = input.chain;
   if (!leaf) throw new Error('chain must start with the signer certificate');
-  const signer = parseCertificate(leaf);
+  const signer = signerIdentity(leaf);
   const signerInfo = seq(
     int(1),
     seq(raw(signer.issuer), int(signer.serial)),

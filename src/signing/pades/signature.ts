@@ -6,7 +6,7 @@
  * only form filling and further signatures allowed).
  */
 import { createHash } from 'node:crypto';
-import { PDFHexString, PDFName, PDFNumber, PDFRef, PDFString } from 'pdf-lib';
+import { PDFHexString, PDFName, PDFNumber, PDFObject, PDFRef, PDFString } from 'pdf-lib';
 import type { CmsProducer } from '../types.ts';
 import { PdfUpdate } from './incremental.ts';
 
@@ -59,6 +59,28 @@ function indexOf(haystack: Uint8Array, needle: string, from: number): number {
   return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).indexOf(needle, from, 'latin1');
 }
 
+/** The zero-filled `<00…0>` /Contents placeholder, written with one fill (pdf-lib copies hex strings a digit at a time). */
+class ContentsPlaceholder extends PDFObject {
+  constructor(private readonly digits: number) {
+    super();
+  }
+  override clone(): ContentsPlaceholder {
+    return new ContentsPlaceholder(this.digits);
+  }
+  override toString(): string {
+    return `<${'0'.repeat(this.digits)}>`;
+  }
+  override sizeInBytes(): number {
+    return this.digits + 2;
+  }
+  override copyBytesInto(buffer: Uint8Array, offset: number): number {
+    buffer[offset] = 0x3c; // <
+    buffer.fill(0x30, offset + 1, offset + 1 + this.digits);
+    buffer[offset + 1 + this.digits] = 0x3e; // >
+    return this.digits + 2;
+  }
+}
+
 export async function prepareSignature(pdf: Uint8Array, options: SignatureOptions): Promise<PreparedSignature> {
   const update = await PdfUpdate.open(pdf);
   const { context } = update;
@@ -75,7 +97,7 @@ export async function prepareSignature(pdf: Uint8Array, options: SignatureOption
     SubFilter: options.subFilter ?? 'ETSI.CAdES.detached',
     ByteRange: [0, byteRangePlaceholder, byteRangePlaceholder, byteRangePlaceholder],
   });
-  signature.set(PDFName.of('Contents'), PDFHexString.of('0'.repeat(placeholderBytes * 2)));
+  signature.set(PDFName.of('Contents'), new ContentsPlaceholder(placeholderBytes * 2));
   if (!isTimestamp) signature.set(PDFName.of('M'), PDFString.of(pdfDate(options.signingTime)));
   if (options.name) signature.set(PDFName.of('Name'), textString(options.name));
   if (options.reason) signature.set(PDFName.of('Reason'), textString(options.reason));
