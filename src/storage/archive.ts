@@ -6,6 +6,7 @@
  * object from the moment it exists, and a known retention date (Art. 50) extends the lock.
  */
 import { createHash } from 'node:crypto';
+import { finished } from 'node:stream/promises';
 import * as Minio from 'minio';
 
 export interface ArchivedObject {
@@ -44,8 +45,12 @@ export class ObjectArchive {
   /** Whether the bucket enforces retention itself (MinIO object lock, compliance mode). */
   objectLock = false;
 
+  /** The client signs the payload's SHA-256 over plain HTTP (as MinIO's own client decides), and relies on TLS otherwise. */
+  private readonly payloadSigned: boolean;
+
   constructor(private readonly options: ArchiveOptions) {
     const url = new URL(options.endpoint);
+    this.payloadSigned = url.protocol !== 'https:' && Boolean(options.accessKey && options.secretKey);
     this.client = new Minio.Client({
       endPoint: url.hostname,
       port: url.port ? Number(url.port) : undefined,
@@ -93,10 +98,28 @@ export class ObjectArchive {
       if (existing.size !== bytes.length) throw new IntegrityError(key, sha256, `size ${existing.size}`);
       return { key, sha256, size: bytes.length };
     }
-    const headers: Record<string, string> = { 'Content-Type': opts.contentType, 'X-Amz-Meta-Sha256': sha256 };
-    await this.client.putObject(this.bucket, key, Buffer.from(bytes), bytes.length, headers);
+    await this.upload(key, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), sha256, { 'Content-Type': opts.contentType, 'X-Amz-Meta-Sha256': sha256 });
     if (opts.retainUntil) await this.extendRetention(key, opts.retainUntil);
     return { key, sha256, size: bytes.length };
+  }
+
+  /**
+   * One PUT with the digest we already have. The client's putObject would copy the bytes twice
+   * and hash them twice more (SHA-256 to sign the payload over HTTP, MD5 for Content-MD5 over
+   * HTTPS, both always computed); this signs the request with our SHA-256 where the payload is
+   * signed, and sends Content-MD5 where it is not.
+   */
+  private async upload(key: string, body: Buffer, sha256: string, headers: Record<string, string>): Promise<void> {
+    const integrity = this.payloadSigned ? {} : { 'Content-MD5': createHash('md5').update(body).digest('base64') };
+    const response = await this.client.makeRequestStreamAsync(
+      { method: 'PUT', bucketName: this.bucket, objectName: key, headers: { ...headers, ...integrity, 'Content-Length': String(body.length) } },
+      body,
+      this.payloadSigned ? sha256 : '',
+      [200],
+      '',
+    );
+    response.resume();
+    await finished(response);
   }
 
   /** Reads an object and checks it against the digest recorded when it was stored. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import * as Minio from 'minio';
 import t from 'tap';
 import { IntegrityError, keyForDigest, sha256Hex } from '../../src/storage/archive.ts';
 import { employerBody } from '../helpers/fixtures.ts';
@@ -18,6 +19,21 @@ t.test('stores under the SHA-256 and reads back verified', async (t) => {
   t.same(await archive.get(stored.key, stored.sha256), bytes);
   const again = await archive.put(bytes, { contentType: 'application/pdf' });
   t.same(again, stored, 'the same bytes map to the same object; nothing is overwritten');
+});
+
+t.test('an object is stored with exactly its bytes, its type and its digest, as any S3 client reads it', async (t) => {
+  // A view into a larger buffer (as the sealer hands over): only the viewed bytes are stored.
+  const surrounding = randomBytes(10_000);
+  const bytes = surrounding.subarray(1000, 5000);
+  const stored = await archive.put(bytes, { contentType: 'application/pdf', fresh: true });
+  t.equal(stored.size, 4000);
+  t.same(await archive.get(stored.key, sha256Hex(bytes)), bytes);
+  const url = new URL(platform.config.MINIO_ENDPOINT!);
+  const client = new Minio.Client({ endPoint: url.hostname, port: Number(url.port), useSSL: false, accessKey: platform.config.MINIO_ACCESS_KEY!, secretKey: platform.config.MINIO_SECRET_KEY! });
+  const stat = await client.statObject(bucket, stored.key);
+  t.equal(stat.size, 4000);
+  t.equal(stat.metaData['content-type'], 'application/pdf');
+  t.equal(stat.metaData.sha256, sha256Hex(bytes), 'the digest travels as object metadata');
 });
 
 t.test('a wrong recorded digest is an integrity error', async (t) => {
