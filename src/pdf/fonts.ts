@@ -65,8 +65,9 @@ const loaded = new Map<FaceName, FontFace>();
 export function fontFace(name: FaceName): FontFace {
   let face = loaded.get(name);
   if (!face) {
-    const bytes = readFileSync(path.join(fontDirectory, faceFiles[name]));
-    face = new FontFace(name, fontkit.create(bytes) as unknown as FontkitFont, new TrueTypeFile(bytes));
+    const font = fontkit.create(readFileSync(path.join(fontDirectory, faceFiles[name]))) as unknown as FontkitFont & { stream: { buffer: Uint8Array } };
+    // fontkit keeps its own copy of the file (17 MB for the Song face): the subsetter reads that one.
+    face = new FontFace(name, font, new TrueTypeFile(font.stream.buffer));
     loaded.set(name, face);
   }
   return face;

@@ -11,5 +11,31 @@ declare module 's3rver' {
     constructor(options: S3rverOptions);
     run(): Promise<{ address: string; port: number }>;
     close(): Promise<void>;
+    store: unknown;
+    context: { store: unknown };
+  }
+}
+
+declare module 's3rver/lib/stores/filesystem.js' {
+  export interface StoredObject {
+    bucket: string;
+    key: string;
+    content: AsyncIterable<Buffer> | Buffer;
+    metadata: Record<string, string>;
+  }
+  export default class FilesystemStore {
+    constructor(rootDirectory: string);
+    getBucketPath(bucket: string): string;
+    getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+    getBucket(bucket: string): Promise<unknown>;
+    getSubresource(bucket: string, key: string | undefined, resourceType: string): Promise<unknown>;
+    putObject(object: StoredObject): Promise<{ size: number; md5: string }>;
+    putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
+  }
+}
+
+declare module 's3rver/lib/models/object.js' {
+  export default class S3Object {
+    static ALLOWED_METADATA: string[];
   }
 }
