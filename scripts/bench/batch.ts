@@ -13,9 +13,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
 import { TemplateCatalog } from '../../src/templates/catalog.ts';
+import { launchOf } from '../launch.ts';
 
-/** The V8 options `npm start` and `npm run worker` use (package.json), so the figures are those processes'. */
-const nodeOptions = (process.env.BENCH_NODE_OPTIONS ?? '--max-old-space-size=320 --max-semi-space-size=32').split(' ').filter(Boolean);
+/** The environment and V8 options `npm run worker` uses (package.json; `npm start` uses the same), so the figures are those processes'. */
+const launch = launchOf('worker');
+const nodeOptions = process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? launch.nodeOptions;
 
 export const title = 'Bulk batch of 10,000 contracts (two worker processes)';
 
@@ -61,7 +63,7 @@ export function benchWorker(n: number) {
 
 /** Starts `src/<file>` as its own process with the V8 options `npm start` / `npm run worker` use. */
 function startProcess(file: string, env: NodeJS.ProcessEnv, isReady: (output: string) => boolean | Promise<boolean>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', path.join(root, 'src', file)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', path.join(root, 'src', file)], { cwd: root, env: { ...process.env, ...launch.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return new Promise((resolve, reject) => {

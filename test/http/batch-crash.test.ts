@@ -13,6 +13,7 @@ import { verifyUpload } from '../../src/services/verification.ts';
 import { employerBody } from '../helpers/fixtures.ts';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
 import { needs, run } from '../helpers/tools.ts';
+import { launchOf } from '../../scripts/launch.ts';
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
@@ -24,8 +25,10 @@ const template = platform.templates.get('labor-contract-general')!;
 const now = Date.now();
 await app.inject({ method: 'POST', url: '/api/v1/seal-authorisations', headers: employer, payload: { templateIds: [template.id], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' } });
 
+const launch = launchOf('worker');
 const workerEnv = {
   ...process.env,
+  ...launch.env,
   NODE_ENV: 'test',
   LOG_LEVEL: 'silent',
   DATA_DIR: config.DATA_DIR,
@@ -41,7 +44,7 @@ const workerEnv = {
 };
 
 function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--max-old-space-size=320', '--max-semi-space-size=32', '--import', 'tsx', path.resolve('src/worker.ts')], { env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...launch.nodeOptions, '--import', 'tsx', path.resolve('src/worker.ts')], { env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
