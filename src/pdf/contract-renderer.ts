@@ -12,7 +12,7 @@ import type { LoadedTemplate } from '../templates/catalog.ts';
 import type { Block } from '../templates/markup.ts';
 import { buildSubset, embedSubset, type EncodedSubset } from './font-subset.ts';
 import { fontFace, type FaceName } from './fonts.ts';
-import { footer, layOut, pageSize, type LaidOutPage, type PlacedLine, type SignatureSlot } from './layout.ts';
+import { footer, layOut, pageSize, type LaidOutPage, type PlacedGlyph, type PlacedLine, type SignatureSlot } from './layout.ts';
 import { resolve, templateCharacters } from './resolve.ts';
 import { shanghaiDate } from '../domain/calendar.ts';
 
@@ -64,7 +64,18 @@ interface FontResource {
 class FontResolver {
   readonly used = new Map<string, FontResource>();
 
-  constructor(private readonly resources: Record<FaceName, FontResource[]>) {}
+  constructor(
+    private readonly resources: Record<FaceName, FontResource[]>,
+    /** The template's own subsets, which every document of the template numbers alike. */
+    readonly fixed: Record<FaceName, EncodedSubset>,
+  ) {}
+
+  byName(name: string): FontResource {
+    const font = [...this.resources.song, ...this.resources.hei].find((f) => f.name === name);
+    if (!font) throw new Error(`no font resource ${name}`);
+    this.used.set(name, font);
+    return font;
+  }
 
   cid(face: FaceName, gid: number): { font: FontResource; cid: number } {
     for (const font of this.resources[face]) {
@@ -89,6 +100,25 @@ const sizeText = new Map<number, string>();
 const cidHex: string[] = [];
 const hexOf = (cid: number) => (cidHex[cid] ??= hex(cid));
 
+/** A line's operators as written after a given font, size and spacing, and the font and size it leaves. */
+interface LineText {
+  text: string[];
+  underlines: string[];
+  ticks: string[];
+  fonts: string[];
+  font: string | undefined;
+  size: number;
+}
+
+/**
+ * Operators of lines set from the paragraph cache (layout.ts), by the template's subsets, the
+ * line's glyphs and what the text state was before it: most lines of a template's documents are
+ * the same glyphs at the same height, and writing them is most of a page's content. Only lines
+ * whose every glyph is in the template's own subsets are kept; a document's own subset numbers
+ * its glyphs differently each time.
+ */
+const lineTexts = new WeakMap<Record<FaceName, EncodedSubset>, WeakMap<PlacedGlyph[], Map<string, LineText>>>();
+
 function textOperators(lines: PlacedLine[], fonts: FontResolver): string {
   const out: string[] = ['BT'];
   const underlines: string[] = [];
@@ -96,7 +126,27 @@ function textOperators(lines: PlacedLine[], fonts: FontResolver): string {
   let currentFont: FontResource | undefined;
   let currentSize = -1;
   let currentSpacing = 0;
+  let known = lineTexts.get(fonts.fixed);
+  if (!known) lineTexts.set(fonts.fixed, (known = new WeakMap()));
   for (const line of lines) {
+    // Frozen: set by the paragraph cache, so the same array comes back in later documents.
+    const shared = Object.isFrozen(line.glyphs);
+    const state = shared ? `${line.y}|${currentFont?.name ?? ''}|${currentSize}|${currentSpacing}` : '';
+    const byState = shared ? known.get(line.glyphs) : undefined;
+    const hit = byState?.get(state);
+    if (hit) {
+      for (const text of hit.text) out.push(text);
+      for (const text of hit.underlines) underlines.push(text);
+      for (const text of hit.ticks) ticks.push(text);
+      for (const name of hit.fonts) fonts.byName(name);
+      currentFont = hit.font === undefined ? undefined : fonts.byName(hit.font);
+      currentSize = hit.size;
+      currentSpacing = line.spacing;
+      continue;
+    }
+    const from = { text: out.length, underlines: underlines.length, ticks: ticks.length };
+    const usedFonts = new Set<string>();
+    let fixedOnly = shared;
     if (line.spacing !== currentSpacing) {
       out.push(`${n(line.spacing)} Tc`);
       currentSpacing = line.spacing;
@@ -106,6 +156,8 @@ function textOperators(lines: PlacedLine[], fonts: FontResolver): string {
     for (let i = 0; i < glyphs.length; i++) {
       const glyph = glyphs[i]!;
       const { font, cid } = fonts.cid(glyph.face, glyph.gid);
+      usedFonts.add(font.name);
+      if (font.subset !== fonts.fixed[glyph.face]) fixedOnly = false;
       const fontChanges = font !== currentFont || glyph.size !== currentSize;
       if (fontChanges || run === '' || glyph.box) {
         if (run) out.push(`<${run}> Tj`);
@@ -134,6 +186,11 @@ function textOperators(lines: PlacedLine[], fonts: FontResolver): string {
       }
     }
     if (run) out.push(`<${run}> Tj`);
+    if (fixedOnly) {
+      const entry = { text: out.slice(from.text), underlines: underlines.slice(from.underlines), ticks: ticks.slice(from.ticks), fonts: [...usedFonts], font: currentFont?.name, size: currentSize };
+      if (byState) byState.set(state, entry);
+      else known.set(line.glyphs, new Map([[state, entry]]));
+    }
   }
   out.push('ET');
   if (underlines.length) out.push('0.5 w', ...underlines, 'S');
@@ -229,7 +286,7 @@ export class ContractPdfRenderer {
 
     const document = await PDFDocument.create({ updateMetadata: false });
     const context = document.context;
-    const fonts = new FontResolver(resources);
+    const fonts = new FontResolver(resources, fixed);
     const contents = layout.pages.map((page, i) => pageContent(page, footers[i]!, fonts));
     const fontRefs = new Map<string, PDFRef>();
     for (const [name, font] of [...fonts.used.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) fontRefs.set(name, embedSubset(context, font.subset));

@@ -164,6 +164,8 @@ function setParagraph(item: TextItem): SetLine[] {
     return { spacing, glyphs };
   });
   if (paragraphCache.size >= paragraphCacheSize) paragraphCache.delete(paragraphCache.keys().next().value!);
+  // Frozen, as shared glyphs must be: the renderer also keeps a frozen line's operators (contract-renderer.ts).
+  for (const line of lines) Object.freeze(line.glyphs);
   paragraphCache.set(key, lines);
   return lines;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -151,4 +152,27 @@ t.test('boxes tick by condition and extract as ☑/☐', async (t) => {
     t.match(squash(text), /☑选项甲/, 'the chosen option reads as ☑');
     t.match(squash(text), /☐选项乙/, 'the other as ☐');
   }
+});
+
+t.test('a document is the same bytes whether its process renders it first or after many others (paragraph and line caches)', async (t) => {
+  const template = catalog.get('labor-contract-general')!;
+  const worker = template.example.worker as Record<string, unknown>;
+  // A long address wraps: every later paragraph sits lower than in the documents before it.
+  const address = '山西省太原市小店区龙城大街与长治路交叉口东南角某某小区十二号楼三单元二十层二〇〇一室';
+  const request = (name: string, number: string, longAddress = false) => ({ template, fields: { ...template.example, worker: { ...worker, name, ...(longAddress ? { address } : {}) } }, documentNumber: number, createdAt });
+  // Warm every cache with other names and every other template (whose subsets number glyphs differently).
+  for (const other of catalog.list()) await renderer.renderTemplate({ template: other, fields: other.example, documentNumber: 'LS20260901WARM0001', createdAt });
+  for (const name of ['赵一', '钱二二', '孙三三三']) await renderer.renderTemplate(request(name, 'LS20260901WARM0002'));
+  const warm = await renderer.renderTemplate(request('李四', 'LS20260901COLD0001', true));
+  const script = `
+    import { createHash } from 'node:crypto';
+    import { ContractPdfRenderer } from ${JSON.stringify(path.resolve('src/pdf/contract-renderer.ts'))};
+    import { TemplateCatalog } from ${JSON.stringify(path.resolve('src/templates/catalog.ts'))};
+    const template = (await TemplateCatalog.load()).get('labor-contract-general');
+    const fields = { ...template.example, worker: { ...template.example.worker, name: '李四', address: ${JSON.stringify(address)} } };
+    const { pdf } = await new ContractPdfRenderer().renderTemplate({ template, fields, documentNumber: 'LS20260901COLD0001', createdAt: new Date(${createdAt.getTime()}) });
+    console.log(createHash('sha256').update(pdf).digest('hex'));`;
+  const cold = run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+  t.equal(cold.status, 0, cold.stderr);
+  t.equal(cold.stdout.trim(), createHash('sha256').update(warm.pdf).digest('hex'), 'rendered cold in a fresh process: the same SHA-256');
 });
