@@ -137,14 +137,14 @@ type SetLine = Omit<PlacedLine, 'y'>;
 const paragraphCache = new Map<string, SetLine[]>();
 const paragraphCacheSize = 2000;
 
-function paragraphKey(item: TextItem): string {
-  let key = `${item.role}|${item.align}|${item.option ? 1 : 0}`;
-  for (const span of item.spans) key += `\u0001${span.face}${span.field === undefined ? 0 : 1}${span.box ? (span.box.ticked ? 2 : 1) : 0}${span.text.length}:${span.text}`;
+function spansKey(prefix: string, spans: Span[]): string {
+  let key = prefix;
+  for (const span of spans) key += `\u0001${span.face}${span.field === undefined ? 0 : 1}${span.box ? (span.box.ticked ? 2 : 1) : 0}${span.text.length}:${span.text}`;
   return key;
 }
 
-function setParagraph(item: TextItem): SetLine[] {
-  const key = paragraphKey(item);
+/** Lines kept under `key`, or set by `set` and kept (frozen: the renderer relies on shared glyphs never changing). */
+function cachedLines(key: string, set: () => SetLine[]): SetLine[] {
   const cached = paragraphCache.get(key);
   if (cached) {
     // Least recently used goes first: the template's fixed text stays while names pass through.
@@ -152,6 +152,32 @@ function setParagraph(item: TextItem): SetLine[] {
     paragraphCache.set(key, cached);
     return cached;
   }
+  const lines = set();
+  if (paragraphCache.size >= paragraphCacheSize) paragraphCache.delete(paragraphCache.keys().next().value!);
+  // Frozen, as shared glyphs must be: the renderer also keeps a frozen line's operators (contract-renderer.ts).
+  for (const line of lines) Object.freeze(line.glyphs);
+  paragraphCache.set(key, lines);
+  return lines;
+}
+
+function setParagraph(item: TextItem): SetLine[] {
+  return cachedLines(spansKey(`${item.role}|${item.align}|${item.option ? 1 : 0}`, item.spans), () => breakParagraph(item));
+}
+
+/** A table cell's lines, placed in its column (a template's table has the same columns in every document). */
+function setCell(spans: Span[], x: number, width: number, header: boolean): SetLine[] {
+  const { size } = styles.table;
+  const key = spansKey(`cell|${x}|${width}|${header ? 1 : 0}`, spans);
+  return cachedLines(key, () =>
+    breakSpans(spans, size, () => width - 2 * cellPadding).map((line) => {
+      const offset = header ? (width - 2 * cellPadding - line.width) / 2 : 0;
+      const { spacing, glyphs } = place(line, x + cellPadding + offset, 0, width - 2 * cellPadding, !header);
+      return { spacing, glyphs };
+    }),
+  );
+}
+
+function breakParagraph(item: TextItem): SetLine[] {
   const style = styles[item.role];
   const em = style.size;
   const firstIndent = item.align === 'indent' ? 2 * em : 0;
@@ -163,10 +189,6 @@ function setParagraph(item: TextItem): SetLine[] {
     const { spacing, glyphs } = place(line, margin.left + indent + offset, 0, room, item.align === 'indent' || item.align === 'left');
     return { spacing, glyphs };
   });
-  if (paragraphCache.size >= paragraphCacheSize) paragraphCache.delete(paragraphCache.keys().next().value!);
-  // Frozen, as shared glyphs must be: the renderer also keeps a frozen line's operators (contract-renderer.ts).
-  for (const line of lines) Object.freeze(line.glyphs);
-  paragraphCache.set(key, lines);
   return lines;
 }
 
@@ -216,21 +238,21 @@ export function layOut(flow: FlowItem[]): Layout {
         const total = item.widths.reduce((a, b) => a + b, 0);
         const columns = item.widths.map((w) => (w / total) * textWidth);
         const { size, leading } = styles.table;
+        const lefts: number[] = [];
+        for (let c = 0, x = margin.left; c < columns.length; x += columns[c]!, c++) lefts.push(x);
         for (const row of item.rows) {
-          const cells = row.map((cell, c) => breakSpans(cell.spans, size, () => columns[c]! - 2 * cellPadding));
+          const cells = row.map((cell, c) => setCell(cell.spans, lefts[c]!, columns[c]!, cell.header === true));
           const height = Math.max(...cells.map((lines) => lines.length)) * leading + 2 * cellPadding;
           ensure(height);
-          let x = margin.left;
           row.forEach((cell, c) => {
+            const x = lefts[c]!;
             const width = columns[c]!;
             if (cell.header) page.fills.push({ x, y: y - height, width, height });
             page.rules.push({ x1: x, y1: y, x2: x + width, y2: y }, { x1: x, y1: y - height, x2: x + width, y2: y - height }, { x1: x, y1: y, x2: x, y2: y - height }, { x1: x + width, y1: y, x2: x + width, y2: y - height });
             cells[c]!.forEach((line, i) => {
               const baseline = y - cellPadding - (i + 1) * leading + (leading - size) / 2 + size * 0.12;
-              const offset = cell.header ? (width - 2 * cellPadding - line.width) / 2 : 0;
-              page.lines.push(place(line, x + cellPadding + offset, baseline, width - 2 * cellPadding, !cell.header));
+              page.lines.push({ y: baseline, spacing: line.spacing, glyphs: line.glyphs });
             });
-            x += width;
           });
           y -= height;
         }
