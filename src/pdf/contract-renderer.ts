@@ -27,6 +27,8 @@ export interface RenderRequest {
   numberLabel?: string;
   /** Structured data attached to the PDF (contract.json), readable without OCR. */
   attachment?: { name: string; data: unknown; description: string };
+  /** See TemplateRenderRequest.commonText. */
+  commonText?: string;
 }
 
 export interface RenderedDocument {
@@ -36,11 +38,17 @@ export interface RenderedDocument {
 }
 
 const faces: FaceName[] = ['song', 'hei'];
-const fixedSubsets = new WeakMap<Block[], Record<FaceName, EncodedSubset>>();
+const templateSubsetCache = new WeakMap<Block[], Record<FaceName, EncodedSubset>>();
+const sharedSubsetCache = new WeakMap<Block[], Map<string, SharedSubsets>>();
+/** Common texts kept per template: a few batches (or chunks of different departments) at a time. */
+const commonTextsPerTemplate = 8;
+
+/** The subsets every document of a template (and common text) uses, per face: the template's own first. */
+type SharedSubsets = Record<FaceName, EncodedSubset[]>;
 
 /** The subsets of a template's own text, built once per parsed template. */
 function templateSubsets(body: Block[]): Record<FaceName, EncodedSubset> {
-  let subsets = fixedSubsets.get(body);
+  let subsets = templateSubsetCache.get(body);
   if (!subsets) {
     const characters = templateCharacters(body);
     const subsetOf = (name: FaceName) => {
@@ -48,9 +56,29 @@ function templateSubsets(body: Block[]): Record<FaceName, EncodedSubset> {
       return buildSubset(face, [...characters[name]].filter((c) => face.glyph(c.codePointAt(0)!)), 'reused');
     };
     subsets = { song: subsetOf('song'), hei: subsetOf('hei') };
-    fixedSubsets.set(body, subsets);
+    templateSubsetCache.set(body, subsets);
   }
   return subsets;
+}
+
+/**
+ * The template's subsets, and a Song subset of the common text's characters the template lacks
+ * (field values are set in Song), built once per template and common text. One object per
+ * pair, so the operators kept for a line (lineTexts) are those of the same glyph numbering.
+ */
+function sharedSubsets(body: Block[], commonText: string): SharedSubsets {
+  let byText = sharedSubsetCache.get(body);
+  if (!byText) sharedSubsetCache.set(body, (byText = new Map()));
+  let shared = byText.get(commonText);
+  if (!shared) {
+    const template = templateSubsets(body);
+    const song = fontFace('song');
+    const missing = [...new Set(commonText)].filter((c) => song.glyph(c.codePointAt(0)!) && !template.song.cidOf.has(song.glyph(c.codePointAt(0)!)!.gid));
+    shared = { song: missing.length ? [template.song, buildSubset(song, missing, 'reused')] : [template.song], hei: [template.hei] };
+    if (byText.size >= commonTextsPerTemplate) byText.delete(byText.keys().next().value!);
+    byText.set(commonText, shared);
+  }
+  return shared;
 }
 
 const n = (value: number) => (Math.round(value * 100) / 100).toString();
@@ -66,8 +94,8 @@ class FontResolver {
 
   constructor(
     private readonly resources: Record<FaceName, FontResource[]>,
-    /** The template's own subsets, which every document of the template numbers alike. */
-    readonly fixed: Record<FaceName, EncodedSubset>,
+    /** The subsets shared by every document of the template (and common text), which number glyphs alike. */
+    readonly fixed: SharedSubsets,
   ) {}
 
   byName(name: string): FontResource {
@@ -117,7 +145,7 @@ interface LineText {
  * whose every glyph is in the template's own subsets are kept; a document's own subset numbers
  * its glyphs differently each time.
  */
-const lineTexts = new WeakMap<Record<FaceName, EncodedSubset>, WeakMap<PlacedGlyph[], Map<string, LineText>>>();
+const lineTexts = new WeakMap<SharedSubsets, WeakMap<PlacedGlyph[], Map<string, LineText>>>();
 
 function textOperators(lines: PlacedLine[], fonts: FontResolver): string {
   const out: string[] = ['BT'];
@@ -157,7 +185,7 @@ function textOperators(lines: PlacedLine[], fonts: FontResolver): string {
       const glyph = glyphs[i]!;
       const { font, cid } = fonts.cid(glyph.face, glyph.gid);
       usedFonts.add(font.name);
-      if (font.subset !== fonts.fixed[glyph.face]) fixedOnly = false;
+      if (!fonts.fixed[glyph.face].includes(font.subset)) fixedOnly = false;
       const fontChanges = font !== currentFont || glyph.size !== currentSize;
       if (fontChanges || run === '' || glyph.box) {
         if (run) out.push(`<${run}> Tj`);
@@ -239,6 +267,13 @@ export interface TemplateRenderRequest {
   fields: Record<string, unknown>;
   documentNumber: string;
   createdAt: Date;
+  /**
+   * Text that many documents rendered with this template share (a batch's shared values and its
+   * employer): its glyphs are subset once with the template's own text instead of again in every
+   * document, and the lines that carry it are written once. Only the split of glyphs between
+   * the document's font subsets depends on it; what the document shows does not.
+   */
+  commonText?: string;
 }
 
 /** The machine-readable twin of the contract, attached to its PDF as contract.json. */
@@ -264,6 +299,7 @@ export class ContractPdfRenderer {
       numberLabel: request.template.kind === 'evidence_report' ? '报告编号' : '合同编号',
       metadata: { title: `${request.template.title}（${request.documentNumber}）`, author: employer, subject: request.template.title, keywords: [request.documentNumber, request.template.id, request.template.kind] },
       attachment: { name: 'contract.json', description: '合同结构化数据（机器可读）', data: contractData(request) },
+      commonText: request.commonText,
     });
   }
 
@@ -273,13 +309,16 @@ export class ContractPdfRenderer {
     const count = layout.pages.length;
     const footers = layout.pages.map((_, i) => footer(request.documentNumber, i, count, request.numberLabel));
 
-    // Glyphs outside the template's fixed subset (names, addresses…) go into a small one per document.
-    const fixed = templateSubsets(request.body);
+    // Glyphs outside the shared subsets (names, addresses…) go into a small one per document.
+    const fixed = sharedSubsets(request.body, request.commonText ?? '');
     const extra: Record<FaceName, Map<number, string>> = { song: new Map(), hei: new Map() };
     for (const line of [...layout.pages.flatMap((p) => p.lines), ...footers.flat()]) {
-      for (const glyph of line.glyphs) if (!fixed[glyph.face].cidOf.has(glyph.gid)) extra[glyph.face].set(glyph.gid, glyph.character);
+      for (const glyph of line.glyphs) if (!fixed[glyph.face].some((subset) => subset.cidOf.has(glyph.gid))) extra[glyph.face].set(glyph.gid, glyph.character);
     }
-    const resources: Record<FaceName, FontResource[]> = { song: [{ name: 'FS', subset: fixed.song }], hei: [{ name: 'FH', subset: fixed.hei }] };
+    const resources: Record<FaceName, FontResource[]> = {
+      song: fixed.song.map((subset, i) => ({ name: i === 0 ? 'FS' : 'FSc', subset })),
+      hei: fixed.hei.map((subset, i) => ({ name: i === 0 ? 'FH' : 'FHc', subset })),
+    };
     for (const face of faces) {
       if (extra[face].size > 0) resources[face].push({ name: `${face === 'song' ? 'FS' : 'FH'}x`, subset: buildSubset(fontFace(face), extra[face].values(), 'once') });
     }

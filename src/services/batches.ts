@@ -113,6 +113,28 @@ export function rowFields(shared: Record<string, unknown>, row: Record<string, u
   return merged;
 }
 
+/**
+ * The characters of every text value (at any depth) that all of a chunk's rows share: a batch's
+ * shared values and its employer, typically. The renderer subsets them once for the chunk
+ * (TemplateRenderRequest.commonText). A chunk of one row has nothing in common with another.
+ */
+export function commonText(rows: Record<string, unknown>[]): string {
+  if (rows.length < 2) return '';
+  const leaves = (value: unknown, path: string, into: Map<string, string>) => {
+    if (typeof value === 'string') into.set(path, value);
+    else if (value && typeof value === 'object') for (const [key, inner] of Object.entries(value)) leaves(inner, `${path}.${key}`, into);
+  };
+  const common = new Map<string, string>();
+  leaves(rows[0], '', common);
+  for (const row of rows.slice(1)) {
+    const values = new Map<string, string>();
+    leaves(row, '', values);
+    for (const [path, value] of common) if (values.get(path) !== value) common.delete(path);
+  }
+  // Sorted and without repeats: the same characters in any order are the same subset.
+  return [...new Set([...common.values()].join(''))].sort().join('');
+}
+
 export class BatchService {
   constructor(
     private readonly deps: { db: Db; crypto: FieldCrypto; queue: JobQueue; contracts: ContractService; sealing: SealingService; workerSigning: WorkerSigningService; sealAuthorisations: SealAuthorisations; templates: TemplateCatalog; archive: ObjectArchive; outbox: Outbox },
@@ -263,12 +285,14 @@ export class BatchService {
     const seal = await sealing.sealer(organisation);
     const createdAt = new Date();
     const prepared: Prepared[] = [];
-    for (const item of pending) {
+    const rowsFields = pending.map((item) => crypto.decryptJson<Record<string, unknown>>(item.fieldsCipher, batchFieldsColumn));
+    const shared = commonText(rowsFields);
+    for (const [index, item] of pending.entries()) {
       try {
-        const fields = crypto.decryptJson<Record<string, unknown>>(item.fieldsCipher, batchFieldsColumn);
+        const fields = rowsFields[index]!;
         const terms = template!.toContractTerms(fields)!;
         const number = newContractNumber(createdAt);
-        const rendered = await contracts.renderChecked({ template: template!, fields, documentNumber: number, createdAt });
+        const rendered = await contracts.renderChecked({ template: template!, fields, documentNumber: number, createdAt, commonText: shared });
         const signingTime = new Date();
         const sealed = await seal(rendered.pdf, rendered.signatureSlots.find((s) => s.mode === 'seal'), signingTime);
         prepared.push({ row: item.row, fields, terms, number, rendered, sealed, sha256: sha256Hex(sealed.pdf), signingTime });

@@ -32,7 +32,7 @@ export interface TemplateCatalog {
 
 /** What this service needs of the renderer (src/pdf provides it). */
 export interface DocumentRenderer {
-  render(input: { template: ContractTemplate; fields: Record<string, unknown>; documentNumber: string; createdAt: Date }): Promise<RenderedDocument>;
+  render(input: { template: ContractTemplate; fields: Record<string, unknown>; documentNumber: string; createdAt: Date; commonText?: string }): Promise<RenderedDocument>;
 }
 
 export interface ContractRequest {

@@ -176,3 +176,28 @@ t.test('a document is the same bytes whether its process renders it first or aft
   t.equal(cold.status, 0, cold.stderr);
   t.equal(cold.stdout.trim(), createHash('sha256').update(warm.pdf).digest('hex'), 'rendered cold in a fresh process: the same SHA-256');
 });
+
+t.test('a batch’s common text is subset once: same text on the page, every glyph drawn, a smaller per-document subset', async (t) => {
+  const template = catalog.get('labor-contract-general')!;
+  const fields = { ...template.example, worker: { ...(template.example.worker as Record<string, unknown>), name: '欧阳明', address: '山西省晋中市榆次区' } };
+  const common = [...new Set(JSON.stringify(template.example.employer) + '山西省晋中市榆次区')].sort().join('');
+  const plain = await renderer.renderTemplate({ template, fields, documentNumber: 'LS20260901COMMON01', createdAt });
+  const shared = await renderer.renderTemplate({ template, fields, documentNumber: 'LS20260901COMMON01', createdAt, commonText: common });
+  const again = await renderer.renderTemplate({ template, fields, documentNumber: 'LS20260901COMMON01', createdAt, commonText: common });
+  t.ok(Buffer.from(shared.pdf).equals(Buffer.from(again.pdf)), 'deterministic with the same common text');
+  t.notOk(Buffer.from(shared.pdf).equals(Buffer.from(plain.pdf)), 'the glyphs are split differently');
+  const fonts = await embeddedFontReport(shared.pdf);
+  for (const font of fonts) t.same(font.blank, [], `${font.baseFont}: every glyph has outlines`);
+  const plainFonts = await embeddedFontReport(plain.pdf);
+  t.equal(fonts.length, plainFonts.length + 1, 'one more Song subset: the common text’s');
+  const perDocument = (list: typeof fonts) => Math.min(...list.map((f) => f.glyphs));
+  t.ok(perDocument(fonts) < perDocument(plainFonts), `the smallest subset shrinks: ${perDocument(plainFonts)} → ${perDocument(fonts)} glyphs`);
+  t.test('pdftotext: the same text either way', needs('pdftotext'), async (t) => {
+    const text = (pdf: Uint8Array, name: string) => {
+      const file = path.join(work, name);
+      writeFileSync(file, pdf);
+      return run('pdftotext', [file, '-']).stdout;
+    };
+    t.equal(text(shared.pdf, 'common-shared.pdf'), text(plain.pdf, 'common-plain.pdf'));
+  });
+});
