@@ -35,6 +35,11 @@ export interface RenderedDocument {
   pdf: Uint8Array;
   pageCount: number;
   signatureSlots: SignatureSlot[];
+  /**
+   * The pdf-lib document `pdf` was written from, for the seal that follows at once (signPdf's
+   * `written`): it saves parsing the bytes again. Drop it after that; it holds every object.
+   */
+  written?: PDFDocument;
 }
 
 const faces: FaceName[] = ['song', 'hei'];
@@ -353,6 +358,6 @@ export class ContractPdfRenderer {
     }
     // One pass: pdf-lib otherwise yields to a timer every 50 objects, idle time in a batch worker.
     const pdf = await document.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false, objectsPerTick: Infinity });
-    return { pdf, pageCount: count, signatureSlots: layout.slots };
+    return { pdf, pageCount: count, signatureSlots: layout.slots, written: document };
   }
 }

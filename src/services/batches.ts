@@ -292,9 +292,10 @@ export class BatchService {
         const fields = rowsFields[index]!;
         const terms = template!.toContractTerms(fields)!;
         const number = newContractNumber(createdAt);
-        const rendered = await contracts.renderChecked({ template: template!, fields, documentNumber: number, createdAt, commonText: shared });
+        const { written, ...rendered } = await contracts.renderChecked({ template: template!, fields, documentNumber: number, createdAt, commonText: shared });
         const signingTime = new Date();
-        const sealed = await seal(rendered.pdf, rendered.signatureSlots.find((s) => s.mode === 'seal'), signingTime);
+        // The seal appends to the renderer's document instead of parsing the PDF; nothing keeps it after.
+        const sealed = await seal(rendered.pdf, rendered.signatureSlots.find((s) => s.mode === 'seal'), signingTime, written);
         prepared.push({ row: item.row, fields, terms, number, rendered, sealed, sha256: sha256Hex(sealed.pdf), signingTime });
       } catch (error) {
         if (!(error instanceof Problem) || error.status >= 500) throw error;

@@ -12,6 +12,7 @@ import { Problem } from '../problem.ts';
 import { imageAppearance, roundSealAppearance } from '../signing/appearance/appearances.ts';
 import type { GlyphOutliner } from '../signing/appearance/outlines.ts';
 import { createCadesSignature } from '../signing/cms/signed-data.ts';
+import type { WrittenPdf } from '../signing/pades/incremental.ts';
 import { signPdf } from '../signing/pades/signature.ts';
 import type { Pki, PlatformIssuedCertificate } from '../signing/pki/authority.ts';
 import { parseCertificate } from '../signing/pki/certificate.ts';
@@ -110,7 +111,7 @@ export class SealingService {
       organisation.sealImageKey && organisation.sealImageSha256
         ? imageAppearance(this.deps.outliner(), await archive.get(organisation.sealImageKey, organisation.sealImageSha256))
         : roundSealAppearance(this.deps.outliner(), organisation.name);
-    return async (pdf: Uint8Array, slot: SignatureSlot | undefined, signingTime: Date) => {
+    return async (pdf: Uint8Array, slot: SignatureSlot | undefined, signingTime: Date, written?: WrittenPdf) => {
       const known = this.cmsBytes.get(certificateSerial);
       const sealed = await signPdf(
         pdf,
@@ -125,6 +126,7 @@ export class SealingService {
           reason,
           location: organisation.address,
           ...(known ? { placeholderBytes: known + cmsMarginBytes } : {}),
+          written,
         },
         async (digest) => {
           const cms = await createCadesSignature(digest, signer, timestamps);

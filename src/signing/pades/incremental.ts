@@ -16,6 +16,9 @@ export function lastStartXref(pdf: Uint8Array): number {
   return Number(match[1]);
 }
 
+/** A pdf-lib document exactly as its bytes were written (see PdfUpdate.open). */
+export type WrittenPdf = PDFDocument;
+
 /** A document opened for appending one revision. */
 export class PdfUpdate {
   private readonly touched = new Set<number>();
@@ -28,8 +31,12 @@ export class PdfUpdate {
     this.firstNewObject = doc.context.largestObjectNumber + 1;
   }
 
-  static async open(pdf: Uint8Array): Promise<PdfUpdate> {
-    const doc = await PDFDocument.load(pdf, { updateMetadata: false, ignoreEncryption: false, throwOnInvalidObject: false });
+  /**
+   * `written`: the document `pdf` was just saved from, still in memory (the renderer's), used
+   * instead of parsing `pdf` again. This update adds to it, so it serves one update only.
+   */
+  static async open(pdf: Uint8Array, written?: WrittenPdf): Promise<PdfUpdate> {
+    const doc = written ?? (await PDFDocument.load(pdf, { updateMetadata: false, ignoreEncryption: false, throwOnInvalidObject: false }));
     return new PdfUpdate(pdf, doc);
   }
 

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { PDFHexString, PDFName, PDFNumber, PDFObject, PDFRef, PDFString } from 'pdf-lib';
 import type { CmsProducer } from '../types.ts';
-import { PdfUpdate } from './incremental.ts';
+import { PdfUpdate, type WrittenPdf } from './incremental.ts';
 
 /** Draws a widget appearance into the revision and returns its Form XObject. */
 export type AppearanceBuilder = (update: PdfUpdate, width: number, height: number) => Promise<PDFRef>;
@@ -29,6 +29,8 @@ export interface SignatureOptions {
   subFilter?: 'ETSI.CAdES.detached' | 'ETSI.RFC3161';
   /** Bytes reserved for the CMS; defaults to a size that fits a chain, timestamp and margin. */
   placeholderBytes?: number;
+  /** The document the PDF was just written from, to skip parsing it (PdfUpdate.open); used once. */
+  written?: WrittenPdf;
 }
 
 export interface PreparedSignature {
@@ -82,7 +84,7 @@ class ContentsPlaceholder extends PDFObject {
 }
 
 export async function prepareSignature(pdf: Uint8Array, options: SignatureOptions): Promise<PreparedSignature> {
-  const update = await PdfUpdate.open(pdf);
+  const update = await PdfUpdate.open(pdf, options.written);
   const { context } = update;
   const pages = update.doc.getPages();
   const page = pages[options.page ?? 0];
@@ -183,6 +185,7 @@ export async function signPdf(pdf: Uint8Array, options: SignatureOptions, produc
   const prepared = await prepareSignature(pdf, options);
   const cms = await produceCms(prepared.digest);
   if (cms.length * 2 <= prepared.contentsHexLength) return embedSignature(prepared, cms);
-  const resized = await prepareSignature(pdf, { ...options, placeholderBytes: cms.length + 2048 });
+  // The first attempt added its objects to any written document: parse the bytes this time.
+  const resized = await prepareSignature(pdf, { ...options, written: undefined, placeholderBytes: cms.length + 2048 });
   return embedSignature(resized, await produceCms(resized.digest));
 }

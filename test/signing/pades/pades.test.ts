@@ -168,3 +168,25 @@ t.test('a placeholder too small for the CMS is enlarged, never a failure', async
   t.equal(report.valid, true);
   t.equal(report.signatures[0]?.level, 'B-T');
 });
+
+t.test('sealing the renderer’s document in memory appends the same bytes as parsing the written PDF', async (t) => {
+  const { ContractPdfRenderer } = await import('../../../src/pdf/contract-renderer.ts');
+  const { TemplateCatalog } = await import('../../../src/templates/catalog.ts');
+  const template = (await TemplateCatalog.load()).get('labor-contract-general')!;
+  const renderer = new ContractPdfRenderer();
+  const request = { template, fields: template.example, documentNumber: 'LS20261123WRITTEN1', createdAt: new Date('2026-11-23T02:00:00Z') };
+  const rendered = await renderer.renderTemplate(request);
+  t.ok(rendered.written, 'the renderer hands over its document');
+  const slot = rendered.signatureSlots.find((s) => s.mode === 'seal')!;
+  const options = { fieldName: 'employer-seal', page: slot.page, rect: slot.rect, appearance: roundSealAppearance(outliner, '运城测试实业有限公司'), signingTime: new Date('2026-11-23T02:00:05Z'), certify: true, name: '运城测试实业有限公司', reason: '甲方盖章', placeholderBytes: 8192 };
+  const parsed = await prepareSignature(rendered.pdf, options);
+  const inMemory = await prepareSignature(rendered.pdf, { ...options, written: rendered.written });
+  t.ok(Buffer.from(inMemory.pdf).equals(Buffer.from(parsed.pdf)), 'byte for byte the same revision');
+  t.same(inMemory.byteRange, parsed.byteRange);
+  // A CMS larger than the room reserved: signPdf signs again, from the bytes (the document was used).
+  const again = await renderer.renderTemplate(request);
+  const resealed = await signPdf(again.pdf, { ...options, placeholderBytes: 512, written: again.written }, (digest) => createCadesSignature(digest, employer.signer, tsa));
+  const report = await verifyPdf(resealed, { trustAnchors: anchors });
+  t.equal(report.signatures.length, 1);
+  t.ok(report.signatures[0]!.valid, 'the re-signed seal verifies');
+});
