@@ -144,11 +144,11 @@ interface LineText {
 }
 
 /**
- * Operators of lines set from the paragraph cache (layout.ts), by the template's subsets, the
+ * Operators of lines set from the paragraph cache (layout.ts), by the shared subsets, the
  * line's glyphs and what the text state was before it: most lines of a template's documents are
  * the same glyphs at the same height, and writing them is most of a page's content. Only lines
- * whose every glyph is in the template's own subsets are kept; a document's own subset numbers
- * its glyphs differently each time.
+ * whose every glyph is in the shared subsets (the template's text and the common text) are
+ * kept; a document's own subset numbers its glyphs differently each time.
  */
 const lineTexts = new WeakMap<SharedSubsets, WeakMap<PlacedGlyph[], Map<string, LineText>>>();
 
