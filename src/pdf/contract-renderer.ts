@@ -78,7 +78,10 @@ function sharedSubsets(body: Block[], commonText: string): SharedSubsets {
   if (!shared) {
     const template = templateSubsets(body);
     const song = fontFace('song');
-    const missing = [...new Set(commonText)].filter((c) => song.glyph(c.codePointAt(0)!) && !template.song.cidOf.has(song.glyph(c.codePointAt(0)!)!.gid));
+    const missing = [...new Set(commonText)].filter((c) => {
+      const glyph = song.glyph(c.codePointAt(0)!);
+      return glyph !== undefined && !template.song.cidOf.has(glyph.gid);
+    });
     shared = { song: missing.length ? [template.song, buildSubset(song, missing, 'reused')] : [template.song], hei: [template.hei] };
     if (byText.size >= commonTextsPerTemplate) byText.delete(byText.keys().next().value!);
     byText.set(commonText, shared);
@@ -92,19 +95,24 @@ const hex = (cid: number) => cid.toString(16).padStart(4, '0');
 interface FontResource {
   name: string;
   subset: EncodedSubset;
+  /** One of the subsets every document of the template (and common text) numbers alike. */
+  shared: boolean;
 }
 
 class FontResolver {
   readonly used = new Map<string, FontResource>();
+  private readonly byNames: Map<string, FontResource>;
 
   constructor(
     private readonly resources: Record<FaceName, FontResource[]>,
-    /** The subsets shared by every document of the template (and common text), which number glyphs alike. */
+    /** The shared subsets (FontResource.shared), the scope of the operators kept for lines. */
     readonly fixed: SharedSubsets,
-  ) {}
+  ) {
+    this.byNames = new Map([...resources.song, ...resources.hei].map((font) => [font.name, font]));
+  }
 
   byName(name: string): FontResource {
-    const font = [...this.resources.song, ...this.resources.hei].find((f) => f.name === name);
+    const font = this.byNames.get(name);
     if (!font) throw new Error(`no font resource ${name}`);
     this.used.set(name, font);
     return font;
@@ -190,7 +198,7 @@ function textOperators(lines: PlacedLine[], fonts: FontResolver): string {
       const glyph = glyphs[i]!;
       const { font, cid } = fonts.cid(glyph.face, glyph.gid);
       usedFonts.add(font.name);
-      if (!fonts.fixed[glyph.face].includes(font.subset)) fixedOnly = false;
+      if (!font.shared) fixedOnly = false;
       const fontChanges = font !== currentFont || glyph.size !== currentSize;
       if (fontChanges || run === '' || glyph.box) {
         if (run) out.push(`<${run}> Tj`);
@@ -321,11 +329,11 @@ export class ContractPdfRenderer {
       for (const glyph of line.glyphs) if (!fixed[glyph.face].some((subset) => subset.cidOf.has(glyph.gid))) extra[glyph.face].set(glyph.gid, glyph.character);
     }
     const resources: Record<FaceName, FontResource[]> = {
-      song: fixed.song.map((subset, i) => ({ name: i === 0 ? 'FS' : 'FSc', subset })),
-      hei: fixed.hei.map((subset, i) => ({ name: i === 0 ? 'FH' : 'FHc', subset })),
+      song: fixed.song.map((subset, i) => ({ name: i === 0 ? 'FS' : 'FSc', subset, shared: true })),
+      hei: fixed.hei.map((subset, i) => ({ name: i === 0 ? 'FH' : 'FHc', subset, shared: true })),
     };
     for (const face of faces) {
-      if (extra[face].size > 0) resources[face].push({ name: `${face === 'song' ? 'FS' : 'FH'}x`, subset: buildSubset(fontFace(face), extra[face].values(), 'once') });
+      if (extra[face].size > 0) resources[face].push({ name: `${face === 'song' ? 'FS' : 'FH'}x`, subset: buildSubset(fontFace(face), extra[face].values(), 'once'), shared: false });
     }
 
     const document = await PDFDocument.create({ updateMetadata: false });

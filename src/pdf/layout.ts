@@ -182,14 +182,13 @@ function breakParagraph(item: TextItem): SetLine[] {
   const em = style.size;
   const firstIndent = item.align === 'indent' ? 2 * em : 0;
   const hanging = item.option ? firstIndent + em * 1.25 : 0;
-  const lines = breakSpans(item.spans, style.size, (line) => textWidth - (line === 0 ? firstIndent : hanging)).map((line, i) => {
+  return breakSpans(item.spans, style.size, (line) => textWidth - (line === 0 ? firstIndent : hanging)).map((line, i) => {
     const indent = i === 0 ? firstIndent : hanging;
     const room = textWidth - indent;
     const offset = item.align === 'center' ? (room - line.width) / 2 : item.align === 'right' ? room - line.width : 0;
     const { spacing, glyphs } = place(line, margin.left + indent + offset, 0, room, item.align === 'indent' || item.align === 'left');
     return { spacing, glyphs };
   });
-  return lines;
 }
 
 export interface Layout {
