@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliCompressSync, constants } from 'node:zlib';
 
 const droppedTables = new Set(['EBDT', 'EBLC', 'EBSC', 'BDF ', 'FFTM']);
 
@@ -85,13 +86,17 @@ export function extractFace(collection: Buffer, wanted: string): Buffer {
 }
 
 const faces = [
-  { source: '/usr/share/fonts/truetype/arphic/uming.ttc', face: 'UMingCN', target: 'uming-cn.ttf' },
+  // 17 MiB as TrueType: stored brotli-compressed (5.5 MiB), unpacked by src/pdf/fonts.ts.
+  { source: '/usr/share/fonts/truetype/arphic/uming.ttc', face: 'UMingCN', target: 'uming-cn.ttf.br' },
   { source: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', face: 'WenQuanYiMicroHei', target: 'wqy-microhei.ttf' },
 ];
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const { source, face, target } of faces) {
-    const out = extractFace(readFileSync(source), face);
+    const font = extractFace(readFileSync(source), face);
+    const out = target.endsWith('.br')
+      ? brotliCompressSync(font, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24, [constants.BROTLI_PARAM_SIZE_HINT]: font.length } })
+      : font;
     writeFileSync(join('templates/fonts', target), out);
     console.log(`${target}: ${(out.length / 1048576).toFixed(2)} MiB`);
   }
