@@ -42,7 +42,7 @@ t.test('a wrong recorded digest is an integrity error', async (t) => {
   t.type(error, IntegrityError);
 });
 
-/** s3rver keeps each object as `<key>._S3rver_object` under the bucket directory. */
+/** The embedded endpoint keeps each object as `<key>._S3rver_object` under the bucket directory. */
 async function findObjectFile(dir: string, digest: string): Promise<string | undefined> {
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
     if (entry.isFile() && entry.name.startsWith(digest) && entry.name.endsWith('._S3rver_object')) return path.join(entry.parentPath, entry.name);
@@ -55,9 +55,12 @@ t.test('bytes corrupted behind the service are never served', { skip: s3Dir ? fa
   const stored = await archive.put(bytes, { contentType: 'application/pdf' });
   const file = await findObjectFile(path.join(s3Dir!, bucket), stored.sha256);
   t.ok(file, 'found the stored object on disk');
+  // One byte of the object flipped in place (the file starts with the endpoint's own header).
+  const onDisk = await readFile(file!);
+  onDisk[onDisk.length - 100] = onDisk[onDisk.length - 100]! ^ 0xff;
+  await writeFile(file!, onDisk);
   const corrupted = Buffer.from(bytes);
-  corrupted[100] = corrupted[100]! ^ 0xff;
-  await writeFile(file!, corrupted);
+  corrupted[bytes.length - 100] = corrupted[bytes.length - 100]! ^ 0xff;
   const error = await archive.get(stored.key, stored.sha256).catch((e: unknown) => e);
   t.type(error, IntegrityError);
   t.match((error as IntegrityError).actual, sha256Hex(corrupted));
