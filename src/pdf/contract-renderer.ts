@@ -15,6 +15,7 @@ import { fontFace, type FaceName } from './fonts.ts';
 import { footer, layOut, pageSize, type LaidOutPage, type PlacedGlyph, type PlacedLine, type SignatureSlot } from './layout.ts';
 import { resolve, templateCharacters } from './resolve.ts';
 import { shanghaiDate } from '../domain/calendar.ts';
+import { LruCache } from '../support/lru-cache.ts';
 
 export interface RenderRequest {
   body: Block[];
@@ -44,9 +45,8 @@ export interface RenderedDocument {
 
 const faces: FaceName[] = ['song', 'hei'];
 const templateSubsetCache = new WeakMap<Block[], Record<FaceName, EncodedSubset>>();
-const sharedSubsetCache = new WeakMap<Block[], Map<string, SharedSubsets>>();
-/** Common texts kept per template: a few batches (or chunks of different departments) at a time. */
-const commonTextsPerTemplate = 8;
+/** Per template, the shared subsets of 8 common texts: a few batches (or chunks of different departments) at a time. */
+const sharedSubsetCache = new WeakMap<Block[], LruCache<string, SharedSubsets>>();
 
 /** The subsets every document of a template (and common text) uses, per face: the template's own first. */
 type SharedSubsets = Record<FaceName, EncodedSubset[]>;
@@ -73,20 +73,16 @@ function templateSubsets(body: Block[]): Record<FaceName, EncodedSubset> {
  */
 function sharedSubsets(body: Block[], commonText: string): SharedSubsets {
   let byText = sharedSubsetCache.get(body);
-  if (!byText) sharedSubsetCache.set(body, (byText = new Map()));
-  let shared = byText.get(commonText);
-  if (!shared) {
+  if (!byText) sharedSubsetCache.set(body, (byText = new LruCache(8)));
+  return byText.getOrSet(commonText, () => {
     const template = templateSubsets(body);
     const song = fontFace('song');
     const missing = [...new Set(commonText)].filter((c) => {
       const glyph = song.glyph(c.codePointAt(0)!);
       return glyph !== undefined && !template.song.cidOf.has(glyph.gid);
     });
-    shared = { song: missing.length ? [template.song, buildSubset(song, missing, 'reused')] : [template.song], hei: [template.hei] };
-    if (byText.size >= commonTextsPerTemplate) byText.delete(byText.keys().next().value!);
-    byText.set(commonText, shared);
-  }
-  return shared;
+    return { song: missing.length ? [template.song, buildSubset(song, missing, 'reused')] : [template.song], hei: [template.hei] };
+  });
 }
 
 const n = (value: number) => (Math.round(value * 100) / 100).toString();
@@ -160,8 +156,9 @@ interface LineText {
  */
 const lineTexts = new WeakMap<SharedSubsets, WeakMap<PlacedGlyph[], Map<string, LineText>>>();
 
-function textOperators(lines: PlacedLine[], fonts: FontResolver): string {
+function textOperators(lines: PlacedLine[], fonts: FontResolver): { text: string; sharedOnly: boolean } {
   const out: string[] = ['BT'];
+  let sharedOnly = true;
   const underlines: string[] = [];
   const ticks: string[] = [];
   let currentFont: FontResource | undefined;
@@ -198,7 +195,7 @@ function textOperators(lines: PlacedLine[], fonts: FontResolver): string {
       const glyph = glyphs[i]!;
       const { font, cid } = fonts.cid(glyph.face, glyph.gid);
       usedFonts.add(font.name);
-      if (!font.shared) fixedOnly = false;
+      if (!font.shared) fixedOnly = sharedOnly = false;
       const fontChanges = font !== currentFont || glyph.size !== currentSize;
       if (fontChanges || run === '' || glyph.box) {
         if (run) out.push(`<${run}> Tj`);
@@ -236,15 +233,38 @@ function textOperators(lines: PlacedLine[], fonts: FontResolver): string {
   out.push('ET');
   if (underlines.length) out.push('0.5 w', ...underlines, 'S');
   if (ticks.length) out.push('q 1 J 1 j', ...ticks, 'Q');
-  return out.join('\n');
+  return { text: out.join('\n'), sharedOnly };
 }
 
-function pageContent(page: LaidOutPage, footerLines: PlacedLine[], fonts: FontResolver): string {
+/**
+ * Page bodies compressed, by their operators. Most pages of a template's documents are the same
+ * text in the same place (the footer, with the document number, is a stream of its own), so a
+ * body written before is not compressed again. Only bodies set in the shared subsets are kept:
+ * one with a document's own glyphs will not come back.
+ */
+const compressedBodies = new LruCache<string, Uint8Array>(64);
+
+// Native zlib at its fastest level: a quarter of the time of the default for about 1 % more bytes.
+const compress = (content: string) => deflateSync(content, { level: 1 });
+
+/** A content stream: compressed, or (a footer's few dozen bytes) as is; a compressor's setup costs more than those bytes. */
+interface ContentStream {
+  bytes: Uint8Array;
+  compressed: boolean;
+}
+
+/** A page's content streams: its body (fills, rules, text) and its footer. */
+function pageContent(page: LaidOutPage, footerLines: PlacedLine[], fonts: FontResolver): ContentStream[] {
   const parts: string[] = [];
   if (page.fills.length) parts.push('q 0.92 g', ...page.fills.map((f) => `${n(f.x)} ${n(f.y)} ${n(f.width)} ${n(f.height)} re`), 'f Q');
   if (page.rules.length) parts.push('0.6 w', ...page.rules.map((r) => `${n(r.x1)} ${n(r.y1)} m ${n(r.x2)} ${n(r.y2)} l`), 'S');
-  parts.push(textOperators([...page.lines, ...footerLines], fonts));
-  return parts.join('\n');
+  const text = textOperators(page.lines, fonts);
+  parts.push(text.text);
+  const body = parts.join('\n');
+  return [
+    { bytes: text.sharedOnly ? compressedBodies.getOrSet(body, () => compress(body)) : compress(body), compressed: true },
+    { bytes: Buffer.from(textOperators(footerLines, fonts).text, 'latin1'), compressed: false },
+  ];
 }
 
 /**
@@ -343,12 +363,11 @@ export class ContractPdfRenderer {
     const fontRefs = new Map<string, PDFRef>();
     for (const [name, font] of [...fonts.used.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) fontRefs.set(name, embedSubset(context, font.subset));
     const fontDict = context.obj(Object.fromEntries(fontRefs));
-    for (const content of contents) {
+    for (const streams of contents) {
       const page = document.addPage([pageSize.width, pageSize.height]);
       page.node.set(PDFName.of('Resources'), context.obj({ Font: fontDict }));
-      // Native zlib at its fastest level: a quarter of the time of the default for about 1 % more bytes.
-      const compressed = deflateSync(content, { level: 1 });
-      page.node.set(PDFName.of('Contents'), context.register(BlockStream.of(context.obj({ Filter: 'FlateDecode', Length: compressed.length }), compressed)));
+      const refs = streams.map(({ bytes, compressed }) => context.register(BlockStream.of(context.obj(compressed ? { Filter: 'FlateDecode', Length: bytes.length } : { Length: bytes.length }), bytes)));
+      page.node.set(PDFName.of('Contents'), context.obj(refs));
     }
 
     const { metadata } = request;

@@ -5,6 +5,7 @@
 import { atomize, breakLines, type BrokenLine } from './line-breaking.ts';
 import { fontFace, type FaceName } from './fonts.ts';
 import type { FlowItem, Span } from './resolve.ts';
+import { LruCache } from '../support/lru-cache.ts';
 
 export const pageSize = { width: 595.28, height: 841.89 } as const;
 const mm = 72 / 25.4;
@@ -134,8 +135,7 @@ type SetLine = Omit<PlacedLine, 'y'>;
  * set that a fresh layout would make; only the baselines depend on the page. Cached glyphs are
  * shared by every document that uses them and never written after they are placed here.
  */
-const paragraphCache = new Map<string, SetLine[]>();
-const paragraphCacheSize = 2000;
+const paragraphCache = new LruCache<string, SetLine[]>(2000);
 
 function spansKey(prefix: string, spans: Span[]): string {
   let key = prefix;
@@ -145,19 +145,13 @@ function spansKey(prefix: string, spans: Span[]): string {
 
 /** Lines kept under `key`, or set by `set` and kept (frozen: the renderer relies on shared glyphs never changing). */
 function cachedLines(key: string, set: () => SetLine[]): SetLine[] {
-  const cached = paragraphCache.get(key);
-  if (cached) {
-    // Least recently used goes first: the template's fixed text stays while names pass through.
-    paragraphCache.delete(key);
-    paragraphCache.set(key, cached);
-    return cached;
-  }
-  const lines = set();
-  if (paragraphCache.size >= paragraphCacheSize) paragraphCache.delete(paragraphCache.keys().next().value!);
-  // Frozen, as shared glyphs must be: the renderer also keeps a frozen line's operators (contract-renderer.ts).
-  for (const line of lines) Object.freeze(line.glyphs);
-  paragraphCache.set(key, lines);
-  return lines;
+  // Least recently used goes first: the template's fixed text stays while names pass through.
+  return paragraphCache.getOrSet(key, () => {
+    const lines = set();
+    // Frozen, as shared glyphs must be: the renderer also keeps a frozen line's operators (contract-renderer.ts).
+    for (const line of lines) Object.freeze(line.glyphs);
+    return lines;
+  });
 }
 
 function setParagraph(item: TextItem): SetLine[] {

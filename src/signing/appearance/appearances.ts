@@ -5,6 +5,7 @@
  */
 import { deflateSync } from 'node:zlib';
 import { PDFName, PDFRawStream } from 'pdf-lib';
+import { LruCache } from '../../support/lru-cache.ts';
 import type { AppearanceBuilder } from '../pades/signature.ts';
 import type { GlyphOutliner } from './outlines.ts';
 
@@ -33,19 +34,13 @@ function star(cx: number, cy: number, outer: number): string {
 }
 
 /** Drawn seals (compressed) by organisation and size: a batch seals thousands of contracts with one. */
-const sealDrawings = new Map<string, Uint8Array>();
-const sealDrawingsKept = 256;
+const sealDrawings = new LruCache<string, Uint8Array>(256);
 
 /** A red round seal: ring, five-pointed star, the organisation's name along the upper arc. */
 export function roundSealAppearance(outliner: GlyphOutliner, organisationName: string, bottomText = '合同专用章'): AppearanceBuilder {
   return async (update, width, height) => {
     const key = `${organisationName}\u0000${bottomText}\u0000${fmt(width)}x${fmt(height)}`;
-    let drawing = sealDrawings.get(key);
-    if (drawing === undefined) {
-      drawing = new Uint8Array(deflateSync(drawRoundSeal(outliner, organisationName, bottomText, width, height)));
-      if (sealDrawings.size >= sealDrawingsKept) sealDrawings.delete(sealDrawings.keys().next().value!);
-      sealDrawings.set(key, drawing);
-    }
+    const drawing = sealDrawings.getOrSet(key, () => new Uint8Array(deflateSync(drawRoundSeal(outliner, organisationName, bottomText, width, height))));
     const dict = update.context.obj({ Type: 'XObject', Subtype: 'Form', BBox: [0, 0, width, height], Filter: 'FlateDecode', Length: drawing.length });
     return update.add(PDFRawStream.of(dict, drawing));
   };
