@@ -184,6 +184,8 @@ export async function startEmbeddedS3(opts: { dir: string; port: number }): Prom
   await mkdir(opts.dir, { recursive: true });
   const server = new S3rver({ address: '127.0.0.1', port: opts.port, directory: opts.dir, silent: true, resetOnClose: false });
   server.store = server.context.store = new SingleFileStore(opts.dir);
+  // Silent, s3rver still formats a coloured log line for every request (koa-logger): not kept.
+  server.middleware = server.middleware.filter((middleware) => middleware.name !== 'logger');
   const { port } = (await server.run()) as { port: number };
   return { endpoint: `http://127.0.0.1:${port}`, accessKey, secretKey, stop: () => server.close() };
 }

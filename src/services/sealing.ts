@@ -4,6 +4,7 @@
  * encrypted under the master key). The sealed revision is archived first; the database
  * records it, the signature and the new state in one transaction, or not at all.
  */
+import type { KeyObject } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import type { SignatureSlot } from '../pdf/layout.ts';
 import { nextState, type ContractState } from '../domain/contract-lifecycle.ts';
@@ -19,6 +20,7 @@ import { parseCertificate } from '../signing/pki/certificate.ts';
 import { localSignatureKey, openSealedPrivateKey } from '../signing/pki/keys.ts';
 import type { Signer, TimestampClient } from '../signing/types.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
+import { LruCache } from '../support/lru-cache.ts';
 import { appendAudit, type Actor } from './audit.ts';
 
 
@@ -76,6 +78,12 @@ export class SealingService {
    * storing, archiving) would carry.
    */
   private readonly cmsBytes = new Map<string, number>();
+  /**
+   * Organisation keys opened, by certificate serial: opening a sealed key (PBKDF2, then
+   * AES) takes a few milliseconds, and a batch asks for the same organisation's signer in every
+   * chunk. The certificate row (revocation, validity) is still read each time.
+   */
+  private readonly openedKeys = new LruCache<string, KeyObject>(256);
 
   constructor(private readonly deps: SealingDeps) {}
 
@@ -88,7 +96,9 @@ export class SealingService {
     });
     if (existing?.keyCipher) {
       const issuing = pki.organisationCa.certificate.der;
-      return { key: localSignatureKey(openSealedPrivateKey(Buffer.from(existing.keyCipher).toString('utf8'), masterKey)), chain: [existing.der, issuing] };
+      const keyCipher = existing.keyCipher;
+      const key = this.openedKeys.getOrSet(existing.serial, () => openSealedPrivateKey(Buffer.from(keyCipher).toString('utf8'), masterKey));
+      return { key: localSignatureKey(key), chain: [existing.der, issuing] };
     }
     const issued = (await pki.issueOrganisationCertificate({ name: organisation.name, uscc: organisation.uscc })) as PlatformIssuedCertificate;
     if (!issued.sealedPrivateKey) throw new Error('the PKI did not return a sealed organisation key');

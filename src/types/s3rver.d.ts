@@ -13,6 +13,8 @@ declare module 's3rver' {
     close(): Promise<void>;
     store: unknown;
     context: { store: unknown };
+    /** Koa's middleware list, composed when the server starts listening. */
+    middleware: Array<(...args: never[]) => unknown>;
   }
 }
 
