@@ -18,7 +18,7 @@ import { upsertWorkers } from './workers.ts';
 import type { Outbox } from '../notify/outbox.ts';
 import type { ContractTerms } from '../domain/contract-terms.ts';
 import type { RenderedDocument } from '../pdf/contract-renderer.ts';
-import { keyForDigest, sha256Hex, type ObjectArchive } from '../storage/archive.ts';
+import { keyForDigest, type ObjectArchive } from '../storage/archive.ts';
 import type { SealAuthorisations } from './seal-authorisations.ts';
 import { cellText, rowsFromSheet, sheetColumns, unknownHeaders, valueAt, type SheetColumn } from '../sheets/batch-sheet.ts';
 import { csvRecords, toCsv } from '../sheets/csv.ts';
@@ -36,7 +36,7 @@ interface Prepared {
   terms: ContractTerms;
   number: string;
   rendered: RenderedDocument;
-  sealed: { pdf: Uint8Array; certificateSerial: string };
+  sealed: { pdf: Uint8Array; sha256: string; unsealedSha256: string; certificateSerial: string };
   sha256: string;
   signingTime: Date;
 }
@@ -296,7 +296,7 @@ export class BatchService {
         const signingTime = new Date();
         // The seal appends to the renderer's document instead of parsing the PDF; nothing keeps it after.
         const sealed = await seal(rendered.pdf, rendered.signatureSlots.find((s) => s.mode === 'seal'), signingTime, written);
-        prepared.push({ row: item.row, fields, terms, number, rendered, sealed, sha256: sha256Hex(sealed.pdf), signingTime });
+        prepared.push({ row: item.row, fields, terms, number, rendered, sealed, sha256: sealed.sha256, signingTime });
       } catch (error) {
         if (!(error instanceof Problem) || error.status >= 500) throw error;
         refuse(item.row, error);
@@ -356,7 +356,7 @@ export class BatchService {
           for (const [i, p] of prepared.entries()) {
             const contractId = contractOf.get(p.row)!;
             const base = { chain: contractId, contractId, actor: systemActor };
-            events.push({ ...base, type: 'contract.created', data: { number: p.number, templateId: template!.id, templateVersion: template!.version, draftSha256: sha256Hex(p.rendered.pdf), pageCount: p.rendered.pageCount, batchId, batchRow: p.row, warnings: [] } });
+            events.push({ ...base, type: 'contract.created', data: { number: p.number, templateId: template!.id, templateVersion: template!.version, draftSha256: p.sealed.unsealedSha256, pageCount: p.rendered.pageCount, batchId, batchRow: p.row, warnings: [] } });
             events.push({ ...base, type: 'contract.sealed', data: { documentSha256: stored[i]!.sha256, certificateSerial: p.sealed.certificateSerial, authorisationId } });
             const link = links.get(contractId);
             if (link) events.push({ ...base, type: 'contract.sent', data: { linkId: link.id, expiresAt: link.expiresAt.toISOString() } });

@@ -14,7 +14,7 @@ import { imageAppearance, roundSealAppearance } from '../signing/appearance/appe
 import type { GlyphOutliner } from '../signing/appearance/outlines.ts';
 import { createCadesSignature } from '../signing/cms/signed-data.ts';
 import type { WrittenPdf } from '../signing/pades/incremental.ts';
-import { signPdf } from '../signing/pades/signature.ts';
+import { signPdfHashed } from '../signing/pades/signature.ts';
 import type { Pki, PlatformIssuedCertificate } from '../signing/pki/authority.ts';
 import { parseCertificate } from '../signing/pki/certificate.ts';
 import { localSignatureKey, openSealedPrivateKey } from '../signing/pki/keys.ts';
@@ -123,7 +123,7 @@ export class SealingService {
         : roundSealAppearance(this.deps.outliner(), organisation.name);
     return async (pdf: Uint8Array, slot: SignatureSlot | undefined, signingTime: Date, written?: WrittenPdf) => {
       const known = this.cmsBytes.get(certificateSerial);
-      const sealed = await signPdf(
+      const sealed = await signPdfHashed(
         pdf,
         {
           fieldName: 'employer-seal',
@@ -144,7 +144,8 @@ export class SealingService {
           return cms;
         },
       );
-      return { pdf: sealed, certificateSerial };
+      // The sealed file's SHA-256 and the unsealed one's come from the hashing the seal did anyway.
+      return { pdf: sealed.pdf, sha256: sealed.sha256, unsealedSha256: sealed.priorSha256, certificateSerial };
     };
   }
 
@@ -164,8 +165,8 @@ export class SealingService {
     const slot = ((draft.signatureSlots as SignatureSlot[] | null) ?? []).find((s) => s.mode === 'seal');
 
     const signingTime = new Date();
-    const { pdf: sealed, certificateSerial: serial } = await this.sealPdf(organisation, pdf, slot, signingTime);
-    const stored = await archive.put(sealed, { contentType: 'application/pdf' });
+    const { pdf: sealed, sha256, certificateSerial: serial } = await this.sealPdf(organisation, pdf, slot, signingTime);
+    const stored = await archive.put(sealed, { contentType: 'application/pdf', sha256 });
 
     return db.$transaction(async (tx) => {
       // Optimistic lock: a concurrent seal of the same contract loses here and rolls back.

@@ -5,7 +5,7 @@
  * length of the file never changes. The first signature may certify the document (DocMDP P=2:
  * only form filling and further signatures allowed).
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { PDFHexString, PDFName, PDFNumber, PDFObject, PDFRef, PDFString } from 'pdf-lib';
 import type { CmsProducer } from '../types.ts';
 import { PdfUpdate, type WrittenPdf } from './incremental.ts';
@@ -41,6 +41,21 @@ export interface PreparedSignature {
   contentsHexLength: number;
   /** SHA-256 over the byte ranges: what the CMS messageDigest must equal. */
   digest: Uint8Array;
+}
+
+/** A signature prepared here (not restored from storage), with what hashing its ranges also gave. */
+export interface HashedPreparedSignature extends PreparedSignature {
+  /** SHA-256 (hex) of the PDF the signature was added to: the revisions before this one. */
+  priorSha256: string;
+  /** The SHA-256 state after the first byte range, from which the signed file's digest follows (signedFileSha256). */
+  firstRangeHash: Hash;
+}
+
+/** A signed PDF with its SHA-256 and that of the PDF it was signed upon, from the hashing the signature needed anyway. */
+export interface SignedPdf {
+  pdf: Uint8Array;
+  sha256: string;
+  priorSha256: string;
 }
 
 const defaultPlaceholderBytes = 24 * 1024;
@@ -83,7 +98,7 @@ class ContentsPlaceholder extends PDFObject {
   }
 }
 
-export async function prepareSignature(pdf: Uint8Array, options: SignatureOptions): Promise<PreparedSignature> {
+export async function prepareSignature(pdf: Uint8Array, options: SignatureOptions): Promise<HashedPreparedSignature> {
   const update = await PdfUpdate.open(pdf, options.written);
   const { context } = update;
   const pages = update.doc.getPages();
@@ -142,7 +157,7 @@ export async function prepareSignature(pdf: Uint8Array, options: SignatureOption
 }
 
 /** Finds the placeholder in the new revision, writes the real byte range and digests the ranges. */
-function locatePlaceholder(bytes: Uint8Array, revisionStart: number, placeholderBytes: number): PreparedSignature {
+function locatePlaceholder(bytes: Uint8Array, revisionStart: number, placeholderBytes: number): HashedPreparedSignature {
   const placeholder = String(byteRangePlaceholder);
   const rangeAt = indexOf(bytes, `0 ${placeholder} ${placeholder} ${placeholder}`, revisionStart);
   const contentsAt = indexOf(bytes, `<${'0'.repeat(64)}`, rangeAt);
@@ -155,8 +170,17 @@ function locatePlaceholder(bytes: Uint8Array, revisionStart: number, placeholder
   if (actual.length > width) throw new Error('document too large for the byte range placeholder');
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).write(actual.padEnd(width, ' '), rangeAt, 'latin1');
 
-  const digest = createHash('sha256').update(bytes.subarray(0, byteRange[1])).update(bytes.subarray(byteRange[2])).digest();
-  return { pdf: bytes, byteRange, contentsOffset: contentsAt + 1, contentsHexLength: placeholderBytes * 2, digest };
+  // One pass over the bytes gives three digests: the prior revisions', the ranges' and (with the CMS in place) the file's.
+  const firstRangeHash = createHash('sha256').update(bytes.subarray(0, revisionStart));
+  const priorSha256 = firstRangeHash.copy().digest('hex');
+  firstRangeHash.update(bytes.subarray(revisionStart, byteRange[1]));
+  const digest = firstRangeHash.copy().update(bytes.subarray(byteRange[2])).digest();
+  return { pdf: bytes, byteRange, contentsOffset: contentsAt + 1, contentsHexLength: placeholderBytes * 2, digest, priorSha256, firstRangeHash };
+}
+
+/** The SHA-256 (hex) of `signed`, the output of embedSignature(prepared, …): only /Contents and what follows it are hashed again. */
+export function signedFileSha256(prepared: HashedPreparedSignature, signed: Uint8Array): string {
+  return prepared.firstRangeHash.copy().update(signed.subarray(prepared.byteRange[1])).digest('hex');
 }
 
 /** The signed bytes: everything but the /Contents hex string. */
@@ -182,10 +206,19 @@ export function embedSignature(prepared: PreparedSignature, cms: Uint8Array): Ui
  * prepared again with room for the actual size and signed once more.
  */
 export async function signPdf(pdf: Uint8Array, options: SignatureOptions, produceCms: CmsProducer): Promise<Uint8Array> {
+  return (await signPdfHashed(pdf, options, produceCms)).pdf;
+}
+
+/** signPdf, also giving the signed file's SHA-256 and the input's, at the cost of hashing the CMS again rather than the file twice. */
+export async function signPdfHashed(pdf: Uint8Array, options: SignatureOptions, produceCms: CmsProducer): Promise<SignedPdf> {
+  const signed = (prepared: HashedPreparedSignature, cms: Uint8Array): SignedPdf => {
+    const out = embedSignature(prepared, cms);
+    return { pdf: out, sha256: signedFileSha256(prepared, out), priorSha256: prepared.priorSha256 };
+  };
   const prepared = await prepareSignature(pdf, options);
   const cms = await produceCms(prepared.digest);
-  if (cms.length * 2 <= prepared.contentsHexLength) return embedSignature(prepared, cms);
+  if (cms.length * 2 <= prepared.contentsHexLength) return signed(prepared, cms);
   // The first attempt added its objects to any written document: parse the bytes this time.
   const resized = await prepareSignature(pdf, { ...options, written: undefined, placeholderBytes: cms.length + 2048 });
-  return embedSignature(resized, await produceCms(resized.digest));
+  return signed(resized, await produceCms(resized.digest));
 }

@@ -12,7 +12,8 @@ import { roundSealAppearance, imageAppearance } from '../../../src/signing/appea
 import { GlyphOutliner } from '../../../src/signing/appearance/outlines.ts';
 import { assembleSignedData, buildSignedAttributes, createCadesSignature, signatureTimestampAttribute } from '../../../src/signing/cms/signed-data.ts';
 import { addDocumentTimestamp, addDss } from '../../../src/signing/pades/ltv.ts';
-import { embedSignature, prepareSignature, signPdf } from '../../../src/signing/pades/signature.ts';
+import { embedSignature, prepareSignature, signPdf, signPdfHashed } from '../../../src/signing/pades/signature.ts';
+import { sha256Hex } from '../../../src/storage/archive.ts';
 import { collectValidationMaterial } from '../../../src/signing/pades/validation-material.ts';
 import type { PlatformIssuedCertificate } from '../../../src/signing/pki/authority.ts';
 import { createOcspResponder } from '../../../src/signing/revocation/ocsp.ts';
@@ -167,6 +168,16 @@ t.test('a placeholder too small for the CMS is enlarged, never a failure', async
   const report = await verifyPdf(signed, { trustAnchors: anchors });
   t.equal(report.valid, true);
   t.equal(report.signatures[0]?.level, 'B-T');
+});
+
+t.test('signPdfHashed gives the digests of the signed file and of its input, also when the CMS did not fit', async (t) => {
+  const input = await twoPagePdf();
+  for (const placeholderBytes of [16_384, 64]) {
+    const signed = await signPdfHashed(input, { fieldName: `hashed-${placeholderBytes}`, signingTime: new Date(), placeholderBytes }, (digest) => createCadesSignature(digest, employer.signer, tsa));
+    t.equal(signed.sha256, sha256Hex(signed.pdf), `the signed file's SHA-256 (placeholder ${placeholderBytes} bytes)`);
+    t.equal(signed.priorSha256, sha256Hex(input), `the input's SHA-256 (placeholder ${placeholderBytes} bytes)`);
+    t.ok((await verifyPdf(signed.pdf, { trustAnchors: anchors })).signatures[0]!.valid);
+  }
 });
 
 t.test('sealing the renderer’s document in memory appends the same bytes as parsing the written PDF', async (t) => {
