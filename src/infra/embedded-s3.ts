@@ -4,11 +4,12 @@
  * through the minio client. It supports neither versioning nor object lock, which /readyz reports.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, fstatSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import S3rver from 's3rver';
+import S3Bucket from 's3rver/lib/models/bucket.js';
 import S3Object from 's3rver/lib/models/object.js';
 import FilesystemStore, { type StoredObject } from 's3rver/lib/stores/filesystem.js';
 
@@ -84,8 +85,14 @@ export class SingleFileStore extends FilesystemStore {
   private readonly knownDirectories = new Set<string>();
 
   override async getBucket(bucket: string) {
-    // A missing bucket is answered without the thread pool; an existing one as s3rver does.
-    return existsSync(this.getBucketPath(bucket)) ? super.getBucket(bucket) : null;
+    // Asked on every request: answered without a round trip through the thread pool.
+    try {
+      const stat = statSync(this.getBucketPath(bucket));
+      return stat.isDirectory() ? new S3Bucket(bucket, stat.birthtime) : null;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
   }
 
   override async getSubresource(bucket: string, key: string | undefined, resourceType: string) {

@@ -46,3 +46,9 @@ declare module 's3rver/lib/models/object.js' {
     range?: { start: number; end: number };
   }
 }
+
+declare module 's3rver/lib/models/bucket.js' {
+  export default class S3Bucket {
+    constructor(name: string, creationDate: Date);
+  }
+}
