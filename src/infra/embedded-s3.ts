@@ -4,7 +4,7 @@
  * through the minio client. It supports neither versioning nor object lock, which /readyz reports.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, fstatSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, fstatSync, mkdirSync, openSync, readSync, statSync, writevSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -130,13 +130,20 @@ export class SingleFileStore extends FilesystemStore {
   }
 
   override async putObject(object: StoredObject) {
+    // The body's socket reads are hashed and written as they came: no copy of the object is made.
     const chunks: Buffer[] = [];
-    if (Buffer.isBuffer(object.content)) chunks.push(object.content);
-    else for await (const chunk of object.content) chunks.push(chunk);
-    const content = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    const md5 = createHash('md5').update(content).digest('hex');
-    this.writeObject(object.bucket, object.key, content, object.metadata, md5);
-    return { size: content.length, md5 };
+    const md5 = createHash('md5');
+    let size = 0;
+    const take = (chunk: Buffer) => {
+      chunks.push(chunk);
+      md5.update(chunk);
+      size += chunk.length;
+    };
+    if (Buffer.isBuffer(object.content)) take(object.content);
+    else for await (const chunk of object.content) take(chunk);
+    const digest = md5.digest('hex');
+    this.writeObject(object.bucket, object.key, chunks, object.metadata, digest);
+    return { size, md5: digest };
   }
 
   override async copyObject(srcBucket: string, srcKey: string, destBucket: string, destKey: string, replacementMetadata?: Record<string, string>) {
@@ -145,7 +152,7 @@ export class SingleFileStore extends FilesystemStore {
     const chunks: Buffer[] = [];
     for await (const chunk of source.content) chunks.push(chunk as Buffer);
     const content = Buffer.concat(chunks);
-    this.writeObject(destBucket, destKey, content, replacementMetadata ?? source.metadata, createHash('md5').update(content).digest('hex'));
+    this.writeObject(destBucket, destKey, [content], replacementMetadata ?? source.metadata, createHash('md5').update(content).digest('hex'));
     return this.getMetadata(destBucket, destKey);
   }
 
@@ -153,29 +160,44 @@ export class SingleFileStore extends FilesystemStore {
     throw new Error('SingleFileStore keeps metadata in the object file: write the object instead');
   }
 
-  private writeObject(bucket: string, key: string, content: Buffer, metadata: Record<string, string>, md5: string) {
+  private writeObject(bucket: string, key: string, content: Buffer[], metadata: Record<string, string>, md5: string) {
     const kept = Object.fromEntries(Object.entries(metadata).filter(([name]) => storedHeaders.has(name) || name.startsWith('x-amz-meta-')));
     const json = Buffer.from(JSON.stringify({ metadata: kept, md5 }));
     const length = Buffer.alloc(4);
     length.writeUInt32BE(json.length);
-    this.write(this.getResourcePath(bucket, key, 'object'), Buffer.concat([headerMagic, length, json, content]));
+    this.write(this.getResourcePath(bucket, key, 'object'), [headerMagic, length, json, ...content]);
   }
 
   /** Writes a file, creating its directory when it is not known to exist (s3rver removes emptied ones). */
-  private write(file: string, content: Buffer) {
+  private write(file: string, parts: Buffer[]) {
     const directory = path.dirname(file);
     if (this.knownDirectories.has(directory)) {
       try {
-        writeFileSync(file, content);
+        writeParts(file, parts);
         return;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
     }
     mkdirSync(directory, { recursive: true });
-    writeFileSync(file, content);
+    writeParts(file, parts);
     if (this.knownDirectories.size >= 10_000) this.knownDirectories.clear();
     this.knownDirectories.add(directory);
+  }
+}
+
+/** Writes `parts` one after another as the file's content (writev, continued after a short write). */
+function writeParts(file: string, parts: Buffer[]) {
+  const fd = openSync(file, 'w');
+  try {
+    let pending = parts.filter((part) => part.length > 0);
+    while (pending.length) {
+      let written = writevSync(fd, pending.slice(0, 1024)); // IOV_MAX
+      while (pending.length && written >= pending[0]!.length) written -= pending.shift()!.length;
+      if (written > 0) pending[0] = pending[0]!.subarray(written);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -102,3 +102,12 @@ t.test('a bucket that does not exist is refused as S3 refuses it', async (t) => 
   await t.rejects(client.putObject('no-such-bucket', 'x.pdf', Buffer.from('x'), 1), { code: 'NoSuchBucket' });
   await t.rejects(client.statObject('no-such-bucket', 'x.pdf'));
 });
+
+t.test('an object of many socket reads (a few megabytes) is stored whole', async (t) => {
+  const body = randomBytes(6_000_000);
+  await client.putObject(bucket, 'large/many-chunks.bin', body, body.length);
+  const back = await readAll(await client.getObject(bucket, 'large/many-chunks.bin'));
+  t.equal(back.length, body.length);
+  t.ok(back.equals(body), 'the same bytes');
+  t.equal((await client.statObject(bucket, 'large/many-chunks.bin')).etag, createHash('md5').update(body).digest('hex'));
+});
