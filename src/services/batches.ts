@@ -221,8 +221,10 @@ export class BatchService {
             data: { organisationId: organisation.id, templateId: request.templateId, rowCount: valid.length, idempotencyKey: idempotencyKey ?? null, status: request.send ? 'running-send' : 'running', rejected: errors as object[], source: request.source ?? 'json' },
           });
           // In slices: one statement for 10,000 rows would hold them all in memory several times over.
-          for (let i = 0; i < valid.length; i += 500) {
-            await tx.batchRow.createMany({ data: valid.slice(i, i + 500).map(({ row, fields }) => ({ batchId: created.id, row, fieldsCipher: crypto.encryptJson(fields, batchFieldsColumn) })) });
+          const updatedAt = new Date();
+          for (let i = 0; i < valid.length; i += 1000) {
+            const rows = valid.slice(i, i + 1000).map(({ row, fields }) => ({ batchId: created.id, row, fieldsCipher: crypto.encryptJson(fields, batchFieldsColumn), status: 'pending', updatedAt }));
+            await insertRows(tx, 'BatchRow', { batchId: 'uuid', row: 'int', fieldsCipher: 'bytea', status: 'text', updatedAt: 'timestamp' }, rows);
           }
           await appendAudit(tx, { chain: `organisation:${organisation.id}`, type: 'batch.submitted', actor, data: { batchId: created.id, rows: valid.length, rejected: new Set(errors.map((e) => e.row)).size, source: request.source ?? 'json' } });
           for (let i = 0; i < valid.length; i += batchChunkRows) {
