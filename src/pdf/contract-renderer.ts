@@ -139,7 +139,8 @@ const hexOf = (cid: number) => (cidHex[cid] ??= hex(cid));
 
 /** A line's operators as written after a given font, size and spacing, and the font and size it leaves. */
 interface LineText {
-  text: string[];
+  /** The line's operators, joined as the page joins them (one push instead of one per operator). */
+  text: string;
   underlines: string[];
   ticks: string[];
   fonts: string[];
@@ -155,6 +156,9 @@ interface LineText {
  * kept; a document's own subset numbers its glyphs differently each time.
  */
 const lineTexts = new WeakMap<SharedSubsets, WeakMap<PlacedGlyph[], Map<string, LineText>>>();
+
+/** Lines from the paragraph cache (frozen) whose every glyph the shared subsets hold: a document's own subset skips them unread. */
+const linesInSharedSubsets = new WeakMap<SharedSubsets, WeakSet<PlacedGlyph[]>>();
 
 function textOperators(lines: PlacedLine[], fonts: FontResolver): { text: string; sharedOnly: boolean } {
   const out: string[] = ['BT'];
@@ -173,7 +177,7 @@ function textOperators(lines: PlacedLine[], fonts: FontResolver): { text: string
     const byState = shared ? known.get(line.glyphs) : undefined;
     const hit = byState?.get(state);
     if (hit) {
-      for (const text of hit.text) out.push(text);
+      if (hit.text) out.push(hit.text);
       for (const text of hit.underlines) underlines.push(text);
       for (const text of hit.ticks) ticks.push(text);
       for (const name of hit.fonts) fonts.byName(name);
@@ -225,7 +229,7 @@ function textOperators(lines: PlacedLine[], fonts: FontResolver): { text: string
     }
     if (run) out.push(`<${run}> Tj`);
     if (fixedOnly) {
-      const entry = { text: out.slice(from.text), underlines: underlines.slice(from.underlines), ticks: ticks.slice(from.ticks), fonts: [...usedFonts], font: currentFont?.name, size: currentSize };
+      const entry = { text: out.slice(from.text).join('\n'), underlines: underlines.slice(from.underlines), ticks: ticks.slice(from.ticks), fonts: [...usedFonts], font: currentFont?.name, size: currentSize };
       if (byState) byState.set(state, entry);
       else known.set(line.glyphs, new Map([[state, entry]]));
     }
@@ -345,8 +349,17 @@ export class ContractPdfRenderer {
     // Glyphs outside the shared subsets (names, addresses…) go into a small one per document.
     const fixed = sharedSubsets(request.body, request.commonText ?? '');
     const extra: Record<FaceName, Map<number, string>> = { song: new Map(), hei: new Map() };
+    let covered = linesInSharedSubsets.get(fixed);
+    if (!covered) linesInSharedSubsets.set(fixed, (covered = new WeakSet()));
     for (const line of [...layout.pages.flatMap((p) => p.lines), ...footers.flat()]) {
-      for (const glyph of line.glyphs) if (!fixed[glyph.face].some((subset) => subset.cidOf.has(glyph.gid))) extra[glyph.face].set(glyph.gid, glyph.character);
+      if (covered.has(line.glyphs)) continue;
+      let own = false;
+      for (const glyph of line.glyphs) {
+        if (fixed[glyph.face].some((subset) => subset.cidOf.has(glyph.gid))) continue;
+        extra[glyph.face].set(glyph.gid, glyph.character);
+        own = true;
+      }
+      if (!own && Object.isFrozen(line.glyphs)) covered.add(line.glyphs);
     }
     const resources: Record<FaceName, FontResource[]> = {
       song: fixed.song.map((subset, i) => ({ name: i === 0 ? 'FS' : 'FSc', subset, shared: true })),
