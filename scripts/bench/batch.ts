@@ -12,6 +12,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
+import { batchChunkRows } from '../../src/services/batches.ts';
 import { TemplateCatalog } from '../../src/templates/catalog.ts';
 import { launchOf } from '../launch.ts';
 
@@ -146,7 +147,7 @@ export async function run(): Promise<string> {
       `|---|---|---|---|---|---|---|`,
       `| ${rowCount} | ${done} | ${wall.toFixed(1)} s | ${((accepted - started) / 1000).toFixed(1)} s | ${(done / wall).toFixed(0)} | ${workers.map((w) => `${peaks.get(w.pid!)!.toFixed(0)} MiB`).join(', ')} | ${peaks.get(service.pid!)!.toFixed(0)} MiB |`,
       '',
-      `Three processes as deployed: \`npm start\` with \`BATCH_WORKERS=0\` (API and the embedded S3 endpoint) and two \`npm run worker\` processes, each working ${perWorker} jobs of 25 rows at a time ` +
+      `Three processes as deployed: \`npm start\` with \`BATCH_WORKERS=0\` (API and the embedded S3 endpoint) and two \`npm run worker\` processes, each working ${perWorker} jobs of ${batchChunkRows} rows at a time ` +
         `(of the first ${Math.min(1000, done)} rows, ${sent} checked sealed and sent). After the rows were accepted the workers took ${working.toFixed(1)} s (${(done / working).toFixed(0)} contracts/s). ` +
         `CPU time used: worker processes ${cpu.workers.map((c) => `${c.toFixed(1)} s`).join(' + ')}, service process ${cpu.service.toFixed(1)} s, PostgreSQL ${cpu.postgres.toFixed(1)} s; of the three LaborSign processes' time ${cpu.kernel.toFixed(1)} s in the kernel ` +
         `(${(((cpu.workers.reduce((a, b) => a + b, 0) + cpu.service + cpu.postgres) * 1000) / done).toFixed(1)} ms of CPU per contract). ` +

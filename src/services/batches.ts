@@ -27,8 +27,13 @@ import type { TemplateCatalog } from '../templates/catalog.ts';
 import type { WorkerSigningService } from './worker-signing.ts';
 
 export const batchQueueName = 'batch-contract';
-/** Rows per job: enough to share one transaction and one signer, few enough to redo after a crash. */
-export const batchChunkRows = 25;
+/**
+ * Rows per job: enough to share one transaction and one signer, few enough to redo after a
+ * crash. 50 rather than 25: in interleaved 10,000-row runs 221–266 against 170–199 contracts/s,
+ * both for the per-job work (queue, authorisation, signer, ten statements) and because two
+ * jobs per worker less often wait on storage and the database at the same moment.
+ */
+export const batchChunkRows = 50;
 
 interface Prepared {
   row: number;

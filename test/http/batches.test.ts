@@ -92,7 +92,7 @@ t.test('two uploads with the same Idempotency-Key at once make one batch, with i
   t.equal(a.json().id, b.json().id);
   t.equal(await platform.db.batch.count({ where: { idempotencyKey: 'same-time-upload-0001' } }), 1);
   const [{ jobs } = { jobs: 0 }] = await platform.db.$queryRaw<{ jobs: number }[]>`select count(*)::int as jobs from pgboss.job where data->>'batchId' = ${a.json().id}`;
-  t.equal(jobs, 1, 'two rows: one job of up to 25 rows, committed with the batch');
+  t.equal(jobs, 1, 'two rows: one job (up to 50 rows), committed with the batch');
 });
 
 t.test('a worker appears once per batch (Art. 19: one probation per employer and worker)', async (t) => {
