@@ -40,7 +40,8 @@ interface Prepared {
   fields: Record<string, unknown>;
   terms: ContractTerms;
   number: string;
-  rendered: RenderedDocument;
+  /** What the job still needs of the rendered draft once it is sealed (not its bytes: 50 drafts of ~160 KB each). */
+  rendered: Pick<RenderedDocument, 'signatureSlots' | 'pageCount'>;
   sealed: { pdf: Uint8Array; sha256: string; unsealedSha256: string; certificateSerial: string };
   sha256: string;
   signingTime: Date;
@@ -303,7 +304,7 @@ export class BatchService {
         const signingTime = new Date();
         // The seal appends to the renderer's document instead of parsing the PDF; nothing keeps it after.
         const sealed = await seal(rendered.pdf, rendered.signatureSlots.find((s) => s.mode === 'seal'), signingTime, written);
-        prepared.push({ row: item.row, fields, terms, number, rendered, sealed, sha256: sealed.sha256, signingTime });
+        prepared.push({ row: item.row, fields, terms, number, rendered: { signatureSlots: rendered.signatureSlots, pageCount: rendered.pageCount }, sealed, sha256: sealed.sha256, signingTime });
       } catch (error) {
         if (!(error instanceof Problem) || error.status >= 500) throw error;
         refuse(item.row, error);
