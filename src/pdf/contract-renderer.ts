@@ -157,8 +157,12 @@ interface LineText {
  */
 const lineTexts = new WeakMap<SharedSubsets, WeakMap<PlacedGlyph[], Map<string, LineText>>>();
 
-/** Lines from the paragraph cache (frozen) whose every glyph the shared subsets hold: a document's own subset skips them unread. */
-const linesInSharedSubsets = new WeakMap<SharedSubsets, WeakSet<PlacedGlyph[]>>();
+/** The lines kept for these shared subsets: each one's every glyph is in them. */
+function keptLines(fixed: SharedSubsets): WeakMap<PlacedGlyph[], Map<string, LineText>> {
+  let kept = lineTexts.get(fixed);
+  if (!kept) lineTexts.set(fixed, (kept = new WeakMap()));
+  return kept;
+}
 
 function textOperators(lines: PlacedLine[], fonts: FontResolver): { text: string; sharedOnly: boolean } {
   const out: string[] = ['BT'];
@@ -168,8 +172,7 @@ function textOperators(lines: PlacedLine[], fonts: FontResolver): { text: string
   let currentFont: FontResource | undefined;
   let currentSize = -1;
   let currentSpacing = 0;
-  let known = lineTexts.get(fonts.fixed);
-  if (!known) lineTexts.set(fonts.fixed, (known = new WeakMap()));
+  const known = keptLines(fonts.fixed);
   for (const line of lines) {
     // Frozen: set by the paragraph cache, so the same array comes back in later documents.
     const shared = Object.isFrozen(line.glyphs);
@@ -349,17 +352,11 @@ export class ContractPdfRenderer {
     // Glyphs outside the shared subsets (names, addresses…) go into a small one per document.
     const fixed = sharedSubsets(request.body, request.commonText ?? '');
     const extra: Record<FaceName, Map<number, string>> = { song: new Map(), hei: new Map() };
-    let covered = linesInSharedSubsets.get(fixed);
-    if (!covered) linesInSharedSubsets.set(fixed, (covered = new WeakSet()));
+    // A line with kept operators lies wholly in the shared subsets: not read again.
+    const kept = keptLines(fixed);
     for (const line of [...layout.pages.flatMap((p) => p.lines), ...footers.flat()]) {
-      if (covered.has(line.glyphs)) continue;
-      let own = false;
-      for (const glyph of line.glyphs) {
-        if (fixed[glyph.face].some((subset) => subset.cidOf.has(glyph.gid))) continue;
-        extra[glyph.face].set(glyph.gid, glyph.character);
-        own = true;
-      }
-      if (!own && Object.isFrozen(line.glyphs)) covered.add(line.glyphs);
+      if (kept.has(line.glyphs)) continue;
+      for (const glyph of line.glyphs) if (!fixed[glyph.face].some((subset) => subset.cidOf.has(glyph.gid))) extra[glyph.face].set(glyph.gid, glyph.character);
     }
     const resources: Record<FaceName, FontResource[]> = {
       song: fixed.song.map((subset, i) => ({ name: i === 0 ? 'FS' : 'FSc', subset, shared: true })),

@@ -18,6 +18,7 @@ import { upsertWorkers } from './workers.ts';
 import type { Outbox } from '../notify/outbox.ts';
 import type { ContractTerms } from '../domain/contract-terms.ts';
 import type { RenderedDocument } from '../pdf/contract-renderer.ts';
+import type { SignedPdf } from '../signing/pades/signature.ts';
 import { keyForDigest, type ObjectArchive } from '../storage/archive.ts';
 import type { SealAuthorisations } from './seal-authorisations.ts';
 import { cellText, rowsFromSheet, sheetColumns, unknownHeaders, valueAt, type SheetColumn } from '../sheets/batch-sheet.ts';
@@ -42,8 +43,8 @@ interface Prepared {
   number: string;
   /** What the job still needs of the rendered draft once it is sealed (not its bytes: 50 drafts of ~160 KB each). */
   rendered: Pick<RenderedDocument, 'signatureSlots' | 'pageCount'>;
-  sealed: { pdf: Uint8Array; sha256: string; unsealedSha256: string; certificateSerial: string };
-  sha256: string;
+  /** The sealed file, its SHA-256 and (priorSha256) the unsealed draft's, as the seal hashed them. */
+  sealed: SignedPdf & { certificateSerial: string };
   signingTime: Date;
 }
 
@@ -304,7 +305,7 @@ export class BatchService {
         const signingTime = new Date();
         // The seal appends to the renderer's document instead of parsing the PDF; nothing keeps it after.
         const sealed = await seal(rendered.pdf, rendered.signatureSlots.find((s) => s.mode === 'seal'), signingTime, written);
-        prepared.push({ row: item.row, fields, terms, number, rendered: { signatureSlots: rendered.signatureSlots, pageCount: rendered.pageCount }, sealed, sha256: sealed.sha256, signingTime });
+        prepared.push({ row: item.row, fields, terms, number, rendered: { signatureSlots: rendered.signatureSlots, pageCount: rendered.pageCount }, sealed, signingTime });
       } catch (error) {
         if (!(error instanceof Problem) || error.status >= 500) throw error;
         refuse(item.row, error);
@@ -312,9 +313,9 @@ export class BatchService {
     }
 
     // Write-ahead: the keys are on record before any object exists.
-    const keys = prepared.map((p) => keyForDigest(p.sha256));
+    const keys = prepared.map((p) => keyForDigest(p.sealed.sha256));
     await db.$executeRaw`update "BatchRow" as r set "objectKey" = v.key from unnest(${prepared.map((p) => p.row)}::int[], ${keys}::text[]) as v(row, key) where r."batchId" = ${batchId}::uuid and r.row = v.row`;
-    const stored = await mapLimited(prepared, 4, (p) => archive.put(p.sealed.pdf, { contentType: 'application/pdf', fresh: true, sha256: p.sha256 }));
+    const stored = await mapLimited(prepared, 4, (p) => archive.put(p.sealed.pdf, { contentType: 'application/pdf', fresh: true, sha256: p.sealed.sha256 }));
 
     const sealedState = requireTransition('draft', 'seal');
     const finalState = send ? requireTransition(sealedState, 'send') : sealedState;
@@ -364,7 +365,7 @@ export class BatchService {
           for (const [i, p] of prepared.entries()) {
             const contractId = contractOf.get(p.row)!;
             const base = { chain: contractId, contractId, actor: systemActor };
-            events.push({ ...base, type: 'contract.created', data: { number: p.number, templateId: template!.id, templateVersion: template!.version, draftSha256: p.sealed.unsealedSha256, pageCount: p.rendered.pageCount, batchId, batchRow: p.row, warnings: [] } });
+            events.push({ ...base, type: 'contract.created', data: { number: p.number, templateId: template!.id, templateVersion: template!.version, draftSha256: p.sealed.priorSha256, pageCount: p.rendered.pageCount, batchId, batchRow: p.row, warnings: [] } });
             events.push({ ...base, type: 'contract.sealed', data: { documentSha256: stored[i]!.sha256, certificateSerial: p.sealed.certificateSerial, authorisationId } });
             const link = links.get(contractId);
             if (link) events.push({ ...base, type: 'contract.sent', data: { linkId: link.id, expiresAt: link.expiresAt.toISOString() } });

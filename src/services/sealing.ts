@@ -145,7 +145,7 @@ export class SealingService {
         },
       );
       // The sealed file's SHA-256 and the unsealed one's come from the hashing the seal did anyway.
-      return { pdf: sealed.pdf, sha256: sealed.sha256, unsealedSha256: sealed.priorSha256, certificateSerial };
+      return { ...sealed, certificateSerial };
     };
   }
 

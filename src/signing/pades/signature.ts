@@ -179,7 +179,7 @@ function locatePlaceholder(bytes: Uint8Array, revisionStart: number, placeholder
 }
 
 /** The SHA-256 (hex) of `signed`, the output of embedSignature(prepared, …): only /Contents and what follows it are hashed again. */
-export function signedFileSha256(prepared: HashedPreparedSignature, signed: Uint8Array): string {
+function signedFileSha256(prepared: HashedPreparedSignature, signed: Uint8Array): string {
   return prepared.firstRangeHash.copy().update(signed.subarray(prepared.byteRange[1])).digest('hex');
 }
 
