@@ -38,8 +38,24 @@ function acceptedByPyhanko(t: Test, pdf: Uint8Array, fields: string[]) {
 
 const workerSigned = ['employer-seal', 'worker-signature', 'document-timestamp-1'];
 
-t.test('a signed labor contract', needsPyhanko(), async (t) => {
-  const { id, signed } = await signedContract(app, platform, employer, 'labor-contract-general', exampleOf('labor-contract-general'));
-  t.equal(signed.statusCode, 200, signed.body);
-  acceptedByPyhanko(t, await contractPdf(id), workerSigned);
+/** The B-LTA worker signature and the seal also pass pyHanko's AdES-LTA validation offline, from the file's DSS alone. */
+function passesAdesLta(t: Test, pdf: Uint8Array) {
+  const report = pyhankoValidate(pdf, rootPem, 'soft-fail', { adesLta: true });
+  for (const s of report.signatures.filter((s) => s.type === '/Sig')) {
+    t.match(s.ades, { status: 'PASSED' }, `${s.field}: AdES-LTA ${s.ades?.status} ${s.ades?.subindication ?? ''} ${s.ades?.failure ?? ''}`);
+  }
+}
+
+const general = await signedContract(app, platform, employer, 'labor-contract-general', exampleOf('labor-contract-general'));
+
+t.test('contracts of every template, sealed then signed by the worker', needsPyhanko(), async (t) => {
+  t.equal(general.signed.statusCode, 200, general.signed.body);
+  const pdf = await contractPdf(general.id);
+  acceptedByPyhanko(t, pdf, workerSigned);
+  passesAdesLta(t, pdf);
+  for (const templateId of ['labor-contract-dispatch', 'platform-work-agreement', 'internal-retirement-agreement']) {
+    const { id, signed } = await signedContract(app, platform, employer, templateId, exampleOf(templateId));
+    t.equal(signed.statusCode, 200, `${templateId}: ${signed.body}`);
+    acceptedByPyhanko(t, await contractPdf(id), workerSigned);
+  }
 });
