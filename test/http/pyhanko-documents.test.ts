@@ -116,11 +116,16 @@ t.test('batch-sealed contracts, sealed in memory from the renderer', needsPyhank
   }
   t.same(progress.byStatus, { done: 2 }, JSON.stringify(progress));
   const [first] = await platform.db.contract.findMany({ where: { batchId, batchRow: 1 } });
-  acceptedByPyhanko(t, await contractPdf(first!.id), ['employer-seal']);
+  const sealedPdf = await contractPdf(first!.id);
+  acceptedByPyhanko(t, sealedPdf, ['employer-seal']);
+  const [seal] = pyhankoValidate(sealedPdf, rootPem, 'soft-fail', { adesLta: true }).signatures;
+  t.equal(seal?.ades?.status, 'INDETERMINATE', 'sealed only (B-T, no DSS yet): AdES-LTA cannot pass offline, so the oracle tells the levels apart');
   const phone = workerPhone(app, platform, workers[0]!);
   const signed = await phone.sign(await phone.latestLink());
   t.equal(signed.statusCode, 200, signed.body);
-  acceptedByPyhanko(t, await contractPdf(first!.id), workerSigned);
+  const signedPdf = await contractPdf(first!.id);
+  acceptedByPyhanko(t, signedPdf, workerSigned);
+  passesAdesLta(t, signedPdf);
 });
 
 t.test('a contract sealed before the seal created the fields, signed after the upgrade, is sealed again first', needsPyhanko(), async (t) => {
@@ -146,6 +151,7 @@ t.test('a contract sealed before the seal created the fields, signed after the u
   t.equal(signed.statusCode, 200, signed.body);
   const pdf = await contractPdf(id);
   acceptedByPyhanko(t, pdf, workerSigned);
+  passesAdesLta(t, pdf);
   t.ok(Buffer.from(pdf).includes(Buffer.from(firstRevision(oldLayout))), 'the same draft, sealed again');
 
   const events = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/audit`, headers: employer })).json() as { chain: { intact: boolean }; events: { type: string; data: Record<string, unknown> }[] };

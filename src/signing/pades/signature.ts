@@ -27,7 +27,7 @@ export interface EmptySignatureField {
 export interface SignatureOptions {
   /** The field signed: filled when the document already has it empty, else created. */
   fieldName: string;
-  /** 0-based page index and widget rectangle in points; [0,0,0,0] for an invisible signature. */
+  /** 0-based page index and widget rectangle in points of a created field; [0,0,0,0] for an invisible signature. A filled field keeps its own. */
   page?: number;
   rect?: [number, number, number, number];
   appearance?: AppearanceBuilder;
