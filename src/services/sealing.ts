@@ -92,6 +92,11 @@ export function sealLayout(slots: readonly SignatureSlot[]): { seal: SignatureSl
   return { seal, emptyFields };
 }
 
+/** Whether a sealed `pdf` lacks the empty field `fieldName` its signature areas call for: sealed before the seal made the fields. */
+export async function sealedWithoutField(pdf: Uint8Array, slots: readonly SignatureSlot[], fieldName: string): Promise<boolean> {
+  return sealLayout(slots).emptyFields.some((f) => f.name === fieldName) && (await signatureFieldState(pdf, fieldName)) === 'absent';
+}
+
 /**
  * Room left in a seal's /Contents beyond the largest CMS this certificate has made: signature
  * values and timestamp tokens vary by a few bytes. A CMS that still does not fit is signed
@@ -233,7 +238,7 @@ export class SealingService {
     const current = await latestDocument(db, contractId);
     const pdf = await archive.get(current.objectKey, current.sha256);
     const slots = (current.signatureSlots as SignatureSlot[] | null) ?? [];
-    const reseal = current.kind === 'sealed' && sealLayout(slots).emptyFields.some((f) => f.name === fieldName) && (await signatureFieldState(pdf, fieldName)) === 'absent';
+    const reseal = current.kind === 'sealed' && (await sealedWithoutField(pdf, slots, fieldName));
     if (!reseal) return { document: current, pdf };
 
     const contract = await db.contract.findUniqueOrThrow({ where: { id: contractId }, include: { employer: true } });

@@ -31,7 +31,7 @@ import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit, type Actor } from './audit.ts';
 import { attachmentKinds, type TemplateCatalog } from './contracts.ts';
 import type { OneTimeCodes } from './one-time-codes.ts';
-import { latestDocument, removeUnrecorded, requireTransition, signatureFieldName, type SealingService } from './sealing.ts';
+import { latestDocument, removeUnrecorded, requireTransition, sealedWithoutField, signatureFieldName, type SealingService } from './sealing.ts';
 import { hashToken, newToken } from './tokens.ts';
 import { readWorker } from './workers.ts';
 import { createHash } from 'node:crypto';
@@ -294,6 +294,13 @@ export class WorkerSigningService {
     const session = await db.signingSession.findUnique({ where: { id: input.sessionId } });
     if (!session || session.linkId !== link.id || session.completedAt || session.expiresAt <= new Date()) {
       throw workerProblem(409, 'session-invalid', '签署会话已失效', [{ field: 'sessionId', rule: 'active_session', message: 'unknown, completed or expired signing session', messageZh: '签署会话已失效，请重新签署' }]);
+    }
+    // A session prepared on another version than the latest, or on a seal that did not make the
+    // worker's field (prepared before that upgrade), would not pass strict validators: prepare again.
+    const base = await latestDocument(db, link.contractId);
+    const basePdf = session.preparedPdf.subarray(0, base.size);
+    if (createHash('sha256').update(basePdf).digest('hex') !== base.sha256 || (base.kind === 'sealed' && (await sealedWithoutField(basePdf, (base.signatureSlots as SignatureSlot[] | null) ?? [], workerFieldName)))) {
+      throw workerProblem(409, 'session-invalid', '签署会话已失效', [{ field: 'sessionId', rule: 'current_document', message: 'the session was prepared on a version of the contract that is no longer current', messageZh: '合同文件已更新，请重新签署' }]);
     }
     const certificateRow = await db.certificate.findUniqueOrThrow({ where: { serial: session.certificateSerial } });
     const certificate = parseCertificate(certificateRow.der);

@@ -5,16 +5,17 @@
  * LTA_UPDATES and DocMDP respected. The seal certifies each document (DocMDP P=2), so every
  * later signer may only fill a field the seal's revision already holds.
  */
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import t, { type Test } from 'tap';
 import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
 import { pemEncode } from '../../src/signing/asn1/der.ts';
+import { latestDocument } from '../../src/services/sealing.ts';
 import { firstRevision, signatureFieldState } from '../../src/signing/pades/signature.ts';
 import { employerBody } from '../helpers/fixtures.ts';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
 import { acceptableModificationLevels, needsPyhanko, pyhankoValidate } from '../helpers/pyhanko.ts';
 import { unzipEntries } from '../helpers/unzip.ts';
-import { signedContract, workerPhone } from '../helpers/worker-phone.ts';
+import { phoneKey, signaturePng, signedContract, workerPhone } from '../helpers/worker-phone.ts';
 
 const { app, platform, adminToken } = await createTestPlatform(t);
 const admin = bearer(adminToken);
@@ -161,4 +162,44 @@ t.test('a contract sealed before the seal created the fields, signed after the u
   const resealed = events.events.find((e) => e.type === 'contract.resealed')!;
   t.match(resealed.data, { reason: 'signature_fields_before_certification', previousSha256: createHash('sha256').update(oldLayout).digest('hex') });
   t.equal(await platform.db.signature.count({ where: { contractId: id, role: 'employer' } }), 2, 'both seals recorded');
+});
+
+t.test('a signing session prepared on a seal of the old layout before the upgrade is refused; signing again passes', needsPyhanko(), async (t) => {
+  const sealer = platform.sealing.sealer.bind(platform.sealing);
+  const documentToFill = platform.sealing.documentToFill.bind(platform.sealing);
+  platform.sealing.sealer = async (...args) => {
+    const seal = await sealer(...args);
+    return (pdf, slots, signingTime, written) => seal(pdf, slots.filter((s) => s.mode === 'seal'), signingTime, written);
+  };
+  // Before the upgrade, prepare signed on the latest document as it was.
+  platform.sealing.documentToFill = async (contractId) => {
+    const document = await latestDocument(platform.db, contractId);
+    return { document, pdf: await platform.archive.get(document.objectKey, document.sha256) };
+  };
+  const example = exampleOf('labor-contract-general');
+  const first17 = '14080219880505002';
+  example.worker = { ...example.worker, name: '陈早', idNumber: first17 + residentIdCheckCharacter(first17), phone: '13600000002' };
+  const created = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId: 'labor-contract-general', fields: example } });
+  t.equal(created.statusCode, 201, created.body);
+  const id = created.json().id as string;
+  for (const step of ['seal', 'send']) t.equal((await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/${step}`, headers: employer })).statusCode, 200, step);
+  const phone = workerPhone(app, platform, example.worker);
+  const token = await phone.latestLink();
+  await phone.post(phone.api(token, '/read'));
+  t.equal((await phone.post(phone.api(token, '/identity'), { name: example.worker.name, idNumber: example.worker.idNumber })).statusCode, 200);
+  const { keys, spki } = await phoneKey();
+  const prepared = await phone.post(phone.api(token, '/prepare'), { code: await phone.latestCode(), publicKey: spki, signatureImage: signaturePng, intent: true });
+  t.equal(prepared.statusCode, 200, prepared.body);
+  platform.sealing.sealer = sealer; // the upgrade
+  platform.sealing.documentToFill = documentToFill;
+
+  const signature = Buffer.from(await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, Buffer.from(prepared.json().signedAttributes, 'base64')));
+  const stale = await phone.post(phone.api(token, '/complete'), { sessionId: prepared.json().sessionId, signature: signature.toString('base64') });
+  t.equal(stale.statusCode, 409, stale.body);
+  t.match(stale.json(), { errors: [{ field: 'sessionId', rule: 'current_document', messageZh: /请重新签署/ }] });
+  // The worker signs again a minute later (codes are at most one a minute): the contract is sealed anew first.
+  await platform.db.oneTimeCode.updateMany({ where: { purpose: 'signing' }, data: { createdAt: new Date(Date.now() - 2 * 60_000) } });
+  const signed = await phone.sign(token);
+  t.equal(signed.statusCode, 200, signed.body);
+  acceptedByPyhanko(t, await contractPdf(id), workerSigned);
 });
