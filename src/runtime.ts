@@ -123,12 +123,12 @@ export async function startPlatform(config: Config): Promise<Platform> {
     await queue.start();
     stops.push(() => queue.stop());
     const sealAuthorisations = new SealAuthorisations(db);
-    const workerSigning = new WorkerSigningService({ db, archive, crypto: fieldCrypto, outbox, codes, pki, ocsp, timestamps, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()), publicBaseUrl: config.PUBLIC_BASE_URL, templates, linkTtlHours: config.SIGNING_LINK_TTL_HOURS });
+    const sealing = new SealingService({ db, archive, pki, timestamps, masterKey, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()) });
+    const workerSigning = new WorkerSigningService({ db, archive, crypto: fieldCrypto, outbox, codes, pki, ocsp, timestamps, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()), publicBaseUrl: config.PUBLIC_BASE_URL, templates, linkTtlHours: config.SIGNING_LINK_TTL_HOURS, sealing });
     const officialAccess = new OfficialAccess({ db, crypto: fieldCrypto, archive, pki, supervision, feedSettleSeconds: config.INSURANCE_FEED_SETTLE_SECONDS });
     const platformOrganisation = ensurePlatformOrganisation(db, config);
     await platformOrganisation;
     const contracts = new ContractService({ db, archive, crypto: fieldCrypto, templates, renderer });
-    const sealing = new SealingService({ db, archive, pki, timestamps, masterKey, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()) });
     const batches = new BatchService({ db, crypto: fieldCrypto, queue, contracts, sealing, workerSigning, sealAuthorisations, templates, archive, outbox });
 
     return {

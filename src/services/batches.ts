@@ -304,7 +304,7 @@ export class BatchService {
         const { written, ...rendered } = await contracts.renderChecked({ template: template!, fields, documentNumber: number, createdAt, commonText: shared });
         const signingTime = new Date();
         // The seal appends to the renderer's document instead of parsing the PDF; nothing keeps it after.
-        const sealed = await seal(rendered.pdf, rendered.signatureSlots.find((s) => s.mode === 'seal'), signingTime, written);
+        const sealed = await seal(rendered.pdf, rendered.signatureSlots, signingTime, written);
         prepared.push({ row: item.row, fields, terms, number, rendered: { signatureSlots: rendered.signatureSlots, pageCount: rendered.pageCount }, sealed, signingTime });
       } catch (error) {
         if (!(error instanceof Problem) || error.status >= 500) throw error;

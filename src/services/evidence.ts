@@ -101,7 +101,7 @@ export class EvidenceService {
       })),
     }) as Record<string, unknown>;
     const rendered = await this.deps.renderer.render({ template, fields, documentNumber: number, createdAt: now });
-    const sealed = await this.deps.sealing.sealPdf(await this.deps.platform(), rendered.pdf, rendered.signatureSlots.find((s) => s.mode === 'seal'), now, '平台验签 / Verification report');
+    const sealed = await this.deps.sealing.sealPdf(await this.deps.platform(), rendered.pdf, rendered.signatureSlots, now, '平台验签 / Verification report');
     return sealed.pdf;
   }
 
@@ -195,8 +195,7 @@ export class EvidenceService {
     }) as Record<string, unknown>;
     const reportNumber = `CZ${contract.number.slice(2)}-${shanghaiDate(now).replaceAll('-', '')}`;
     const rendered = await this.deps.renderer.render({ template, fields, documentNumber: reportNumber, createdAt: now });
-    const slot = rendered.signatureSlots.find((s) => s.mode === 'seal');
-    const { pdf: report } = await this.deps.sealing.sealPdf(platform, rendered.pdf, slot, now, '平台出证 / Evidence report');
+    const { pdf: report } = await this.deps.sealing.sealPdf(platform, rendered.pdf, rendered.signatureSlots, now, '平台出证 / Evidence report');
     // The report is sealed with the certificates already listed; one renewed meanwhile is still shipped (manifest only).
     files.push({ name: 'evidence-report.pdf', data: report }, ...(await collect(report)));
 

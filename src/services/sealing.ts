@@ -4,7 +4,7 @@
  * encrypted under the master key). The sealed revision is archived first; the database
  * records it, the signature and the new state in one transaction, or not at all.
  */
-import type { KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import type { SignatureSlot } from '../pdf/layout.ts';
 import { nextState, type ContractState } from '../domain/contract-lifecycle.ts';
@@ -14,7 +14,7 @@ import { imageAppearance, roundSealAppearance } from '../signing/appearance/appe
 import type { GlyphOutliner } from '../signing/appearance/outlines.ts';
 import { createCadesSignature } from '../signing/cms/signed-data.ts';
 import type { WrittenPdf } from '../signing/pades/incremental.ts';
-import { signPdfHashed } from '../signing/pades/signature.ts';
+import { firstRevision, signatureFieldState, signPdfHashed, type EmptySignatureField } from '../signing/pades/signature.ts';
 import type { Pki, PlatformIssuedCertificate } from '../signing/pki/authority.ts';
 import { parseCertificate } from '../signing/pki/certificate.ts';
 import { localSignatureKey, openSealedPrivateKey } from '../signing/pki/keys.ts';
@@ -62,6 +62,39 @@ export async function contractDocument(db: Db, contractId: string, which: 'contr
   const certificate = await db.document.findFirst({ where: { contractId, kind: 'termination_certificate' }, orderBy: { createdAt: 'desc' } });
   if (!certificate) throw Problem.notFound('Termination certificate');
   return certificate;
+}
+
+/** The field the seal fills: kept for every document (signature rows and reports name it). */
+export const sealFieldName = 'employer-seal';
+
+/** The signature field of a slot other than the seal's: `worker-signature`, `agency-seal`, … */
+export function signatureFieldName(slot: Pick<SignatureSlot, 'role' | 'mode'>): string {
+  return `${slot.role}-${slot.mode === 'seal' ? 'seal' : 'signature'}`;
+}
+
+/**
+ * Where the seal goes (the template's first seal area) and every other area as an empty
+ * signature field. The seal certifies the document (DocMDP P=2), after which strict validators
+ * accept no new visible field: each later signer's field must exist, empty, in the sealed revision.
+ */
+export function sealLayout(slots: readonly SignatureSlot[]): { seal: SignatureSlot | undefined; emptyFields: EmptySignatureField[] } {
+  const seal = slots.find((s) => s.mode === 'seal');
+  const used = new Set([sealFieldName]);
+  const emptyFields: EmptySignatureField[] = [];
+  for (const slot of slots) {
+    if (slot === seal) continue;
+    const base = signatureFieldName(slot);
+    let name = base;
+    for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
+    used.add(name);
+    emptyFields.push({ name, page: slot.page, rect: slot.rect });
+  }
+  return { seal, emptyFields };
+}
+
+/** Whether a sealed `pdf` lacks the empty field `fieldName` its signature areas call for: sealed before the seal made the fields. */
+export async function sealedWithoutField(pdf: Uint8Array, slots: readonly SignatureSlot[], fieldName: string): Promise<boolean> {
+  return sealLayout(slots).emptyFields.some((f) => f.name === fieldName) && (await signatureFieldState(pdf, fieldName)) === 'absent';
 }
 
 /**
@@ -121,14 +154,16 @@ export class SealingService {
       organisation.sealImageKey && organisation.sealImageSha256
         ? imageAppearance(this.deps.outliner(), await archive.get(organisation.sealImageKey, organisation.sealImageSha256))
         : roundSealAppearance(this.deps.outliner(), organisation.name);
-    return async (pdf: Uint8Array, slot: SignatureSlot | undefined, signingTime: Date, written?: WrittenPdf) => {
+    return async (pdf: Uint8Array, slots: readonly SignatureSlot[], signingTime: Date, written?: WrittenPdf) => {
       const known = this.cmsBytes.get(certificateSerial);
+      const { seal: slot, emptyFields } = sealLayout(slots);
       const sealed = await signPdfHashed(
         pdf,
         {
-          fieldName: 'employer-seal',
+          fieldName: sealFieldName,
           page: slot?.page ?? 0,
           rect: slot?.rect ?? [0, 0, 0, 0],
+          emptyFields,
           appearance,
           signingTime,
           certify: true,
@@ -149,9 +184,9 @@ export class SealingService {
     };
   }
 
-  /** Applies the organisation's seal (a certification signature with timestamp) to any PDF. */
-  async sealPdf(organisation: Organisation, pdf: Uint8Array, slot: SignatureSlot | undefined, signingTime: Date, reason?: string) {
-    return (await this.sealer(organisation, reason))(pdf, slot, signingTime);
+  /** Applies the organisation's seal (a certification signature with timestamp) to any PDF, with empty fields for its other signature areas. */
+  async sealPdf(organisation: Organisation, pdf: Uint8Array, slots: readonly SignatureSlot[], signingTime: Date, reason?: string) {
+    return (await this.sealer(organisation, reason))(pdf, slots, signingTime);
   }
 
   async seal(organisation: Organisation, contractId: string, context: { actor: Actor; ip?: string; userAgent?: string; authorisationId?: string }) {
@@ -162,10 +197,10 @@ export class SealingService {
     const draft = await latestDocument(db, contract.id);
     const pdf = await archive.get(draft.objectKey, draft.sha256);
     // The organisation's seal goes where the template reserved the first seal area.
-    const slot = ((draft.signatureSlots as SignatureSlot[] | null) ?? []).find((s) => s.mode === 'seal');
+    const slots = (draft.signatureSlots as SignatureSlot[] | null) ?? [];
 
     const signingTime = new Date();
-    const { pdf: sealed, sha256, certificateSerial: serial } = await this.sealPdf(organisation, pdf, slot, signingTime);
+    const { pdf: sealed, sha256, certificateSerial: serial } = await this.sealPdf(organisation, pdf, slots, signingTime);
     const stored = await archive.put(sealed, { contentType: 'application/pdf', sha256 });
 
     return db.$transaction(async (tx) => {
@@ -176,7 +211,7 @@ export class SealingService {
         data: { contractId: contract.id, kind: 'sealed', objectKey: stored.key, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: draft.signatureSlots ?? undefined },
       });
       await tx.signature.create({
-        data: { contractId: contract.id, documentId: document.id, role: 'employer', fieldName: 'employer-seal', signerName: organisation.name, certificateSerial: serial, signedAt: signingTime, timestampAt: signingTime },
+        data: { contractId: contract.id, documentId: document.id, role: 'employer', fieldName: sealFieldName, signerName: organisation.name, certificateSerial: serial, signedAt: signingTime, timestampAt: signingTime },
       });
       await appendAudit(tx, {
         chain: contract.id,
@@ -189,5 +224,55 @@ export class SealingService {
       });
       return { status: next, document };
     });
+  }
+
+  /**
+   * The sealed document a later signer fills `fieldName` in. A contract sealed before the seal
+   * created every signature field (in flight at that upgrade) lacks it, and a field created
+   * after the certification is refused by strict validators: its draft (the sealed file's
+   * first revision, which the seal signed) is sealed again, now with the fields, recorded as a
+   * new sealed document, signature row and `contract.resealed` audit event naming both files.
+   */
+  async documentToFill(contractId: string, fieldName: string, actor: Actor) {
+    const { db, archive } = this.deps;
+    const current = await latestDocument(db, contractId);
+    const pdf = await archive.get(current.objectKey, current.sha256);
+    const slots = (current.signatureSlots as SignatureSlot[] | null) ?? [];
+    const reseal = current.kind === 'sealed' && (await sealedWithoutField(pdf, slots, fieldName));
+    if (!reseal) return { document: current, pdf };
+
+    const contract = await db.contract.findUniqueOrThrow({ where: { id: contractId }, include: { employer: true } });
+    const draftRow = await db.document.findFirst({ where: { contractId, kind: 'draft' }, orderBy: { createdAt: 'desc' } });
+    const draft = firstRevision(pdf);
+    const draftSha256 = createHash('sha256').update(draft).digest('hex');
+    if (draftRow && draftRow.sha256 !== draftSha256) throw new Error(`contract ${contractId}: the sealed file's first revision is not its draft`);
+    const signingTime = new Date();
+    const { pdf: sealed, sha256, certificateSerial: serial } = await this.sealPdf(contract.employer, draft, slots, signingTime);
+    const stored = await archive.put(sealed, { contentType: 'application/pdf', sha256 });
+    try {
+      const document = await db.$transaction(async (tx) => {
+        // The same optimistic lock as sealing: a concurrent step on the contract wins, this one retries from the start.
+        const updated = await tx.contract.updateMany({ where: { id: contract.id, revision: contract.revision, status: contract.status }, data: { revision: { increment: 1 } } });
+        if (updated.count !== 1) throw Problem.conflict('The contract changed while it was being sealed again; try again.');
+        const created = await tx.document.create({
+          data: { contractId: contract.id, kind: 'sealed', objectKey: stored.key, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: current.signatureSlots ?? undefined },
+        });
+        await tx.signature.create({
+          data: { contractId: contract.id, documentId: created.id, role: 'employer', fieldName: sealFieldName, signerName: contract.employer.name, certificateSerial: serial, signedAt: signingTime, timestampAt: signingTime },
+        });
+        await appendAudit(tx, {
+          chain: contract.id,
+          contractId: contract.id,
+          type: 'contract.resealed',
+          actor,
+          data: { reason: 'signature_fields_before_certification', previousSha256: current.sha256, draftSha256, documentSha256: stored.sha256, certificateSerial: serial },
+        });
+        return created;
+      });
+      return { document, pdf: sealed };
+    } catch (error) {
+      await removeUnrecorded(db, archive, [stored.key]);
+      throw error;
+    }
   }
 }

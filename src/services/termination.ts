@@ -65,8 +65,7 @@ export class TerminationService {
     const issuedAt = new Date();
     const number = `${contract.number}-Z`;
     const rendered = await this.deps.renderer.render({ template, fields: certificateFields, documentNumber: number, createdAt: issuedAt });
-    const slot = rendered.signatureSlots.find((s) => s.mode === 'seal');
-    const { pdf, certificateSerial } = await this.deps.sealing.sealPdf(organisation, rendered.pdf, slot, issuedAt, '用人单位出具解除（终止）劳动合同证明书');
+    const { pdf, certificateSerial } = await this.deps.sealing.sealPdf(organisation, rendered.pdf, rendered.signatureSlots, issuedAt, '用人单位出具解除（终止）劳动合同证明书');
     const retainUntil = new Date(`${retentionEnd(request.date)}T00:00:00Z`);
     const stored = await archive.put(pdf, { contentType: 'application/pdf', retainUntil });
 

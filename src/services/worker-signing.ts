@@ -31,11 +31,14 @@ import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit, type Actor } from './audit.ts';
 import { attachmentKinds, type TemplateCatalog } from './contracts.ts';
 import type { OneTimeCodes } from './one-time-codes.ts';
-import { latestDocument, removeUnrecorded, requireTransition } from './sealing.ts';
+import { latestDocument, removeUnrecorded, requireTransition, sealedWithoutField, signatureFieldName, type SealingService } from './sealing.ts';
 import { hashToken, newToken } from './tokens.ts';
 import { readWorker } from './workers.ts';
 import { createHash } from 'node:crypto';
 import { shanghaiDate } from '../domain/calendar.ts';
+
+/** The worker's field, which the seal created empty over the template's worker signature area. */
+const workerFieldName = signatureFieldName({ role: 'worker', mode: 'sign' });
 
 export const linkPolicy = { maxFailures: 5, sessionTtlMs: 10 * 60_000, eventCertificateMinutes: 30 } as const;
 const signingCodePurpose = 'signing';
@@ -53,6 +56,7 @@ export interface WorkerSigningDeps {
   publicBaseUrl: string;
   templates: TemplateCatalog;
   linkTtlHours: number;
+  sealing: SealingService;
 }
 
 export interface RequestContext {
@@ -222,7 +226,7 @@ export class WorkerSigningService {
    * attributes the browser must sign.
    */
   async prepare(token: string, input: { code: string; publicKey: string; signatureImage: string; intent: boolean }, context: RequestContext) {
-    const { db, pki, archive } = this.deps;
+    const { db, pki } = this.deps;
     const link = await this.link(token);
     if (!link.readToEndAt || !link.identityVerifiedAt) throw workerProblem(409, 'steps-missing', '请先完成阅读和身份核验', [{ field: 'identity', rule: 'required_first', message: 'read the contract and verify identity first', messageZh: '请先阅读合同全文并核验身份' }]);
     if (input.intent !== true) throw workerProblem(422, 'intent-required', '请确认签署意愿', [{ field: 'intent', rule: 'must_be_true', message: 'explicit intent is required', messageZh: '请勾选“我已阅读并同意签署本合同”' }]);
@@ -253,11 +257,11 @@ export class WorkerSigningService {
     const idHash = createHmac('sha256', 'laborsign worker certificate').update(worker.idNumber).digest('hex').slice(0, 32);
     const certificate = await pki.issueEventCertificate({ name: worker.name, idNumberHash: idHash, publicKey, validityMinutes: linkPolicy.eventCertificateMinutes });
 
-    const document = await latestDocument(db, link.contractId);
-    const pdf = await archive.get(document.objectKey, document.sha256);
+    // The seal made the worker's field, empty; a contract sealed before it did is sealed again first.
+    const { document, pdf } = await this.deps.sealing.documentToFill(link.contractId, workerFieldName, { kind: 'system' });
     const slot = ((document.signatureSlots as SignatureSlot[] | null) ?? []).find((s) => s.mode === 'sign' && s.role === 'worker');
     const prepared = await prepareSignature(pdf, {
-      fieldName: 'worker-signature',
+      fieldName: workerFieldName,
       page: slot?.page ?? 0,
       rect: slot?.rect ?? [0, 0, 0, 0],
       appearance: imageAppearance(this.deps.outliner(), image, `${worker.name} ${shanghaiDate()}`),
@@ -291,6 +295,13 @@ export class WorkerSigningService {
     if (!session || session.linkId !== link.id || session.completedAt || session.expiresAt <= new Date()) {
       throw workerProblem(409, 'session-invalid', '签署会话已失效', [{ field: 'sessionId', rule: 'active_session', message: 'unknown, completed or expired signing session', messageZh: '签署会话已失效，请重新签署' }]);
     }
+    // A session prepared on another version than the latest, or on a seal that did not make the
+    // worker's field (prepared before that upgrade), would not pass strict validators: prepare again.
+    const base = await latestDocument(db, link.contractId);
+    const basePdf = session.preparedPdf.subarray(0, base.size);
+    if (createHash('sha256').update(basePdf).digest('hex') !== base.sha256 || (base.kind === 'sealed' && (await sealedWithoutField(basePdf, (base.signatureSlots as SignatureSlot[] | null) ?? [], workerFieldName)))) {
+      throw workerProblem(409, 'session-invalid', '签署会话已失效', [{ field: 'sessionId', rule: 'current_document', message: 'the session was prepared on a version of the contract that is no longer current', messageZh: '合同文件已更新，请重新签署' }]);
+    }
     const certificateRow = await db.certificate.findUniqueOrThrow({ where: { serial: session.certificateSerial } });
     const certificate = parseCertificate(certificateRow.der);
     let signatureValue: Uint8Array = new Uint8Array(Buffer.from(input.signature, 'base64'));
@@ -321,7 +332,7 @@ export class WorkerSigningService {
         data: { contractId: contract.id, kind: 'signed', objectKey: stored.key, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: previous.signatureSlots ?? undefined },
       });
       await tx.signature.create({
-        data: { contractId: contract.id, documentId: document.id, role: 'worker', fieldName: 'worker-signature', signerName: worker.name, certificateSerial: session.certificateSerial, signedAt: signingTime, timestampAt: signingTime },
+        data: { contractId: contract.id, documentId: document.id, role: 'worker', fieldName: workerFieldName, signerName: worker.name, certificateSerial: session.certificateSerial, signedAt: signingTime, timestampAt: signingTime },
       });
       await tx.signingLink.update({ where: { id: link.id }, data: { usedAt: signingTime } });
       await this.audit(tx, link, 'contract.signed', context, { documentSha256: stored.sha256, certificateSerial: session.certificateSerial, level: missing.length ? 'B-T' : 'B-LTA', ...(missing.length ? { validationDataMissing: missing } : {}) });

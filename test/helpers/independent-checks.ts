@@ -53,9 +53,16 @@ export function pdfSignatures(pdf: Uint8Array): PdfSignature[] {
   return found;
 }
 
-/** Splits pdfsig's output into one block per signature ("Signature #1:", ...). */
+/**
+ * Splits pdfsig's output into one block per signature ("Signature #1:", ...). pdfsig also lists
+ * the empty fields the seal makes for later signers ("The signature form field is not signed."):
+ * those are no signatures and are left out.
+ */
 export function pdfsigBlocks(stdout: string): string[] {
-  return stdout.split(/Signature #\d+:/).slice(1);
+  return stdout
+    .split(/Signature #\d+:/)
+    .slice(1)
+    .filter((block) => !block.includes('The signature form field is not signed'));
 }
 
 export class IndependentChecks {

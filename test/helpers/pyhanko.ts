@@ -46,6 +46,8 @@ export interface PyhankoSignature {
   has_timestamp?: boolean;
   timestamp?: string;
   error?: string;
+  /** With `adesLta`: pyHanko's AdES-LTA validation (ETSI EN 319 102-1 5.6.3), offline, revocation data required. */
+  ades?: { status: 'PASSED' | 'INDETERMINATE' | 'FAILED' | 'ERROR'; subindication?: string; failure?: string | null; evidence_record_time?: string | null };
 }
 
 export interface PyhankoReport {
@@ -58,9 +60,10 @@ export type RevocationMode = 'soft-fail' | 'hard-fail' | 'require';
 
 /**
  * Validates every signature of `pdf` trusting only `rootPem`, offline (no fetching: revocation
- * data can come only from the file). Throws when pyHanko itself fails to run.
+ * data can come only from the file). `adesLta` adds pyHanko's AdES-LTA verdict per signature.
+ * Throws when pyHanko itself fails to run.
  */
-export function pyhankoValidate(pdf: Uint8Array, rootPem: string, revocation: RevocationMode = 'soft-fail'): PyhankoReport {
+export function pyhankoValidate(pdf: Uint8Array, rootPem: string, revocation: RevocationMode = 'soft-fail', options: { adesLta?: boolean } = {}): PyhankoReport {
   if (!hasPyhanko()) throw new Error(`pyHanko is not installed in ${venv}`);
   const dir = mkdtempSync(path.join(tmpdir(), 'laborsign-pyhanko-'));
   try {
@@ -68,7 +71,7 @@ export function pyhankoValidate(pdf: Uint8Array, rootPem: string, revocation: Re
     const rootPath = path.join(dir, 'root.pem');
     writeFileSync(pdfPath, pdf);
     writeFileSync(rootPath, rootPem);
-    const res = run(python, [script, pdfPath, rootPath, '--revocation', revocation]);
+    const res = run(python, [script, pdfPath, rootPath, '--revocation', revocation, ...(options.adesLta ? ['--ades-lta'] : [])]);
     if (res.status !== 0) throw new Error(`pyHanko failed (${res.status}): ${res.stderr.slice(-2000)}`);
     return JSON.parse(res.stdout) as PyhankoReport;
   } finally {

@@ -3,19 +3,31 @@
  * signature dictionary whose /Contents is a zero-filled placeholder, the byte range around it,
  * and afterwards the CMS (or RFC 3161 token) patched into the placeholder in place, so the
  * length of the file never changes. The first signature may certify the document (DocMDP P=2:
- * only form filling and further signatures allowed).
+ * only form filling and further signatures allowed); it then also creates, empty, every
+ * signature field later signers will fill, because strict validators (pyHanko's default diff
+ * policy) reject a visible signature field created after a certification signature. A signer
+ * whose field exists only fills it: /V and a new appearance on its widget, nothing else.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { PDFHexString, PDFName, PDFNumber, PDFObject, PDFRef, PDFString } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFObject, PDFRef, PDFString } from 'pdf-lib';
 import type { CmsProducer } from '../types.ts';
 import { PdfUpdate, type WrittenPdf } from './incremental.ts';
 
 /** Draws a widget appearance into the revision and returns its Form XObject. */
 export type AppearanceBuilder = (update: PdfUpdate, width: number, height: number) => Promise<PDFRef>;
 
+/** An empty signature field with its widget, created for a later signer. */
+export interface EmptySignatureField {
+  name: string;
+  /** 0-based page index and widget rectangle in points. */
+  page: number;
+  rect: [number, number, number, number];
+}
+
 export interface SignatureOptions {
+  /** The field signed: filled when the document already has it empty, else created. */
   fieldName: string;
-  /** 0-based page index and widget rectangle in points; [0,0,0,0] for an invisible signature. */
+  /** 0-based page index and widget rectangle in points of a created field; [0,0,0,0] for an invisible signature. A filled field keeps its own. */
   page?: number;
   rect?: [number, number, number, number];
   appearance?: AppearanceBuilder;
@@ -26,6 +38,8 @@ export interface SignatureOptions {
   signingTime: Date;
   /** Certification signature with DocMDP P=2 (the first signature only). */
   certify?: boolean;
+  /** Fields created empty in this revision for later signers (with `certify`: they must exist before it). */
+  emptyFields?: EmptySignatureField[];
   subFilter?: 'ETSI.CAdES.detached' | 'ETSI.RFC3161';
   /** Bytes reserved for the CMS; defaults to a size that fits a chain, timestamp and margin. */
   placeholderBytes?: number;
@@ -98,13 +112,51 @@ class ContentsPlaceholder extends PDFObject {
   }
 }
 
+/** The top-level signature field named `name` in the AcroForm, if there is one. */
+function findSignatureField(update: PdfUpdate, name: string): { ref: PDFRef; field: PDFDict } | undefined {
+  const acroForm = update.catalog.lookupMaybe(PDFName.of('AcroForm'), PDFDict);
+  const fields = acroForm?.lookupMaybe(PDFName.of('Fields'), PDFArray);
+  if (!fields) return undefined;
+  for (let i = 0; i < fields.size(); i++) {
+    const ref = fields.get(i);
+    if (!(ref instanceof PDFRef)) continue;
+    const field = update.context.lookupMaybe(ref, PDFDict);
+    const title = field?.get(PDFName.of('T'));
+    if (field && (title instanceof PDFString || title instanceof PDFHexString) && title.decodeText() === name) return { ref, field };
+  }
+  return undefined;
+}
+
+/** Whether `pdf` has a signature field `name`, and whether it is signed. */
+export async function signatureFieldState(pdf: Uint8Array, name: string): Promise<'absent' | 'empty' | 'signed'> {
+  const found = findSignatureField(await PdfUpdate.open(pdf), name);
+  return !found ? 'absent' : found.field.has(PDFName.of('V')) ? 'signed' : 'empty';
+}
+
+/** The bytes of the first revision of `pdf` (what an incremental update was appended to): up to its first %%EOF. */
+export function firstRevision(pdf: Uint8Array): Uint8Array {
+  const end = indexOf(pdf, '%%EOF', 0);
+  if (end < 0) throw new Error('not a PDF: no %%EOF');
+  return pdf.subarray(0, end + 5);
+}
+
+function rectOf(field: PDFDict): [number, number, number, number] {
+  const rect = field.lookupMaybe(PDFName.of('Rect'), PDFArray);
+  const numbers = rect?.asArray().map((n) => (n instanceof PDFNumber ? n.asNumber() : 0)) ?? [];
+  return numbers.length === 4 ? [numbers[0]!, numbers[1]!, numbers[2]!, numbers[3]!] : [0, 0, 0, 0];
+}
+
+/** An appearance for a widget of width × height: the builder's, or an empty form. */
+async function appearanceFor(update: PdfUpdate, rect: [number, number, number, number], builder?: AppearanceBuilder): Promise<PDFRef> {
+  const width = Math.max(0, rect[2] - rect[0]);
+  const height = Math.max(0, rect[3] - rect[1]);
+  if (builder && width > 0 && height > 0) return builder(update, width, height);
+  return update.add(update.context.stream('', { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, width, height] }));
+}
+
 export async function prepareSignature(pdf: Uint8Array, options: SignatureOptions): Promise<HashedPreparedSignature> {
   const update = await PdfUpdate.open(pdf, options.written);
   const { context } = update;
-  const pages = update.doc.getPages();
-  const page = pages[options.page ?? 0];
-  if (!page) throw new Error(`page ${options.page} does not exist`);
-  const rect = options.rect ?? [0, 0, 0, 0];
   const placeholderBytes = options.placeholderBytes ?? defaultPlaceholderBytes;
   const isTimestamp = options.subFilter === 'ETSI.RFC3161';
 
@@ -126,31 +178,46 @@ export async function prepareSignature(pdf: Uint8Array, options: SignatureOption
   }
   const signatureRef = update.add(signature);
 
-  const width = Math.max(0, rect[2] - rect[0]);
-  const height = Math.max(0, rect[3] - rect[1]);
-  const appearanceRef = options.appearance && width > 0 && height > 0
-    ? await options.appearance(update, width, height)
-    : update.add(context.stream('', { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, width, height] }));
-
-  const widget = context.obj({
-    Type: 'Annot',
-    Subtype: 'Widget',
-    FT: 'Sig',
-    F: 4 | (width === 0 ? 2 : 0),
-    Rect: rect,
-    P: page.ref,
-    AP: context.obj({ N: appearanceRef }),
-  });
-  widget.set(PDFName.of('T'), textString(options.fieldName));
-  widget.set(PDFName.of('V'), signatureRef);
-  const widgetRef = update.add(widget);
-
-  update.ownArray(page.node, page.ref, 'Annots').push(widgetRef);
-  const { dict: acroForm } = update.ownDict(update.catalog, update.catalogRef, 'AcroForm');
-  update.ownArray(acroForm, update.catalogRef, 'Fields').push(widgetRef);
-  acroForm.set(PDFName.of('SigFlags'), PDFNumber.of(3));
-  update.touch(update.catalogRef);
-  if (options.certify) update.catalog.set(PDFName.of('Perms'), context.obj({ DocMDP: signatureRef }));
+  const existing = findSignatureField(update, options.fieldName);
+  if (existing) {
+    // Filling a field made before: only its value and its widget's appearance (a new stream) change.
+    if (existing.field.has(PDFName.of('V'))) throw new Error(`signature field ${options.fieldName} is already signed`);
+    if (options.certify || options.emptyFields?.length) throw new Error('a certification signature cannot fill an existing field');
+    existing.field.set(PDFName.of('V'), signatureRef);
+    existing.field.set(PDFName.of('AP'), context.obj({ N: await appearanceFor(update, rectOf(existing.field), options.appearance) }));
+    update.touch(existing.ref);
+  } else {
+    const pages = update.doc.getPages();
+    const widgetOn = async (name: string, pageIndex: number, rect: [number, number, number, number], appearance?: AppearanceBuilder) => {
+      const page = pages[pageIndex];
+      if (!page) throw new Error(`page ${pageIndex} does not exist`);
+      const widget = context.obj({
+        Type: 'Annot',
+        Subtype: 'Widget',
+        FT: 'Sig',
+        F: 4 | (rect[2] - rect[0] <= 0 ? 2 : 0),
+        Rect: rect,
+        P: page.ref,
+        AP: context.obj({ N: await appearanceFor(update, rect, appearance) }),
+      });
+      widget.set(PDFName.of('T'), textString(name));
+      const widgetRef = update.add(widget);
+      update.ownArray(page.node, page.ref, 'Annots').push(widgetRef);
+      return { widget, widgetRef };
+    };
+    const { dict: acroForm } = update.ownDict(update.catalog, update.catalogRef, 'AcroForm');
+    const fields = update.ownArray(acroForm, update.catalogRef, 'Fields');
+    const { widget, widgetRef } = await widgetOn(options.fieldName, options.page ?? 0, options.rect ?? [0, 0, 0, 0], options.appearance);
+    widget.set(PDFName.of('V'), signatureRef);
+    fields.push(widgetRef);
+    for (const empty of options.emptyFields ?? []) {
+      if (empty.name === options.fieldName || findSignatureField(update, empty.name)) throw new Error(`signature field ${empty.name} exists twice`);
+      fields.push((await widgetOn(empty.name, empty.page, empty.rect)).widgetRef);
+    }
+    acroForm.set(PDFName.of('SigFlags'), PDFNumber.of(3));
+    update.touch(update.catalogRef);
+    if (options.certify) update.catalog.set(PDFName.of('Perms'), context.obj({ DocMDP: signatureRef }));
+  }
 
   const bytes = update.serialize();
   return locatePlaceholder(bytes, pdf.length, placeholderBytes);
