@@ -125,6 +125,12 @@ export interface CmsVerification {
   valid: boolean;
   problems: string[];
   signerCertificate?: ParsedCertificate;
+  /** The messageDigest attribute equals the content's digest. */
+  digestMatches: boolean;
+  /** The signature value verifies over the signed attributes under the signer's key. */
+  signatureVerifies: boolean;
+  /** contentType and signing-certificate attributes are as required. */
+  attributesValid: boolean;
 }
 
 /**
@@ -137,22 +143,30 @@ export function verifyCmsSignature(parsed: ParsedSignedData, contentDigest: Uint
   const problems: string[] = [];
   const signerCertificate = parsed.signerCertificate;
   if (!signerCertificate) problems.push('signer certificate not found in the CMS');
-  if (!parsed.signedAttributesDer) problems.push('no signed attributes');
-  if (parsed.contentTypeAttribute !== parsed.eContentType) problems.push('contentType attribute does not match the encapsulated content type');
-  if (!parsed.messageDigest || !bytesEqual(parsed.messageDigest, contentDigest)) problems.push('messageDigest does not match the content');
+  let attributesValid = true;
+  const attributeProblem = (problem: string) => {
+    attributesValid = false;
+    problems.push(problem);
+  };
+  if (!parsed.signedAttributesDer) attributeProblem('no signed attributes');
+  if (parsed.contentTypeAttribute !== parsed.eContentType) attributeProblem('contentType attribute does not match the encapsulated content type');
+  const digestMatches = !!parsed.messageDigest && bytesEqual(parsed.messageDigest, contentDigest);
+  if (!digestMatches) problems.push('messageDigest does not match the content');
+  let signatureVerifies = false;
   if (signerCertificate && parsed.signedAttributesDer) {
     const digestName = parsed.digestName;
-    if (!digestName) problems.push(`unsupported digest algorithm ${parsed.digestAlgorithm}`);
-    else if (!verifyWithKey(signerCertificate.publicKey, parsed.signatureAlgorithm, parsed.signedAttributesDer, parsed.signature, digestName)) {
-      problems.push('signature value does not verify under the signer certificate');
+    if (!digestName) attributeProblem(`unsupported digest algorithm ${parsed.digestAlgorithm}`);
+    else {
+      signatureVerifies = verifyWithKey(signerCertificate.publicKey, parsed.signatureAlgorithm, parsed.signedAttributesDer, parsed.signature, digestName);
+      if (!signatureVerifies) problems.push('signature value does not verify under the signer certificate');
     }
     const present = first(parsed.signedAttributes, oids.signingCertificateV2) ?? first(parsed.signedAttributes, oids.signingCertificate);
     // CAdES and RFC 5816 require the attribute; plain PKCS#7 (adbe.pkcs7.detached) may omit it.
     if (!present) {
-      if (options.requireSigningCertificate ?? true) problems.push('no signing-certificate attribute (required for CAdES and timestamp tokens)');
-    } else if (!essCertIdMatches(parsed, signerCertificate)) problems.push('signing-certificate attribute does not match the signer certificate');
+      if (options.requireSigningCertificate ?? true) attributeProblem('no signing-certificate attribute (required for CAdES and timestamp tokens)');
+    } else if (!essCertIdMatches(parsed, signerCertificate)) attributeProblem('signing-certificate attribute does not match the signer certificate');
   }
-  return { valid: problems.length === 0, problems, signerCertificate };
+  return { valid: problems.length === 0, problems, signerCertificate, digestMatches, signatureVerifies, attributesValid };
 }
 
 /** Digest of content with the SignerInfo's digest algorithm. */

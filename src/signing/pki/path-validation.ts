@@ -37,17 +37,23 @@ export interface PathContext {
   anchors: ParsedCertificate[];
   /** Certificates offered to the builder (CMS certificates, DSS /Certs, …). */
   pool: ParsedCertificate[];
-  /** The validation time: when the signature is proven to exist. */
+  /** The validation time: when the signed object is proven to exist (validity is checked then). */
   time: Date;
+  /**
+   * When the signed object was made (default `time`): revocation must be shown for this time,
+   * and a revocation after it does not undo what was signed before (ETSI EN 319 102-1).
+   */
+  revocationTime?: Date;
   /** Revocation of `certificate` issued by `issuer` (the previous path element or the anchor). */
   revocation?: RevocationChecker;
 }
 
 export type RevocationChecker = (certificate: ParsedCertificate, issuer: ParsedCertificate, path: ParsedCertificate[], context: PathContext, depth: number) => RevocationAnswer;
 
+/** On success, `revocation` holds the answer for each certificate of `path`, in its order (target first). */
 export type PathResult =
   | { ok: true; path: ParsedCertificate[]; anchor: ParsedCertificate; revocation: RevocationAnswer[] }
-  | { ok: false; failure: PathFailure; problem: string; path: ParsedCertificate[]; revokedAt?: Date };
+  | { ok: false; failure: PathFailure; problem: string; path: ParsedCertificate[]; revokedAt?: Date; revocationSource?: string; failedCertificate?: ParsedCertificate };
 
 const ext = {
   nameConstraints: '2.5.29.30',
@@ -152,8 +158,16 @@ function purposeProblem(leaf: ParsedCertificate, purpose: Purpose): string | und
   }
 }
 
-function failure(f: PathFailure, problem: string, path: ParsedCertificate[], revokedAt?: Date): PathResult {
-  return { ok: false, failure: f, problem, path, ...(revokedAt ? { revokedAt } : {}) };
+function failure(f: PathFailure, problem: string, path: ParsedCertificate[], failedCertificate?: ParsedCertificate, revocation?: RevocationAnswer): PathResult {
+  return {
+    ok: false,
+    failure: f,
+    problem,
+    path,
+    ...(failedCertificate ? { failedCertificate } : {}),
+    ...(revocation?.revokedAt ? { revokedAt: revocation.revokedAt } : {}),
+    ...(revocation?.source ? { revocationSource: revocation.source } : {}),
+  };
 }
 
 /**
@@ -170,41 +184,41 @@ export function validatePath(path: ParsedCertificate[], anchor: ParsedCertificat
     const last = i === ordered.length - 1;
     const issuer = i === 0 ? anchor : ordered[i - 1]!;
     const label = certificate.subjectText || '(empty subject)';
-    if (nameKey(certificate.issuer) !== workingIssuer) return failure('CERTIFICATE_CHAIN_GENERAL_FAILURE', `${label}: issuer name does not chain`, path);
-    if (!verifySignature(working.key, certificate.signatureAlgorithm, certificate.tbs, certificate.signature)) return failure('CERTIFICATE_CHAIN_GENERAL_FAILURE', `${label}: signature does not verify under its issuer's key`, path);
-    if (context.time < certificate.notBefore) return failure('NOT_YET_VALID', `${label}: not valid before ${certificate.notBefore.toISOString()}`, path);
-    if (context.time > certificate.notAfter) return failure('EXPIRED', `${label}: expired ${certificate.notAfter.toISOString()}`, path);
+    if (nameKey(certificate.issuer) !== workingIssuer) return failure('CERTIFICATE_CHAIN_GENERAL_FAILURE', `${label}: issuer name does not chain`, path, certificate);
+    if (!verifySignature(working.key, certificate.signatureAlgorithm, certificate.tbs, certificate.signature)) return failure('CERTIFICATE_CHAIN_GENERAL_FAILURE', `${label}: signature does not verify under its issuer's key`, path, certificate);
+    if (context.time < certificate.notBefore) return failure('NOT_YET_VALID', `${label}: not valid before ${certificate.notBefore.toISOString()}`, path, certificate);
+    if (context.time > certificate.notAfter) return failure('EXPIRED', `${label}: expired ${certificate.notAfter.toISOString()}`, path, certificate);
     for (const [id, e] of certificate.extensions) {
-      if (unsupported.includes(id)) return failure('CHAIN_CONSTRAINTS_FAILURE', `${label}: extension ${id} (policy / name constraints) is not supported`, path);
-      if (e.critical && !understood.has(id)) return failure('CHAIN_CONSTRAINTS_FAILURE', `${label}: unknown critical extension ${id}`, path);
+      if (unsupported.includes(id)) return failure('CHAIN_CONSTRAINTS_FAILURE', `${label}: extension ${id} (policy / name constraints) is not supported`, path, certificate);
+      if (e.critical && !understood.has(id)) return failure('CHAIN_CONSTRAINTS_FAILURE', `${label}: unknown critical extension ${id}`, path, certificate);
     }
     if (context.revocation) {
       const answer = context.revocation(certificate, issuer, ordered.slice(0, i + 1), context, depth);
       answers.push(answer);
-      if (answer.status === 'revoked' && (!answer.revokedAt || answer.revokedAt <= context.time)) return failure('REVOKED', `${label}: revoked${answer.revokedAt ? ' ' + answer.revokedAt.toISOString() : ''}`, path, answer.revokedAt);
-      if (answer.status === 'unknown') return failure('TRY_LATER', `${label}: revocation status unknown`, path);
+      if (answer.status === 'revoked' && (!answer.revokedAt || answer.revokedAt <= (context.revocationTime ?? context.time))) return failure('REVOKED', `${label}: revoked${answer.revokedAt ? ' ' + answer.revokedAt.toISOString() : ''}`, path, certificate, answer);
+      if (answer.status === 'unknown') return failure('TRY_LATER', `${label}: revocation status unknown`, path, certificate);
     }
     if (last) {
       const problem = purposeProblem(certificate, purpose);
-      if (problem) return failure('CHAIN_CONSTRAINTS_FAILURE', `${label}: ${problem}`, path);
+      if (problem) return failure('CHAIN_CONSTRAINTS_FAILURE', `${label}: ${problem}`, path, certificate);
       break;
     }
-    if (version(certificate) < 3 || !certificate.isCa) return failure('CHAIN_CONSTRAINTS_FAILURE', `${label}: used as an issuer but is not a CA (basicConstraints cA)`, path);
+    if (version(certificate) < 3 || !certificate.isCa) return failure('CHAIN_CONSTRAINTS_FAILURE', `${label}: used as an issuer but is not a CA (basicConstraints cA)`, path, certificate);
     if (!isSelfIssued(certificate)) {
-      if (maxPathLength <= 0) return failure('CHAIN_CONSTRAINTS_FAILURE', `${label}: path length constraint exceeded`, path);
+      if (maxPathLength <= 0) return failure('CHAIN_CONSTRAINTS_FAILURE', `${label}: path length constraint exceeded`, path, certificate);
       maxPathLength--;
     }
     const constraint = pathLength(certificate);
     if (constraint !== undefined && constraint < maxPathLength) maxPathLength = constraint;
-    if (certificate.extensions.has(oids.keyUsage) && !certificate.keyUsage.includes('keyCertSign')) return failure('CHAIN_CONSTRAINTS_FAILURE', `${label}: issuer lacks keyUsage keyCertSign`, path);
+    if (certificate.extensions.has(oids.keyUsage) && !certificate.keyUsage.includes('keyCertSign')) return failure('CHAIN_CONSTRAINTS_FAILURE', `${label}: issuer lacks keyUsage keyCertSign`, path, certificate);
     try {
       working = workingKeyOf(certificate, working);
     } catch (error) {
-      return failure('CERTIFICATE_CHAIN_GENERAL_FAILURE', `${label}: ${(error as Error).message}`, path);
+      return failure('CERTIFICATE_CHAIN_GENERAL_FAILURE', `${label}: ${(error as Error).message}`, path, certificate);
     }
     workingIssuer = nameKey(certificate.subject);
   }
-  return { ok: true, path, anchor, revocation: answers };
+  return { ok: true, path, anchor, revocation: answers.reverse() };
 }
 
 const failureRank: PathFailure[] = ['NO_CERTIFICATE_CHAIN_FOUND', 'CERTIFICATE_CHAIN_GENERAL_FAILURE', 'TRY_LATER', 'NOT_YET_VALID', 'EXPIRED', 'CHAIN_CONSTRAINTS_FAILURE', 'REVOKED'];
