@@ -76,6 +76,8 @@ export interface SignatureReport {
   level?: PadesLevel;
   indication: Indication;
   subIndication?: SubIndication;
+  /** The indication in Chinese, for the /verify page and printed reports. */
+  summaryZh: string;
   valid: boolean;
   problems: string[];
 }
@@ -137,4 +139,29 @@ export function overallIndication(reports: SignatureReport[]): Indication {
   if (!reports.length) return 'INDETERMINATE';
   if (reports.some((r) => r.indication === 'TOTAL-FAILED')) return 'TOTAL-FAILED';
   return reports.every((r) => r.indication === 'TOTAL-PASSED') ? 'TOTAL-PASSED' : 'INDETERMINATE';
+}
+
+const indicationZh: Record<Indication, string> = { 'TOTAL-PASSED': '验证通过', 'TOTAL-FAILED': '验证失败', INDETERMINATE: '无法确定' };
+const subIndicationZh: Record<SubIndication, string> = {
+  FORMAT_FAILURE: '签名格式错误或签名范围异常',
+  HASH_FAILURE: '文档内容在签署后被改动（摘要不符）',
+  SIG_CRYPTO_FAILURE: '签名值校验失败',
+  REVOKED: '签署时证书已被吊销',
+  EXPIRED: '签署时证书已过期',
+  NOT_YET_VALID: '签署时证书尚未生效',
+  CHAIN_CONSTRAINTS_FAILURE: '证书链不满足约束（如非 CA 证书签发证书、用途不符）',
+  CERTIFICATE_CHAIN_GENERAL_FAILURE: '证书链校验失败',
+  NO_CERTIFICATE_CHAIN_FOUND: '找不到通往可信根证书的证书链',
+  NO_SIGNING_CERTIFICATE_FOUND: '找不到签名证书',
+  OUT_OF_BOUNDS_NO_POE: '证书不在有效期内，且无时间戳证明签名早于此',
+  REVOKED_NO_POE: '证书已吊销，且无时间戳证明签名早于吊销',
+  REVOKED_CA_NO_POE: '证书链中的 CA 证书已吊销',
+  TRY_LATER: '暂时无法取得证书状态（吊销信息），请稍后再试',
+  SIG_CONSTRAINTS_FAILURE: '缺少有效的签名时间戳',
+  DISALLOWED_MODIFICATION: '签署后文件有不允许的修改',
+};
+
+/** One line in Chinese for the /verify page and the reports: the indication and why. */
+export function summaryZh(indication: Indication, subIndication?: SubIndication): string {
+  return subIndication ? `${indicationZh[indication]}：${subIndicationZh[subIndication]}` : indicationZh[indication];
 }

@@ -19,7 +19,7 @@ import { checkCrypto, type CryptoCheck } from './cms-signature.ts';
 import { analyseChanges, docMdpOf, type DiffResult } from './diff-policy.ts';
 import { emptyDss, readDss, type DssMaterial } from './dss.ts';
 import { padesLevel, type LtvTarget } from './ltv.ts';
-import { indicationOf, overallIndication, type RevocationStatus, type SignatureReport, type VerificationReport } from './report.ts';
+import { indicationOf, overallIndication, summaryZh, type RevocationStatus, type SignatureReport, type VerificationReport } from './report.ts';
 import { documentRevocation, prefetchStatuses, type StatusLookup } from './revocation.ts';
 
 export type { PadesLevel, RevocationStatus, SignatureReport, VerificationReport, Indication, SubIndication } from './report.ts';
@@ -213,6 +213,7 @@ async function reportFor(v: Validated, modification: DiffResult, inputs: ReportI
     modification,
     disallowedChanges,
     ...verdict,
+    summaryZh: summaryZh(verdict.indication, verdict.subIndication),
     valid: verdict.indication === 'TOTAL-PASSED',
     problems,
   };
