@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import { Problem } from '../problem.ts';
 import type { Pki } from '../signing/pki/authority.ts';
-import { revisionEnds } from '../signing/verify/byte-range.ts';
 import { UnreadablePdfError, verifyPdf, type VerificationReport } from '../signing/verify/verify.ts';
 
 export interface ArchivedMatch {
@@ -42,7 +41,9 @@ const statusZh: Record<string, string> = {
 async function versionOf(db: Db, pdf: Uint8Array, sha256: string): Promise<VersionMatch | undefined> {
   const source = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
   const prefixes = new Map<string, number>([[sha256, pdf.length]]);
-  for (const end of revisionEnds(source)) if (end < pdf.length) prefixes.set(createHash('sha256').update(source.subarray(0, end)).digest('hex'), end);
+  // Each revision's end, with and without its end-of-line (writers differ).
+  const ends = new Set([...source.toString('latin1').matchAll(/%%EOF(\r\n|\r|\n)?/g)].flatMap((m) => [m.index + 5, m.index + m[0].length]));
+  for (const end of ends) if (end < pdf.length) prefixes.set(createHash('sha256').update(source.subarray(0, end)).digest('hex'), end);
   const found = await db.document.findMany({
     where: { sha256: { in: [...prefixes.keys()] }, contractId: { not: null }, kind: { in: [...versionKinds] } },
     orderBy: { createdAt: 'desc' },

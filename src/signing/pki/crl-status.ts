@@ -161,7 +161,8 @@ export function crlChecker(crls: ParsedCrl[]): RevocationChecker {
 }
 
 export function crlStatus(certificate: ParsedCertificate, _issuer: ParsedCertificate, path: ParsedCertificate[], context: PathContext & { crls: ParsedCrl[] }, depth: number): RevocationAnswer {
-  const time = context.time;
+  // CRLs speak for the time the object was made (validity of certificates is checked at `time`).
+  const time = context.revocationTime ?? context.time;
   let reasonsMask = 0;
   const isCa = certificate.isCa;
   for (const point of distributionPoints(certificate)) {

@@ -63,6 +63,10 @@ interface Validated {
 }
 
 export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promise<VerificationReport> {
+  // A file must end with its last revision's %%EOF (as strict readers require): a cut file is damaged.
+  if (!Buffer.from(pdf.subarray(Math.max(0, pdf.length - 1024))).toString('latin1').includes('%%EOF')) {
+    throw new UnreadablePdfError('not a readable PDF: no %%EOF at its end (truncated?)');
+  }
   const readable = withoutSignatureContents(pdf);
   const doc = await load(readable).catch((error: unknown) => {
     throw new UnreadablePdfError(`not a readable PDF: ${(error as Error).message}`);
