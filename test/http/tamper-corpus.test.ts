@@ -60,18 +60,21 @@ const ends = revisionEnds(source);
 
 /**
  * A byte inside revision `index` that a signature covers, chosen so the file stays well formed:
- * a digit of a /M date, else the middle of the longest stream's data.
+ * a digit of a /M date, else a character of a field name (/T), else the middle of the longest
+ * stream's data.
  */
 function flipIn(index: number): Uint8Array {
   const start = index === 0 ? 0 : ends[index - 1]!;
   const text = source.toString('latin1', start, ends[index]!);
   const date = text.indexOf('(D:');
-  let at = date >= 0 ? start + date + 5 : -1;
+  const fieldName = /\/T\s*\((.)/.exec(text);
+  let at = date >= 0 ? start + date + 5 : fieldName ? start + fieldName.index + fieldName[0].length + 1 : -1;
   if (at < 0) {
     let longest = { from: 0, length: 0 };
     for (const m of text.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
       if (m[1]!.length > longest.length) longest = { from: m.index + m[0].indexOf(m[1]!), length: m[1]!.length };
     }
+    if (!longest.length) throw new Error(`revision ${index + 1}: no byte to flip that keeps the file well formed`);
     at = start + longest.from + Math.floor(longest.length / 2);
   }
   const copy = Buffer.from(signed);
