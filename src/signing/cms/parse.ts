@@ -2,8 +2,9 @@
 import { createHash } from 'node:crypto';
 import { bytesEqual, parseDer, retag, Tag, type DerElement } from '../asn1/der.ts';
 import { hashNameOf, oids, type HashName } from '../asn1/oids.ts';
-import { parseCertificate, serialHex, type ParsedCertificate } from '../pki/certificate.ts';
+import { serialHex, type ParsedCertificate } from '../pki/certificate.ts';
 import { verifyWithKey } from '../pki/keys.ts';
+import { certificateOf } from '../pki/memo.ts';
 
 export interface ParsedAttribute {
   type: string;
@@ -66,7 +67,7 @@ export function parseSignedData(der: Uint8Array): ParsedSignedData {
   const signedAttributes = readAttributes(signedAttributesElement);
   const unsignedAttributes = readAttributes(unsignedElement);
   const digestAlgorithm = parts[2]!.at(0).oid();
-  const parsedCertificates = certificates.map(parseCertificate);
+  const parsedCertificates = certificates.map((der) => certificateOf(der));
   return {
     der,
     version: signedData.at(0).number(),

@@ -13,6 +13,7 @@ import { bytesEqual, encode, oid, parseDer, raw, seq } from '../asn1/der.ts';
 import { canonicalName } from '../asn1/names.ts';
 import { oids } from '../asn1/oids.ts';
 import type { ParsedCertificate } from './certificate.ts';
+import { rememberedCheck } from './memo.ts';
 
 /** Why a path failed, in ETSI EN 319 102-1 sub-indication terms. */
 export type PathFailure =
@@ -101,11 +102,13 @@ export function workingKeyOf(certificate: ParsedCertificate, previous?: WorkingK
 export function verifySignature(key: KeyObject, algorithm: string, data: Uint8Array, signature: Uint8Array): boolean {
   const hash = signatureHashes.get(algorithm);
   if (!hash) return false;
-  try {
-    return cryptoVerify(hash, data, { key, dsaEncoding: 'der' }, signature);
-  } catch {
-    return false;
-  }
+  return rememberedCheck(key, algorithm, data, signature, () => {
+    try {
+      return cryptoVerify(hash, data, { key, dsaEncoding: 'der' }, signature);
+    } catch {
+      return false;
+    }
+  });
 }
 
 const nameCache = new WeakMap<Uint8Array, string>();

@@ -46,12 +46,15 @@ export function findSignatures(doc: PDFDocument): SignatureEntry[] {
  * character-by-character hex parsing was most of the verification time. Offsets are unchanged.
  */
 export function withoutSignatureContents(pdf: Uint8Array): Uint8Array {
-  const source = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1');
+  const source = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
   let copy: Buffer | undefined;
-  for (const match of source.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)) {
+  // Native search for each /ByteRange; only the few bytes of each array are decoded.
+  for (let at = source.indexOf('/ByteRange'); at >= 0; at = source.indexOf('/ByteRange', at + 10)) {
+    const match = /^\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/.exec(source.toString('latin1', at, at + 80));
+    if (!match) continue;
     const [from, to] = [Number(match[2]), Number(match[3])];
     if (!(to - from > 2 && to <= pdf.length && pdf[from] === 0x3c && pdf[to - 1] === 0x3e)) continue;
-    if (!/^[0-9a-fA-F\s]*$/.test(source.slice(from + 1, Math.min(to - 1, from + 65)))) continue;
+    if (!/^[0-9a-fA-F\s]*$/.test(source.toString('latin1', from + 1, Math.min(to - 1, from + 65)))) continue;
     copy ??= Buffer.from(pdf);
     copy.fill(0x20, from, to);
     copy[from] = 0x30;
@@ -82,9 +85,14 @@ export function coversRevision(source: Buffer, byteRange: number[], contents: Ui
 /** End offsets of the file's revisions (after each %%EOF and its end-of-line). */
 export function revisionEnds(source: Buffer): number[] {
   const ends: number[] = [];
-  const content = source.toString('latin1');
-  for (const match of content.matchAll(/%%EOF(\r\n|\r|\n)?/g)) ends.push(match.index + match[0].length);
-  if (ends.length && ends[ends.length - 1]! < source.length && !/\S/.test(content.slice(ends[ends.length - 1]!))) ends[ends.length - 1] = source.length;
+  for (let at = source.indexOf('%%EOF'); at >= 0; at = source.indexOf('%%EOF', at + 5)) {
+    let end = at + 5;
+    if (source[end] === 0x0d) end++;
+    if (source[end] === 0x0a) end++;
+    ends.push(end);
+  }
+  const last = ends[ends.length - 1];
+  if (last !== undefined && last < source.length && !/\S/.test(source.toString('latin1', last))) ends[ends.length - 1] = source.length;
   return ends;
 }
 
@@ -105,10 +113,12 @@ export interface LaterWrites {
 /** What the revisions after `offset` write, read from their classic xref tables. */
 export function writesAfter(source: Buffer, offset: number): LaterWrites {
   const result: LaterWrites = { written: new Set(), freed: new Set(), xrefStream: false };
-  const tail = source.toString('latin1', offset);
-  for (const section of tail.matchAll(/(?:^|[\r\n])xref\s*[\r\n]([\s\S]*?)trailer/g)) {
+  for (let at = source.indexOf('xref', offset); at >= 0; at = source.indexOf('xref', at + 4)) {
+    if (at > 0 && source[at - 1] !== 0x0a && source[at - 1] !== 0x0d) continue; // startxref, not a table
+    const end = source.indexOf('trailer', at);
+    if (end < 0) break;
     let current = 0;
-    for (const line of section[1]!.split(/\r\n|\r|\n/)) {
+    for (const line of source.toString('latin1', at + 4, end).split(/\r\n|\r|\n/)) {
       const header = /^(\d+) (\d+)\s*$/.exec(line);
       if (header) {
         current = Number(header[1]);
@@ -119,7 +129,10 @@ export function writesAfter(source: Buffer, offset: number): LaterWrites {
       if (current > 0) (entry[3] === 'n' ? result.written : result.freed).add(current);
       current++;
     }
+    at = end;
   }
-  result.xrefStream = /\/Type\s*\/XRef\b/.test(tail);
+  for (let at = source.indexOf('/XRef', offset); at >= 0; at = source.indexOf('/XRef', at + 5)) {
+    if (/^\/XRef\b/.test(source.toString('latin1', at, at + 6)) && /\/Type\s*$/.test(source.toString('latin1', Math.max(offset, at - 12), at))) result.xrefStream = true;
+  }
   return result;
 }

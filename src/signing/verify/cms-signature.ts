@@ -8,9 +8,10 @@ import { createHash } from 'node:crypto';
 import { PDFName } from 'pdf-lib';
 import { readDer } from '../asn1/der.ts';
 import { parseSignedData, verifyCmsSignature } from '../cms/parse.ts';
-import { parseCertificate, type ParsedCertificate } from '../pki/certificate.ts';
+import { type ParsedCertificate } from '../pki/certificate.ts';
 import { parseTimestampToken, verifyTimestampToken, type ParsedTimestampToken, type TimestampVerification } from '../tsa/token.ts';
 import { contentsAt, coversRevision, type SignatureEntry } from './byte-range.ts';
+import { certificateOf } from '../pki/memo.ts';
 
 export interface CryptoCheck {
   kind: 'signature' | 'document-timestamp';
@@ -30,10 +31,10 @@ export interface CryptoCheck {
   problems: string[];
 }
 
-/** The signed bytes: the two ranges, without /Contents. */
-function signedData(source: Buffer, byteRange: number[]): Uint8Array {
+/** The digest of the signed bytes: the two ranges, without /Contents. */
+function signedDigest(source: Buffer, byteRange: number[], hash: string): Uint8Array {
   const [, length1 = 0, offset2 = 0, length2 = 0] = byteRange;
-  return Buffer.concat([source.subarray(0, length1), source.subarray(offset2, offset2 + length2)]);
+  return new Uint8Array(createHash(hash).update(source.subarray(0, length1)).update(source.subarray(offset2, offset2 + length2)).digest());
 }
 
 export function checkCrypto(source: Buffer, entry: SignatureEntry): CryptoCheck {
@@ -57,12 +58,11 @@ export function checkCrypto(source: Buffer, entry: SignatureEntry): CryptoCheck 
   }
   try {
     const der = contents.subarray(0, readDer(contents).end);
-    const data = signedData(source, entry.byteRange);
     if (kind === 'document-timestamp') {
       const token = parseTimestampToken(der);
-      check.certificates = token.signed.certificates.map(parseCertificate);
+      check.certificates = token.signed.certificates.map((der) => certificateOf(der));
       check.parsed = true;
-      const result = verifyTimestampToken(token, { data });
+      const result = verifyTimestampToken(token, { digest: signedDigest(source, entry.byteRange, token.tstInfo.messageImprint.hashName ?? 'sha256') });
       check.digestValid = result.imprintMatches === true;
       check.signatureValid = result.signatureVerifies === true;
       check.signer = result.tsaCertificate;
@@ -70,9 +70,9 @@ export function checkCrypto(source: Buffer, entry: SignatureEntry): CryptoCheck 
       check.problems.push(...result.problems);
     } else {
       const parsed = parseSignedData(der);
-      check.certificates = parsed.certificates.map(parseCertificate);
+      check.certificates = parsed.certificates.map((der) => certificateOf(der));
       check.parsed = true;
-      const digest = new Uint8Array(createHash(parsed.digestName ?? 'sha256').update(data).digest());
+      const digest = signedDigest(source, entry.byteRange, parsed.digestName ?? 'sha256');
       const result = verifyCmsSignature(parsed, digest, { requireSigningCertificate: subFilter !== 'adbe.pkcs7.detached' });
       check.digestValid = result.digestMatches;
       check.signatureValid = result.signatureVerifies && result.attributesValid;
@@ -80,7 +80,7 @@ export function checkCrypto(source: Buffer, entry: SignatureEntry): CryptoCheck 
       check.problems.push(...result.problems);
       if (parsed.timestampToken) {
         const token: ParsedTimestampToken = parseTimestampToken(parsed.timestampToken);
-        check.signatureTimestamp = { check: verifyTimestampToken(token, { data: parsed.signature }), certificates: token.signed.certificates.map(parseCertificate) };
+        check.signatureTimestamp = { check: verifyTimestampToken(token, { data: parsed.signature }), certificates: token.signed.certificates.map((der) => certificateOf(der)) };
       }
     }
   } catch (error) {

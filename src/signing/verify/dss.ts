@@ -1,9 +1,10 @@
 /** The document security store (/DSS, PAdES B-LT): certificates, OCSP responses and CRLs as parsed values. */
 import { inflateSync } from 'node:zlib';
 import { PDFArray, PDFDict, PDFName, type PDFDocument } from 'pdf-lib';
-import { parseCertificate, type ParsedCertificate } from '../pki/certificate.ts';
+import { type ParsedCertificate } from '../pki/certificate.ts';
 import { parseCrl, type ParsedCrl } from '../pki/crl.ts';
 import { parseOcspResponse, type ParsedOcspResponse } from '../revocation/ocsp.ts';
+import { certificateOf } from '../pki/memo.ts';
 
 export interface DssMaterial {
   certs: ParsedCertificate[];
@@ -19,8 +20,16 @@ function decodeStream(stream: { getContents(): Uint8Array; dict: PDFDict }): Uin
   return stream.dict.get(PDFName.of('Filter')) === PDFName.of('FlateDecode') ? new Uint8Array(inflateSync(contents)) : contents;
 }
 
+const read = new WeakMap<PDFDocument, DssMaterial>();
+
 /** The /DSS of `doc`; entries that do not parse are left out (and so cover nothing). */
 export function readDss(doc: PDFDocument): DssMaterial {
+  let material = read.get(doc);
+  if (!material) read.set(doc, (material = parseDss(doc)));
+  return material;
+}
+
+function parseDss(doc: PDFDocument): DssMaterial {
   const dss = doc.catalog.lookupMaybe(PDFName.of('DSS'), PDFDict);
   if (!dss) return emptyDss;
   const parsed = <T>(key: string, parse: (der: Uint8Array) => T): T[] =>
@@ -33,5 +42,5 @@ export function readDss(doc: PDFDocument): DssMaterial {
         return [];
       }
     });
-  return { certs: parsed('Certs', parseCertificate), ocsps: parsed('OCSPs', parseOcspResponse), crls: parsed('CRLs', parseCrl), present: true };
+  return { certs: parsed('Certs', certificateOf), ocsps: parsed('OCSPs', parseOcspResponse), crls: parsed('CRLs', parseCrl), present: true };
 }

@@ -20,6 +20,7 @@ export interface LtvTarget {
 }
 
 const noLookups = new Map();
+const checkers = new WeakMap<DssMaterial, ReturnType<typeof documentRevocation>>();
 
 /**
  * What `material` lacks to validate every target's path on its own: each certificate below
@@ -27,7 +28,8 @@ const noLookups = new Map();
  */
 export function dssGaps(material: DssMaterial, targets: LtvTarget[], anchors: ParsedCertificate[], pool: ParsedCertificate[]): string[] {
   if (!material.present) return ['no /DSS'];
-  const revocation = documentRevocation(material, noLookups);
+  let revocation = checkers.get(material);
+  if (!revocation) checkers.set(material, (revocation = documentRevocation(material, noLookups)));
   const gaps: string[] = [];
   for (const target of targets) {
     const result: PathResult = buildAndValidate(target.certificate, target.purpose, { anchors, pool, time: target.time, revocationTime: target.revocationTime, revocation });

@@ -10,11 +10,12 @@
  */
 import { toHex } from '../asn1/der.ts';
 import { oids } from '../asn1/oids.ts';
-import { keyIdHex, parseCertificate, type ParsedCertificate } from '../pki/certificate.ts';
+import { keyIdHex, type ParsedCertificate } from '../pki/certificate.ts';
 import { crlStatus } from '../pki/crl-status.ts';
 import { buildAndValidate, sameCertificate, type PathContext, type RevocationAnswer, type RevocationChecker } from '../pki/path-validation.ts';
 import { verifyOcspResponse } from '../revocation/ocsp.ts';
 import type { DssMaterial } from './dss.ts';
+import { certificateOf } from '../pki/memo.ts';
 
 /** Revocation data may be issued this long before the time it speaks for (clock skew between TSA and responders). */
 const skewMs = 5 * 60_000;
@@ -50,7 +51,7 @@ function fromOcsp(certificate: ParsedCertificate, issuer: ParsedCertificate, dss
       if (depth >= 2) continue;
       const responderContext: PathContext = {
         ...context,
-        pool: [...context.pool, ...(response.basic.certificates.map(parseCertificate))],
+        pool: [...context.pool, ...(response.basic.certificates.map((der) => certificateOf(der)))],
         time: response.basic.producedAt,
         revocationTime: response.basic.producedAt,
         revocation: signer.extensions.has(oids.ocspNoCheck) ? undefined : context.revocation,
@@ -64,7 +65,15 @@ function fromOcsp(certificate: ParsedCertificate, issuer: ParsedCertificate, dss
 
 /** The checker path validation calls for each certificate below the trust anchor. */
 export function documentRevocation(dss: DssMaterial, statuses: Map<string, RevocationAnswer>): RevocationChecker {
+  // Paths are validated several times per document (verdict, B-LT, B-LTA): answer each question once.
+  const answers = new Map<string, RevocationAnswer>();
   const checker: RevocationChecker = (certificate, issuer, path, context, depth) => {
+    const key = `${certificate.serialHex}|${keyIdHex(issuer)}|${(context.revocationTime ?? context.time).getTime()}|${depth}`;
+    let answer = answers.get(key);
+    if (!answer) answers.set(key, (answer = check(certificate, issuer, path, context, depth)));
+    return answer;
+  };
+  const check: RevocationChecker = (certificate, issuer, path, context, depth) => {
     const at = context.revocationTime ?? context.time;
     // A revocation the platform knows of overrides older good answers in the file: the /DSS
     // is a snapshot, the issuer's record is the truth (a later answer may backdate it).

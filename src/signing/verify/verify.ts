@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { PDFDocument, PDFName } from 'pdf-lib';
-import { parseCertificate, type ParsedCertificate } from '../pki/certificate.ts';
+import { type ParsedCertificate } from '../pki/certificate.ts';
 import { buildAndValidate, sameCertificate, type PathContext, type PathResult, type Purpose } from '../pki/path-validation.ts';
 import { findSignatures, revisionEnds, revisionsAfter, text, withoutSignatureContents, writesAfter, type SignatureEntry } from './byte-range.ts';
 import { checkCrypto, type CryptoCheck } from './cms-signature.ts';
@@ -21,6 +21,7 @@ import { emptyDss, readDss, type DssMaterial } from './dss.ts';
 import { padesLevel, type LtvTarget } from './ltv.ts';
 import { indicationOf, overallIndication, summaryZh, type RevocationStatus, type SignatureReport, type VerificationReport } from './report.ts';
 import { documentRevocation, prefetchStatuses, type StatusLookup } from './revocation.ts';
+import { certificateOf } from '../pki/memo.ts';
 
 export type { PadesLevel, RevocationStatus, SignatureReport, VerificationReport, Indication, SubIndication } from './report.ts';
 export type { ModificationLevel, DiffResult, ObjectChange } from './diff-policy.ts';
@@ -73,7 +74,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
   });
   const source = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
   const now = options.now ?? new Date();
-  const anchors = options.trustAnchors.map(parseCertificate);
+  const anchors = options.trustAnchors.map((der) => certificateOf(der));
   const dss = readDss(doc);
   const entries = findSignatures(doc);
   const checks = entries.map((entry) => checkCrypto(source, entry));
