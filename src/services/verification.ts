@@ -72,6 +72,21 @@ async function versionOf(db: Db, pdf: Uint8Array, sha256: string): Promise<Versi
   };
 }
 
+/**
+ * The platform's own answer about a certificate: its status store, and for the authorities it
+ * runs on (issuing CAs, TSA, OCSP responders, imported or built in) "good" while it runs on them
+ * (an operator replaces a revoked one), so a freshly sealed file is not left undetermined.
+ */
+function platformStatus(pki: Pki) {
+  const own = new Set([...pki.authorities.map((a) => a.certificate), pki.organisationCa.certificate, pki.individualCa.certificate, pki.tsa.certificate, ...pki.ocspResponders.map((r) => r.certificate)].map((c) => `${c.serialHex}:${c.authorityKeyId ? Buffer.from(c.authorityKeyId).toString('hex') : ''}`));
+  return async (serial: string, issuerKeyId: string) => {
+    const found = await pki.statusStore.status(serial, issuerKeyId);
+    if (found.status === 'revoked') return { status: 'revoked' as const, revokedAt: found.revokedAt };
+    if (found.status === 'unknown' && own.has(`${serial}:${issuerKeyId}`)) return { status: 'good' as const };
+    return { status: found.status };
+  };
+}
+
 export async function verifyUpload(db: Db, pki: Pki, pdf: Uint8Array): Promise<VerificationReport & { archived?: ArchivedMatch; version?: VersionMatch }> {
   if (pdf.length < 8 || Buffer.from(pdf.subarray(0, 5)).toString('latin1') !== '%PDF-') {
     throw Problem.badRequest([{ field: '(body)', in: 'body', rule: 'pdf', message: 'the body must be a PDF file', messageZh: '请上传 PDF 文件' }]);
@@ -80,10 +95,7 @@ export async function verifyUpload(db: Db, pki: Pki, pdf: Uint8Array): Promise<V
   try {
     report = await verifyPdf(pdf, {
       trustAnchors: pki.trustAnchors.map((anchor) => anchor.der),
-      statusLookup: async (serial, issuerKeyId) => {
-        const found = await pki.statusStore.status(serial, issuerKeyId);
-        return found.status === 'revoked' ? { status: 'revoked', revokedAt: found.revokedAt } : { status: found.status };
-      },
+      statusLookup: platformStatus(pki),
     });
   } catch (error) {
     if (error instanceof UnreadablePdfError) {
