@@ -188,7 +188,7 @@ export class EvidenceService {
         signedAt: s.signingTime ? beijing(pdfDateToIso(s.signingTime)) : '/',
         timestamp: s.timestamp ? beijing(s.timestamp.time) : '/',
         level: s.level ?? (s.kind === 'document-timestamp' ? 'DTS' : '/'),
-        result: s.valid ? '有效' : `无效（${s.problems.join('；')}）`.slice(0, 200),
+        result: (s.valid ? `有效（${s.summaryZh}）` : `${s.summaryZh}（${s.problems.join('；')}）`).slice(0, 200),
       })),
       audit: { intact: chain.intact, events: events.length, firstAt: beijing(events[0]?.at), lastAt: beijing(events.at(-1)?.at), lastHash: events.at(-1)?.hash ?? '/' },
       files: listed,

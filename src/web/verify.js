@@ -4,6 +4,8 @@ const form = document.getElementById('verify-form');
 const result = document.getElementById('result');
 
 const yes = (ok) => (ok ? '<span class="ok">✔ 通过</span>' : '<span class="bad">✘ 未通过</span>');
+const modificationNames = { NONE: '无修改', LTA_UPDATES: '仅追加长期验证数据或文档时间戳', FORM_FILLING: '仅填写签名域', ANNOTATIONS: '添加了注释', OTHER: '有不允许的修改' };
+const verdictClass = { 'TOTAL-PASSED': 'ok', 'TOTAL-FAILED': 'bad', INDETERMINATE: 'warn' };
 const levelNames = { 'B-B': '基本签名 (B-B)', 'B-T': '带时间戳 (B-T)', 'B-LT': '长期验证 (B-LT)', 'B-LTA': '长期存档 (B-LTA)' };
 
 function signatureCard(sig, index) {
@@ -12,13 +14,15 @@ function signatureCard(sig, index) {
     : ({ good: '未吊销', revoked: '已吊销', unknown: '未知' }[sig.revocation?.status] ?? '未检查');
   return `<article class="card">
     <h3>签名 ${index + 1}：${esc(sig.signer?.name ?? sig.fieldName)}</h3>
+    <p class="${verdictClass[sig.indication] ?? 'bad'}">${esc(sig.summaryZh ?? '')}（${esc(sig.indication ?? '')}${sig.subIndication ? ' / ' + esc(sig.subIndication) : ''}）</p>
     <dl>
       <dt>签署人证书</dt><dd>${esc(sig.signer?.subject)}</dd>
       <dt>文档完整性</dt><dd>${yes(sig.digestValid)}</dd>
       <dt>签名有效性</dt><dd>${yes(sig.signatureValid)}</dd>
       <dt>证书链可信</dt><dd>${yes(sig.chainTrusted)}</dd>
       <dt>覆盖范围</dt><dd>${yes(sig.coversRevision)}</dd>
-      <dt>签署后修改</dt><dd>${sig.disallowedChanges?.length ? `<span class="bad">发现不允许的修改：${esc(sig.disallowedChanges.join('；'))}</span>` : '<span class="ok">无不允许的修改</span>'}</dd>
+      <dt>其后修订</dt><dd>此签名之后还有 ${Number(sig.revisionsAfter ?? 0)} 次修订</dd>
+      <dt>签署后修改</dt><dd>${sig.disallowedChanges?.length ? `<span class="bad">发现不允许的修改：${esc(sig.disallowedChanges.join('；'))}</span>` : `<span class="ok">${esc(modificationNames[sig.modification?.level] ?? '无不允许的修改')}</span>`}</dd>
       <dt>可信时间戳</dt><dd>${sig.timestamp ? `${esc(sig.timestamp.time)} ${yes(sig.timestamp.valid)}` : '<span class="bad">无</span>'}</dd>
       <dt>证书状态</dt><dd>${esc(revocation)}</dd>
       <dt>签名级别</dt><dd>${esc(levelNames[sig.level] ?? sig.level)}</dd>
@@ -40,8 +44,9 @@ form.addEventListener('submit', async (event) => {
   const archived = report.archived
     ? `<p class="ok">该文件与本平台存档一致：合同编号 ${esc(report.archived.contractNumber)}（${esc(report.archived.kind)}）。</p>`
     : '<p>本平台存档中没有与该文件完全一致的文档。</p>';
+  const version = report.version ? `<p class="${report.version.latest ? 'ok' : 'bad'}">${esc(report.version.messageZh)}</p>` : '';
   result.innerHTML = `<div class="card summary ${report.valid ? 'good' : 'fail'}">
-      <h2>${report.valid ? '全部签名有效' : '验证未通过'}</h2>
-      <p>共 ${report.signatures.length} 个签名 · SHA-256 ${esc(report.sha256)}</p>${archived}
+      <h2>${report.valid ? '全部签名有效' : report.indication === 'INDETERMINATE' ? '部分签名无法确定' : '验证未通过'}</h2>
+      <p>共 ${report.signatures.length} 个签名 · ${Number(report.revisions ?? 0)} 次修订 · SHA-256 ${esc(report.sha256)}</p>${version}${archived}
     </div>${report.signatures.map(signatureCard).join('')}`;
 });

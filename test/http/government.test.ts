@@ -7,6 +7,7 @@ import { bearer, createTestPlatform } from '../helpers/platform.ts';
 import { employerBody, testUscc } from '../helpers/fixtures.ts';
 import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
 import { signedContract } from '../helpers/worker-phone.ts';
+import { expectSignedContractVerdict } from '../helpers/contract-verdict.ts';
 
 const { app, platform, adminToken } = await createTestPlatform(t, { INSURANCE_FEED_SETTLE_SECONDS: '0' });
 const admin = bearer(adminToken);
@@ -112,7 +113,7 @@ t.test('inspection is scoped to the official’s region', async (t) => {
   t.equal((await app.inject({ method: 'GET', url: `/api/v1/government/contracts/${contractId}?purpose=x1`, headers: otherInspector })).statusCode, 404);
   const contract = await app.inject({ method: 'GET', url: `/api/v1/government/contracts/${contractId}?purpose=${encodeURIComponent('案件调查')}&caseNumber=JC-2026-7`, headers: inspector });
   t.equal(contract.statusCode, 200, contract.body);
-  t.equal(contract.json().verification.valid, true, 'retrieved with its verification status');
+  expectSignedContractVerdict(t, contract.json().verification, 'retrieved with its verification status');
   const pdf = await app.inject({ method: 'GET', url: `/api/v1/government/contracts/${contractId}/pdf?purpose=${encodeURIComponent('案件调查')}&caseNumber=JC-2026-7`, headers: inspector });
   t.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');
   const actions = (await platform.db.accessLog.findMany({ where: { contractId }, orderBy: { at: 'asc' } })).map((a) => a.action);

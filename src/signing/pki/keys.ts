@@ -16,6 +16,7 @@ import { algorithmIdentifier, type Asn1 } from '../asn1/der.ts';
 import { ecdsaRawToDer } from '../asn1/ecdsa.ts';
 import { hashOfSignatureAlgorithm, oids, type HashName } from '../asn1/oids.ts';
 import type { SignatureAlgorithm, SignatureKey } from '../types.ts';
+import { rememberedCheck } from './memo.ts';
 
 export interface KeyPair {
   privateKey: KeyObject;
@@ -102,11 +103,13 @@ export function verifyWithKey(
 ): boolean {
   const hash = hashOfSignatureAlgorithm(signatureAlgorithmOid) ?? digest;
   if (!hash) throw new Error(`unsupported signature algorithm ${signatureAlgorithmOid}`);
-  try {
-    return cryptoVerify(hash, data, { key: publicKey, dsaEncoding: 'der' }, signature);
-  } catch {
-    return false;
-  }
+  return rememberedCheck(publicKey, `${signatureAlgorithmOid}/${hash}`, data, signature, () => {
+    try {
+      return cryptoVerify(hash, data, { key: publicKey, dsaEncoding: 'der' }, signature);
+    } catch {
+      return false;
+    }
+  });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -25,9 +25,10 @@ import {
 } from '../asn1/der.ts';
 import { hashNameOf, hashOidOf, oids, type HashName } from '../asn1/oids.ts';
 import type { OcspResponderIdentity } from '../pki/authority.ts';
-import { isIssuedBy, isValidAt, keyIdHex, parseCertificate, serialBytes, serialHex, type ParsedCertificate } from '../pki/certificate.ts';
+import { isIssuedBy, isValidAt, keyIdHex, serialBytes, serialHex, type ParsedCertificate } from '../pki/certificate.ts';
 import { algorithmOfKey, signatureAlgorithmIdentifier, signWithKey, verifyWithKey } from '../pki/keys.ts';
 import { reasonFromCode, RevocationReasonCode, type CertificateStatusStore, type RevocationReason } from '../pki/status-store.ts';
+import { certificateOf } from '../pki/memo.ts';
 
 export interface CertId {
   hashAlgorithm: string;
@@ -287,7 +288,7 @@ export function verifyOcspResponse(
   if (parsed.responseStatus !== 0 || !basic) return { valid: false, problems: [`OCSP response status ${parsed.responseStatus}`] };
   let candidates: ParsedCertificate[];
   try {
-    candidates = [options.issuer, ...basic.certificates.map(parseCertificate)];
+    candidates = [options.issuer, ...basic.certificates.map((der) => certificateOf(der))];
   } catch (error) {
     return { valid: false, problems: [`OCSP response certificates could not be parsed: ${(error as Error).message}`] };
   }

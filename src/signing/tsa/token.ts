@@ -24,6 +24,10 @@ export interface TimestampVerification {
   genTime?: Date;
   tsaCertificate?: ParsedCertificate;
   tstInfo?: TstInfo;
+  /** The token's message imprint equals the digest of the time-stamped data. */
+  imprintMatches?: boolean;
+  /** The CMS signature over the TSTInfo verifies under the TSA certificate. */
+  signatureVerifies?: boolean;
 }
 
 /**
@@ -47,10 +51,12 @@ export function verifyTimestampToken(
   const { tstInfo, signed } = parsed;
   const problems: string[] = [];
   const { hashName, hashedMessage } = tstInfo.messageImprint;
+  let imprintMatches = false;
   if (!hashName) problems.push(`unsupported imprint algorithm ${tstInfo.messageImprint.hashAlgorithm}`);
   else {
     const expected = 'data' in imprint ? createHash(hashName).update(imprint.data).digest() : imprint.digest;
-    if (!bytesEqual(expected, hashedMessage)) problems.push('message imprint does not match the time-stamped data');
+    imprintMatches = bytesEqual(expected, hashedMessage);
+    if (!imprintMatches) problems.push('message imprint does not match the time-stamped data');
   }
   if (options.nonce !== undefined && tstInfo.nonce !== options.nonce) problems.push('nonce does not match the request');
 
@@ -64,7 +70,7 @@ export function verifyTimestampToken(
     if (!isTimestampingCertificate(tsaCertificate)) problems.push('TSA certificate lacks a critical extendedKeyUsage of timeStamping only');
     if (!isValidAt(tsaCertificate, tstInfo.genTime)) problems.push('TSA certificate was not valid at genTime');
   }
-  return { valid: problems.length === 0, problems, genTime: tstInfo.genTime, tsaCertificate, tstInfo };
+  return { valid: problems.length === 0, problems, genTime: tstInfo.genTime, tsaCertificate, tstInfo, imprintMatches, signatureVerifies: cms.signatureVerifies && cms.digestMatches && cms.attributesValid };
 }
 
 function essLikelyNames(signed: ParsedSignedData, certificate: ParsedCertificate): boolean {
