@@ -5,8 +5,8 @@
  * content, an overwritten object, a truncated file, and the file cut back to each earlier
  * revision. For every file and every signature both must give the same verdict (valid or not)
  * and the same judgement of the later changes (acceptable or not). pyHanko's verdict is read,
- * never assumed: today's worker revision creates its field after the certification, which both
- * refuse for the seal; once fields exist before certification both accept it.
+ * never assumed. The worker only fills a field the certification revision created, so both accept
+ * the untouched file; a field created after certification is refused by ours (pades.test) as by pyHanko.
  */
 import t from 'tap';
 import { PDFName } from 'pdf-lib';
@@ -139,16 +139,14 @@ t.test('our verifier agrees with pyHanko on the tamper corpus', needsPyhanko(), 
   }
 });
 
-t.test('today’s worker-signed contract: the seal is refused by both for the field created after certification', needsPyhanko(), async (t) => {
+t.test('a worker-signed contract: pyHanko and our verifier accept the seal and the worker’s signature (the worker only fills an existing field)', needsPyhanko(), async (t) => {
   const theirs = pyhankoValidate(signed, rootPem).signatures;
   const report = (await ours(signed))!;
   const seal = report.signatures[0]!;
   const theirSeal = theirs.find((s) => s.field === seal.fieldName)!;
-  if (theirSeal.modification_level === 'OTHER') {
-    t.match(seal, { valid: false, subIndication: 'DISALLOWED_MODIFICATION', modification: { docMdp: 2, level: 'OTHER' } });
-  } else {
-    t.comment('pyHanko accepts the seal: fields exist before the certification now');
-    t.equal(seal.valid, true);
-  }
+  t.equal(theirSeal.bottom_line, true, 'pyHanko: the seal is valid');
+  t.ok(['NONE', 'FORM_FILLING', 'LTA_UPDATES'].includes(String(theirSeal.modification_level)), `pyHanko: modification level ${theirSeal.modification_level}`);
+  t.equal(seal.valid, true, 'ours: the seal is valid');
   t.equal(report.signatures[1]!.valid, theirs[1]!.bottom_line, 'the worker’s signature');
+  t.equal(report.signatures[1]!.valid, true);
 });
