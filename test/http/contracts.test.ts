@@ -29,6 +29,35 @@ t.test('templates are listed with their field schema', async (t) => {
   t.equal((await app.inject({ method: 'GET', url: '/api/v1/templates/nope', headers: employer })).statusCode, 404);
 });
 
+t.test('internal templates (出证报告, 验证报告) are neither listed nor accepted', async (t) => {
+  const ids = (await app.inject({ method: 'GET', url: '/api/v1/templates', headers: employer })).json().items.map((item: { id: string }) => item.id);
+  for (const id of ['evidence-report', 'verification-report']) {
+    t.notOk(ids.includes(id), `${id} is not listed`);
+    t.equal((await app.inject({ method: 'GET', url: `/api/v1/templates/${id}`, headers: employer })).statusCode, 404, `${id} is not shown`);
+    const template = platform.templates.get(id)!;
+    const validate = await app.inject({ method: 'POST', url: '/api/v1/contracts/validate', headers: employer, payload: { templateId: id, fields: template.example } });
+    t.equal(validate.statusCode, 404, `validate refuses ${id}`);
+    const create = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId: id, fields: template.example } });
+    t.equal(create.statusCode, 404, `create refuses ${id}`);
+  }
+});
+
+t.test('unknown fields are refused with 400 naming each one, never stripped', async (t) => {
+  const cases: { name: string; payload: Record<string, unknown>; field: string }[] = [
+    { name: 'an unknown top-level field', payload: request({ ...example, partTime: true }), field: 'fields.partTime' },
+    { name: 'an unknown nested field', payload: request({ ...example, hours: { system: 'standard', dailyHours: 8, weeklyHours: 40, overtime: 'yes' } }), field: 'fields.hours.overtime' },
+    { name: 'an unknown field in the worker party', payload: request({ ...example, worker: { ...(example.worker as object), nickname: '小王' } }), field: 'fields.worker.nickname' },
+    { name: 'an unknown key beside fields', payload: { ...request(), templateVersoin: '1' }, field: 'templateVersoin' },
+  ];
+  for (const c of cases) {
+    for (const url of ['/api/v1/contracts/validate', '/api/v1/contracts']) {
+      const response = await app.inject({ method: 'POST', url, headers: employer, payload: c.payload });
+      t.equal(response.statusCode, 400, `${c.name}: ${url}`);
+      t.match(response.json().errors, [{ field: c.field, rule: 'unrecognized_keys' }], `${c.name}: names ${c.field}`);
+    }
+  }
+});
+
 // 劳动合同法 Art. 19: a 36-month term from 2026-09-15 allows six months' probation, to 2027-03-14.
 const threeYears = (probationEnd: string) => ({
   ...example,
