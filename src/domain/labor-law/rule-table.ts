@@ -9,7 +9,7 @@ import { art22ServiceAgreement, art23NonCompete, otherTermsScan } from './clause
 import { dispatchAgencyLicence, dispatchContractDetails, dispatchFixedTermOfTwoYears, dispatchIdlePay, dispatchPostNature, dispatchProhibitedPost, dispatchToItself, partTimeHourlyWage, partTimeHours, partTimeNoProbation, partTimePayInterval } from './dispatch-part-time-rules.ts';
 import { identifiersValid, internalRetirementAllowance, internalRetirementEligibility, minorsProhibitedWork, workerOfMinimumAge } from './person-rules.ts';
 import { art10WrittenContractInTime, art12TermConsistency, art14OpenEndedOwed, art17MandatoryContent, art19ProbationCap, art19ProbationWithinTerm, art19SingleProbation, art35ChangeDates, checkDates } from './term-rules.ts';
-import { art20ProbationWage, contractWageAboveMinimum, hoursApprovalNumber, minimumWageReference, standardHoursCap } from './wage-hours-rules.ts';
+import { art20ProbationWage, changedWageAboveMinimum, contractWageAboveMinimum, hoursApprovalNumber, minimumWageReference, standardHoursCap } from './wage-hours-rules.ts';
 
 export type ReferenceTable = 'minimum-wage' | 'divisions' | 'retirement-age';
 
@@ -41,6 +41,7 @@ export const RULE_TABLE: readonly RuleSpec[] = [
   { name: 'art19SingleProbation', check: art19SingleProbation, article: ARTICLE.probation, reads: ['probation', '(earlier probations with the employer)'], codes: [['ART19_PROBATION_REPEATED', E]] },
   { name: 'art20ProbationWage', check: art20ProbationWage, article: ARTICLE.probationWage, reads: ['probation.monthlyWage', 'probation.startDate', 'wage.monthly', 'workplaceRegionCode', 'employer.regionCode'], codes: [['ART20_PROBATION_WAGE_BELOW_80_PERCENT', E], ['ART20_PROBATION_WAGE_BELOW_MINIMUM', E], [MW, W]], references: ['minimum-wage'] },
   { name: 'contractWageAboveMinimum', check: contractWageAboveMinimum, article: ARTICLE.minimumWage, reads: ['wage.monthly', 'wage.hourly', 'startDate', 'endDate', 'workplaceRegionCode', 'employer.regionCode'], codes: [['WAGE_BELOW_MINIMUM', E], ['WAGE_BELOW_HOURLY_MINIMUM', E], ['WAGE_BELOW_LATER_MINIMUM', W], [MW, W]], references: ['minimum-wage', 'divisions'] },
+  { name: 'changedWageAboveMinimum', check: changedWageAboveMinimum, article: ARTICLE.minimumWage, reads: ['kind', 'change.monthlyWage', 'change.effectiveDate', 'workplaceRegionCode', 'employer.regionCode'], codes: [['WAGE_BELOW_MINIMUM', E], [MW, W]], references: ['minimum-wage'] },
   { name: 'minimumWageReference', check: minimumWageReference, article: ARTICLE.minimumWage, reads: ['workplaceRegionCode', 'employer.regionCode', 'minimumWageTier'], codes: [['MINIMUM_WAGE_UNVERIFIED', W], ['MINIMUM_WAGE_TIER_UNKNOWN', W], ['MINIMUM_WAGE_TIER_DECLARED_IGNORED', W]], references: ['minimum-wage'] },
   { name: 'standardHoursCap', check: standardHoursCap, article: ARTICLE.standardHours, reads: ['hours.system', 'hours.dailyHours', 'hours.weeklyHours', 'employmentForm'], codes: [['HOURS_STANDARD_DAILY_EXCEEDED', E], ['HOURS_STANDARD_WEEKLY_EXCEEDED', E]] },
   { name: 'hoursApprovalNumber', check: hoursApprovalNumber, article: ARTICLE.hoursApproval, reads: ['hours.system', 'hours.approvalNumber'], codes: [['HOURS_APPROVAL_NUMBER_MISSING', E]] },

@@ -78,13 +78,23 @@ export function contractWageAboveMinimum(input: RuleInput): Violation[] {
   return found;
 }
 
+/** A 变更书 raising or lowering the wage: the new wage against the standard in force when it applies. */
+export function changedWageAboveMinimum(input: RuleInput): Violation[] {
+  const change = input.terms.change;
+  if (input.terms.kind !== 'change' || !change || !isAmount(change.monthlyWage) || isPartTime(input.terms)) return [];
+  const minimum = input.minimumWage(validDate(change.effectiveDate) ?? input.referenceDate);
+  if (!minimum) return [minimumWageUnknown('change.monthlyWage', input)];
+  if (cents(change.monthlyWage) >= cents(minimum.monthly)) return [];
+  return [violation('WAGE_BELOW_MINIMUM', ARTICLE.minimumWage, 'error', 'change.monthlyWage', `变更后的月工资 ${yuan(change.monthlyWage)} 元低于${minimum.provinceName}最低工资标准 ${yuan(minimum.monthly)} 元（${tierZh(minimum)}）`, `the changed monthly wage ${yuan(change.monthlyWage)} is below the minimum wage ${yuan(minimum.monthly)} (${tierEn(minimum)})`)];
+}
+
 /**
  * What the minimum-wage figures rest on, said aloud: unverified table entries or tiers, and a
  * tier the employer declared (older templates), which is not used: the county decides.
  */
 export function minimumWageReference(input: RuleInput): Violation[] {
   const { terms } = input;
-  if (!isAmount(terms.wage?.monthly) && !isAmount(terms.wage?.hourly) && !terms.probation && !terms.dispatch && !terms.internalRetirement && !terms.nonCompete) return [];
+  if (!isAmount(terms.wage?.monthly) && !isAmount(terms.wage?.hourly) && !terms.probation && !terms.dispatch && !terms.internalRetirement && !terms.nonCompete && !isAmount(terms.change?.monthlyWage)) return [];
   const minimum = input.minimumWage(input.referenceDate);
   if (!minimum) return [];
   const found: Violation[] = [];
