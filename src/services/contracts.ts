@@ -131,9 +131,11 @@ export class ContractService {
     const template = this.template(request);
     const fields = this.parseFields(template, organisation, request.fields);
     const terms = template.toContractTerms(fields);
-    if (!terms) return { template, fields, terms, violations: [] as Violation[] };
-    const prior = await this.priorProbations(organisation.id, [idNumberIndex(this.deps.crypto, terms.worker.idNumber)]);
-    return { template, fields, terms, violations: checkContract(terms, { priorProbationWithEmployer: prior.size > 0 }) };
+    // 续订书 and 变更书 are judged by the same rules as the contract they amend.
+    const judged = terms ?? template.toDocumentTerms(fields);
+    if (!judged) return { template, fields, terms, violations: [] as Violation[] };
+    const prior = terms?.probation ? await this.priorProbations(organisation.id, [idNumberIndex(this.deps.crypto, terms.worker.idNumber)]) : new Set<string>();
+    return { template, fields, terms, violations: checkContract(judged, { priorProbationWithEmployer: prior.size > 0, today: shanghaiDate(new Date()) }) };
   }
 
   /**
@@ -162,7 +164,7 @@ export class ContractService {
         return { row: p.row, problem: Problem.badRequest([{ field: 'worker.idNumber', in: 'body', rule: 'worker_once_per_batch', message: `the same worker is already in row ${earlier}`, messageZh: `该劳动者已在第 ${earlier} 行，同一批次中每人只能出现一次` }]) };
       }
       firstRow.set(index, p.row);
-      const violations = checkContract(p.terms, { priorProbationWithEmployer: prior.has(index) });
+      const violations = checkContract(p.terms, { priorProbationWithEmployer: prior.has(index), today: shanghaiDate(new Date()) });
       return { row: p.row, fields: p.fields, terms: p.terms, violations };
     });
   }
@@ -279,7 +281,8 @@ export class AttachmentService {
       worker: declaredPart(template.fieldsSchema, 'worker', previousFields.worker),
       priorContract: { number: previous.number, signedDate: day(previous.effectiveAt), startDate: day(previous.startDate), endDate: day(previous.endDate) },
     };
-    const { template: checked, fields: parsed } = await this.deps.contracts.check(organisation, { ...request, fields });
+    const { template: checked, fields: parsed, violations } = await this.deps.contracts.check(organisation, { ...request, fields });
+    if (violations.some((v) => v.severity === 'error')) throw violationProblem(violations);
     const createdAt = new Date();
     const number = newContractNumber(createdAt);
     const { pdf, signatureSlots } = await this.deps.contracts.renderChecked({ template: checked, fields: parsed, documentNumber: number, createdAt });

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { ContractTerms } from '../domain/contract-terms.ts';
 import { canonicalJson } from '../security/canonical-json.ts';
-import { contractTermsOf, templateKinds, type TemplateKind, type TemplateManifest } from './define.ts';
+import { contractTermsOf, documentTermsOf, templateKinds, type TemplateKind, type TemplateManifest } from './define.ts';
 import { parseMarkup, referencedPaths, TemplateSyntaxError, type Block } from './markup.ts';
 import { deepStrict } from './strict.ts';
 
@@ -30,7 +30,10 @@ export interface LoadedTemplate {
   fieldsSchema: z.ZodObject;
   example: Record<string, unknown>;
   body: Block[];
+  /** Terms of a contract in its own right; undefined for attachments, certificates and reports. */
   toContractTerms(fields: Record<string, unknown>): ContractTerms | undefined;
+  /** Terms any document sets (a contract, 续订书 or 变更书) for the labor-law rules. */
+  toDocumentTerms(fields: Record<string, unknown>): ContractTerms | undefined;
 }
 
 export class TemplateError extends Error {}
@@ -99,6 +102,7 @@ export async function loadTemplate(folder: string): Promise<LoadedTemplate> {
     example: example.data as Record<string, unknown>,
     body,
     toContractTerms: (fields) => contractTermsOf(manifest.kind, fields),
+    toDocumentTerms: (fields) => documentTermsOf(manifest.kind, fields),
   };
 }
 
