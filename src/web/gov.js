@@ -230,7 +230,7 @@ async function searchEmployers() {
     $('employer-summary').textContent = q ? `辖区 ${place} 内与“${q}”匹配的用人单位：${items.length} 家` : `辖区 ${place} 内的用人单位：${items.length} 家`;
     $('employer-rows').innerHTML =
       items
-        .map((e) => `<tr><td>${esc(e.name)}<br><small>${esc(e.uscc)}${e.regionName ? ` · ${esc(e.regionName)}` : ''}</small></td><td>${e.headcount}</td><td>${percent(e.signing.rate)}</td><td>${e.alerts ? `<span class="tag">${e.alerts}</span>` : '0'}</td><td><button data-uscc="${esc(e.uscc)}">查看</button></td></tr>`)
+        .map((e) => `<tr><td>${esc(e.name)}${e.regionName ? `<br>${esc(e.regionName)}` : ''}<br><small>${esc(e.uscc)}</small></td><td>${e.headcount}</td><td>${percent(e.signing.rate)}</td><td>${e.alerts ? `<span class="tag">${e.alerts}</span>` : '0'}</td><td><button data-uscc="${esc(e.uscc)}">查看</button></td></tr>`)
         .join('') || `<tr><td colspan="5">${q ? '没有匹配的用人单位（名称关键字或完整的统一社会信用代码）' : '辖区内暂无用人单位'}</td></tr>`;
     $('employers').classList.remove('hidden');
   } catch (problem) {
