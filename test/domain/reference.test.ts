@@ -42,6 +42,15 @@ t.test('最低工资: the entry in force on the date wins', async (t) => {
   t.match(minimumWageOn('140821', '2027-01-01', table), { monthly: 1900, tier: 3, effectiveFrom: '2027-01-01' });
 });
 
+t.test('最低工资: a special rate for a kind of work (the hook; none recorded yet) raises, never lowers, the figure', async (t) => {
+  const shanxi = MINIMUM_WAGE_TABLE[2]!;
+  const table = [{ ...shanxi, specialRates: [{ jobCategory: 'underground_mining', monthly: 2500, hourly: 26, source: '（测试用）', verify: true }, { jobCategory: 'office', monthly: 1000, source: '（测试用）', verify: false }] }];
+  t.match(minimumWageOn('140821', '2026-09-15', table, 'underground_mining'), { monthly: 2500, hourly: 26, source: /特殊标准/ });
+  t.match(minimumWageOn('140821', '2026-09-15', table, 'general'), { monthly: 1780, hourly: 19.1 });
+  t.match(minimumWageOn('140821', '2026-09-15', table, 'office'), { monthly: 1780 }, 'a lower special rate does not undercut the general one');
+  t.ok(MINIMUM_WAGE_TABLE.every((entry) => !entry.specialRates?.length), 'no special rate is recorded without a source');
+});
+
 t.test('GB/T 2260: Shanxi has 11 cities and 117 county-level divisions, each named', async (t) => {
   const shanxi = allDivisions().filter((d) => d.code.startsWith('14'));
   t.equal(shanxi.filter((d) => d.level === 'city').length, 11);

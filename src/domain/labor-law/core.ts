@@ -176,7 +176,7 @@ export function ruleInputFor(terms: ContractTerms, ctx: CheckContext, referenceD
     terms,
     ctx,
     referenceDate,
-    minimumWage: (date) => (date && usable ? minimumWageOn(county, date) : undefined),
-    minimumWageChanges: (from, to) => (usable ? minimumWageChanges(county, from, to) : []),
+    minimumWage: (date) => (date && usable ? minimumWageOn(county, date, undefined, terms.jobCategory) : undefined),
+    minimumWageChanges: (from, to) => (usable ? minimumWageChanges(county, from, to, undefined, terms.jobCategory) : []),
   };
 }

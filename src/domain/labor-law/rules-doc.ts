@@ -34,8 +34,8 @@ export function rulesMarkdown(): string {
   });
   lines.push('', '## Reference data', '', '### 最低工资标准', '');
   lines.push('The tier is the workplace county\'s (`workplaceRegionCode`, else the employer\'s registered `employer.regionCode`); a declared tier is not used. ' +
-    'The standard is the one in force on the contract\'s start date; one that comes into force during the term is a warning. ' +
-    'A figure from an entry marked unverified is reported with `MINIMUM_WAGE_UNVERIFIED`. No special rates (e.g. underground work) are recorded; `SpecialRate` is the hook for them.', '');
+    'The standard is the one in force on the contract start date; one that comes into force during the term is a warning. ' +
+    'A figure from an entry marked unverified is reported with `MINIMUM_WAGE_UNVERIFIED`. A special rate a province sets for a kind of work (`specialRates`, matched on the contract `jobCategory`) raises the figure; none is recorded yet, for want of a confirmed source.', '');
   lines.push('| province | in force from | tiers (monthly / hourly, yuan) | source | verified | county → tier |', '| --- | --- | --- | --- | --- | --- |');
   for (const entry of MINIMUM_WAGE_TABLE) {
     const tiers = entry.tiers.map((tier, i) => `${i + 1}: ${tier.monthly} / ${tier.hourly}`).join('<br>');

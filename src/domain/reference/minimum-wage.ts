@@ -131,11 +131,14 @@ function entriesOf(regionCode: string, table: readonly MinimumWageEntry[]): Mini
   return table.filter((entry) => entry.provinceCode === provinceCode).sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
 }
 
-function figure(entry: MinimumWageEntry, countyCode: string): MinimumWage {
+function figure(entry: MinimumWageEntry, countyCode: string, jobCategory?: string): MinimumWage {
   const countyTier = entry.tierOf?.(countyCode);
   const tierKnown = countyTier !== undefined && countyTier >= 1 && countyTier <= entry.tiers.length;
   const tier = tierKnown ? countyTier : entry.tiers.length;
-  const amounts = entry.tiers[tier - 1]!;
+  const general = entry.tiers[tier - 1]!;
+  // A special rate for the kind of work raises the figure; it never lowers the general one.
+  const special = jobCategory ? entry.specialRates?.find((rate) => rate.jobCategory === jobCategory) : undefined;
+  const amounts = { monthly: Math.max(general.monthly, special?.monthly ?? 0), hourly: Math.max(general.hourly, special?.hourly ?? 0) };
   return {
     provinceCode: entry.provinceCode,
     provinceName: entry.provinceName,
@@ -144,8 +147,8 @@ function figure(entry: MinimumWageEntry, countyCode: string): MinimumWage {
     tierAssumed: !tierKnown,
     monthly: amounts.monthly,
     hourly: amounts.hourly,
-    source: entry.source,
-    verify: entry.verify || (tierKnown && entry.tierOfVerify === true),
+    source: special ? `${entry.source}；特殊标准：${special.source}` : entry.source,
+    verify: entry.verify || (tierKnown && entry.tierOfVerify === true) || special?.verify === true,
     note: tierKnown
       ? `tier ${tier} of ${entry.provinceName} for county ${countyCode}${entry.tierOfVerify ? ' (tier assignment unverified)' : ''}, in force from ${entry.effectiveFrom}`
       : `county ${countyCode} has no tier in the table: lowest tier (${tier}) of ${entry.provinceName} used, in force from ${entry.effectiveFrom}`,
@@ -157,14 +160,14 @@ function figure(entry: MinimumWageEntry, countyCode: string): MinimumWage {
  * the table assigns to that county (the lowest tier when it assigns none, flagged). Undefined
  * for a province or date the table does not cover.
  */
-export function minimumWageOn(countyCode: string, date: string, table: readonly MinimumWageEntry[] = MINIMUM_WAGE_TABLE): MinimumWage | undefined {
+export function minimumWageOn(countyCode: string, date: string, table: readonly MinimumWageEntry[] = MINIMUM_WAGE_TABLE, jobCategory?: string): MinimumWage | undefined {
   const entry = entriesOf(countyCode, table).filter((candidate) => candidate.effectiveFrom <= date).at(-1);
-  return entry ? figure(entry, countyCode) : undefined;
+  return entry ? figure(entry, countyCode, jobCategory) : undefined;
 }
 
 /** Standards that come into force after `from` and on or before `to`: a contract's term must keep up with them. */
-export function minimumWageChanges(countyCode: string, from: string, to: string, table: readonly MinimumWageEntry[] = MINIMUM_WAGE_TABLE): MinimumWage[] {
+export function minimumWageChanges(countyCode: string, from: string, to: string, table: readonly MinimumWageEntry[] = MINIMUM_WAGE_TABLE, jobCategory?: string): MinimumWage[] {
   return entriesOf(countyCode, table)
     .filter((entry) => entry.effectiveFrom > from && entry.effectiveFrom <= to)
-    .map((entry) => figure(entry, countyCode));
+    .map((entry) => figure(entry, countyCode, jobCategory));
 }
