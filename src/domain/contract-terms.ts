@@ -14,6 +14,27 @@ export type DispatchPostNature = 'temporary' | 'auxiliary' | 'substitute';
 
 export type WorkingHoursSystem = 'standard' | 'comprehensive' | 'flexible';
 
+/**
+ * Work a minor (16–18) may not be given (劳动法 第六十四条, 未成年工特殊保护规定 第三条); also
+ * the hook for special minimum wage rates by kind of work.
+ */
+export const jobCategories = [
+  'office',
+  'general',
+  'underground_mining',
+  'toxic_hazardous',
+  'heavy_physical_level_4',
+  'work_at_height',
+  'high_temperature_or_cold',
+  'radiation',
+  'explosives',
+  'pressure_vessel_or_diving',
+] as const;
+export type JobCategory = (typeof jobCategories)[number];
+
+/** Who may be bound by a non-compete (劳动合同法 第二十四条). */
+export type NonCompeteRole = 'senior_management' | 'senior_technical' | 'confidentiality_obligated';
+
 export interface PartyEmployer {
   name: string;
   /** 统一社会信用代码 (18 characters, GB 32100). */
@@ -34,7 +55,7 @@ export interface PartyWorker {
 }
 
 export interface ContractTerms {
-  kind: 'labor_contract' | 'dispatch' | 'platform_work' | 'internal_retirement';
+  kind: 'labor_contract' | 'dispatch' | 'platform_work' | 'internal_retirement' | 'renewal' | 'change';
   employer: PartyEmployer;
   worker: PartyWorker;
   employmentForm: EmploymentForm;
@@ -47,12 +68,33 @@ export interface ContractTerms {
   taskDescription?: string;
   probation?: { startDate: string; endDate: string; monthlyWage: number };
   jobTitle?: string;
+  jobDescription?: string;
+  /** Kind of work, for minors' prohibited work and special minimum wage rates. */
+  jobCategory?: JobCategory;
   workplace?: string;
+  /** 行政区划代码 of the workplace county when it differs from the employer's registered region. */
+  workplaceRegionCode?: string;
+  /** 用工之日: the day work actually began (may precede the written contract, Art. 10). */
+  employmentStartDate?: string;
+  /** Whole years of continuous service with this employer before this contract (Art. 14). */
+  continuousServiceYears?: number;
+  /** Fixed-term contracts concluded consecutively with this employer before this one (Art. 14 ¶2(3)). */
+  priorFixedTermContracts?: number;
+  /** The worker asks for a fixed term although an open-ended contract is owed (Art. 14: 劳动者提出订立固定期限). */
+  workerRequestsFixedTerm?: boolean;
+  /** 服务期 for special training paid by the employer (Art. 22). */
+  serviceAgreement?: { trainingCost: number; startDate: string; endDate: string; penalty?: number };
+  /** 竞业限制 after the contract ends (Art. 23–24). */
+  nonCompete?: { role: NonCompeteRole; months: number; monthlyCompensation: number; averageMonthlyWage: number; penalty?: number };
+  /** 双方约定的其他事项: free text, scanned for prohibited clauses. */
+  otherTerms?: string;
+  /** 变更书: the date the change applies and the changed figures. */
+  change?: { effectiveDate: string; monthlyWage?: number; endDate?: string; hoursSystem?: WorkingHoursSystem };
   hours?: { system: WorkingHoursSystem; approvalNumber?: string; dailyHours?: number; weeklyHours?: number };
   wage?: { monthly?: number; hourly?: number; payDay?: number; paymentIntervalDays?: number };
   socialInsurance?: boolean;
   laborProtection?: string;
-  /** Minimum wage tier (1 = highest) when the region's tier is known to the employer. */
+  /** A tier the employer declared (older templates): not used, the workplace county's tier is (a differing one is a warning). */
   minimumWageTier?: number;
   dispatch?: {
     agencyName: string;
@@ -68,6 +110,8 @@ export interface ContractTerms {
     idlePayMonthly: number;
     /** Post category, checked against the prohibited list (e.g. 专职消防员, underground mining). */
     postCategory?: string;
+    /** The agency was set up by the host employer, its subordinate units or its shareholders (Art. 67). */
+    agencyFoundedByHost?: boolean;
   };
   internalRetirement?: {
     workerBirthDate?: string;

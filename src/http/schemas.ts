@@ -1,6 +1,7 @@
 /** zod building blocks shared by request schemas (they also feed the OpenAPI document). */
 import { z } from 'zod';
 import { parseResidentId, parseUscc } from '../domain/identity.ts';
+import { checkRegionCode } from '../domain/reference/divisions.ts';
 
 export const uuidParam = z.object({ id: z.uuid() });
 export const regionCode = z.string().regex(/^\d{2}(\d{2}){0,2}$/, 'must be a 行政区划代码 of 2, 4 or 6 digits');
@@ -9,7 +10,14 @@ export const pageQuery = z.object({
   after: z.uuid().optional(),
 });
 
-export const sixDigitRegionCode = z.string().regex(/^\d{6}$/, 'must be a 6-digit 行政区划代码');
+export const sixDigitRegionCode = z
+  .string()
+  .regex(/^\d{6}$/, 'must be a 6-digit 行政区划代码')
+  .superRefine((value, ctx) => {
+    // GB/T 2260: a code in force, not just six digits with a known province (src/domain/reference/divisions.ts).
+    const checked = /^\d{6}$/.test(value) ? checkRegionCode(value) : { ok: true as const };
+    if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.reason, params: { rule: 'region_code', messageZh: checked.reasonZh } });
+  });
 
 export const usccSchema = z
   .string()

@@ -149,7 +149,7 @@ export class BatchService {
 
   private template(templateId: string) {
     const template = this.deps.templates.get(templateId);
-    if (!template) throw Problem.badRequest([{ field: 'templateId', in: 'query', rule: 'template_exists', message: `no template ${templateId}`, messageZh: `没有模板 ${templateId}` }]);
+    if (!template || template.internal) throw Problem.badRequest([{ field: 'templateId', in: 'query', rule: 'template_exists', message: `no template ${templateId}`, messageZh: `没有模板 ${templateId}` }]);
     // 续订/变更/证明书 belong to one existing contract each; a batch creates new contracts.
     if (!template.toContractTerms(template.example)) throw Problem.badRequest([{ field: 'templateId', in: 'query', rule: 'contract_template', message: 'a batch creates contracts; this template is issued by its own workflow', messageZh: '批量签署只适用于劳动合同类模板' }]);
     return template;

@@ -20,6 +20,7 @@ import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit, type Actor } from './audit.ts';
 import { idNumberIndex, upsertWorker } from './workers.ts';
 import { shanghaiDate } from '../domain/calendar.ts';
+import { declaredPart } from '../templates/strict.ts';
 
 /** Templates as src/templates loads them. */
 export type ContractTemplate = LoadedTemplate;
@@ -60,7 +61,12 @@ export function newContractNumber(now = new Date()): string {
 }
 
 function fieldProblems(error: z.ZodError): FieldProblem[] {
-  return error.issues.map((issue) => ({ field: ['fields', ...issue.path].join('.'), in: 'body', rule: issue.code, message: issue.message }));
+  return error.issues.flatMap((issue): FieldProblem[] =>
+    // Each unknown key on its own path: the employer learns which field to remove (never stripped).
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: ['fields', ...issue.path, key].join('.'), in: 'body', rule: issue.code, message: `unknown field "${key}"`, messageZh: '模板没有此项，请删除或检查拼写' }))
+      : [{ field: ['fields', ...issue.path].join('.'), in: 'body', rule: issue.code, message: issue.message }],
+  );
 }
 
 export function violationProblem(violations: Violation[]): Problem {
@@ -82,7 +88,8 @@ export class ContractService {
 
   private template(request: ContractRequest): ContractTemplate {
     const template = this.deps.templates.get(request.templateId, request.templateVersion);
-    if (!template) {
+    // Internal templates (出证/验证报告) are the platform's own documents, never an employer's request.
+    if (!template || template.internal) {
       throw new Problem(404, 'template-not-found', 'Template not found', `No template ${request.templateId}${request.templateVersion ? `@${request.templateVersion}` : ''}.`, [
         { field: request.templateVersion ? 'templateVersion' : 'templateId', in: 'body', rule: 'exists', message: 'no such template (version)' },
       ]);
@@ -124,9 +131,11 @@ export class ContractService {
     const template = this.template(request);
     const fields = this.parseFields(template, organisation, request.fields);
     const terms = template.toContractTerms(fields);
-    if (!terms) return { template, fields, terms, violations: [] as Violation[] };
-    const prior = await this.priorProbations(organisation.id, [idNumberIndex(this.deps.crypto, terms.worker.idNumber)]);
-    return { template, fields, terms, violations: checkContract(terms, { priorProbationWithEmployer: prior.size > 0 }) };
+    // 续订书 and 变更书 are judged by the same rules as the contract they amend.
+    const judged = terms ?? template.toDocumentTerms(fields);
+    if (!judged) return { template, fields, terms, violations: [] as Violation[] };
+    const prior = terms?.probation ? await this.priorProbations(organisation.id, [idNumberIndex(this.deps.crypto, terms.worker.idNumber)]) : new Set<string>();
+    return { template, fields, terms, violations: checkContract(judged, { priorProbationWithEmployer: prior.size > 0, today: shanghaiDate(new Date()) }) };
   }
 
   /**
@@ -155,7 +164,7 @@ export class ContractService {
         return { row: p.row, problem: Problem.badRequest([{ field: 'worker.idNumber', in: 'body', rule: 'worker_once_per_batch', message: `the same worker is already in row ${earlier}`, messageZh: `该劳动者已在第 ${earlier} 行，同一批次中每人只能出现一次` }]) };
       }
       firstRow.set(index, p.row);
-      const violations = checkContract(p.terms, { priorProbationWithEmployer: prior.has(index) });
+      const violations = checkContract(p.terms, { priorProbationWithEmployer: prior.has(index), today: shanghaiDate(new Date()) });
       return { row: p.row, fields: p.fields, terms: p.terms, violations };
     });
   }
@@ -269,10 +278,11 @@ export class AttachmentService {
     const day = (date: Date | null) => date?.toISOString().slice(0, 10);
     const fields = {
       ...request.fields,
-      worker: previousFields.worker,
+      worker: declaredPart(template.fieldsSchema, 'worker', previousFields.worker),
       priorContract: { number: previous.number, signedDate: day(previous.effectiveAt), startDate: day(previous.startDate), endDate: day(previous.endDate) },
     };
-    const { template: checked, fields: parsed } = await this.deps.contracts.check(organisation, { ...request, fields });
+    const { template: checked, fields: parsed, violations } = await this.deps.contracts.check(organisation, { ...request, fields });
+    if (violations.some((v) => v.severity === 'error')) throw violationProblem(violations);
     const createdAt = new Date();
     const number = newContractNumber(createdAt);
     const { pdf, signatureSlots } = await this.deps.contracts.renderChecked({ template: checked, fields: parsed, documentNumber: number, createdAt });

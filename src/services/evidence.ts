@@ -5,6 +5,7 @@
  * digests and is sealed and timestamped by the platform operator. Each file can be checked
  * with independent tools; the sealed report binds them together.
  */
+import { regionName } from '../domain/reference/divisions.ts';
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import type { Config } from '../config/config.ts';
@@ -161,7 +162,7 @@ export class EvidenceService {
     const title = this.deps.templates.get(contract.templateId, contract.templateVersion)?.title ?? contract.templateId;
     const fields = template.fieldsSchema.parse({
       caseNumber: request.caseNumber,
-      requester: { office: roleOffices[official.role] ?? official.role, regionCode: official.regionCode, purpose: request.purpose },
+      requester: { office: roleOffices[official.role] ?? official.role, regionCode: official.regionCode, regionName: regionName(official.regionCode), purpose: request.purpose },
       platform: { name: platform.name, uscc: platform.uscc },
       generatedAt: beijing(now),
       contract: {

@@ -4,6 +4,7 @@
  * employer's file is written to AccessLog with who, what and why (purpose, case number) in the
  * same transaction as the read, and the worker sees it in 我的合同.
  */
+import { regionLabel, regionName } from '../domain/reference/divisions.ts';
 import type { Db, DbTx } from '../db/client.ts';
 import { ageOn } from '../domain/calendar.ts';
 import type { EmploymentForm, TermType } from '../domain/contract-terms.ts';
@@ -268,12 +269,12 @@ export class OfficialAccess {
     const scope = requestedRegion(official, region);
     const search = q ? { OR: [{ name: { contains: q, mode: 'insensitive' as const } }, { uscc: q.toUpperCase() }] } : {};
     const organisations = await this.deps.db.organisation.findMany({ where: { regionCode: { startsWith: scope }, kind: { not: 'platform' }, ...search }, orderBy: { name: 'asc' }, take: 200 });
-    const rows: { name: string; uscc: string; regionCode: string; headcount: number; signing: unknown; alerts: number }[] = [];
+    const rows: { name: string; uscc: string; regionCode: string; regionName: string | null; headcount: number; signing: unknown; alerts: number }[] = [];
     for (const organisation of organisations) {
       const report = await this.deps.supervision.report(organisation, asOf);
-      rows.push({ name: organisation.name, uscc: organisation.uscc, regionCode: organisation.regionCode, headcount: report.headcount.active, signing: report.signing, alerts: report.alerts.length });
+      rows.push({ name: organisation.name, uscc: organisation.uscc, regionCode: organisation.regionCode, regionName: regionName(organisation.regionCode) ?? null, headcount: report.headcount.active, signing: report.signing, alerts: report.alerts.length });
     }
-    const what = `辖区 ${scope}${q ? `，检索“${q}”` : ''}，${rows.length} 家用人单位`;
+    const what = `辖区 ${regionLabel(scope)}${q ? `，检索“${q}”` : ''}，${rows.length} 家用人单位`;
     await this.deps.db.$transaction((tx) => this.log(tx, official, { action: 'inspection.region_listed', ...reason, purpose: `${reason.purpose}（${what}）` }));
     return rows;
   }

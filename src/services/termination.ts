@@ -4,6 +4,7 @@
  * and recorded with the new state and the retention date in one transaction; the worker is
  * told it can be downloaded free from 我的合同.
  */
+import { declaredPart } from '../templates/strict.ts';
 import type { Db } from '../db/client.ts';
 import { lengthOfService, retentionEnd } from '../domain/contract-lifecycle.ts';
 import { compareIsoDates, isIsoDate } from '../domain/calendar.ts';
@@ -49,8 +50,8 @@ export class TerminationService {
     const worker = readWorker(crypto, contract.worker);
     const service = lengthOfService(start, request.date);
     const certificateFields = template.fieldsSchema.parse({
-      employer: fields.employer,
-      worker: { ...(fields.worker as object), name: worker.name, idNumber: worker.idNumber },
+      employer: declaredPart(template.fieldsSchema, 'employer', fields.employer),
+      worker: declaredPart(template.fieldsSchema, 'worker', { ...(fields.worker as object), name: worker.name, idNumber: worker.idNumber }),
       priorContract: { number: contract.number, signedDate: isoDay(contract.effectiveAt), startDate: isoDay(contract.startDate), endDate: isoDay(contract.endDate) },
       priorTermType: contract.termType,
       jobTitle: (fields.jobTitle as string | undefined) || '/',

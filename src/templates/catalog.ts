@@ -10,8 +10,9 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { ContractTerms } from '../domain/contract-terms.ts';
 import { canonicalJson } from '../security/canonical-json.ts';
-import { contractTermsOf, templateKinds, type TemplateKind, type TemplateManifest } from './define.ts';
+import { contractTermsOf, documentTermsOf, templateKinds, type TemplateKind, type TemplateManifest } from './define.ts';
 import { parseMarkup, referencedPaths, TemplateSyntaxError, type Block } from './markup.ts';
+import { deepStrict } from './strict.ts';
 
 export const templatesDirectory = path.resolve(import.meta.dirname, '../../templates');
 
@@ -21,15 +22,23 @@ export interface LoadedTemplate {
   title: string;
   kind: TemplateKind;
   source: string;
+  /** Issued by the platform itself (出证报告, 验证报告): never listed to employers nor accepted from a request. */
+  internal: boolean;
   /** SHA-256 over the manifest data, the fields' JSON Schema and the body text. */
   contentHash: string;
+  /** The manifest's fields refusing undeclared keys at every depth (strict.ts). */
   fieldsSchema: z.ZodObject;
   example: Record<string, unknown>;
   body: Block[];
+  /** Terms of a contract in its own right; undefined for attachments, certificates and reports. */
   toContractTerms(fields: Record<string, unknown>): ContractTerms | undefined;
+  /** Terms any document sets (a contract, 续订书 or 变更书) for the labor-law rules. */
+  toDocumentTerms(fields: Record<string, unknown>): ContractTerms | undefined;
 }
 
 export class TemplateError extends Error {}
+
+const internalKinds: readonly TemplateKind[] = ['evidence_report'];
 
 /** Unwraps optional/default/nullable wrappers to reach an object's shape. */
 function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
@@ -75,7 +84,7 @@ export async function loadTemplate(folder: string): Promise<LoadedTemplate> {
   }
   const undeclared = [...referencedPaths(body)].filter((p) => !declares(manifest.fields, p));
   if (undeclared.length) throw new TemplateError(`${where}/body.lsm refers to undeclared fields: ${undeclared.join(', ')}`);
-  const example = manifest.fields.safeParse(manifest.example);
+  const example = deepStrict(manifest.fields).safeParse(manifest.example);
   if (!example.success) throw new TemplateError(`${where}: the example does not match the fields: ${example.error.message}`);
   const jsonSchema = z.toJSONSchema(manifest.fields, { unrepresentable: 'any', io: 'input' });
   const contentHash = createHash('sha256')
@@ -87,11 +96,13 @@ export async function loadTemplate(folder: string): Promise<LoadedTemplate> {
     title: manifest.title,
     kind: manifest.kind,
     source: manifest.source,
+    internal: internalKinds.includes(manifest.kind),
     contentHash,
-    fieldsSchema: manifest.fields,
+    fieldsSchema: deepStrict(manifest.fields),
     example: example.data as Record<string, unknown>,
     body,
     toContractTerms: (fields) => contractTermsOf(manifest.kind, fields),
+    toDocumentTerms: (fields) => documentTermsOf(manifest.kind, fields),
   };
 }
 
@@ -113,7 +124,7 @@ export class TemplateCatalog {
     return new TemplateCatalog(byId);
   }
 
-  /** The latest version of every template. */
+  /** The latest version of every template, internal ones included. */
   list(): LoadedTemplate[] {
     return [...this.templates.values()].map((versions) => versions.at(-1)!);
   }

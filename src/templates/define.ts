@@ -60,11 +60,21 @@ const termsKeys = [
   'minimumWageTier',
   'dispatch',
   'internalRetirement',
+  'jobDescription',
+  'jobCategory',
+  'workplaceRegionCode',
+  'employmentStartDate',
+  'continuousServiceYears',
+  'priorFixedTermContracts',
+  'workerRequestsFixedTerm',
+  'serviceAgreement',
+  'nonCompete',
+  'otherTerms',
 ] as const;
 
 /**
- * The terms the labor-law rules judge, or undefined for documents that are not contracts in
- * themselves (续订/变更 attachments, 证明书): those are checked by the lifecycle that issues them.
+ * The terms of a contract in its own right (labor, dispatch, platform work, 内部退养), or
+ * undefined for documents that are not (续订/变更 attachments, 证明书, reports).
  */
 export function contractTermsOf(kind: TemplateKind, fields: Fields): ContractTerms | undefined {
   const form = employmentForms[kind];
@@ -77,4 +87,25 @@ export function contractTermsOf(kind: TemplateKind, fields: Fields): ContractTer
     kind: kind === 'labor_contract' ? 'labor_contract' : (kind as ContractTerms['kind']),
     employmentForm: partTime ? 'part_time' : form,
   } as ContractTerms;
+}
+
+/**
+ * The terms the labor-law rules judge for any document that sets or changes terms: a contract,
+ * or a 续订书 / 变更书 (the same engine judges a renewal's term and a change's figures).
+ * Undefined for documents that set no terms (证明书, reports).
+ */
+export function documentTermsOf(kind: TemplateKind, fields: Fields): ContractTerms | undefined {
+  if (kind !== 'renewal' && kind !== 'change') return contractTermsOf(kind, fields);
+  const picked = Object.fromEntries(termsKeys.filter((key) => fields[key] !== undefined).map((key) => [key, fields[key]]));
+  const terms = { termType: 'fixed', ...picked, kind, employmentForm: 'labor_contract' } as ContractTerms;
+  if (kind === 'change') {
+    const changes = (fields.changes ?? {}) as Record<string, { after?: unknown } | undefined>;
+    terms.change = {
+      effectiveDate: fields.effectiveDate as string,
+      ...(changes.monthlyWage ? { monthlyWage: changes.monthlyWage.after as number } : {}),
+      ...(changes.endDate ? { endDate: changes.endDate.after as string } : {}),
+      ...(changes.hoursSystem ? { hoursSystem: changes.hoursSystem.after as never } : {}),
+    };
+  }
+  return terms;
 }

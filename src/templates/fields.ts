@@ -69,6 +69,44 @@ export const employmentFields = {
   otherTerms: text(2000).optional().describe('双方约定的其他事项'),
 };
 
+/**
+ * 用工形式 of a labor contract: one request shape for full-time and part-time work (劳动合同法
+ * 第六十八至七十二条 apply to part_time).
+ */
+export const employmentForm = z.enum(['full_time', 'part_time']).default('full_time').describe('用工形式：全日制 / 非全日制');
+
+/** The fields issue 22 added to every labor-contract template (version 3 of 通用, 2 of 派遣, the 非全日制 template). */
+export const lawfulnessFields = {
+  workplaceRegionCode: z.string().regex(/^\d{6}$/, 'must be a 6-digit 行政区划代码').optional().describe('工作地点所在县级行政区划代码（与用人单位注册地不同时填写；决定适用的最低工资标准）'),
+  employmentStartDate: isoDate.optional().describe('用工之日（实际开始工作的日期，早于本合同时填写）'),
+  continuousServiceYears: z.number().int().min(0).max(60).optional().describe('此前在本单位连续工作的整年数'),
+  priorFixedTermContracts: z.number().int().min(0).max(20).optional().describe('此前与本单位连续订立固定期限劳动合同的次数'),
+  workerRequestsFixedTerm: z.boolean().optional().describe('劳动者本人提出订立固定期限劳动合同（应订立无固定期限劳动合同时）'),
+  jobCategory: z
+    .enum(['office', 'general', 'underground_mining', 'toxic_hazardous', 'heavy_physical_level_4', 'work_at_height', 'high_temperature_or_cold', 'radiation', 'explosives', 'pressure_vessel_or_diving'])
+    .optional()
+    .describe('岗位类别：办公 / 一般 / 矿山井下 / 有毒有害 / 第四级体力劳动强度 / 高处作业 / 高温低温冷水 / 放射性 / 易燃易爆 / 压力容器潜水'),
+  serviceAgreement: z
+    .object({
+      trainingCost: yuan.describe('甲方提供的专项培训费用'),
+      startDate: isoDate.describe('服务期起始日期'),
+      endDate: isoDate.describe('服务期终止日期'),
+      penalty: yuan.optional().describe('违反服务期约定的违约金（不超过培训费用）'),
+    })
+    .optional()
+    .describe('服务期（劳动合同法第二十二条）'),
+  nonCompete: z
+    .object({
+      role: z.enum(['senior_management', 'senior_technical', 'confidentiality_obligated']).describe('人员类别：高级管理人员 / 高级技术人员 / 其他负有保密义务的人员'),
+      months: z.number().int().positive().max(120).describe('竞业限制期限（月），不超过二十四个月'),
+      monthlyCompensation: yuan.describe('竞业限制期间每月经济补偿'),
+      averageMonthlyWage: yuan.describe('劳动合同解除或者终止前十二个月的月平均工资（预计）'),
+      penalty: yuan.optional().describe('违反竞业限制约定的违约金'),
+    })
+    .optional()
+    .describe('竞业限制（劳动合同法第二十三、二十四条）'),
+};
+
 export const dispatchDetails = z.object({
   agencyName: text(200),
   agencyUscc: text(18),
@@ -80,6 +118,11 @@ export const dispatchDetails = z.object({
   assignmentStartDate: isoDate,
   assignmentEndDate: isoDate,
   idlePayMonthly: yuan.describe('无工作期间按月支付的报酬'),
+});
+
+/** Version 2 of the dispatch details: whether the host set up the agency (劳动合同法 第六十七条). */
+export const dispatchDetailsV2 = dispatchDetails.extend({
+  agencyFoundedByHost: z.boolean().default(false).describe('劳务派遣单位由用工单位或者其所属单位出资或者合伙设立'),
 });
 
 export const internalRetirementDetails = z.object({

@@ -205,7 +205,7 @@ async function logIn() {
     const me = await (await api('/api/v1/me')).json();
     if (me.kind !== 'official') throw { detail: '该密钥不是工作人员密钥' };
     role = me.role;
-    $('who').textContent = `${roleNames[me.role] ?? me.role} · 辖区 ${me.regionCode}`;
+    $('who').textContent = `${roleNames[me.role] ?? me.role} · 辖区 ${me.regionName ? `${me.regionName}（${me.regionCode}）` : me.regionCode}`;
     $('region').value = me.regionCode;
     if (role === 'arbitration') $('case-label').textContent = '案号（必填）';
     $('login').classList.add('hidden');
@@ -225,11 +225,12 @@ async function searchEmployers() {
     const params = reason();
     params.set('region', region);
     if (q) params.set('q', q);
-    const { items } = await (await api(`/api/v1/inspection/employers?${params}`)).json();
-    $('employer-summary').textContent = q ? `辖区 ${region} 内与“${q}”匹配的用人单位：${items.length} 家` : `辖区 ${region} 内的用人单位：${items.length} 家`;
+    const { items, regionName } = await (await api(`/api/v1/inspection/employers?${params}`)).json();
+    const place = regionName ? `${regionName}（${region}）` : region;
+    $('employer-summary').textContent = q ? `辖区 ${place} 内与“${q}”匹配的用人单位：${items.length} 家` : `辖区 ${place} 内的用人单位：${items.length} 家`;
     $('employer-rows').innerHTML =
       items
-        .map((e) => `<tr><td>${esc(e.name)}<br><small>${esc(e.uscc)}</small></td><td>${e.headcount}</td><td>${percent(e.signing.rate)}</td><td>${e.alerts ? `<span class="tag">${e.alerts}</span>` : '0'}</td><td><button data-uscc="${esc(e.uscc)}">查看</button></td></tr>`)
+        .map((e) => `<tr><td>${esc(e.name)}${e.regionName ? `<br>${esc(e.regionName)}` : ''}<br><small>${esc(e.uscc)}</small></td><td>${e.headcount}</td><td>${percent(e.signing.rate)}</td><td>${e.alerts ? `<span class="tag">${e.alerts}</span>` : '0'}</td><td><button data-uscc="${esc(e.uscc)}">查看</button></td></tr>`)
         .join('') || `<tr><td colspan="5">${q ? '没有匹配的用人单位（名称关键字或完整的统一社会信用代码）' : '辖区内暂无用人单位'}</td></tr>`;
     $('employers').classList.remove('hidden');
   } catch (problem) {

@@ -86,7 +86,7 @@ t.test('an inspector finds employers, reviews one and downloads evidence', needs
   await page.goto(`${base}/gov`);
   await page.fill('#key', inspectorKey);
   await page.click('#log-in');
-  await page.getByText('劳动保障监察 · 辖区 1408').waitFor();
+  await page.getByText('劳动保障监察 · 辖区 山西省运城市（1408）').waitFor();
   t.equal(await page.inputValue('#purpose'), '', 'no purpose is filled in for the official');
 
   // No query without a purpose, and no arbitration work without a case number.

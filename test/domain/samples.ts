@@ -83,7 +83,7 @@ export function lawfulDispatchContract(): ContractTerms {
       postNature: 'auxiliary',
       assignmentStartDate: '2026-09-15',
       assignmentEndDate: '2027-09-14',
-      idlePayMonthly: 1630,
+      idlePayMonthly: 1880,
       postCategory: '仓储辅助',
     },
   };
@@ -98,6 +98,6 @@ export function lawfulPartTimeContract(): ContractTerms {
     employmentForm: 'part_time',
     termType: 'open_ended',
     hours: { system: 'standard', dailyHours: 4, weeklyHours: 20 },
-    wage: { hourly: 18.5, paymentIntervalDays: 15 },
+    wage: { hourly: 20.2, paymentIntervalDays: 15 },
   };
 }

@@ -122,3 +122,16 @@ t.test('a declined 变更书 leaves the original as it was', async (t) => {
   t.equal((await statusOf(other.id)).status, 'signed', 'the original stays signed');
   t.notOk((await audit(other.id)).events.some((e) => e.type === 'contract.changed'), 'no change on its chain');
 });
+
+t.test('续订书 and 变更书 go through the labor-law rules (劳动合同法 第十二、十四条, 劳动法 第四十八条)', async (t) => {
+  const attach = (templateId: string, fields: Record<string, unknown>) => app.inject({ method: 'POST', url: `/api/v1/contracts/${original.id}/attachments`, headers: employer, payload: { templateId, fields } });
+  const endsBeforeStart = await attach('contract-renewal', { termType: 'fixed', startDate: '2029-09-15', endDate: '2029-09-14' });
+  t.equal(endsBeforeStart.statusCode, 422, '劳动合同法 第十二条: a renewal ending the day before it starts is refused');
+  t.match(endsBeforeStart.json().errors, [{ field: 'endDate', rule: 'ART12_TERM_END_BEFORE_START' }]);
+  const third = await attach('contract-renewal', { termType: 'fixed', startDate: '2029-09-15', endDate: '2032-09-14', priorFixedTermContracts: 2 });
+  t.equal(third.statusCode, 422, '劳动合同法 第十四条: a third consecutive fixed term is refused unless the worker asks for it');
+  t.match(third.json().errors, [{ field: 'termType', rule: 'ART14_OPEN_ENDED_REQUIRED' }]);
+  const lowered = await attach('contract-change', { ...changeFields, changes: { monthlyWage: { before: 6000, after: 1879.99 } }, effectiveDate: '2026-10-01' });
+  t.equal(lowered.statusCode, 422, '劳动法 第四十八条: a changed wage one fen under the 盐湖区 minimum is refused');
+  t.match(lowered.json().errors, [{ field: 'change.monthlyWage', rule: 'WAGE_BELOW_MINIMUM' }]);
+});

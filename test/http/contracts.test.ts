@@ -29,6 +29,35 @@ t.test('templates are listed with their field schema', async (t) => {
   t.equal((await app.inject({ method: 'GET', url: '/api/v1/templates/nope', headers: employer })).statusCode, 404);
 });
 
+t.test('internal templates (出证报告, 验证报告) are neither listed nor accepted', async (t) => {
+  const ids = (await app.inject({ method: 'GET', url: '/api/v1/templates', headers: employer })).json().items.map((item: { id: string }) => item.id);
+  for (const id of ['evidence-report', 'verification-report']) {
+    t.notOk(ids.includes(id), `${id} is not listed`);
+    t.equal((await app.inject({ method: 'GET', url: `/api/v1/templates/${id}`, headers: employer })).statusCode, 404, `${id} is not shown`);
+    const template = platform.templates.get(id)!;
+    const validate = await app.inject({ method: 'POST', url: '/api/v1/contracts/validate', headers: employer, payload: { templateId: id, fields: template.example } });
+    t.equal(validate.statusCode, 404, `validate refuses ${id}`);
+    const create = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId: id, fields: template.example } });
+    t.equal(create.statusCode, 404, `create refuses ${id}`);
+  }
+});
+
+t.test('unknown fields are refused with 400 naming each one, never stripped', async (t) => {
+  const cases: { name: string; payload: Record<string, unknown>; field: string }[] = [
+    { name: 'an unknown top-level field', payload: request({ ...example, partTime: true }), field: 'fields.partTime' },
+    { name: 'an unknown nested field', payload: request({ ...example, hours: { system: 'standard', dailyHours: 8, weeklyHours: 40, overtime: 'yes' } }), field: 'fields.hours.overtime' },
+    { name: 'an unknown field in the worker party', payload: request({ ...example, worker: { ...(example.worker as object), nickname: '小王' } }), field: 'fields.worker.nickname' },
+    { name: 'an unknown key beside fields', payload: { ...request(), templateVersoin: '1' }, field: 'templateVersoin' },
+  ];
+  for (const c of cases) {
+    for (const url of ['/api/v1/contracts/validate', '/api/v1/contracts']) {
+      const response = await app.inject({ method: 'POST', url, headers: employer, payload: c.payload });
+      t.equal(response.statusCode, 400, `${c.name}: ${url}`);
+      t.match(response.json().errors, [{ field: c.field, rule: 'unrecognized_keys' }], `${c.name}: names ${c.field}`);
+    }
+  }
+});
+
 // 劳动合同法 Art. 19: a 36-month term from 2026-09-15 allows six months' probation, to 2027-03-14.
 const threeYears = (probationEnd: string) => ({
   ...example,
@@ -172,4 +201,39 @@ t.test('personal data is encrypted at rest: no row holds the name, ID number or 
   }
   const row = await platform.db.worker.findFirstOrThrow({ where: { id: (await platform.db.contract.findUniqueOrThrow({ where: { id: created.json().id } })).workerId } });
   t.match(row.idIndex, /^[0-9a-f]{64}$|^[A-Za-z0-9_-]{43}$/, 'lookup goes through a keyed blind index');
+});
+
+t.test('one request shape for full-time and part-time (劳动合同法 第六十八至七十二条) through validate', async (t) => {
+  const validate = async (fields: Record<string, unknown>, templateId = 'labor-contract-general') =>
+    (await app.inject({ method: 'POST', url: '/api/v1/contracts/validate', headers: employer, payload: { templateId, fields } })).json() as { valid: boolean; violations: { code: string; field: string; severity: string }[] };
+  const { probation: _probation, ...noProbation } = example;
+  const partTime = { ...noProbation, employmentForm: 'part_time', hours: { system: 'standard', dailyHours: 4, weeklyHours: 24 }, wage: { hourly: 20.2, paymentIntervalDays: 15 } };
+  const lawful = await validate(partTime);
+  t.equal(lawful.valid, true, 'a part-time contract at the 盐湖区 hourly minimum passes');
+  t.ok(lawful.violations.some((v) => v.code === 'MINIMUM_WAGE_UNVERIFIED' && v.severity === 'warning'), 'the unverified minimum wage is a warning in the answer');
+  const cases: [string, Record<string, unknown>, string, string][] = [
+    ['劳动合同法 第六十八条: 25 h/week', { ...partTime, hours: { system: 'standard', dailyHours: 4, weeklyHours: 25 } }, 'ART68_WEEKLY_HOURS_EXCEEDED', 'hours.weeklyHours'],
+    ['劳动合同法 第七十条: a probation', { ...partTime, probation: example.probation }, 'ART70_PART_TIME_PROBATION', 'probation'],
+    ['劳动合同法 第七十二条: one fen under the hourly minimum', { ...partTime, wage: { hourly: 20.19, paymentIntervalDays: 15 } }, 'ART72_HOURLY_WAGE_BELOW_MINIMUM', 'wage.hourly'],
+    ['劳动合同法 第七十二条: paid every 16 days', { ...partTime, wage: { hourly: 25, paymentIntervalDays: 16 } }, 'ART72_PAY_INTERVAL_TOO_LONG', 'wage.paymentIntervalDays'],
+    ['劳动法 第三十六条: a full-time standard day of 9 hours', { ...example, hours: { system: 'standard', dailyHours: 9, weeklyHours: 40 } }, 'HOURS_STANDARD_DAILY_EXCEEDED', 'hours.dailyHours'],
+    ['劳动合同法 第二十四条: a three-year non-compete', { ...example, nonCompete: { role: 'senior_technical', months: 36, monthlyCompensation: 3000, averageMonthlyWage: 6000 } }, 'ART24_NON_COMPETE_TOO_LONG', 'nonCompete.months'],
+    ['GB/T 2260: a workplace county that does not exist', { ...example, workplaceRegionCode: '140899' }, 'REGION_CODE_INVALID', 'workplaceRegionCode'],
+  ];
+  for (const [name, fields, code, field] of cases) {
+    const answer = await validate(fields);
+    t.equal(answer.valid, false, name);
+    t.ok(answer.violations.some((v) => v.code === code && v.field === field && v.severity === 'error'), `${name}: ${code} on ${field}`);
+  }
+  const own = await validate(platform.templates.get('labor-contract-part-time')!.example as Record<string, unknown>, 'labor-contract-part-time');
+  t.equal(own.valid, true, 'the part-time template example passes');
+});
+
+t.test('GB/T 2260: an employer is registered only in a county that exists; officials see region names', async (t) => {
+  const refused = await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: admin, payload: { ...employerBody(43), regionCode: '140899' } });
+  t.equal(refused.statusCode, 400);
+  t.match(refused.json().errors, [{ field: 'regionCode', rule: 'region_code' }]);
+  const official = (await app.inject({ method: 'POST', url: '/api/v1/admin/officials', headers: admin, payload: { name: '运城监察', role: 'inspection', regionCode: '1408' } })).json();
+  const me = (await app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(official.apiKey) })).json();
+  t.match(me, { regionCode: '1408', regionName: '山西省运城市' });
 });

@@ -100,6 +100,7 @@ t.test('pdftotext: the hashes are printed in the report', needs('pdftotext'), as
   writeFileSync(path.join(dir, 'evidence-report.pdf'), file('evidence-report.pdf'));
   const text = run('pdftotext', [path.join(dir, 'evidence-report.pdf'), '-']).stdout.replace(/\s+/g, '');
   t.match(text, caseNumber);
+  t.ok(text.includes('（山西省运城市，行政区划1408）'), "the requesting office's region by name, not a bare code");
   for (const entry of manifest.files.filter((f) => f.name !== 'evidence-report.pdf')) t.ok(text.includes(entry.sha256), `printed: ${entry.name}`);
 });
 

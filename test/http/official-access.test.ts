@@ -142,6 +142,6 @@ t.test('every kind of official read is in the access log and in the worker’s �
 
   const listed = await get(`/api/v1/inspection/employers?region=1408&${why('LOG-region')}`, office.inspection);
   t.equal(listed.statusCode, 200);
-  t.match(await platform.db.accessLog.findMany({ where: { caseNumber: 'LOG-region' } }), [{ officialId: office.inspection.id, action: 'inspection.region_listed', purpose: /^核查（辖区 1408，1 家用人单位）$/ }], 'region list: one row with who, what and why');
+  t.match(await platform.db.accessLog.findMany({ where: { caseNumber: 'LOG-region' } }), [{ officialId: office.inspection.id, action: 'inspection.region_listed', purpose: /^核查（辖区 山西省运城市（1408），1 家用人单位）$/ }], 'region list: one row with who, what and why');
   t.equal((await get('/api/v1/inspection/employers?region=1408', office.inspection)).statusCode, 400, 'region list: a purpose is required');
 });

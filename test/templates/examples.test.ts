@@ -123,8 +123,8 @@ const folders = templateFolders();
 /** Templates the parties sign; the platform's own reports (evidence-report) are checked apart. */
 const signedByParties = (id: string) => !['evidence-report', 'verification-report'].includes(id);
 
-t.test('the seven contract templates are present', async (t) => {
-  t.same(folders.filter((f) => f.id === 'labor-contract-general').map((f) => f.version).sort(), ['1', '2'], 'a changed template is a new version; version 1 stays for the contracts that used it');
+t.test('the eight contract templates are present', async (t) => {
+  t.same(folders.filter((f) => f.id === 'labor-contract-general').map((f) => f.version).sort(), ['1', '2', '3'], 'a changed template is a new version; earlier versions stay for the contracts that used them');
   t.same(
     [...new Set(folders.map((folder) => folder.id))].filter(signedByParties).sort(),
     [
@@ -133,6 +133,7 @@ t.test('the seven contract templates are present', async (t) => {
       'internal-retirement-agreement',
       'labor-contract-dispatch',
       'labor-contract-general',
+      'labor-contract-part-time',
       'platform-work-agreement',
       'termination-certificate',
     ],

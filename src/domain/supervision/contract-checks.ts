@@ -5,7 +5,6 @@
  */
 import { isEffective } from '../contract-lifecycle.ts';
 import type { ContractTerms } from '../contract-terms.ts';
-import { isValidRegionCode } from '../identity.ts';
 import {
   art17MandatoryContent,
   art19ProbationCap,
@@ -22,8 +21,8 @@ import {
   type CheckContext,
   type ContractRule,
   type RuleInput,
+  ruleInputFor,
 } from '../labor-law.ts';
-import { minimumWageOn } from '../reference/minimum-wage.ts';
 import { alertFromViolation } from './alerts.ts';
 import { wasSigned } from './roster.ts';
 import type { Alert, ContractRecord, EmployerSnapshot, SupervisionContext } from './types.ts';
@@ -62,14 +61,8 @@ export function supervisedTerms(contract: ContractRecord, employer: EmployerSnap
  * contract in force on asOf: its wage must meet the minimum wage in force today.
  */
 function ruleInput(terms: ContractTerms, ctx: CheckContext, asOf: string): RuleInput {
-  const regionCode = terms.employer?.regionCode ?? '';
   const startDate = terms.startDate;
-  return {
-    terms,
-    ctx,
-    referenceDate: startDate !== undefined && startDate > asOf ? startDate : asOf,
-    minimumWage: (date) => (date && isValidRegionCode(regionCode) ? minimumWageOn(regionCode, date, terms.minimumWageTier) : undefined),
-  };
+  return ruleInputFor(terms, ctx, startDate !== undefined && startDate > asOf ? startDate : asOf);
 }
 
 /** Art. 19: one probation per employer–worker pair, counting earlier contracts on the platform. */

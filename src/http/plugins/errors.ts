@@ -15,7 +15,7 @@ const rulesZh: Record<string, string> = {
   invalid_string: '格式不正确',
   invalid_value: '取值不在允许范围内',
   invalid_enum_value: '取值不在允许范围内',
-  unrecognized_keys: '包含无法识别的项',
+  unrecognized_keys: '不认识此项，请删除或检查拼写',
   not_multiple_of: '数值精度不正确',
   custom: '内容不符合要求',
 };
@@ -41,12 +41,16 @@ export function zodFieldProblem(issue: { code: string; path: string; message: st
 }
 
 /** Request validation errors as fastify-type-provider-zod reports them (the zod issue in `params`). */
-export function validationIssues(error: { validation?: { keyword: string; instancePath: string; message?: string; params?: { params?: OwnRule } }[]; validationContext?: string }) {
+export function validationIssues(error: { validation?: { keyword: string; instancePath: string; message?: string; params?: { params?: OwnRule; keys?: string[] } }[]; validationContext?: string }) {
   const where = contextNames[error.validationContext ?? 'body'] ?? 'body';
-  return (error.validation ?? []).map((item) => ({
-    where,
-    issue: { code: item.keyword, path: item.instancePath.replace(/^\//, '').replaceAll('/', '.'), message: item.message ?? 'invalid', ...(item.params?.params ? { params: item.params.params } : {}) },
-  }));
+  return (error.validation ?? []).flatMap((item) => {
+    const path = item.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    // An unknown key is reported on its own path, so the problem names the field to remove.
+    if (item.keyword === 'unrecognized_keys' && item.params?.keys?.length) {
+      return item.params.keys.map((key) => ({ where, issue: { code: item.keyword, path: path ? `${path}.${key}` : key, message: `unknown field "${key}"` } }));
+    }
+    return [{ where, issue: { code: item.keyword, path, message: item.message ?? 'invalid', ...(item.params?.params ? { params: item.params.params } : {}) } }];
+  });
 }
 
 function toProblem(error: FastifyError): Problem {

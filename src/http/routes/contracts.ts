@@ -8,7 +8,7 @@ import { verifyAuditChain } from '../../services/audit.ts';
 import { contractDocument } from '../../services/sealing.ts';
 import { uuidParam } from '../schemas.ts';
 
-const contractRequest = z.object({
+const contractRequest = z.strictObject({
   templateId: z.string().min(1).describe('e.g. labor-contract-general'),
   templateVersion: z.string().optional().describe('default: the latest version'),
   fields: z.record(z.string(), z.unknown()).describe("the template's fields (GET /api/v1/templates/:id); the employer part is filled from the registered organisation"),
@@ -53,7 +53,7 @@ export const contractRoutes =
     app.get(
       '/templates',
       { config: { access: ['employer', 'admin', 'official'] }, schema: { tags: ['templates'], summary: 'Contract templates (latest versions)', response: { 200: z.object({ items: z.array(templateSummary) }) } } },
-      async () => ({ items: templates.list().map(summary) }),
+      async () => ({ items: templates.list().filter((t) => !t.internal).map(summary) }),
     );
 
     app.get(
@@ -70,7 +70,7 @@ export const contractRoutes =
       },
       async (request) => {
         const template = templates.get(request.params.id, request.query.version);
-        if (!template) throw Problem.notFound(`Template ${request.params.id}`);
+        if (!template || template.internal) throw Problem.notFound(`Template ${request.params.id}`);
         return { ...summary(template), fieldsSchema: z.toJSONSchema(template.fieldsSchema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown> };
       },
     );

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { regionName } from '../../domain/reference/divisions.ts';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { getOrganisationFor } from '../../services/organisations.ts';
@@ -16,7 +17,11 @@ export const employerRoutes =
         config: { access: ['admin', 'employer', 'official'] },
         schema: { tags: ['identity'], summary: 'The principal behind the API key', response: { 200: z.object({ kind: z.string() }).loose() } },
       },
-      async (request) => principalOf(request),
+      async (request) => {
+        const principal = principalOf(request);
+        // Consoles print the official's region by name (辖区 山西省运城市), not as a bare code.
+        return principal.kind === 'official' ? { ...principal, regionName: regionName(principal.regionCode) ?? null } : principal;
+      },
     );
 
     app.get(

@@ -2,6 +2,7 @@
  * Government offices: social insurance (社保经办), labor inspection (劳动保障监察) and contract
  * retrieval for any office, each scoped to the official's region and logged with its reason.
  */
+import { regionName } from '../../domain/reference/divisions.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
@@ -110,7 +111,7 @@ export const governmentRoutes =
       },
       async (request) => {
         const { region, asOf, q, ...why } = request.query;
-        return { items: await platform.officialAccess.inspectRegion(officialOf(request), region, asOf ?? today(), q, why) };
+        return { regionName: regionName(region) ?? null, items: await platform.officialAccess.inspectRegion(officialOf(request), region, asOf ?? today(), q, why) };
       },
     );
 

@@ -50,7 +50,7 @@ export default defineTemplate({
       postCategory: '仓储物流辅助岗位',
       assignmentStartDate: '2026-10-01',
       assignmentEndDate: '2027-09-30',
-      idlePayMonthly: 1880,
+      idlePayMonthly: 1980,
     },
   },
 });

@@ -9,23 +9,24 @@ const ASOF = '2026-06-01';
 const check = (rule: typeof wagesAboveMinimum, contracts: ContractRecord[], employer = EMPLOYER) => run([], contracts, ASOF, { rules: [rule], employer });
 
 t.test('劳动法 第四十八条 / 劳动合同法 第二十条: wages against the local minimum wage', async (t) => {
-  // 运城 (Shanxi), tier unknown: the lowest tier, 1,630 a month and 18.5 an hour, applies.
+  // 运城市盐湖区 (Shanxi tier 2 by county): 1,880 a month and 20.2 an hour from 2023-01-01.
   const cases: { name: string; record: Partial<ContractRecord>; expected: string[] }[] = [
-    { name: 'a wage at the minimum is lawful', record: { monthlyWage: 1630 }, expected: [] },
-    { name: 'one yuan under the minimum', record: { monthlyWage: 1629 }, expected: ['WAGE_BELOW_MINIMUM'] },
-    { name: '第二十条: probation wage under the minimum', record: { monthlyWage: 1900, probation: { startDate: '2026-01-01', endDate: '2026-02-28', monthlyWage: 1600 } }, expected: ['ART20_PROBATION_WAGE_BELOW_MINIMUM'] },
+    { name: 'a wage at the minimum is lawful', record: { monthlyWage: 1880 }, expected: [] },
+    { name: 'one yuan under the minimum', record: { monthlyWage: 1879 }, expected: ['WAGE_BELOW_MINIMUM'] },
+    { name: '第二十条: probation wage under the minimum', record: { monthlyWage: 1900, probation: { startDate: '2026-01-01', endDate: '2026-02-28', monthlyWage: 1879 } }, expected: ['ART20_PROBATION_WAGE_BELOW_MINIMUM'] },
     { name: '第二十条: probation wage under 80 % of the wage', record: { monthlyWage: 5000, probation: { startDate: '2026-01-01', endDate: '2026-02-28', monthlyWage: 3999 } }, expected: ['ART20_PROBATION_WAGE_BELOW_80_PERCENT'] },
     { name: '第七十二条: part-time hourly wage under the hourly minimum', record: { employmentForm: 'part_time', termType: 'open_ended', endDate: undefined, monthlyWage: undefined, hourlyWage: 18 }, expected: ['ART72_HOURLY_WAGE_BELOW_MINIMUM'] },
     { name: 'a contract not in force is not checked', record: { status: 'terminated', monthlyWage: 1000 }, expected: [] },
   ];
   for (const c of cases) t.same(codes(check(wagesAboveMinimum, [contract('w1', '2026-01-01', c.record)])), c.expected, `最低工资: ${c.name}`);
 
-  const [alert] = check(wagesAboveMinimum, [contract('w1', '2026-01-01', { monthlyWage: 1629 })]);
+  const [alert] = check(wagesAboveMinimum, [contract('w1', '2026-01-01', { monthlyWage: 1879 })]);
   t.match(alert, { article: '劳动法 第四十八条', severity: 'error', workerKey: 'w1', contractId: 'c-w1-2026-01-01', details: { field: 'wage.monthly' } });
 
   const hebei = { uscc: EMPLOYER.uscc, regionCode: '130102' };
   t.same(codes(check(wagesAboveMinimum, [contract('w1', '2022-06-01', { monthlyWage: 1700, endDate: '2027-05-31' })], hebei)), ['WAGE_BELOW_MINIMUM'], 'a contract from 2022 is held to the minimum in force on asOf (Hebei 1,800 from 2023)');
-  t.same(codes(check(wagesAboveMinimum, [contract('w1', '2026-01-01', { monthlyWage: 1870 })], { ...EMPLOYER, minimumWageTier: 1 })), ['WAGE_BELOW_MINIMUM'], 'a known tier 1 (1,880) applies');
+  t.same(codes(check(wagesAboveMinimum, [contract('w1', '2026-01-01', { monthlyWage: 1970 })], { ...EMPLOYER, regionCode: '140105' })), ['WAGE_BELOW_MINIMUM'], "小店区's tier 1 (1,980) applies");
+  t.same(codes(check(wagesAboveMinimum, [contract('w1', '2026-01-01', { monthlyWage: 1880 })], { ...EMPLOYER, minimumWageTier: 3 })), [], 'a declared tier is not used: the county decides');
   t.same(codes(check(wagesAboveMinimum, [contract('w1', '2026-01-01')], { uscc: EMPLOYER.uscc, regionCode: '440300' })), ['MINIMUM_WAGE_UNKNOWN'], 'a region the table lacks is reported, not passed silently');
 });
 
