@@ -15,12 +15,15 @@ import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
 import { batchChunkRows } from '../../src/services/batches.ts';
 import { TemplateCatalog } from '../../src/templates/catalog.ts';
 import { launchOf } from '../launch.ts';
+import { startRgw, type RgwHandle } from '../rgw.ts';
 
 /** The environment and V8 options `npm run worker` uses (package.json; `npm start` uses the same), so the figures are those processes'. */
 const launch = launchOf('worker');
 const nodeOptions = process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? launch.nodeOptions;
 
 export const title = 'Bulk batch of 10,000 contracts (two worker processes)';
+/** `--store rgw`: the archive is a Ceph RADOS Gateway (object lock, versioning) instead of the embedded endpoint. */
+export const usesStore = true;
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -93,7 +96,12 @@ export async function run(): Promise<string> {
   };
   const base = `http://127.0.0.1:${port}`;
   const processes: ChildProcess[] = [];
+  let rgw: RgwHandle | undefined;
   try {
+    if (process.env.BENCH_STORE === 'rgw') {
+      rgw = await startRgw(55493);
+      Object.assign(env, rgw.env, { MINIO_BUCKET: 'laborsign-bench' });
+    }
     // The service (API and the embedded S3 endpoint, no batch work of its own), then two workers.
     const service = await startProcess('main.ts', { ...env, BATCH_WORKERS: '0' }, async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.ok === true);
     processes.push(service);
@@ -151,7 +159,7 @@ export async function run(): Promise<string> {
         `(of the first ${Math.min(1000, done)} rows, ${sent} checked sealed and sent). After the rows were accepted the workers took ${working.toFixed(1)} s (${(done / working).toFixed(0)} contracts/s). ` +
         `CPU time used: worker processes ${cpu.workers.map((c) => `${c.toFixed(1)} s`).join(' + ')}, service process ${cpu.service.toFixed(1)} s, PostgreSQL ${cpu.postgres.toFixed(1)} s; of the three LaborSign processes' time ${cpu.kernel.toFixed(1)} s in the kernel ` +
         `(${(((cpu.workers.reduce((a, b) => a + b, 0) + cpu.service + cpu.postgres) * 1000) / done).toFixed(1)} ms of CPU per contract). ` +
-        `Targets: ≥ 200 contracts/s, ≤ 60 s, ≤ 512 MB per process. Embedded PostgreSQL 17 and the embedded S3 endpoint shared the same two cores.`,
+        `Targets: ≥ 200 contracts/s, ≤ 60 s, ≤ 512 MB per process. Embedded PostgreSQL 17 and ${rgw ? 'a single-node Ceph RADOS Gateway (in-memory OSD; bucket with object lock and default COMPLIANCE retention, versioning)' : 'the embedded S3 endpoint'} shared the same two cores.`,
     ];
     return lines.join('\n');
   } finally {
@@ -160,6 +168,7 @@ export async function run(): Promise<string> {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
     }
+    await rgw?.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
