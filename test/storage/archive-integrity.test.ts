@@ -6,7 +6,7 @@
  */
 import t from 'tap';
 import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
-import { ArchiveScrub } from '../../src/services/archive-scrub.ts';
+import { ArchiveScrub, scrubSampleSize } from '../../src/services/archive-scrub.ts';
 import { employerBody } from '../helpers/fixtures.ts';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
 import { canTamper, tamper } from '../helpers/real-store.ts';
@@ -115,4 +115,13 @@ t.test('the scrub re-hashes every document and records what it finds, once per p
   for (let run = 0; run < 24; run++) await daily.run({ now: new Date(Date.now() + (run + 1) * 1000) });
   const after = await platform.db.document.findMany({ select: { id: true, checkedAt: true } });
   t.ok(after.every((row) => row.checkedAt! > before.find((b) => b.id === row.id)!.checkedAt!), 'every document re-checked within the period');
+});
+
+t.test('the scrub is an hourly pg-boss schedule, each run a share that covers the period', async (t) => {
+  t.equal(scrubSampleSize(720, 30, 60), 1, '720 documents, 720 hourly runs in 30 days: one a run');
+  t.equal(scrubSampleSize(1_000_000, 30, 60), 1389, 'a million: 1,389 an hour');
+  t.equal(scrubSampleSize(5, 30, 60), 1, 'never zero while there is a document');
+  await platform.startWorkers(1);
+  const rows = await platform.db.$queryRaw<{ name: string; cron: string }[]>`select name, cron from pgboss.schedule where name = 'archive-scrub'`;
+  t.match(rows, [{ name: 'archive-scrub', cron: '23 * * * *' }], 'scheduled by the process that works the queue');
 });
