@@ -23,6 +23,9 @@ import type { TimestampClient } from './signing/types.ts';
 import { resolveMasterKey } from './security/master-key.ts';
 import { ensureAdmin } from './services/principals.ts';
 import { ObjectArchive } from './storage/archive.ts';
+import { ArchiveScrub } from './services/archive-scrub.ts';
+import { LegalHolds } from './services/legal-holds.ts';
+import { archiveScrubIntervalMinutes, startArchiveScrub } from './jobs/archive-scrub.ts';
 import { ContractPdfRenderer } from './pdf/contract-renderer.ts';
 import { AttachmentService, ContractService } from './services/contracts.ts';
 import { SealingService } from './services/sealing.ts';
@@ -63,6 +66,10 @@ export interface Platform {
   attachments: AttachmentService;
   supervision: SupervisionService;
   officialAccess: OfficialAccess;
+  /** Arbitration and inspection cases and the legal holds they put on archived objects. */
+  legalHolds: LegalHolds;
+  /** Re-hashes archived objects (hourly pg-boss schedule, started with the workers). */
+  archiveScrub: ArchiveScrub;
   evidence: EvidenceService;
   /** Voiding, link expiry and the end of terms. */
   lifecycle: LifecycleService;
@@ -129,6 +136,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const platformOrganisation = ensurePlatformOrganisation(db, config);
     await platformOrganisation;
     const contracts = new ContractService({ db, archive, crypto: fieldCrypto, templates, renderer });
+    const archiveScrub = new ArchiveScrub({ db, archive, periodDays: config.ARCHIVE_SCRUB_PERIOD_DAYS, intervalMinutes: archiveScrubIntervalMinutes });
     const batches = new BatchService({ db, crypto: fieldCrypto, queue, contracts, sealing, workerSigning, sealAuthorisations, templates, archive, outbox });
 
     return {
@@ -146,6 +154,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
       contracts,
       supervision,
       officialAccess,
+      legalHolds: new LegalHolds({ db, archive }),
+      archiveScrub,
       lifecycle,
       dailySupervision: new DailySupervision({ db, supervision, lifecycle }),
       evidence: new EvidenceService({ db, crypto: fieldCrypto, pki, templates, renderer, sealing, officialAccess, platform: () => platformOrganisation }),
@@ -156,7 +166,11 @@ export async function startPlatform(config: Config): Promise<Platform> {
       workerSigning,
       queue,
       batches,
-      startWorkers: (concurrency = config.BATCH_WORKERS) => (concurrency > 0 ? queue.work(batchQueueName, concurrency, (job: BatchJob, attempt: { lastAttempt: boolean }) => batches.work(job, attempt)) : Promise.resolve()),
+      startWorkers: async (concurrency = config.BATCH_WORKERS) => {
+        if (concurrency <= 0) return;
+        await queue.work(batchQueueName, concurrency, (job: BatchJob, attempt: { lastAttempt: boolean }) => batches.work(job, attempt));
+        await startArchiveScrub(queue, archiveScrub);
+      },
       ocsp,
       codes,
       generatedAdminKey: generatedKey,

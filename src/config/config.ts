@@ -42,6 +42,7 @@ export const configSchema = z
     MINIO_REGION: z.string().default('us-east-1'),
     EMBEDDED_S3_PORT: port.default(9199),
     ARCHIVE_LOCK_DAYS: z.coerce.number().int().min(1).max(36_500).default(3650).describe('default COMPLIANCE lock (days) of every archived object where MinIO object lock is on; termination extends it to the Art. 50 date'),
+    ARCHIVE_SCRUB_PERIOD_DAYS: z.coerce.number().int().min(1).max(3650).default(30).describe('the archive scrub re-hashes every archived object at least once in this many days (hourly runs, each a share)'),
     MASTER_KEY: key32.describe('encrypts personal data and CA keys at rest; unset = generated under DATA_DIR (development only)'),
     ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional().describe('bootstrap admin API key; unset = generated and printed once'),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),

@@ -21,6 +21,7 @@ import { portalRoutes } from './routes/portal.ts';
 import { sealAuthorisationRoutes } from './routes/seal-authorisations.ts';
 import { rosterRoutes } from './routes/roster.ts';
 import { governmentRoutes } from './routes/government.ts';
+import { caseRoutes } from './routes/cases.ts';
 import { batchRoutes } from './routes/batches.ts';
 import { xlsxMediaType } from '../sheets/xlsx.ts';
 import { employerRoutes } from './routes/employers.ts';
@@ -80,6 +81,7 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean } = 
   await app.register(sealAuthorisationRoutes(platform), { prefix: '/api/v1' });
   await app.register(rosterRoutes(platform), { prefix: '/api/v1' });
   await app.register(governmentRoutes(platform), { prefix: '/api/v1' });
+  await app.register(caseRoutes(platform), { prefix: '/api/v1' });
   await app.register(batchRoutes(platform), { prefix: '/api/v1' });
   await app.register(pkiRoutes(platform));
   await app.register(verifyRoutes(platform));

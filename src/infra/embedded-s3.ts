@@ -1,7 +1,11 @@
 /**
  * An S3-protocol endpoint on loopback (s3rver) for the zero-configuration default. MinIO itself
  * is not distributed through npm; the application talks to this exactly as it talks to MinIO,
- * through the minio client. It supports neither versioning nor object lock, which /readyz reports.
+ * through the minio client. It supports neither versioning nor object lock, and says so: the
+ * object-lock configuration answers NotImplemented, retention and legal-hold requests
+ * MethodNotAllowed, so the archive reports `objectLock: false` (/readyz) and the application alone
+ * keeps objects (never overwriting a key, never deleting a recorded one). A missing object answers
+ * NoSuchKey (404), which the archive reports as a missing document, never as other bytes.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, fstatSync, mkdirSync, openSync, readSync, statSync, writevSync } from 'node:fs';

@@ -56,6 +56,12 @@ export class JobQueue {
     }
   }
 
+  /** Creates one job of `name` per tick of `cron` (UTC), however many processes schedule it. */
+  async schedule(name: string, cron: string): Promise<void> {
+    await this.ensure(name);
+    await this.boss.schedule(name, cron, {}, { singletonKey: name });
+  }
+
   async stop(): Promise<void> {
     await this.boss.stop({ graceful: true, timeout: 5_000 });
   }

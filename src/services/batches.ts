@@ -76,7 +76,7 @@ const chunkTables = {
     status: { enum: 'ContractStatus' }, employmentForm: 'text', termType: 'text', startDate: 'date', endDate: 'date', probationEnd: 'date',
     monthlyWage: 'numeric', regionCode: 'text', batchId: 'uuid', batchRow: 'int', revision: 'int', createdAt: 'timestamp', updatedAt: 'timestamp',
   },
-  document: { id: 'uuid', contractId: 'uuid', kind: { enum: 'DocumentKind' }, objectKey: 'text', sha256: 'text', size: 'int', contentType: 'text', signatureSlots: 'jsonb', createdAt: 'timestamp' },
+  document: { id: 'uuid', contractId: 'uuid', kind: { enum: 'DocumentKind' }, objectKey: 'text', versionId: 'text', sha256: 'text', size: 'int', contentType: 'text', signatureSlots: 'jsonb', createdAt: 'timestamp' },
   signature: { id: 'uuid', contractId: 'uuid', documentId: 'uuid', role: 'text', fieldName: 'text', signerName: 'text', certificateSerial: 'text', signedAt: 'timestamp', timestampAt: 'timestamp', createdAt: 'timestamp' },
   signingLink: { id: 'uuid', contractId: 'uuid', tokenHash: 'text', expiresAt: 'timestamp', createdAt: 'timestamp' },
 } satisfies Record<string, ColumnSpec>;
@@ -345,7 +345,7 @@ export class BatchService {
             tx,
             'Document',
             chunkTables.document,
-            prepared.map((p, i) => ({ id: documentIds[i], contractId: contractIds[i], kind: 'sealed', objectKey: stored[i]!.key, sha256: stored[i]!.sha256, size: stored[i]!.size, contentType: 'application/pdf', signatureSlots: p.rendered.signatureSlots, createdAt })),
+            prepared.map((p, i) => ({ id: documentIds[i], contractId: contractIds[i], kind: 'sealed', objectKey: stored[i]!.key, versionId: stored[i]!.versionId, sha256: stored[i]!.sha256, size: stored[i]!.size, contentType: 'application/pdf', signatureSlots: p.rendered.signatureSlots, createdAt })),
           );
           await insertRows(
             tx,

@@ -211,7 +211,7 @@ export class ContractService {
         data: { ...contractRecord(this.deps.crypto, organisation, template, fields, terms, { number, workerId, createdAt }), ...(batch ? { batchId: batch.id, batchRow: batch.row } : {}) },
       });
       const document = await tx.document.create({
-        data: { contractId: contract.id, kind: 'draft', objectKey: stored.key, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: signatureSlots as object[] },
+        data: { contractId: contract.id, kind: 'draft', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: signatureSlots as object[] },
       });
       await appendAudit(tx, {
         chain: contract.id,
@@ -308,7 +308,7 @@ export class AttachmentService {
         },
       });
       const document = await tx.document.create({
-        data: { contractId: contract.id, kind: 'draft', objectKey: stored.key, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: signatureSlots as object[] },
+        data: { contractId: contract.id, kind: 'draft', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: signatureSlots as object[] },
       });
       for (const chain of [contract.id, previous.id]) {
         await appendAudit(tx, { chain, contractId: chain, type: 'attachment.created', actor: context.actor, ip: context.ip, userAgent: context.userAgent, data: { attachment: contract.id, of: previous.id, kind: checked.kind, number, documentSha256: stored.sha256 } });

@@ -91,10 +91,10 @@ export class LifecycleService {
         const retainUntil = new Date(`${retentionEnd(endDate)}T00:00:00Z`);
         if (!(await this.move(tx, contract, 'expire_term', 'contract.expired', { endDate, retainUntil: retentionEnd(endDate) }, { retainUntil }))) return undefined;
         await tx.document.updateMany({ where: { contractId: contract.id }, data: { retainUntil } });
-        return { retainUntil, keys: (await tx.document.findMany({ where: { contractId: contract.id }, select: { objectKey: true } })).map((d) => d.objectKey) };
+        return { retainUntil, objects: await tx.document.findMany({ where: { contractId: contract.id }, select: { objectKey: true, versionId: true } }) };
       });
       if (!result) continue;
-      for (const key of result.keys) await archive.extendRetention(key, result.retainUntil);
+      for (const object of result.objects) await archive.extendRetention(object.objectKey, result.retainUntil, object.versionId);
       ended++;
     }
     return ended;

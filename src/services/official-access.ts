@@ -207,7 +207,7 @@ export class OfficialAccess {
     const contract = await db.contract.findUnique({ where: { id: contractId }, include: { employer: { select: { name: true, uscc: true } } } });
     if (!contract || !inOfficialScope(official, contract.regionCode)) throw Problem.notFound('Contract');
     const document = await latestDocument(db, contract.id);
-    const pdf = await archive.get(document.objectKey, document.sha256);
+    const pdf = await archive.read(document);
     const verification = await verifyUpload(db, pki, pdf);
     await db.$transaction((tx) => this.log(tx, official, { action, contractId: contract.id, workerId: contract.workerId, ...reason }));
     return { contract, document: { sha256: document.sha256, kind: document.kind }, pdf, verification };

@@ -195,7 +195,7 @@ export class SealingService {
     if (!contract || contract.employerId !== organisation.id) throw Problem.notFound('Contract');
     const next = requireTransition(contract.status, 'seal');
     const draft = await latestDocument(db, contract.id);
-    const pdf = await archive.get(draft.objectKey, draft.sha256);
+    const pdf = await archive.read(draft);
     // The organisation's seal goes where the template reserved the first seal area.
     const slots = (draft.signatureSlots as SignatureSlot[] | null) ?? [];
 
@@ -208,7 +208,7 @@ export class SealingService {
       const updated = await tx.contract.updateMany({ where: { id: contract.id, revision: contract.revision, status: contract.status }, data: { status: next, revision: { increment: 1 } } });
       if (updated.count !== 1) throw Problem.conflict('The contract changed while it was being sealed; try again.');
       const document = await tx.document.create({
-        data: { contractId: contract.id, kind: 'sealed', objectKey: stored.key, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: draft.signatureSlots ?? undefined },
+        data: { contractId: contract.id, kind: 'sealed', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: draft.signatureSlots ?? undefined },
       });
       await tx.signature.create({
         data: { contractId: contract.id, documentId: document.id, role: 'employer', fieldName: sealFieldName, signerName: organisation.name, certificateSerial: serial, signedAt: signingTime, timestampAt: signingTime },
@@ -255,7 +255,7 @@ export class SealingService {
         const updated = await tx.contract.updateMany({ where: { id: contract.id, revision: contract.revision, status: contract.status }, data: { revision: { increment: 1 } } });
         if (updated.count !== 1) throw Problem.conflict('The contract changed while it was being sealed again; try again.');
         const created = await tx.document.create({
-          data: { contractId: contract.id, kind: 'sealed', objectKey: stored.key, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: current.signatureSlots ?? undefined },
+          data: { contractId: contract.id, kind: 'sealed', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: current.signatureSlots ?? undefined },
         });
         await tx.signature.create({
           data: { contractId: contract.id, documentId: created.id, role: 'employer', fieldName: sealFieldName, signerName: contract.employer.name, certificateSerial: serial, signedAt: signingTime, timestampAt: signingTime },

@@ -13,6 +13,7 @@ import type { Outbox } from '../notify/outbox.ts';
 import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
+import { syncLegalHolds } from './legal-holds.ts';
 import { appendAudit, type Actor } from './audit.ts';
 import { contractFieldsColumn, type DocumentRenderer, type TemplateCatalog } from './contracts.ts';
 import { requireTransition, type SealingService } from './sealing.ts';
@@ -78,7 +79,7 @@ export class TerminationService {
       if (updated.count !== 1) throw Problem.conflict('The contract changed meanwhile; try again.');
       await tx.document.updateMany({ where: { contractId: contract.id }, data: { retainUntil } });
       const document = await tx.document.create({
-        data: { contractId: contract.id, kind: 'termination_certificate', objectKey: stored.key, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', retainUntil, signatureSlots: rendered.signatureSlots as object[] },
+        data: { contractId: contract.id, kind: 'termination_certificate', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', retainUntil, signatureSlots: rendered.signatureSlots as object[] },
       });
       await tx.signature.create({ data: { contractId: contract.id, documentId: document.id, role: 'employer', fieldName: 'employer-seal', signerName: organisation.name, certificateSerial, signedAt: issuedAt, timestampAt: issuedAt } });
       await appendAudit(tx, {
@@ -102,7 +103,9 @@ export class TerminationService {
       return document;
     });
     // Objects already archived keep their lock until the new retention date.
-    for (const document of await db.document.findMany({ where: { contractId: contract.id } })) await archive.extendRetention(document.objectKey, retainUntil);
+    for (const document of await db.document.findMany({ where: { contractId: contract.id } })) await archive.extendRetention(document.objectKey, retainUntil, document.versionId);
+    // A certificate issued while an arbitration or inspection case is open is held with the rest.
+    await syncLegalHolds(db, archive, contract.id, { placeOnly: true });
     return { status: next, retainUntil: retentionEnd(request.date), certificate: { sha256: result.sha256, size: result.size } };
   }
 }

@@ -90,7 +90,7 @@ export class WorkerPortal {
     const contract = await db.contract.findFirst({ where: { id: contractId, worker: { phoneIndex: index }, status: { in: [...visibleStatuses] } } });
     if (!contract) throw new Problem(404, 'not-found', '未找到该合同', '未找到该合同');
     const document = await contractDocument(db, contract.id, which);
-    const pdf = await archive.get(document.objectKey, document.sha256);
+    const pdf = await archive.read(document);
     await db.$transaction((tx) =>
       appendAudit(tx, { chain: contract.id, contractId: contract.id, type: 'document.downloaded', actor: { kind: 'worker', id: index.slice(0, 16) }, ip: context.ip, userAgent: context.userAgent, data: { documentSha256: document.sha256, kind: document.kind, via: 'portal' } }),
     );

@@ -159,7 +159,7 @@ export class WorkerSigningService {
   async document(token: string, context: RequestContext): Promise<Uint8Array> {
     const link = await this.link(token);
     const document = await latestDocument(this.deps.db, link.contractId);
-    const pdf = await this.deps.archive.get(document.objectKey, document.sha256);
+    const pdf = await this.deps.archive.read(document);
     await this.deps.db.$transaction((tx) => this.audit(tx, link, 'document.viewed', context, { documentSha256: document.sha256 }));
     return pdf;
   }
@@ -329,7 +329,7 @@ export class WorkerSigningService {
       await tx.contract.update({ where: { id: contract.id, revision: contract.revision }, data: { status: next, effectiveAt: signingTime, revision: { increment: 1 } } });
       const previous = await latestDocument(tx as unknown as Db, contract.id);
       const document = await tx.document.create({
-        data: { contractId: contract.id, kind: 'signed', objectKey: stored.key, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: previous.signatureSlots ?? undefined },
+        data: { contractId: contract.id, kind: 'signed', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: previous.signatureSlots ?? undefined },
       });
       await tx.signature.create({
         data: { contractId: contract.id, documentId: document.id, role: 'worker', fieldName: workerFieldName, signerName: worker.name, certificateSerial: session.certificateSerial, signedAt: signingTime, timestampAt: signingTime },

@@ -55,6 +55,10 @@ t.test('an employer key cannot call any official API, and no key gets 401', asyn
     { method: 'GET', route: '/api/v1/inspection/employers/{uscc}', url: `/api/v1/inspection/employers/${yuncheng.uscc}?${why}` },
     { method: 'GET', route: '/api/v1/employment/hires', url: `/api/v1/employment/hires?region=1408&from=2026-09-01&to=2026-09-30&${why}` },
     { method: 'POST', route: '/api/v1/arbitration/evidence', url: '/api/v1/arbitration/evidence', payload: { caseNumber: '晋运劳人仲案字〔2027〕第0001号', purpose: '仲裁', contractId } },
+    ...(['arbitration', 'inspection'] as const).flatMap((kind) => [
+      { method: 'POST' as const, route: `/api/v1/${kind}/cases`, url: `/api/v1/${kind}/cases`, payload: { caseNumber: '晋运劳人仲案字〔2027〕第0001号', contractId } },
+      { method: 'POST' as const, route: `/api/v1/${kind}/cases/{id}/close`, url: `/api/v1/${kind}/cases/${contractId}/close` },
+    ]),
   ];
   // Every route of the government API (OpenAPI tag) is in the list above: a new one cannot slip past.
   const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { tags?: string[] }>> };

@@ -1,13 +1,15 @@
 import t from 'tap';
 import { createTestPlatform } from '../helpers/platform.ts';
 
-const { app } = await createTestPlatform(t);
+const { app, platform } = await createTestPlatform(t);
 
 t.test('/healthz and /readyz', async (t) => {
   t.same((await app.inject('/healthz')).json(), { status: 'ok' });
   const ready = await app.inject('/readyz');
   t.equal(ready.statusCode, 200);
-  t.match(ready.json(), { status: 'ready', database: { ok: true }, objectStore: { ok: true, objectLock: false } });
+  const lock = platform.archive.objectLock;
+  t.match(ready.json(), { status: 'ready', database: { ok: true }, objectStore: { ok: true, objectLock: lock, versioning: lock, legalHolds: lock } });
+  if (!lock) t.same(ready.json().objectStore, { ok: true, objectLock: false, versioning: false, defaultRetention: null, legalHolds: false }, 'the embedded endpoint: the application alone keeps objects');
 });
 
 t.test('OpenAPI document and docs UI', async (t) => {

@@ -1,109 +1,108 @@
 /**
- * Object lock as a MinIO with locking would see it. No MinIO runs here (and s3rver has no
- * object lock), so a recording S3 endpoint answers the few calls involved and the test checks
- * what the minio client actually sends: the bucket's default COMPLIANCE retention, and a
- * retention extension only when it lengthens the lock.
+ * Object lock as the engine enforces it, against a real S3 engine (Ceph RGW in CI's second run):
+ * the bucket is made with object lock and default COMPLIANCE retention, an archived version
+ * cannot be deleted nor its retention shortened, termination extends it to the Art. 50 date,
+ * a delete without a version only adds a marker and reads (by the recorded version) go on; all
+ * of it again after the service restarts. On the embedded endpoint (no lock, no versioning) the
+ * application alone keeps objects: never overwritten, no version, no retention calls.
  */
-import { once } from 'node:events';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import t from 'tap';
-import { ObjectArchive } from '../../src/storage/archive.ts';
+import { employerBody } from '../helpers/fixtures.ts';
+import { bearer, createTestPlatform } from '../helpers/platform.ts';
+import { needsObjectLock, rawClient } from '../helpers/real-store.ts';
+import { signedContract } from '../helpers/worker-phone.ts';
 
-interface Recorded {
-  method: string;
-  path: string;
-  query: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
+const first = await createTestPlatform(t, { ARCHIVE_LOCK_DAYS: '30' });
+const { app, platform, adminToken, bucket } = first;
+const archive = platform.archive;
+const s3 = rawClient(platform);
+const day = 86_400_000;
+const refused = (promise: Promise<unknown>) => promise.then(() => 'accepted', (error: { code?: string; message?: string }) => `${error.code}: ${error.message}`);
 
-/** A bucket endpoint that remembers every request; `lock` says whether the bucket has object lock. */
-async function recordingS3(t: { teardown(fn: () => unknown): void }, options: { lock: boolean; defaultRule?: boolean; defaultDays?: number }) {
-  const requests: Recorded[] = [];
-  let rule = options.defaultRule ? `<Rule><DefaultRetention><Mode>COMPLIANCE</Mode><Days>${options.defaultDays ?? 30}</Days></DefaultRetention></Rule>` : '';
-  const created = new Map<string, number>();
-  const retention = new Map<string, string>();
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const url = new URL(req.url!, 'http://s3');
-    const body = Buffer.concat(chunks).toString('utf8');
-    requests.push({ method: req.method!, path: url.pathname, query: url.search.slice(1), headers: req.headers, body });
-    const xml = (status: number, text: string) => res.writeHead(status, { 'content-type': 'application/xml' }).end(text);
-    const isObject = url.pathname.split('/').filter(Boolean).length > 1;
-    if (req.method === 'HEAD' && !isObject) return res.writeHead(200).end();
-    if (url.searchParams.has('object-lock')) {
-      if (req.method === 'PUT') {
-        rule = /<Rule>.*<\/Rule>/.exec(body)?.[0] ?? '';
-        return res.writeHead(200).end();
-      }
-      if (!options.lock) return xml(404, '<Error><Code>ObjectLockConfigurationNotFoundError</Code><Message>none</Message></Error>');
-      return xml(200, `<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled>${rule}</ObjectLockConfiguration>`);
-    }
-    if (url.searchParams.has('retention')) {
-      if (req.method === 'PUT') {
-        retention.set(url.pathname, /<RetainUntilDate>(.*)<\/RetainUntilDate>/.exec(body)![1]!);
-        return res.writeHead(200).end();
-      }
-      const days = Number(/<Days>(\d+)<\/Days>/.exec(rule)?.[1] ?? 0);
-      const until = retention.get(url.pathname) ?? (days ? new Date(created.get(url.pathname)! + days * 86_400_000).toISOString() : undefined);
-      if (!until) return xml(404, '<Error><Code>NoSuchObjectLockConfiguration</Code><Message>none</Message></Error>');
-      return xml(200, `<Retention><Mode>COMPLIANCE</Mode><RetainUntilDate>${until}</RetainUntilDate></Retention>`);
-    }
-    if (req.method === 'PUT' && isObject) {
-      created.set(url.pathname, Date.now());
-      return res.writeHead(200, { etag: '"0"' }).end();
-    }
-    res.writeHead(400).end();
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.teardown(() => new Promise((resolve) => server.close(resolve)));
-  const archive = new ObjectArchive({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, accessKey: 'test-access', secretKey: 'test-secret', bucket: 'contracts', region: 'us-east-1', defaultLockDays: 3650 });
-  return { archive, requests };
-}
+const employer = bearer((await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: bearer(adminToken), payload: employerBody(81) })).json().apiKey);
+const template = platform.templates.get('labor-contract-general')!;
 
-const objectPuts = (requests: Recorded[]) => requests.filter((r) => r.method === 'PUT' && r.path.startsWith('/contracts/sha256/') && r.query === '');
-const retentionPuts = (requests: Recorded[]) => requests.filter((r) => r.method === 'PUT' && r.query.startsWith('retention'));
-
-t.test('a locking bucket without a default rule gets COMPLIANCE retention for ARCHIVE_LOCK_DAYS', async (t) => {
-  const { archive, requests } = await recordingS3(t, { lock: true });
-  await archive.init();
-  t.equal(archive.objectLock, true, '/readyz will say objectLock: true');
-  const config = requests.filter((r) => r.method === 'PUT' && r.query.startsWith('object-lock'));
-  t.equal(config.length, 1);
-  t.match(config[0]!.body, /<ObjectLockEnabled>Enabled<\/ObjectLockEnabled><Rule><DefaultRetention><Mode>COMPLIANCE<\/Mode><Days>3650<\/Days><\/DefaultRetention><\/Rule>/);
-
-  await archive.put(Buffer.from('%PDF-1.7 sealed'), { contentType: 'application/pdf', fresh: true });
-  t.equal(objectPuts(requests).length, 1);
-  t.equal(retentionPuts(requests).length, 0, 'a living contract relies on the default retention: no second request');
-  const headerNames = Object.keys(objectPuts(requests)[0]!.headers);
-  t.notOk(headerNames.some((h) => h.includes('object-lock')), 'no lock header that the client would turn into user metadata');
+t.test('embedded endpoint: no lock, no versions; the application never overwrites', { skip: archive.objectLock ? 'the store has object lock' : false }, async (t) => {
+  t.same(archive.capabilities, { versioning: false, objectLock: false, defaultRetention: null }, 'reported as such by /readyz');
+  const bytes = randomBytes(1000);
+  const stored = await archive.put(bytes, { contentType: 'application/pdf', retainUntil: new Date(Date.now() + day) });
+  t.equal(stored.versionId, null, 'no version to record');
+  t.match(await refused(s3.getObjectLockConfig(bucket) as unknown as Promise<unknown>), /NotImplemented/, 'the endpoint says it has no object lock');
+  t.equal(await archive.setLegalHold(stored.key, null, true), false, 'a legal hold is not enforced by this store');
+  t.same(await archive.lockState(stored.key), { retainUntil: null, mode: null, legalHold: null });
+  t.same(await archive.put(bytes, { contentType: 'application/pdf' }), stored, 'the same bytes: the same object, not a second write');
 });
 
-t.test('a retention date beyond the default lock extends it; an earlier one is left alone', async (t) => {
-  const { archive, requests } = await recordingS3(t, { lock: true, defaultRule: true, defaultDays: 30 });
-  await archive.init();
-  t.equal(requests.filter((r) => r.method === 'PUT' && r.query.startsWith('object-lock')).length, 0, 'an existing default rule is kept');
-
-  const later = new Date(Date.now() + 2 * 365 * 86_400_000);
-  const stored = await archive.put(Buffer.from('%PDF-1.7 termination certificate'), { contentType: 'application/pdf', retainUntil: later });
-  const extended = retentionPuts(requests);
-  t.equal(extended.length, 1);
-  t.equal(extended[0]!.path, `/contracts/${stored.key}`);
-  t.match(extended[0]!.body, new RegExp(`<Mode>COMPLIANCE</Mode><RetainUntilDate>${later.toISOString()}</RetainUntilDate>`));
-  t.ok(extended[0]!.headers['content-md5'], 'MinIO requires Content-MD5 on retention requests');
-
-  await archive.extendRetention(stored.key, new Date(Date.now() + 86_400_000));
-  t.equal(retentionPuts(requests).length, 1, 'COMPLIANCE retention is never shortened (the server would refuse it)');
+t.test('the bucket has object lock, versioning and the default COMPLIANCE retention', needsObjectLock(platform), async (t) => {
+  t.equal(archive.objectLock, true);
+  t.same(archive.capabilities, { versioning: true, objectLock: true, defaultRetention: { mode: 'COMPLIANCE', days: 30 } });
+  const config = (await s3.getObjectLockConfig(bucket)) as unknown as { objectLockEnabled: string; mode: string; validity: number };
+  t.match(config, { objectLockEnabled: 'Enabled', mode: 'COMPLIANCE', validity: 30 }, 'as the engine reports it');
+  const ready = (await app.inject('/readyz')).json();
+  t.match(ready.objectStore, { ok: true, objectLock: true, versioning: true, legalHolds: true, defaultRetention: { mode: 'COMPLIANCE', days: 30 } });
 });
 
-t.test('a bucket without object lock: the application alone enforces retention', async (t) => {
-  const { archive, requests } = await recordingS3(t, { lock: false });
-  await archive.init();
-  t.equal(archive.objectLock, false);
-  await archive.put(Buffer.from('%PDF-1.7'), { contentType: 'application/pdf', retainUntil: new Date(Date.now() + 86_400_000) });
-  t.equal(retentionPuts(requests).length, 0);
-  t.equal(requests.filter((r) => r.query.startsWith('object-lock') && r.method === 'PUT').length, 0);
+let contract: { id: string; number: string };
+t.test('every archived version gets the default retention; deleting a version is refused by the engine', needsObjectLock(platform), async (t) => {
+  const signed = await signedContract(app, platform, employer, template.id, template.example as never);
+  t.equal(signed.signed.statusCode, 200, signed.signed.body);
+  contract = signed;
+  const documents = await platform.db.document.findMany({ where: { contractId: contract.id }, orderBy: { createdAt: 'asc' } });
+  t.same(documents.map((d) => d.kind), ['draft', 'sealed', 'signed']);
+  for (const document of documents) {
+    t.ok(document.versionId, `${document.kind}: the row records the version the engine created`);
+    const lock = await archive.lockState(document.objectKey, document.versionId);
+    t.equal(lock.mode, 'COMPLIANCE', `${document.kind}: COMPLIANCE`);
+    const days = (lock.retainUntil!.getTime() - document.createdAt.getTime()) / day;
+    t.ok(days > 29.9 && days < 30.1, `${document.kind}: retained ARCHIVE_LOCK_DAYS from its creation (${days.toFixed(3)} days)`);
+    t.match(await refused(s3.removeObject(bucket, document.objectKey, { versionId: document.versionId! })), /AccessDenied/, `${document.kind}: the engine refuses to delete the version`);
+  }
+  const stat = await s3.statObject(bucket, documents[2]!.objectKey, { versionId: documents[2]!.versionId! });
+  t.equal(stat.size, documents[2]!.size, 'the version is still there');
+});
+
+t.test('a delete without a version only adds a marker: the recorded version is still read and served', needsObjectLock(platform), async (t) => {
+  const signedDocument = await platform.db.document.findFirstOrThrow({ where: { contractId: contract.id, kind: 'signed' } });
+  t.equal(await refused(s3.removeObject(bucket, signedDocument.objectKey)), 'accepted', 'S3 accepts it: a delete marker');
+  t.match(await refused(s3.statObject(bucket, signedDocument.objectKey)), /NotFound|NoSuchKey/, 'the key now looks deleted to a reader of the latest version');
+  const res = await app.inject({ method: 'GET', url: `/api/v1/contracts/${contract.id}/pdf`, headers: employer });
+  t.equal(res.statusCode, 200, 'served from the version the database recorded');
+  t.equal(res.rawPayload.length, signedDocument.size);
+});
+
+t.test('termination extends every version’s lock to the Art. 50 date; the engine refuses to shorten it', needsObjectLock(platform), async (t) => {
+  const terminated = await app.inject({ method: 'POST', url: `/api/v1/contracts/${contract.id}/terminate`, headers: employer, payload: { ending: 'rescission', date: '2027-03-31', reason: '经双方协商一致解除' } });
+  t.equal(terminated.statusCode, 200, terminated.body);
+  t.equal(terminated.json().retainUntil, '2029-03-31');
+  const documents = await platform.db.document.findMany({ where: { contractId: contract.id }, orderBy: { createdAt: 'asc' } });
+  t.same(documents.map((d) => d.kind), ['draft', 'sealed', 'signed', 'termination_certificate']);
+  for (const document of documents) {
+    const lock = await archive.lockState(document.objectKey, document.versionId);
+    t.equal(lock.retainUntil?.toISOString().slice(0, 10), '2029-03-31', `${document.kind}: locked until the Art. 50 date`);
+    t.match(
+      await refused(s3.putObjectRetention(bucket, document.objectKey, { versionId: document.versionId!, mode: 'COMPLIANCE', retainUntilDate: new Date(Date.now() + 40 * day).toISOString() })),
+      /AccessDenied/,
+      `${document.kind}: shortening refused by the engine`,
+    );
+    t.match(await refused(s3.removeObject(bucket, document.objectKey, { versionId: document.versionId! })), /AccessDenied/, `${document.kind}: still no delete`);
+  }
+  await archive.extendRetention(documents[0]!.objectKey, new Date(Date.now() + day), documents[0]!.versionId);
+  t.equal((await archive.lockState(documents[0]!.objectKey, documents[0]!.versionId)).retainUntil?.toISOString().slice(0, 10), '2029-03-31', 'the archive never asks for a shorter lock');
+});
+
+t.test('after a restart of the service over the same bucket: same lock, same reads, same refusals', needsObjectLock(platform), async (t) => {
+  await first.stop!();
+  const again = await createTestPlatform(t, { ARCHIVE_LOCK_DAYS: '30' }, { reuse: first });
+  t.same(again.platform.archive.capabilities, { versioning: true, objectLock: true, defaultRetention: { mode: 'COMPLIANCE', days: 30 } }, 'detected again from the bucket');
+  const documents = await again.platform.db.document.findMany({ where: { contractId: contract.id } });
+  for (const document of documents) {
+    t.equal((await again.platform.archive.read(document)).length, document.size, `${document.kind}: read by its recorded version`);
+    t.equal((await again.platform.archive.lockState(document.objectKey, document.versionId)).retainUntil?.toISOString().slice(0, 10), '2029-03-31', `${document.kind}: still locked`);
+    t.match(await refused(s3.removeObject(bucket, document.objectKey, { versionId: document.versionId! })), /AccessDenied/, `${document.kind}: still refused`);
+  }
+  const res = await again.app.inject({ method: 'GET', url: `/api/v1/contracts/${contract.id}/pdf`, headers: employer });
+  t.equal(res.statusCode, 200);
+  const stored = await again.platform.archive.put(randomBytes(500), { contentType: 'application/pdf' });
+  t.equal((await again.platform.archive.lockState(stored.key, stored.versionId)).mode, 'COMPLIANCE', 'a new object after the restart gets the default retention too');
 });

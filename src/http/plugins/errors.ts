@@ -59,7 +59,11 @@ function toProblem(error: FastifyError): Problem {
     return Problem.badRequest(validationIssues(error as Parameters<typeof validationIssues>[0]).map(({ issue, where }) => zodFieldProblem(issue, where)));
   }
   if (error instanceof IntegrityError) {
-    return new Problem(500, 'integrity-error', 'Integrity error', 'A stored document failed its SHA-256 check and is withheld. Operators have been alerted.', undefined, { messageZh: '存档文件校验未通过，已暂停提供并通知运维人员' });
+    // A server-side failure of the platform's own archive (nothing the caller can change), so
+    // 5xx; but named, so clients and operators tell it from any other failure. Never the bytes.
+    return error.problem === 'missing'
+      ? new Problem(500, 'archive-integrity', 'Archived document missing', 'A recorded document is missing from the archive and cannot be served. Operators have been alerted.', undefined, { problem: 'missing', messageZh: '存档文件缺失，暂时无法提供，已通知运维人员' })
+      : new Problem(500, 'archive-integrity', 'Archived document altered', 'A stored document failed its SHA-256 check and is withheld. Operators have been alerted.', undefined, { problem: 'altered', messageZh: '存档文件校验未通过，已暂停提供并通知运维人员' });
   }
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.statusCode === 415) {
     return new Problem(415, 'unsupported-media-type', 'Unsupported media type', error.message);

@@ -138,7 +138,7 @@ export const contractRoutes =
         const contract = await platform.db.contract.findUnique({ where: { id: request.params.id } });
         if (!contract || contract.employerId !== organisation.id) throw Problem.notFound('Contract');
         const document = await contractDocument(platform.db, contract.id, request.query.document);
-        const pdf = await platform.archive.get(document.objectKey, document.sha256);
+        const pdf = await platform.archive.read(document);
         return reply
           .type('application/pdf')
           .header('content-disposition', `inline; filename="${contract.number}.pdf"`)

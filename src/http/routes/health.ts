@@ -3,6 +3,14 @@ import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 
 const check = z.object({ ok: z.boolean(), detail: z.string().optional() });
+/** What the bucket enforces by itself (src/storage/archive.ts); without lock, only the application keeps objects. */
+const objectStore = check.extend({
+  objectLock: z.boolean().describe('the engine refuses deleting or shortening the retention of an archived version'),
+  versioning: z.boolean(),
+  defaultRetention: z.object({ mode: z.string(), days: z.number() }).nullable(),
+  legalHolds: z.boolean().describe('legal holds of open arbitration/inspection cases are enforced by the engine'),
+});
+const readiness = z.object({ status: z.enum(['ready', 'not_ready']), database: check, objectStore, embedded: z.object({ postgres: z.boolean(), s3: z.boolean() }) });
 
 export const healthRoutes =
   (platform: Platform): FastifyPluginAsyncZod =>
@@ -19,10 +27,10 @@ export const healthRoutes =
         config: { access: ['public'], rateLimit: false },
         schema: {
           tags: ['health'],
-          summary: 'Readiness: database and object store answer',
+          summary: 'Readiness: database and object store answer; what the store enforces (object lock, versioning)',
           response: {
-            200: z.object({ status: z.enum(['ready', 'not_ready']), database: check, objectStore: check.extend({ objectLock: z.boolean() }), embedded: z.object({ postgres: z.boolean(), s3: z.boolean() }) }),
-            503: z.object({ status: z.enum(['ready', 'not_ready']), database: check, objectStore: check.extend({ objectLock: z.boolean() }), embedded: z.object({ postgres: z.boolean(), s3: z.boolean() }) }),
+            200: readiness,
+            503: readiness,
           },
         },
       },
@@ -35,12 +43,13 @@ export const healthRoutes =
             return { ok: false, detail: (error as Error).message };
           }
         };
-        const [database, objectStore] = await Promise.all([probe(() => platform.db.$queryRaw`select 1`), probe(() => platform.archive.ping())]);
-        const ready = database.ok && objectStore.ok;
+        const [database, store] = await Promise.all([probe(() => platform.db.$queryRaw`select 1`), probe(() => platform.archive.ping())]);
+        const ready = database.ok && store.ok;
+        const { objectLock, versioning, defaultRetention } = platform.archive.capabilities;
         return reply.status(ready ? 200 : 503).send({
           status: ready ? 'ready' : 'not_ready',
           database,
-          objectStore: { ...objectStore, objectLock: platform.archive.objectLock },
+          objectStore: { ...store, objectLock, versioning, defaultRetention, legalHolds: objectLock },
           embedded: platform.embedded,
         });
       },
