@@ -16,6 +16,7 @@ export interface ServiceProcess {
   /** Peak resident set size so far, in bytes (from /proc). */
   peakRss(): number;
   alive(): boolean;
+  /** The tail of what the process logged (errors) and wrote to stderr. */
   stderr(): string;
 }
 
@@ -39,7 +40,8 @@ export async function startServiceProcess(t: { teardown(fn: () => unknown): void
       ...process.env,
       ...launch.env,
       NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
+      // Errors only (a 500's stack), kept in a short tail for the test's messages.
+      LOG_LEVEL: 'error',
       HOST: '127.0.0.1',
       PORT: String(port),
       DATA_DIR: config.DATA_DIR,
@@ -53,19 +55,24 @@ export async function startServiceProcess(t: { teardown(fn: () => unknown): void
       BATCH_WORKERS: '0',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000)));
+  const keep = (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000));
+  child.stderr!.on('data', (chunk: Buffer) => keep(Buffer.from(chunk.toString().split('\n').filter((line) => line && !/^(Trying to parse invalid object|Invalid object ref)/.test(line)).join('\n'))));
+  // pdf-lib prints parse warnings on stdout; only the log's error lines are kept.
+  child.stdout!.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter((line) => line.includes('"level":50')).forEach((line) => keep(Buffer.from(`${line}\n`))));
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
+  // A loaded 2-core machine may take long to start it: the wait is generous, not a measurement.
+  const deadline = Date.now() + 300_000;
+  for (;;) {
     if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}: ${stderr}`);
     const ready = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
     if (ready) break;
-    if (i > 600) throw new Error(`the service did not start: ${stderr}`);
+    if (Date.now() > deadline) throw new Error(`the service did not start: ${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {

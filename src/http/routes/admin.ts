@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { text } from '../../support/text.ts';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { createOfficial, createOrganisation, listOrganisations } from '../../services/organisations.ts';
@@ -8,17 +9,17 @@ import { todayInShanghai } from '../../domain/calendar.ts';
 
 const newEmployer = z.object({
   kind: z.enum(['employer', 'dispatch_agency']).default('employer'),
-  name: z.string().trim().min(1).max(200).describe('单位名称'),
+  name: text(200, { min: 1 }).describe('单位名称'),
   uscc: usccSchema,
-  legalRepresentative: z.string().trim().min(1).max(100).describe('法定代表人'),
-  address: z.string().trim().min(1).max(300).describe('注册地 / 住所'),
+  legalRepresentative: text(100, { min: 1 }).describe('法定代表人'),
+  address: text(300, { min: 1 }).describe('注册地 / 住所'),
   regionCode: sixDigitRegionCode,
-  phone: z.string().trim().max(40).optional(),
-  dispatchLicence: z.string().trim().max(100).optional().describe('劳务派遣经营许可证编号'),
+  phone: text(40).optional(),
+  dispatchLicence: text(100).optional().describe('劳务派遣经营许可证编号'),
 });
 
 const newOfficial = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: text(100, { min: 1 }),
   role: z.enum(['insurance', 'arbitration', 'inspection', 'employment']),
   regionCode,
 });

@@ -2,6 +2,7 @@
  * Government offices: social insurance (社保经办), labor inspection (劳动保障监察) and contract
  * retrieval for any office, each scoped to the official's region and logged with its reason.
  */
+import { text } from '../../support/text.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
@@ -14,8 +15,8 @@ import { uuidParam } from '../schemas.ts';
 
 const config = { access: ['official' as const] };
 const reason = z.object({
-  purpose: z.string().trim().min(2).max(200).describe('why the record is read (shown to the worker)'),
-  caseNumber: z.string().trim().max(60).optional().describe('案号 / 业务编号'),
+  purpose: text(200, { min: 2 }).describe('why the record is read (shown to the worker)'),
+  caseNumber: text(60).optional().describe('案号 / 业务编号'),
 });
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 /** A real calendar date (2026-02-30 is refused). */
@@ -35,7 +36,7 @@ export const governmentRoutes =
 
     app.get(
       '/insurance/contracts',
-      { config, schema: { tags: ['government'], summary: '社保经办: a person’s contracts in your region with the data enrolment needs (logged)', querystring: reason.extend({ idNumber: z.string().trim().toUpperCase().min(15).max(18) }) } },
+      { config, schema: { tags: ['government'], summary: '社保经办: a person’s contracts in your region with the data enrolment needs (logged)', querystring: reason.extend({ idNumber: text(18, { min: 15 }).toUpperCase() }) } },
       async (request) => {
         const { idNumber, ...why } = request.query;
         return { items: await platform.officialAccess.insuranceContracts(officialOf(request), idNumber, why) };
@@ -57,7 +58,7 @@ export const governmentRoutes =
 
     app.get(
       '/government/workers/contracts',
-      { config, schema: { tags: ['government'], summary: 'A worker’s contracts in your region, by ID number (logged)', querystring: reason.extend({ idNumber: z.string().trim().toUpperCase().min(15).max(18) }) } },
+      { config, schema: { tags: ['government'], summary: 'A worker’s contracts in your region, by ID number (logged)', querystring: reason.extend({ idNumber: text(18, { min: 15 }).toUpperCase() }) } },
       async (request) => {
         const { idNumber, ...why } = request.query;
         return { items: await platform.officialAccess.workerContracts(officialOf(request), idNumber, why) };
@@ -100,7 +101,7 @@ export const governmentRoutes =
           querystring: reason.extend({
             region: z.string().regex(/^\d{2,6}$/),
             asOf: isoDate.optional(),
-            q: z.string().trim().min(1).max(100).optional().describe('employer name (substring, case-insensitive) or 统一社会信用代码 (exact, 18 characters)'),
+            q: text(100, { min: 1 }).optional().describe('employer name (substring, case-insensitive) or 统一社会信用代码 (exact, 18 characters)'),
           }),
         },
       },
@@ -159,10 +160,10 @@ export const governmentRoutes =
           tags: ['government'],
           summary: '劳动争议仲裁 / 劳动保障监察: the evidence bundle (ZIP) of a contract in your region — signed PDF, verification, audit trail, certificates, manifest, sealed 出证报告 (logged)',
           body: reason.extend({
-            caseNumber: z.string().trim().min(2).max(60).describe('案号'),
+            caseNumber: text(60, { min: 2 }).describe('案号'),
             contractId: z.uuid().optional(),
-            idNumber: z.string().trim().toUpperCase().min(15).max(18).optional().describe('with employerUscc, when the contract id is not known'),
-            employerUscc: z.string().trim().length(18).optional(),
+            idNumber: text(18, { min: 15 }).toUpperCase().optional().describe('with employerUscc, when the contract id is not known'),
+            employerUscc: text(18, { min: 18 }).optional(),
           }),
         },
       },

@@ -68,9 +68,13 @@ function text(value: PDFObject | undefined): string | undefined {
   return undefined;
 }
 
-/** The DER element at the start of a zero-padded /Contents value. */
+/** The DER element at the start of a zero-padded /Contents value; empty when there is none (reported as unparsable). */
 function trimDer(bytes: Uint8Array): Uint8Array {
-  return bytes.subarray(0, readDer(bytes).end);
+  try {
+    return bytes.subarray(0, readDer(bytes).end);
+  } catch {
+    return new Uint8Array();
+  }
 }
 
 interface SignatureEntry {
@@ -78,12 +82,21 @@ interface SignatureEntry {
   dict: PDFDict;
 }
 
+/**
+ * The dictionary an object is or refers to, else undefined. pdf-lib's lookupMaybe throws when a
+ * damaged file has something else there; a verifier reports such a file, it does not fail on it.
+ */
+function dictAt(doc: PDFDocument, object: PDFObject | undefined): PDFDict | undefined {
+  const found = object instanceof PDFRef ? doc.context.lookup(object) : object;
+  return found instanceof PDFDict ? found : undefined;
+}
+
 function findSignatures(doc: PDFDocument): SignatureEntry[] {
   const entries: SignatureEntry[] = [];
   for (const [, object] of doc.context.enumerateIndirectObjects()) {
     if (!(object instanceof PDFDict) || object.get(name('FT')) !== name('Sig')) continue;
     const value = object.get(name('V'));
-    const dict = value instanceof PDFRef ? doc.context.lookupMaybe(value, PDFDict) : value instanceof PDFDict ? value : undefined;
+    const dict = dictAt(doc, value);
     if (dict) entries.push({ fieldName: text(object.get(name('T'))) ?? '(unnamed)', dict });
   }
   return entries;
@@ -126,7 +139,7 @@ function serialized(value: PDFObject | undefined): string {
 }
 
 function isSignatureWidget(doc: PDFDocument, ref: PDFObject): boolean {
-  const dict = ref instanceof PDFRef ? doc.context.lookupMaybe(ref, PDFDict) : ref instanceof PDFDict ? ref : undefined;
+  const dict = dictAt(doc, ref);
   return dict?.get(name('FT')) === name('Sig');
 }
 
@@ -147,7 +160,9 @@ async function disallowedChangesAfter(pdf: Uint8Array, revisionEnd: number, afte
   if (revisionEnd >= pdf.length) return [];
   const written = objectsWrittenAfter(pdf, revisionEnd);
   if (written.has(-1)) return ['a later revision uses a cross-reference stream; its changes could not be checked'];
-  const before = await PDFDocument.load(pdf.subarray(0, revisionEnd), { updateMetadata: false, throwOnInvalidObject: false });
+  // A signature whose revision is not a PDF of its own is reported, not thrown: the file as a whole was readable.
+  const before = await PDFDocument.load(pdf.subarray(0, revisionEnd), { updateMetadata: false, throwOnInvalidObject: false }).catch(() => undefined);
+  if (!before || !(before.context.lookup(before.context.trailerInfo.Root) instanceof PDFDict)) return ['the signed revision is not a readable PDF; changes after it could not be checked'];
   const catalogRef = before.context.trailerInfo.Root as PDFRef;
   const beforePages = new Set(before.getPages().map((p) => p.ref.objectNumber));
   if (after.getPageCount() !== before.getPageCount()) return [`pages were added or removed (${before.getPageCount()} → ${after.getPageCount()})`];
@@ -223,12 +238,12 @@ const emptyDss: DssMaterial = { certs: [], ocsps: [], crls: [], present: false }
 
 /** The /DSS as parsed values; entries that do not parse are left out (and so cover nothing). */
 function readDss(doc: PDFDocument): DssMaterial {
-  const catalog = doc.catalog;
-  const dss = catalog.lookupMaybe(name('DSS'), PDFDict);
+  const dss = dictAt(doc, dictAt(doc, doc.context.trailerInfo.Root)?.get(name('DSS')));
   if (!dss) return emptyDss;
   const streams = (key: string): Uint8Array[] => {
-    const array = dss.lookupMaybe(name(key), PDFArray);
-    return (array?.asArray() ?? []).flatMap((ref) => {
+    const value = dss.get(name(key));
+    const array = value instanceof PDFRef ? doc.context.lookup(value) : value;
+    return (array instanceof PDFArray ? array.asArray() : []).flatMap((ref) => {
       const stream = doc.context.lookup(ref);
       if (!stream || !('getContents' in stream)) return [];
       try {
@@ -345,6 +360,8 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
   const doc = await PDFDocument.load(readable, { updateMetadata: false, throwOnInvalidObject: false }).catch((error: unknown) => {
     throw new UnreadablePdfError(`not a readable PDF: ${(error as Error).message}`);
   });
+  // pdf-lib, told to be lenient, loads a file without a usable trailer as a document with no catalog.
+  if (!(doc.context.lookup(doc.context.trailerInfo.Root) instanceof PDFDict)) throw new UnreadablePdfError('not a readable PDF: no document catalog');
   const anchors = options.trustAnchors.map(parseCertificate);
   const dss = readDss(doc);
   const source = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
