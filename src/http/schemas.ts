@@ -3,6 +3,7 @@ import { text } from '../support/text.ts';
 
 export { text };
 import { z } from 'zod';
+import { isIsoDate } from '../domain/calendar.ts';
 import { parseResidentId, parseUscc } from '../domain/identity.ts';
 
 export const uuidParam = z.object({ id: z.uuid() });
@@ -11,6 +12,9 @@ export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   after: z.uuid().optional(),
 });
+
+/** A real calendar day (2026-02-30 is refused, not turned into an Invalid Date further in). */
+export const calendarDate = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD', params: { rule: 'calendar_date', messageZh: '日期应为有效的 YYYY-MM-DD' } });
 
 export const sixDigitRegionCode = z.string().regex(/^\d{6}$/, 'must be a 6-digit 行政区划代码');
 

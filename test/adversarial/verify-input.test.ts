@@ -28,6 +28,8 @@ if (seal.statusCode !== 200) throw new Error(seal.body.slice(0, 300));
 const sealed = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${contractId}/pdf`, headers: employer })).rawPayload;
 const service = await startServiceProcess(t, test, { RATE_LIMIT_PER_MINUTE: '1000000' });
 
+const blankContents = (pdf: Buffer) => pdf.toString('latin1').replace(/\/Contents\s*<[0-9a-fA-F\s]*>/g, '/Contents<>');
+
 const post = async (url: string, type: string, body: Uint8Array | string) => {
   const response = await fetch(service.url + url, { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : new Uint8Array(body), signal: AbortSignal.timeout(60_000) });
   return { status: response.status, type: response.headers.get('content-type') ?? '', body: Buffer.from(await response.arrayBuffer()) };
@@ -102,8 +104,8 @@ t.test(`${mutations} seeded mutations of a sealed contract: 200 or 4xx, never 5x
       for (const m of list) pdf = apply(m);
       const answer = await post('/api/v1/verify', 'application/pdf', pdf);
       tally.set(answer.status, (tally.get(answer.status) ?? 0) + 1);
-      const good = answer.status === 200 ? !pdf.equals(sealed) ? JSON.parse(answer.body.toString()).valid === false || pdf.subarray(0, sealed.length).equals(sealed) : true : answer.status >= 400 && answer.status < 500 && /problem\+json/.test(answer.type);
-      if (!good && process.env.UPL_DUMP) (await import("node:fs")).writeFileSync(process.env.UPL_DUMP, pdf);
+      // Valid is a right answer only when nothing signed changed: /Contents (the signature value and its padding) lies outside every ByteRange by design.
+      const good = answer.status === 200 ? JSON.parse(answer.body.toString()).valid === false || blankContents(pdf) === blankContents(sealed) : answer.status >= 400 && answer.status < 500 && /problem\+json/.test(answer.type);
       if (!good && failures.length < 10) failures.push(`${JSON.stringify(list).slice(0, 300)} → ${answer.status} ${answer.body.toString().slice(0, 200)}`);
       return good;
     }),

@@ -1,5 +1,5 @@
 /** Turns every error into RFC 9457 problem+json, naming fields and rules for validation errors. */
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { IntegrityError } from '../../storage/archive.ts';
 import { Problem, type FieldProblem } from '../../problem.ts';
@@ -85,6 +85,19 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
   }
   // Workers read these on their phones: Chinese alongside, nothing about what went wrong inside.
   return new Problem(500, 'internal', 'Internal error', 'The request failed; the request id identifies it in the logs.', undefined, { messageZh: '系统暂时无法完成此操作，请稍后重试' });
+}
+
+/**
+ * Errors Fastify's router answers before any route or error handler runs (a path parameter over
+ * maxParamLength: 414; a malformed URL: 400), as problem+json like every other error.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const problem = new Problem(status, 'request', tooLong ? 'URI too long' : 'Bad request', tooLong ? 'A path parameter is too long.' : 'The URL cannot be read.', [
+    { field: '(path)', in: 'params', rule: tooLong ? 'max_param_length' : 'url', message: tooLong ? 'a path parameter is too long' : 'the URL is malformed', messageZh: tooLong ? '链接中的参数过长' : '链接格式不正确' },
+  ]);
+  reply.status(status).type('application/problem+json; charset=utf-8').send({ ...problem.body(), requestId: request.id });
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

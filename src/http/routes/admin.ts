@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { createOfficial, createOrganisation, listOrganisations } from '../../services/organisations.ts';
 import { principalOf } from '../plugins/auth.ts';
-import { organisationView, pageQuery, regionCode, sixDigitRegionCode, usccSchema } from '../schemas.ts';
+import { calendarDate, organisationView, pageQuery, regionCode, sixDigitRegionCode, usccSchema } from '../schemas.ts';
 import { todayInShanghai } from '../../domain/calendar.ts';
 
 const newEmployer = z.object({
@@ -78,7 +78,7 @@ export const adminRoutes =
         schema: {
           tags: ['admin'],
           summary: 'Run the daily supervision now for a day (normally the scheduler does it once a day)',
-          body: z.object({ asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
+          body: z.object({ asOf: calendarDate.optional() }),
           response: { 200: z.object({ asOf: z.string(), ran: z.boolean(), employers: z.number() }) },
         },
       },

@@ -11,16 +11,14 @@ import { scopedOfficial } from '../../services/official-access.ts';
 import { principalOf } from '../plugins/auth.ts';
 import { isIsoDate, todayInShanghai } from '../../domain/calendar.ts';
 import { EMPLOYMENT_POLICIES, employmentPolicy } from '../../domain/employment-policies.ts';
-import { uuidParam } from '../schemas.ts';
+import { calendarDate, uuidParam } from '../schemas.ts';
 
 const config = { access: ['official' as const] };
 const reason = z.object({
   purpose: text(200, { min: 2 }).describe('why the record is read (shown to the worker)'),
   caseNumber: text(60).optional().describe('案号 / 业务编号'),
 });
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 /** A real calendar date (2026-02-30 is refused). */
-const calendarDate = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD', params: { rule: 'calendar_date', messageZh: '日期应为有效的 YYYY-MM-DD' } });
 
 export const governmentRoutes =
   (platform: Platform): FastifyPluginAsyncZod =>
@@ -100,7 +98,7 @@ export const governmentRoutes =
           summary: '劳动保障监察: employers of a region with head count, signing rate and alerts (logged); `q` searches by name or 统一社会信用代码',
           querystring: reason.extend({
             region: z.string().regex(/^\d{2,6}$/),
-            asOf: isoDate.optional(),
+            asOf: calendarDate.optional(),
             q: text(100, { min: 1 }).optional().describe('employer name (substring, case-insensitive) or 统一社会信用代码 (exact, 18 characters)'),
           }),
         },
@@ -113,7 +111,7 @@ export const governmentRoutes =
 
     app.get(
       '/inspection/employers/:uscc',
-      { config, schema: { tags: ['government'], summary: '劳动保障监察: one employer’s roster against its contracts, alerts with legal basis (logged)', params: z.object({ uscc: z.string().length(18) }), querystring: reason.extend({ asOf: isoDate.optional() }) } },
+      { config, schema: { tags: ['government'], summary: '劳动保障监察: one employer’s roster against its contracts, alerts with legal basis (logged)', params: z.object({ uscc: z.string().length(18) }), querystring: reason.extend({ asOf: calendarDate.optional() }) } },
       async (request) => {
         const { asOf, ...why } = request.query;
         return platform.officialAccess.inspectEmployer(officialOf(request), request.params.uscc, asOf ?? today(), why);
