@@ -60,7 +60,11 @@ export function newContractNumber(now = new Date()): string {
 }
 
 function fieldProblems(error: z.ZodError): FieldProblem[] {
-  return error.issues.map((issue) => ({ field: ['fields', ...issue.path].join('.'), in: 'body', rule: issue.code, message: issue.message }));
+  // A schema's own rule (a refinement's params, e.g. no_control_characters) names the rule when it has one.
+  return error.issues.map((issue) => {
+    const own = (issue as { params?: { rule?: string; messageZh?: string } }).params;
+    return { field: ['fields', ...issue.path].join('.'), in: 'body', rule: own?.rule ?? issue.code, message: issue.message, ...(own?.messageZh ? { messageZh: own.messageZh } : {}) };
+  });
 }
 
 export function violationProblem(violations: Violation[]): Problem {
