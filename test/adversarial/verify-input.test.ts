@@ -3,8 +3,11 @@
  * trailer pointing nowhere, and seeded mutations of a real sealed contract (≈300 here, 10,000
  * with LABORSIGN_ADVERSARIAL_LONG=1). Every answer is 200 (a report, saying invalid where the
  * bytes changed) or a 4xx problem+json, the deployed process stays alive and under 512 MB RSS.
+ * LABORSIGN_ADVERSARIAL_DUMP=dir keeps the inputs that failed; LABORSIGN_ADVERSARIAL_PATH replays one.
  * /tsa answers garbage with an RFC 3161 rejection (badDataFormat) and no internal text.
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
 import t from 'tap';
 import { parseTimestampResponse } from '../../src/signing/tsa/protocol.ts';
@@ -106,10 +109,12 @@ t.test(`${mutations} seeded mutations of a sealed contract: 200 or 4xx, never 5x
       tally.set(answer.status, (tally.get(answer.status) ?? 0) + 1);
       // Valid is a right answer only when nothing signed changed: /Contents (the signature value and its padding) lies outside every ByteRange by design.
       const good = answer.status === 200 ? JSON.parse(answer.body.toString()).valid === false || blankContents(pdf) === blankContents(sealed) : answer.status >= 400 && answer.status < 500 && /problem\+json/.test(answer.type);
+      if (!good && process.env.LABORSIGN_ADVERSARIAL_DUMP) writeFileSync(path.join(process.env.LABORSIGN_ADVERSARIAL_DUMP, `verify-${failures.length}.pdf`), pdf);
       if (!good && failures.length < 10) failures.push(`${JSON.stringify(list).slice(0, 300)} → ${answer.status} ${answer.body.toString().slice(0, 200)}`);
       return good;
     }),
-    { seed, numRuns: mutations, endOnFailure: true },
+    // LABORSIGN_ADVERSARIAL_PATH replays one counterexample (fast-check's `path` in a failure report).
+    { seed, numRuns: mutations, endOnFailure: true, ...(process.env.LABORSIGN_ADVERSARIAL_PATH ? { path: process.env.LABORSIGN_ADVERSARIAL_PATH } : {}) },
   ).catch((error: Error) => failures.push(error.message.slice(0, 2000)));
   t.same(failures, [], `answers: ${JSON.stringify([...tally])}${failures.length ? `\n${service.stderr()}` : ""}`);
   t.ok(service.alive(), service.stderr());
