@@ -155,6 +155,19 @@ function onlyNewSignatureWidgets(doc: PDFDocument, before: PDFObject | undefined
   return now.filter((item) => !old.has(serialized(item))).every((item) => isSignatureWidget(doc, item));
 }
 
+/**
+ * The object numbers of a document's pages, or undefined when its page tree is missing or broken
+ * (pdf-lib throws while walking it): a verdict about the file, not a failure of the verifier.
+ */
+function pageRefs(doc: PDFDocument): number[] | undefined {
+  if (!dictAt(doc, dictAt(doc, doc.context.trailerInfo.Root)?.get(name('Pages')))) return undefined;
+  try {
+    return doc.getPages().map((page) => page.ref.objectNumber);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Lists changes made after `revisionEnd` that a signature's integrity does not allow. */
 async function disallowedChangesAfter(pdf: Uint8Array, revisionEnd: number, after: PDFDocument): Promise<string[]> {
   if (revisionEnd >= pdf.length) return [];
@@ -164,8 +177,10 @@ async function disallowedChangesAfter(pdf: Uint8Array, revisionEnd: number, afte
   const before = await PDFDocument.load(pdf.subarray(0, revisionEnd), { updateMetadata: false, throwOnInvalidObject: false }).catch(() => undefined);
   if (!before || !(before.context.lookup(before.context.trailerInfo.Root) instanceof PDFDict)) return ['the signed revision is not a readable PDF; changes after it could not be checked'];
   const catalogRef = before.context.trailerInfo.Root as PDFRef;
-  const beforePages = new Set(before.getPages().map((p) => p.ref.objectNumber));
-  if (after.getPageCount() !== before.getPageCount()) return [`pages were added or removed (${before.getPageCount()} → ${after.getPageCount()})`];
+  const [pagesBefore, pagesAfter] = [pageRefs(before), pageRefs(after)];
+  if (!pagesBefore || !pagesAfter) return ['the page tree cannot be read; changes after the signature could not be checked'];
+  const beforePages = new Set(pagesBefore);
+  if (pagesAfter.length !== pagesBefore.length) return [`pages were added or removed (${pagesBefore.length} → ${pagesAfter.length})`];
   const resolveIn = (doc: PDFDocument) => (o: PDFObject | undefined) => (o instanceof PDFRef ? doc.context.lookup(o) : o);
 
   const problems: string[] = [];
