@@ -12,7 +12,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Platform } from '../runtime.ts';
 import { registerAuth } from './plugins/auth.ts';
-import { registerErrorHandling } from './plugins/errors.ts';
+import { frameworkErrors, registerErrorHandling } from './plugins/errors.ts';
+import { registerJsonParser } from './json-body.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { contractRoutes } from './routes/contracts.ts';
 import { devRoutes } from './routes/dev.ts';
@@ -24,6 +25,7 @@ import { governmentRoutes } from './routes/government.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { batchRoutes } from './routes/batches.ts';
 import { xlsxMediaType } from '../sheets/xlsx.ts';
+import { SHEET_LIMITS } from '../sheets/limits.ts';
 import { employerRoutes } from './routes/employers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { pageRoutes } from './routes/pages.ts';
@@ -38,6 +40,7 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean } = 
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 25 * 1024 * 1024,
+    frameworkErrors,
     trustProxy: true,
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -47,9 +50,10 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean } = 
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  registerJsonParser(app);
   // PDFs, OCSP requests and timestamp queries arrive as raw bytes.
-  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_request, body, done) => done(null, body));
-  app.addContentTypeParser(xlsxMediaType, { parseAs: 'buffer', bodyLimit: 50 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: SHEET_LIMITS.csvBytes }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(xlsxMediaType, { parseAs: 'buffer', bodyLimit: SHEET_LIMITS.xlsxBytes }, (_request, body, done) => done(null, body));
   app.addContentTypeParser(['application/pdf', 'application/ocsp-request', 'application/timestamp-query', 'application/octet-stream', 'image/png', 'image/jpeg'], { parseAs: 'buffer' }, (_request, body, done) =>
     done(null, body),
   );

@@ -1,5 +1,9 @@
-/** zod building blocks shared by request schemas (they also feed the OpenAPI document). */
+/** zod building blocks shared by request schemas (they also feed the OpenAPI document). Free text: `text` (src/support/text.ts). */
+import { text } from '../support/text.ts';
+
+export { text };
 import { z } from 'zod';
+import { isIsoDate } from '../domain/calendar.ts';
 import { parseResidentId, parseUscc } from '../domain/identity.ts';
 import { checkRegionCode } from '../domain/reference/divisions.ts';
 
@@ -9,6 +13,9 @@ export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   after: z.uuid().optional(),
 });
+
+/** A real calendar day (2026-02-30 is refused, not turned into an Invalid Date further in). */
+export const calendarDate = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD', params: { rule: 'calendar_date', messageZh: '日期应为有效的 YYYY-MM-DD' } });
 
 export const sixDigitRegionCode = z
   .string()
@@ -46,15 +53,15 @@ export const organisationView = z.object({
 /** One roster hire (用工备案), as the API body and as a row of an uploaded sheet. */
 export const rosterHire = z.object({
   worker: z.object({
-    name: z.string().trim().min(1, '姓名不能为空').max(50),
-    idNumber: z.string().trim().toUpperCase().refine((id) => parseResidentId(id).ok, '身份证号码无效（校验码不符或格式错误）'),
+    name: text(50).min(1, '姓名不能为空'),
+    idNumber: text(18).toUpperCase().refine((id) => parseResidentId(id).ok, '身份证号码无效（校验码不符或格式错误）'),
     phone: z.string().regex(/^1\d{10}$/, '手机号码应为11位').optional(),
   }),
   hireDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').describe('用工之日'),
   employmentForm: z.enum(['labor_contract', 'dispatch', 'part_time']),
-  post: z.string().trim().max(100).optional(),
-  postCategory: z.string().trim().max(100).optional(),
-  agencyUscc: z.string().trim().length(18).optional().describe('for dispatched workers: the 劳务派遣单位'),
+  post: text(100).optional(),
+  postCategory: text(100).optional(),
+  agencyUscc: text(18, { min: 18 }).optional().describe('for dispatched workers: the 劳务派遣单位'),
 });
 
 /** Column headers of the roster sheet (Chinese, as employers' HR systems export them). */

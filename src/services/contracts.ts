@@ -61,12 +61,15 @@ export function newContractNumber(now = new Date()): string {
 }
 
 function fieldProblems(error: z.ZodError): FieldProblem[] {
-  return error.issues.flatMap((issue): FieldProblem[] =>
+  return error.issues.flatMap((issue): FieldProblem[] => {
     // Each unknown key on its own path: the employer learns which field to remove (never stripped).
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ field: ['fields', ...issue.path, key].join('.'), in: 'body', rule: issue.code, message: `unknown field "${key}"`, messageZh: '模板没有此项，请删除或检查拼写' }))
-      : [{ field: ['fields', ...issue.path].join('.'), in: 'body', rule: issue.code, message: issue.message }],
-  );
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: ['fields', ...issue.path, key].join('.'), in: 'body', rule: issue.code, message: `unknown field "${key}"`, messageZh: '模板没有此项，请删除或检查拼写' }));
+    }
+    // A schema's own rule (a refinement's params, e.g. no_control_characters) names the rule when it has one.
+    const own = (issue as { params?: { rule?: string; messageZh?: string } }).params;
+    return [{ field: ['fields', ...issue.path].join('.'), in: 'body', rule: own?.rule ?? issue.code, message: issue.message, ...(own?.messageZh ? { messageZh: own.messageZh } : {}) }];
+  });
 }
 
 export function violationProblem(violations: Violation[]): Problem {

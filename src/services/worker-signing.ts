@@ -17,6 +17,7 @@ import { Problem, type FieldProblem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import { ecdsaRawToDer } from '../signing/asn1/ecdsa.ts';
 import { imageAppearance } from '../signing/appearance/appearances.ts';
+import { checkImage } from '../signing/appearance/image-header.ts';
 import type { GlyphOutliner } from '../signing/appearance/outlines.ts';
 import { assembleSignedData, buildSignedAttributes, signatureTimestampAttribute } from '../signing/cms/signed-data.ts';
 import { addDocumentTimestamp, addDss } from '../signing/pades/ltv.ts';
@@ -403,6 +404,9 @@ function decodeImage(dataUrl: string): Uint8Array {
   if ((!png && !jpeg) || bytes.length > 512 * 1024 || bytes.length < 64) {
     throw workerProblem(422, 'signature-image', '手写签名无效', [{ field: 'signatureImage', rule: 'png_or_jpeg_max_512k', message: 'a PNG or JPEG up to 512 KiB is required', messageZh: '请在签名区域手写签名后再提交' }]);
   }
+  // Its dimensions, before the appearance decodes it.
+  const checked = checkImage(bytes);
+  if (!checked.ok) throw workerProblem(422, 'signature-image', '手写签名无效', [{ field: 'signatureImage', rule: checked.rule, message: checked.message, messageZh: checked.messageZh }]);
   return bytes;
 }
 

@@ -6,6 +6,8 @@
 import ExcelJS from 'exceljs';
 import { Problem } from '../problem.ts';
 import type { CellValue } from './batch-sheet.ts';
+import { SHEET_LIMITS, sheetLimitProblem } from './limits.ts';
+import { checkXlsx } from './zip-guard.ts';
 
 function plain(value: ExcelJS.CellValue): CellValue {
   if (value === null || value === undefined) return undefined;
@@ -21,8 +23,12 @@ function plain(value: ExcelJS.CellValue): CellValue {
 
 export const xlsxMediaType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** Data rows of the first worksheet as records under their header names, with the sheet row number. */
+/**
+ * Data rows of the first worksheet as records under their header names, with the sheet row
+ * number. The file is checked against SHEET_LIMITS before exceljs reads it (zip-guard.ts).
+ */
 export async function readXlsx(data: Uint8Array): Promise<{ header: string[]; records: { row: number; values: Record<string, CellValue> }[] }> {
+  checkXlsx(data);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(data as unknown as ArrayBuffer);
@@ -31,13 +37,19 @@ export async function readXlsx(data: Uint8Array): Promise<{ header: string[]; re
   }
   const sheet = workbook.worksheets[0];
   if (!sheet) return { header: [], records: [] };
+  if (sheet.columnCount > SHEET_LIMITS.columns) throw sheetLimitProblem('columns');
+  const cell = (value: ExcelJS.CellValue, row: number, column: number) => {
+    const text = plain(value);
+    if (typeof text === 'string' && text.length > SHEET_LIMITS.cellChars) throw sheetLimitProblem('cellChars', `row ${row}, column ${column}`);
+    return text;
+  };
   const header: string[] = [];
-  sheet.getRow(1).eachCell({ includeEmpty: true }, (cell, column) => (header[column - 1] = String(plain(cell.value) ?? '').trim()));
+  sheet.getRow(1).eachCell({ includeEmpty: true }, (c, column) => (header[column - 1] = String(cell(c.value, 1, column) ?? '').trim()));
   const records: { row: number; values: Record<string, CellValue> }[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, number) => {
     if (number === 1) return;
     const values: Record<string, CellValue> = {};
-    header.forEach((name, i) => name && (values[name] = plain(row.getCell(i + 1).value)));
+    header.forEach((name, i) => name && (values[name] = cell(row.getCell(i + 1).value, number, i + 1)));
     if (Object.values(values).some((v) => v !== undefined && String(v).trim() !== '')) records.push({ row: number, values });
   });
   return { header, records };

@@ -4,11 +4,15 @@
  * ('fields.probation.endDate'). Presence of the clauses the law requires is judged by the
  * labor-law rules (with the article), not here: these schemas only fix types and formats.
  */
+import { text as plainText } from '../support/text.ts';
 import { z } from 'zod';
 
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').describe('date, YYYY-MM-DD');
 export const yuan = z.number().nonnegative().multipleOf(0.01, 'at most 2 decimals').describe('amount in yuan (CNY)');
-export const text = (max = 500) => z.string().trim().max(max);
+/** Free text of a field (clauses may run over several lines); control characters are refused (src/support/text.ts). */
+export const text = (max = 500) => plainText(max, { multiline: true });
+/** One line: names, addresses. */
+export const line = (max: number) => plainText(max);
 
 /** The employer party; the platform fills it from the registered organisation. */
 export const employerParty = z.object({
@@ -21,11 +25,11 @@ export const employerParty = z.object({
 });
 
 export const workerParty = z.object({
-  name: text(50).min(1).describe('姓名'),
+  name: line(50).min(1).describe('姓名'),
   idNumber: z.string().trim().toUpperCase().describe('居民身份证号码 (18 characters)'),
-  address: text(200).describe('户籍地址或经常居住地'),
+  address: line(200).describe('户籍地址或经常居住地'),
   phone: z.string().regex(/^1\d{10}$/, 'must be an 11-digit mainland mobile number').describe('mobile number; the signing link goes here'),
-  emergencyContact: text(100).optional(),
+  emergencyContact: line(100).optional(),
 });
 
 export const termType = z.enum(['fixed', 'open_ended', 'task_based']).describe('固定期限 / 无固定期限 / 以完成一定工作任务为期限');

@@ -1,8 +1,10 @@
 /** Turns every error into RFC 9457 problem+json, naming fields and rules for validation errors. */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { IntegrityError } from '../../storage/archive.ts';
 import { Problem, type FieldProblem } from '../../problem.ts';
+import { sheetLimitProblem } from '../../sheets/limits.ts';
+import { xlsxMediaType } from '../../sheets/xlsx.ts';
 
 const contextNames: Record<string, string> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
 
@@ -53,8 +55,20 @@ export function validationIssues(error: { validation?: { keyword: string; instan
   });
 }
 
-function toProblem(error: FastifyError): Problem {
+/** A body over its limit: a sheet names its own limit; anything else the route's. */
+function tooLarge(request: FastifyRequest): Problem {
+  const type = request.headers['content-type'] ?? '';
+  if (type.startsWith('text/csv')) return sheetLimitProblem('csvBytes');
+  if (type.startsWith(xlsxMediaType)) return sheetLimitProblem('xlsxBytes');
+  const limit = request.routeOptions.bodyLimit;
+  const mib = Math.round((limit / 1024 / 1024) * 100) / 100;
+  const messageZh = `提交的内容超过 ${mib} MiB 的上限`;
+  return new Problem(413, 'body-too-large', 'Body too large', `The body may have at most ${limit} bytes.`, [{ field: '(body)', in: 'body', rule: 'body_max_bytes', message: `must be at most ${limit} bytes`, messageZh }], { messageZh, limit });
+}
+
+function toProblem(error: FastifyError, request: FastifyRequest): Problem {
   if (error instanceof Problem) return error;
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return tooLarge(request);
   if (hasZodFastifySchemaValidationErrors(error)) {
     return Problem.badRequest(validationIssues(error as Parameters<typeof validationIssues>[0]).map(({ issue, where }) => zodFieldProblem(issue, where)));
   }
@@ -81,9 +95,22 @@ function toProblem(error: FastifyError): Problem {
   return new Problem(500, 'internal', 'Internal error', 'The request failed; the request id identifies it in the logs.', undefined, { messageZh: '系统暂时无法完成此操作，请稍后重试' });
 }
 
+/**
+ * Errors Fastify's router answers before any route or error handler runs (a path parameter over
+ * maxParamLength: 414; a malformed URL: 400), as problem+json like every other error.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const problem = new Problem(status, 'request', tooLong ? 'URI too long' : 'Bad request', tooLong ? 'A path parameter is too long.' : 'The URL cannot be read.', [
+    { field: '(path)', in: 'params', rule: tooLong ? 'max_param_length' : 'url', message: tooLong ? 'a path parameter is too long' : 'the URL is malformed', messageZh: tooLong ? '链接中的参数过长' : '链接格式不正确' },
+  ]);
+  reply.status(status).type('application/problem+json; charset=utf-8').send({ ...problem.body(), requestId: request.id });
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const problem = toProblem(error);
+    const problem = toProblem(error, request);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     reply
       .status(problem.status)

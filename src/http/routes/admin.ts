@@ -1,24 +1,25 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { text } from '../../support/text.ts';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { createOfficial, createOrganisation, listOrganisations } from '../../services/organisations.ts';
 import { principalOf } from '../plugins/auth.ts';
-import { organisationView, pageQuery, regionCode, sixDigitRegionCode, usccSchema } from '../schemas.ts';
+import { calendarDate, organisationView, pageQuery, regionCode, sixDigitRegionCode, usccSchema } from '../schemas.ts';
 import { todayInShanghai } from '../../domain/calendar.ts';
 
 const newEmployer = z.object({
   kind: z.enum(['employer', 'dispatch_agency']).default('employer'),
-  name: z.string().trim().min(1).max(200).describe('单位名称'),
+  name: text(200, { min: 1 }).describe('单位名称'),
   uscc: usccSchema,
-  legalRepresentative: z.string().trim().min(1).max(100).describe('法定代表人'),
-  address: z.string().trim().min(1).max(300).describe('注册地 / 住所'),
+  legalRepresentative: text(100, { min: 1 }).describe('法定代表人'),
+  address: text(300, { min: 1 }).describe('注册地 / 住所'),
   regionCode: sixDigitRegionCode,
-  phone: z.string().trim().max(40).optional(),
-  dispatchLicence: z.string().trim().max(100).optional().describe('劳务派遣经营许可证编号'),
+  phone: text(40).optional(),
+  dispatchLicence: text(100).optional().describe('劳务派遣经营许可证编号'),
 });
 
 const newOfficial = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: text(100, { min: 1 }),
   role: z.enum(['insurance', 'arbitration', 'inspection', 'employment']),
   regionCode,
 });
@@ -77,7 +78,7 @@ export const adminRoutes =
         schema: {
           tags: ['admin'],
           summary: 'Run the daily supervision now for a day (normally the scheduler does it once a day)',
-          body: z.object({ asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
+          body: z.object({ asOf: calendarDate.optional() }),
           response: { 200: z.object({ asOf: z.string(), ran: z.boolean(), employers: z.number() }) },
         },
       },

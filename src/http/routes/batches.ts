@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { Problem } from '../../problem.ts';
 import { xlsxMediaType } from '../../sheets/xlsx.ts';
+import { SHEET_LIMITS } from '../../sheets/limits.ts';
 import { principalOf } from '../plugins/auth.ts';
 import { uuidParam } from '../schemas.ts';
 import { organisationOf } from './contracts.ts';
@@ -50,7 +51,7 @@ export const batchRoutes =
       '/batches/sheet',
       {
         config,
-        bodyLimit: 50 * 1024 * 1024,
+        bodyLimit: Math.max(SHEET_LIMITS.csvBytes, SHEET_LIMITS.xlsxBytes),
         schema: {
           tags,
           summary: 'Submit a batch as a CSV (UTF-8) or XLSX sheet with the Chinese column headers of GET /templates/:id/batch-sheet.xlsx; rows are numbered as in the sheet',

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { text } from '../../support/text.ts';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { Problem } from '../../problem.ts';
@@ -10,7 +11,7 @@ import { uuidParam } from '../schemas.ts';
 
 const contractRequest = z.strictObject({
   templateId: z.string().min(1).describe('e.g. labor-contract-general'),
-  templateVersion: z.string().optional().describe('default: the latest version'),
+  templateVersion: text(20).optional().describe('default: the latest version'),
   fields: z.record(z.string(), z.unknown()).describe("the template's fields (GET /api/v1/templates/:id); the employer part is filled from the registered organisation"),
 });
 
@@ -192,7 +193,7 @@ export const contractRoutes =
           tags: ['contracts'],
           summary: 'Void a contract the worker has not signed (draft, sealed, sent or link expired): its signing links stop working and a worker who was sent one is told',
           params: uuidParam,
-          body: z.object({ reason: z.string().trim().min(2).max(200).describe('why, shown to the worker and kept in the audit trail') }),
+          body: z.object({ reason: text(200, { min: 2 }).describe('why, shown to the worker and kept in the audit trail') }),
           response: { 200: z.object({ status: z.string() }) },
         },
       },
@@ -241,7 +242,7 @@ export const contractRoutes =
           body: z.object({
             ending: z.enum(['rescission', 'termination']).describe('解除 (rescission) or 终止 (termination)'),
             date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').describe('last day of employment'),
-            reason: z.string().trim().min(2).max(500).describe('the reason and its legal basis, printed on the certificate'),
+            reason: text(500, { min: 2, multiline: true }).describe('the reason and its legal basis, printed on the certificate'),
           }),
           response: { 200: z.object({ status: z.string(), retainUntil: z.string(), certificate: z.object({ sha256: z.string(), size: z.number() }) }) },
         },

@@ -3,6 +3,7 @@ import { regionName } from '../../domain/reference/divisions.ts';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { getOrganisationFor } from '../../services/organisations.ts';
+import { checkImage } from '../../signing/appearance/image-header.ts';
 import { Problem } from '../../problem.ts';
 import { appendAudit } from '../../services/audit.ts';
 import { principalOf } from '../plugins/auth.ts';
@@ -48,10 +49,17 @@ export const employerRoutes =
       async (request) => {
         const principal = principalOf(request);
         if (principal.kind !== 'employer') throw Problem.forbidden();
-        const image = request.body as Buffer;
-        const png = image[0] === 0x89 && image[1] === 0x50 && image[2] === 0x4e && image[3] === 0x47;
-        const jpeg = image[0] === 0xff && image[1] === 0xd8;
-        if (!Buffer.isBuffer(image) || (!png && !jpeg)) throw Problem.badRequest([{ field: 'body', in: 'body', rule: 'png_or_jpeg', message: 'the body must be a PNG or JPEG image' }]);
+        const type = request.headers['content-type'] ?? '';
+        if (!/^image\/(png|jpeg)\b/.test(type)) throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the image as image/png or image/jpeg.', [{ field: 'content-type', in: 'headers', rule: 'png_or_jpeg', message: 'must be image/png or image/jpeg', messageZh: '请上传 PNG 或 JPEG 图片' }]);
+        const image = request.body;
+        if (!Buffer.isBuffer(image)) throw Problem.badRequest([{ field: 'body', in: 'body', rule: 'png_or_jpeg', message: 'the body must be a PNG or JPEG image', messageZh: '请上传 PNG 或 JPEG 图片' }]);
+        // Dimensions from the header, before the image is stored or ever decoded by a seal.
+        const checked = checkImage(image);
+        if (!checked.ok) {
+          const field = { field: 'body', in: 'body', rule: checked.rule === 'image_type' ? 'png_or_jpeg' : checked.rule, message: checked.message, messageZh: checked.messageZh };
+          throw checked.rule === 'image_type' ? Problem.badRequest([field]) : new Problem(422, 'image-refused', 'Image refused', checked.message, [field], { messageZh: checked.messageZh });
+        }
+        const png = checked.type === 'png';
         const stored = await platform.archive.put(image, { contentType: png ? 'image/png' : 'image/jpeg' });
         await platform.db.$transaction(async (tx) => {
           await tx.organisation.update({ where: { id: principal.organisationId }, data: { sealImageKey: stored.key, sealImageSha256: stored.sha256 } });

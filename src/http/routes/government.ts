@@ -3,6 +3,7 @@
  * retrieval for any office, each scoped to the official's region and logged with its reason.
  */
 import { regionName } from '../../domain/reference/divisions.ts';
+import { text } from '../../support/text.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
@@ -11,16 +12,14 @@ import { scopedOfficial } from '../../services/official-access.ts';
 import { principalOf } from '../plugins/auth.ts';
 import { isIsoDate, todayInShanghai } from '../../domain/calendar.ts';
 import { EMPLOYMENT_POLICIES, employmentPolicy } from '../../domain/employment-policies.ts';
-import { uuidParam } from '../schemas.ts';
+import { calendarDate, uuidParam } from '../schemas.ts';
 
 const config = { access: ['official' as const] };
 const reason = z.object({
-  purpose: z.string().trim().min(2).max(200).describe('why the record is read (shown to the worker)'),
-  caseNumber: z.string().trim().max(60).optional().describe('案号 / 业务编号'),
+  purpose: text(200, { min: 2 }).describe('why the record is read (shown to the worker)'),
+  caseNumber: text(60).optional().describe('案号 / 业务编号'),
 });
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 /** A real calendar date (2026-02-30 is refused). */
-const calendarDate = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD', params: { rule: 'calendar_date', messageZh: '日期应为有效的 YYYY-MM-DD' } });
 
 export const governmentRoutes =
   (platform: Platform): FastifyPluginAsyncZod =>
@@ -36,7 +35,7 @@ export const governmentRoutes =
 
     app.get(
       '/insurance/contracts',
-      { config, schema: { tags: ['government'], summary: '社保经办: a person’s contracts in your region with the data enrolment needs (logged)', querystring: reason.extend({ idNumber: z.string().trim().toUpperCase().min(15).max(18) }) } },
+      { config, schema: { tags: ['government'], summary: '社保经办: a person’s contracts in your region with the data enrolment needs (logged)', querystring: reason.extend({ idNumber: text(18, { min: 15 }).toUpperCase() }) } },
       async (request) => {
         const { idNumber, ...why } = request.query;
         return { items: await platform.officialAccess.insuranceContracts(officialOf(request), idNumber, why) };
@@ -58,7 +57,7 @@ export const governmentRoutes =
 
     app.get(
       '/government/workers/contracts',
-      { config, schema: { tags: ['government'], summary: 'A worker’s contracts in your region, by ID number (logged)', querystring: reason.extend({ idNumber: z.string().trim().toUpperCase().min(15).max(18) }) } },
+      { config, schema: { tags: ['government'], summary: 'A worker’s contracts in your region, by ID number (logged)', querystring: reason.extend({ idNumber: text(18, { min: 15 }).toUpperCase() }) } },
       async (request) => {
         const { idNumber, ...why } = request.query;
         return { items: await platform.officialAccess.workerContracts(officialOf(request), idNumber, why) };
@@ -104,8 +103,8 @@ export const governmentRoutes =
           summary: '劳动保障监察: employers of a region with head count, signing rate and alerts (logged); `q` searches by name or 统一社会信用代码',
           querystring: reason.extend({
             region: z.string().regex(/^\d{2,6}$/),
-            asOf: isoDate.optional(),
-            q: z.string().trim().min(1).max(100).optional().describe('employer name (substring, case-insensitive) or 统一社会信用代码 (exact, 18 characters)'),
+            asOf: calendarDate.optional(),
+            q: text(100, { min: 1 }).optional().describe('employer name (substring, case-insensitive) or 统一社会信用代码 (exact, 18 characters)'),
           }),
         },
       },
@@ -117,7 +116,7 @@ export const governmentRoutes =
 
     app.get(
       '/inspection/employers/:uscc',
-      { config, schema: { tags: ['government'], summary: '劳动保障监察: one employer’s roster against its contracts, alerts with legal basis (logged)', params: z.object({ uscc: z.string().length(18) }), querystring: reason.extend({ asOf: isoDate.optional() }) } },
+      { config, schema: { tags: ['government'], summary: '劳动保障监察: one employer’s roster against its contracts, alerts with legal basis (logged)', params: z.object({ uscc: z.string().length(18) }), querystring: reason.extend({ asOf: calendarDate.optional() }) } },
       async (request) => {
         const { asOf, ...why } = request.query;
         return platform.officialAccess.inspectEmployer(officialOf(request), request.params.uscc, asOf ?? today(), why);
@@ -164,10 +163,10 @@ export const governmentRoutes =
           tags: ['government'],
           summary: '劳动争议仲裁 / 劳动保障监察: the evidence bundle (ZIP) of a contract in your region — signed PDF, verification, audit trail, certificates, manifest, sealed 出证报告 (logged)',
           body: reason.extend({
-            caseNumber: z.string().trim().min(2).max(60).describe('案号'),
+            caseNumber: text(60, { min: 2 }).describe('案号'),
             contractId: z.uuid().optional(),
-            idNumber: z.string().trim().toUpperCase().min(15).max(18).optional().describe('with employerUscc, when the contract id is not known'),
-            employerUscc: z.string().trim().length(18).optional(),
+            idNumber: text(18, { min: 15 }).toUpperCase().optional().describe('with employerUscc, when the contract id is not known'),
+            employerUscc: text(18, { min: 18 }).optional(),
           }),
         },
       },

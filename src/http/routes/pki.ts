@@ -55,7 +55,11 @@ export const pkiRoutes =
     app.post(
       '/tsa',
       { config: publicRoute, schema: { tags: ['pki'], summary: 'RFC 3161 time-stamping authority (application/timestamp-query)', consumes: ['application/timestamp-query'] } },
-      async (request, reply) => reply.type('application/timestamp-reply').send(Buffer.from(platform.tsaAuthority.respond(request.body as Buffer))),
+      async (request, reply) => {
+        // Bytes of any shape get an RFC 3161 rejection; a parsed (JSON, form) body is the wrong media type.
+        if (!Buffer.isBuffer(request.body)) throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send a DER TimeStampReq as application/timestamp-query.');
+        return reply.type('application/timestamp-reply').send(Buffer.from(platform.tsaAuthority.respond(request.body)));
+      },
     );
 
     app.post(

@@ -1,4 +1,5 @@
 /** 劳动用工备案: the employer's roster, and its own supervision report (what an inspector would see). */
+import { text } from '../../support/text.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isIsoDate, todayInShanghai } from '../../domain/calendar.ts';
@@ -91,7 +92,7 @@ export const rosterRoutes =
         schema: {
           tags,
           summary: '用工备案: a worker leaves (layoffs count toward the mass-layoff rule)',
-          body: z.object({ idNumber: z.string().trim().toUpperCase().min(15).max(18), separationDate: calendarDate('离职日期'), kind: z.enum(['layoff', 'resignation', 'expiry', 'other']) }),
+          body: z.object({ idNumber: text(18, { min: 15 }).toUpperCase(), separationDate: calendarDate('离职日期'), kind: z.enum(['layoff', 'resignation', 'expiry', 'other']) }),
         },
       },
       async (request) => {

@@ -1,4 +1,5 @@
 /** 自动签章授权: grant, list and revoke the employer's authorisations for automatic sealing. */
+import { text } from '../../support/text.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
@@ -39,7 +40,7 @@ export const sealAuthorisationRoutes =
             templateIds: z.array(z.string().min(1)).min(1).refine((ids) => ids.every((id) => platform.templates.get(id)), 'every template must exist'),
             validFrom: z.coerce.date(),
             validUntil: z.coerce.date(),
-            grantedBy: z.string().trim().min(2).max(100).describe('who grants it: name and position, e.g. 李红梅（法定代表人）'),
+            grantedBy: text(100, { min: 2 }).describe('who grants it: name and position, e.g. 李红梅（法定代表人）'),
           }),
           response: { 201: authorisationView },
         },
@@ -49,7 +50,7 @@ export const sealAuthorisationRoutes =
 
     app.post(
       '/seal-authorisations/:id/revoke',
-      { config, schema: { tags, summary: 'Revoke an authorisation; automatic sealing stops at once', params: uuidParam, body: z.object({ revokedBy: z.string().trim().min(2).max(100) }), response: { 200: authorisationView } } },
+      { config, schema: { tags, summary: 'Revoke an authorisation; automatic sealing stops at once', params: uuidParam, body: z.object({ revokedBy: text(100, { min: 2 }) }), response: { 200: authorisationView } } },
       async (request) => platform.sealAuthorisations.revoke(await organisationOf(platform, request), request.params.id, request.body.revokedBy, actorOf(request)),
     );
   };

@@ -2,6 +2,7 @@
  * The worker's signing API behind the link token (`/s/:token` is the page that calls it).
  * No API key: the token is the credential; every step is audited with IP and user agent.
  */
+import { text } from '../../support/text.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
@@ -47,7 +48,7 @@ export const signingRoutes =
       '/signing/:token/identity',
       {
         config: { ...publicAccess, rateLimit: perLink(10) },
-        schema: { tags: tag, summary: 'Check name and ID number against the contract; texts a one-time code', params: token, body: z.object({ name: z.string().min(1).max(50), idNumber: z.string().min(15).max(18) }) },
+        schema: { tags: tag, summary: 'Check name and ID number against the contract; texts a one-time code', params: token, body: z.object({ name: text(50, { min: 1, keepSpace: true }), idNumber: text(18, { min: 15, keepSpace: true }) }) },
       },
       async (request) => workerSigning.verifyIdentity(request.params.token, request.body, context(request)),
     );
@@ -88,7 +89,7 @@ export const signingRoutes =
 
     app.post(
       '/signing/:token/decline',
-      { config: publicAccess, schema: { tags: tag, summary: 'Decline to sign, with a reason', params: token, body: z.object({ reason: z.string().max(500) }) } },
+      { config: publicAccess, schema: { tags: tag, summary: 'Decline to sign, with a reason', params: token, body: z.object({ reason: text(500, { multiline: true, keepSpace: true }) }) } },
       async (request) => workerSigning.decline(request.params.token, request.body, context(request)),
     );
   };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
+import { Problem } from '../../problem.ts';
 import { verifyUpload } from '../../services/verification.ts';
 import { subIndications } from '../../signing/verify/report.ts';
 
@@ -74,6 +75,12 @@ export const verifyRoutes =
           response: { 200: verifyReportSchema },
         },
       },
-      async (request) => verifyUpload(platform.db, platform.pki, request.body as Buffer),
+      async (request) => {
+        // Only raw bytes reach the verifier; a JSON or form body is a wrong media type.
+        if (!Buffer.isBuffer(request.body)) {
+          throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the PDF as application/pdf.', [{ field: 'content-type', in: 'headers', rule: 'pdf', message: 'must be application/pdf', messageZh: '请以 application/pdf 上传 PDF 文件' }]);
+        }
+        return verifyUpload(platform.db, platform.pki, request.body);
+      },
     );
   };

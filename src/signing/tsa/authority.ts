@@ -92,23 +92,21 @@ export class TimestampAuthority {
     });
   }
 
-  /** Answers a DER TimeStampReq with a DER TimeStampResp (rejections included, never throws). */
+  /** Answers a DER TimeStampReq with a DER TimeStampResp: a malformed or unacceptable request gets a rejection. */
   respond(requestDer: Uint8Array): Uint8Array {
     let request: TimestampRequest;
     try {
       request = parseTimestampRequest(requestDer);
-    } catch (error) {
-      return buildTimestampResponse({ failure: 'badDataFormat', text: (error as Error).message });
+    } catch {
+      // The parser's own words stay inside: the client learns only that the request is malformed.
+      return buildTimestampResponse({ failure: 'badDataFormat', text: 'the request is not a DER TimeStampReq' });
     }
     const { hashName, hashedMessage } = request.messageImprint;
     if (!hashName || !acceptedHashes.has(hashName)) return buildTimestampResponse({ failure: 'badAlg', text: 'unsupported hash algorithm' });
     if (hashedMessage.length !== digestLength[hashName]) return buildTimestampResponse({ failure: 'badDataFormat', text: 'imprint length does not match its algorithm' });
     if (request.policy && request.policy !== this.policy) return buildTimestampResponse({ failure: 'unacceptedPolicy', text: 'policy not supported' });
     if (request.hasExtensions) return buildTimestampResponse({ failure: 'unacceptedExtension', text: 'extensions not supported' });
-    try {
-      return buildTimestampResponse({ token: this.stampDigest(hashedMessage, { hash: hashName, nonceDer: request.nonceDer, certReq: request.certReq }) });
-    } catch (error) {
-      return buildTimestampResponse({ failure: 'systemFailure', text: (error as Error).message });
-    }
+    // A failure to stamp a well-formed request is this service's fault: it throws (500, logged), not a rejection.
+    return buildTimestampResponse({ token: this.stampDigest(hashedMessage, { hash: hashName, nonceDer: request.nonceDer, certReq: request.certReq }) });
   }
 }

@@ -26,13 +26,22 @@ function numbers(array: PDFObject | undefined): number[] {
   return array instanceof PDFArray ? array.asArray().map((n) => (n instanceof PDFNumber ? n.asNumber() : NaN)) : [];
 }
 
+/**
+ * The dictionary an object is or refers to, else undefined. pdf-lib's lookupMaybe throws when a
+ * damaged file has something else there; a verifier reports such a file, it does not fail on it.
+ */
+export function dictAt(doc: PDFDocument, object: PDFObject | undefined): PDFDict | undefined {
+  const found = object instanceof PDFRef ? doc.context.lookup(object) : object;
+  return found instanceof PDFDict ? found : undefined;
+}
+
 /** Every filled signature field, in the order the signed revisions end. */
 export function findSignatures(doc: PDFDocument): SignatureEntry[] {
   const entries: SignatureEntry[] = [];
   for (const [, object] of doc.context.enumerateIndirectObjects()) {
     if (!(object instanceof PDFDict) || object.get(name('FT')) !== name('Sig')) continue;
     const value = object.get(name('V'));
-    const dict = value instanceof PDFRef ? doc.context.lookupMaybe(value, PDFDict) : value instanceof PDFDict ? value : undefined;
+    const dict = dictAt(doc, value);
     if (!dict) continue;
     const byteRange = numbers(dict.get(name('ByteRange')));
     entries.push({ fieldName: text(object.get(name('T'))) ?? '(unnamed)', field: object, dict, byteRange, revisionEnd: (byteRange[2] ?? 0) + (byteRange[3] ?? 0) });

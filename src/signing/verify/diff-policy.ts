@@ -255,7 +255,14 @@ export function analyseChanges(before: PDFDocument, after: PDFDocument, writes: 
     },
     refuse: (object, what) => refused.push({ object, what, level: 'OTHER', rule: 'not allowed' }),
   };
-  for (const rule of rules) rule.apply(context);
+  for (const rule of rules) {
+    try {
+      rule.apply(context);
+    } catch {
+      // pdf-lib throws on a damaged structure (a page tree that is no tree): the change cannot be judged, so it is not allowed.
+      refused.push({ object: 0, what: `the document's structure cannot be read (${rule.name})`, level: 'OTHER', rule: 'not allowed' });
+    }
+  }
   for (const [number, { old, now }] of changed) {
     if (!allowed.has(number) && !refused.some((r) => r.object === number)) refused.push({ object: number, what: describe(old, now), level: 'OTHER', rule: 'not allowed' });
   }

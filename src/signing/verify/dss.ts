@@ -1,10 +1,17 @@
 /** The document security store (/DSS, PAdES B-LT): certificates, OCSP responses and CRLs as parsed values. */
 import { inflateSync } from 'node:zlib';
-import { PDFArray, PDFDict, PDFName, type PDFDocument } from 'pdf-lib';
+import { PDFArray, PDFName, PDFRef, type PDFDict, type PDFDocument, type PDFObject } from 'pdf-lib';
 import { type ParsedCertificate } from '../pki/certificate.ts';
 import { parseCrl, type ParsedCrl } from '../pki/crl.ts';
 import { parseOcspResponse, type ParsedOcspResponse } from '../revocation/ocsp.ts';
 import { certificateOf } from '../pki/memo.ts';
+import { dictAt } from './byte-range.ts';
+
+/** The array an object is or refers to, else undefined (a damaged /DSS covers nothing). */
+function arrayAt(doc: PDFDocument, object: PDFObject | undefined): PDFArray | undefined {
+  const found = object instanceof PDFRef ? doc.context.lookup(object) : object;
+  return found instanceof PDFArray ? found : undefined;
+}
 
 export interface DssMaterial {
   certs: ParsedCertificate[];
@@ -30,10 +37,10 @@ export function readDss(doc: PDFDocument): DssMaterial {
 }
 
 function parseDss(doc: PDFDocument): DssMaterial {
-  const dss = doc.catalog.lookupMaybe(PDFName.of('DSS'), PDFDict);
+  const dss = dictAt(doc, dictAt(doc, doc.context.trailerInfo.Root)?.get(PDFName.of('DSS')));
   if (!dss) return emptyDss;
   const parsed = <T>(key: string, parse: (der: Uint8Array) => T): T[] =>
-    (dss.lookupMaybe(PDFName.of(key), PDFArray)?.asArray() ?? []).flatMap((ref) => {
+    (arrayAt(doc, dss.get(PDFName.of(key)))?.asArray() ?? []).flatMap((ref) => {
       const stream = doc.context.lookup(ref);
       if (!stream || !('getContents' in stream)) return [];
       try {

@@ -11,7 +11,7 @@
  * file still validates after its signer's certificate expired.
  */
 import { createHash } from 'node:crypto';
-import { PDFDocument, PDFName } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { type ParsedCertificate } from '../pki/certificate.ts';
 import { buildAndValidate, sameCertificate, type PathContext, type PathResult, type Purpose } from '../pki/path-validation.ts';
 import { findSignatures, revisionEnds, revisionsAfter, text, withoutSignatureContents, writesAfter, type SignatureEntry } from './byte-range.ts';
@@ -72,6 +72,8 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
   const doc = await load(readable).catch((error: unknown) => {
     throw new UnreadablePdfError(`not a readable PDF: ${(error as Error).message}`);
   });
+  // pdf-lib, told to be lenient, loads a file without a usable trailer as a document with no catalog.
+  if (!(doc.context.lookup(doc.context.trailerInfo.Root) instanceof PDFDict)) throw new UnreadablePdfError('not a readable PDF: no document catalog');
   const source = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
   const now = options.now ?? new Date();
   const anchors = options.trustAnchors.map((der) => certificateOf(der));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTemplate } from '../../../src/templates/define.ts';
-import { employerParty, internalRetirementDetails, isoDate, priorContract, workerParty, exampleEmployer } from '../../../src/templates/fields.ts';
+import { employerParty, internalRetirementDetails, isoDate, priorContract, text, workerParty, exampleEmployer } from '../../../src/templates/fields.ts';
 
 export default defineTemplate({
   id: 'internal-retirement-agreement',
@@ -13,12 +13,12 @@ export default defineTemplate({
     employer: employerParty,
     worker: workerParty,
     priorContract: priorContract.optional().describe('双方现行的劳动合同；内部退养期间继续履行'),
-    jobTitle: z.string().trim().max(100).optional().describe('退养前的工作岗位'),
+    jobTitle: text(100).optional().describe('退养前的工作岗位'),
     applicationDate: isoDate.describe('乙方书面申请内部退养的日期'),
     internalRetirement: internalRetirementDetails,
     allowancePayDay: z.number().int().min(1).max(31).describe('每月支付生活费的日期'),
     housingFund: z.boolean().default(true).describe('内部退养期间继续缴存住房公积金'),
-    otherTerms: z.string().trim().max(2000).optional().describe('双方约定的其他事项'),
+    otherTerms: text(2000).optional().describe('双方约定的其他事项'),
   }),
   example: {
     employer: exampleEmployer,

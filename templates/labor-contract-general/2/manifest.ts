@@ -1,5 +1,5 @@
 import { defineTemplate } from '../../../src/templates/define.ts';
-import { text } from '../../../src/templates/fields.ts';
+import { line } from '../../../src/templates/fields.ts';
 import first from '../1/manifest.ts';
 
 const { employer, worker } = first.fields.shape;
@@ -9,10 +9,10 @@ export default defineTemplate({
   ...first,
   version: '2',
   fields: first.fields.extend({
-    employer: employer.extend({ operatingAddress: text(200).optional().describe('经营地（与注册地不同时填写）') }),
+    employer: employer.extend({ operatingAddress: line(200).optional().describe('经营地（与注册地不同时填写）') }),
     worker: worker.extend({
-      address: text(200).describe('户籍地址'),
-      residence: text(200).optional().describe('经常居住地（与户籍地址不同时填写）'),
+      address: line(200).describe('户籍地址'),
+      residence: line(200).optional().describe('经常居住地（与户籍地址不同时填写）'),
     }),
   }),
   example: { ...first.example, worker: { ...first.example.worker, residence: '山西省太原市小店区亲贤北街66号' } },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTemplate } from '../../../src/templates/define.ts';
-import { employerParty, isoDate, priorContract, termType, workerParty, exampleEmployer } from '../../../src/templates/fields.ts';
+import { employerParty, isoDate, priorContract, termType, text, workerParty, exampleEmployer } from '../../../src/templates/fields.ts';
 
 export default defineTemplate({
   id: 'termination-certificate',
@@ -14,10 +14,10 @@ export default defineTemplate({
     worker: workerParty,
     priorContract,
     priorTermType: termType.describe('原劳动合同的期限类型'),
-    jobTitle: z.string().trim().min(1).max(100).describe('解除或者终止前的工作岗位'),
+    jobTitle: text(100).min(1).describe('解除或者终止前的工作岗位'),
     ending: z.enum(['rescission', 'termination']).describe('解除 / 终止'),
     endingDate: isoDate.describe('解除或者终止劳动合同的日期'),
-    reason: z.string().trim().min(1).max(500).describe('解除或者终止的原因及法律依据'),
+    reason: text(500).min(1).describe('解除或者终止的原因及法律依据'),
     serviceStartDate: isoDate.describe('在本单位工作的起始日期'),
     serviceYears: z.number().int().nonnegative().describe('在本单位的工作年限：整年数'),
     serviceMonths: z.number().int().min(0).max(11).describe('在本单位的工作年限：不满一年的月数'),
