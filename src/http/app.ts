@@ -68,7 +68,7 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean } = 
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
-  app.get('/openapi.json', { config: { access: ['public'] }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { resource: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   registerAuth(app, platform.db);
   await app.register(healthRoutes(platform));

@@ -36,6 +36,7 @@ import { hashToken, newToken } from './tokens.ts';
 import { readWorker } from './workers.ts';
 import { createHash } from 'node:crypto';
 import { shanghaiDate } from '../domain/calendar.ts';
+import { employerReader, loadContract } from './contract-access.ts';
 
 export const linkPolicy = { maxFailures: 5, sessionTtlMs: 10 * 60_000, eventCertificateMinutes: 30 } as const;
 const signingCodePurpose = 'signing';
@@ -104,8 +105,7 @@ export class WorkerSigningService {
   /** Sends (or resends) the signing link to the worker; a new link replaces any earlier one. */
   async send(organisation: Organisation, contractId: string, context: RequestContext & { actor: Actor }) {
     const { db, crypto, outbox } = this.deps;
-    const contract = await db.contract.findUnique({ where: { id: contractId }, include: { worker: true } });
-    if (!contract || contract.employerId !== organisation.id) throw Problem.notFound('Contract');
+    const contract = await loadContract(db, employerReader(organisation), contractId, 'contract.manage', { include: { worker: true } });
     const event = contract.status === 'sealed' ? 'send' : 'resend';
     const next = requireTransition(contract.status, event);
     const worker = readWorker(crypto, contract.worker);

@@ -12,7 +12,6 @@ import { isIsoDate, todayInShanghai } from '../../domain/calendar.ts';
 import { EMPLOYMENT_POLICIES, employmentPolicy } from '../../domain/employment-policies.ts';
 import { uuidParam } from '../schemas.ts';
 
-const config = { access: ['official' as const] };
 const reason = z.object({
   purpose: z.string().trim().min(2).max(200).describe('why the record is read (shown to the worker)'),
   caseNumber: z.string().trim().max(60).optional().describe('案号 / 业务编号'),
@@ -35,7 +34,7 @@ export const governmentRoutes =
 
     app.get(
       '/insurance/contracts',
-      { config, schema: { tags: ['government'], summary: '社保经办: a person’s contracts in your region with the data enrolment needs (logged)', querystring: reason.extend({ idNumber: z.string().trim().toUpperCase().min(15).max(18) }) } },
+      { config: { resource: 'insurance.enrolment' }, schema: { tags: ['government'], summary: '社保经办: a person’s contracts in your region with the data enrolment needs (logged)', querystring: reason.extend({ idNumber: z.string().trim().toUpperCase().min(15).max(18) }) } },
       async (request) => {
         const { idNumber, ...why } = request.query;
         return { items: await platform.officialAccess.insuranceContracts(officialOf(request), idNumber, why) };
@@ -45,7 +44,7 @@ export const governmentRoutes =
     app.get(
       '/insurance/events',
       {
-        config,
+        config: { resource: 'insurance.enrolment' },
         schema: {
           tags: ['government'],
           summary: '社保经办 change feed: contracts taking effect, renewed, changed or ending in your region, after a cursor (each read logged)',
@@ -57,7 +56,7 @@ export const governmentRoutes =
 
     app.get(
       '/government/workers/contracts',
-      { config, schema: { tags: ['government'], summary: 'A worker’s contracts in your region, by ID number (logged)', querystring: reason.extend({ idNumber: z.string().trim().toUpperCase().min(15).max(18) }) } },
+      { config: { resource: 'worker.contracts' }, schema: { tags: ['government'], summary: 'A worker’s contracts in your region, by ID number (logged)', querystring: reason.extend({ idNumber: z.string().trim().toUpperCase().min(15).max(18) }) } },
       async (request) => {
         const { idNumber, ...why } = request.query;
         return { items: await platform.officialAccess.workerContracts(officialOf(request), idNumber, why) };
@@ -66,7 +65,7 @@ export const governmentRoutes =
 
     app.get(
       '/government/contracts/:id',
-      { config, schema: { tags: ['government'], summary: 'One contract in your region with the verification of its signatures (logged)', params: uuidParam, querystring: reason } },
+      { config: { resource: 'contract.read' }, schema: { tags: ['government'], summary: 'One contract in your region with the verification of its signatures (logged)', params: uuidParam, querystring: reason } },
       async (request) => {
         const { contract, document, verification } = await platform.officialAccess.contract(officialOf(request), request.params.id, request.query);
         return {
@@ -83,7 +82,7 @@ export const governmentRoutes =
 
     app.get(
       '/government/contracts/:id/pdf',
-      { config, schema: { tags: ['government'], summary: 'The signed contract PDF (logged)', params: uuidParam, querystring: reason } },
+      { config: { resource: 'contract.read' }, schema: { tags: ['government'], summary: 'The signed contract PDF (logged)', params: uuidParam, querystring: reason } },
       async (request, reply) => {
         const { contract, pdf } = await platform.officialAccess.contract(officialOf(request), request.params.id, request.query);
         return reply.type('application/pdf').header('content-disposition', `attachment; filename="${contract.number}.pdf"`).send(Buffer.from(pdf));
@@ -93,7 +92,7 @@ export const governmentRoutes =
     app.get(
       '/inspection/employers',
       {
-        config,
+        config: { resource: 'employer.file' },
         schema: {
           tags: ['government'],
           summary: '劳动保障监察: employers of a region with head count, signing rate and alerts (logged); `q` searches by name or 统一社会信用代码',
@@ -112,7 +111,7 @@ export const governmentRoutes =
 
     app.get(
       '/inspection/employers/:uscc',
-      { config, schema: { tags: ['government'], summary: '劳动保障监察: one employer’s roster against its contracts, alerts with legal basis (logged)', params: z.object({ uscc: z.string().length(18) }), querystring: reason.extend({ asOf: isoDate.optional() }) } },
+      { config: { resource: 'employer.file' }, schema: { tags: ['government'], summary: '劳动保障监察: one employer’s roster against its contracts, alerts with legal basis (logged)', params: z.object({ uscc: z.string().length(18) }), querystring: reason.extend({ asOf: isoDate.optional() }) } },
       async (request) => {
         const { asOf, ...why } = request.query;
         return platform.officialAccess.inspectEmployer(officialOf(request), request.params.uscc, asOf ?? today(), why);
@@ -122,7 +121,7 @@ export const governmentRoutes =
     app.get(
       '/employment/hires',
       {
-        config,
+        config: { resource: 'employment.hires' },
         schema: {
           tags: ['government'],
           summary:
@@ -154,7 +153,7 @@ export const governmentRoutes =
     app.post(
       '/arbitration/evidence',
       {
-        config,
+        config: { resource: 'evidence.bundle' },
         schema: {
           tags: ['government'],
           summary: '劳动争议仲裁 / 劳动保障监察: the evidence bundle (ZIP) of a contract in your region — signed PDF, verification, audit trail, certificates, manifest, sealed 出证报告 (logged)',
@@ -167,9 +166,7 @@ export const governmentRoutes =
         },
       },
       async (request, reply) => {
-        const official = officialOf(request);
-        platform.officialAccess.requireRole(official, 'arbitration', 'inspection');
-        const { contract, zip } = await platform.evidence.bundle(official, request.body);
+        const { contract, zip } = await platform.evidence.bundle(officialOf(request), request.body);
         return reply.type('application/zip').header('content-disposition', `attachment; filename="evidence-${contract.number}.zip"`).send(Buffer.from(zip));
       },
     );
