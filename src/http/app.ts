@@ -29,6 +29,11 @@ import { pageRoutes } from './routes/pages.ts';
 import { pkiRoutes } from './routes/pki.ts';
 import { verifyRoutes } from './routes/verify.ts';
 
+/** Fastify's trustProxy from the configured value: a hop count becomes "the nearest n hops". */
+function trustedProxies(trust: false | number | string[]): false | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
+
 export async function buildApp(platform: Platform, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger === false ? false : { level: platform.config.LOG_LEVEL, redact: ['req.headers.authorization'] },
@@ -37,7 +42,8 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean } = 
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 25 * 1024 * 1024,
-    trustProxy: true,
+    // X-Forwarded-For only from configured proxies; by default the socket's address is the client's.
+    trustProxy: trustedProxies(platform.config.TRUST_PROXY),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
