@@ -42,6 +42,11 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
     request.principal = principal;
     return payload;
   });
+  // API answers are personal (contracts, PDFs, portal and government reads, evidence, signing
+  // steps) or tied to a credential: no cache, shared or private, keeps them.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
 }
 
 /** The authenticated principal of a route that needs an API key (set by the hook). */
