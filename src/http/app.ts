@@ -11,6 +11,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Platform } from '../runtime.ts';
+import { maskPersonalNumbers, redactedLogPaths } from '../security/redact.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -34,9 +35,18 @@ function trustedProxies(trust: false | number | string[]): false | string[] | ((
   return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
-export async function buildApp(platform: Platform, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(platform: Platform, opts: { logger?: boolean; logLevel?: string; logStream?: { write(line: string): void } } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: platform.config.LOG_LEVEL, redact: ['req.headers.authorization'] },
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: opts.logLevel ?? platform.config.LOG_LEVEL,
+            redact: redactedLogPaths,
+            // URLs carry no ID number by design (lookups are POST bodies); any that still do are masked.
+            serializers: { req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, url: maskPersonalNumbers(request.url), remoteAddress: request.ip }) },
+            ...(opts.logStream ? { stream: opts.logStream } : {}),
+          },
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();

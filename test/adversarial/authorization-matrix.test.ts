@@ -101,8 +101,6 @@ function requestFor(route: string, principal: PrincipalName): { url: string; pay
   };
   const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(target[name]!));
   const queries: Record<string, string> = {
-    'GET /api/v1/insurance/contracts': query({ idNumber: workerA.idNumber, ...why }),
-    'GET /api/v1/government/workers/contracts': query({ idNumber: workerA.idNumber, ...why }),
     'GET /api/v1/government/contracts/{id}': query(why),
     'GET /api/v1/government/contracts/{id}/pdf': query(why),
     'GET /api/v1/inspection/employers': query({ region: '1408', ...why }),
@@ -136,6 +134,8 @@ function requestFor(route: string, principal: PrincipalName): { url: string; pay
     'POST /api/v1/roster/hires': { payload: { worker: { name: '周新', idNumber: workerA.idNumber }, hireDate: '2026-09-16', employmentForm: 'labor_contract' } },
     'POST /api/v1/roster/separations': { payload: { idNumber: workerA.idNumber, separationDate: '2026-11-30', kind: 'resignation' } },
     'POST /api/v1/roster/hires/bulk': csv('姓名,身份证号码\n'),
+    'POST /api/v1/insurance/contracts': { payload: { idNumber: workerA.idNumber, ...why } },
+    'POST /api/v1/government/workers/contracts': { payload: { idNumber: workerA.idNumber, ...why } },
     'POST /api/v1/arbitration/evidence': { payload: { ...why, contractId: a1.id } },
     'POST /api/v1/signing/{token}/identity': { payload: { name: '冒名者', idNumber: workerA.idNumber } },
     'POST /api/v1/signing/{token}/prepare': { payload: { code: '000000', publicKey: 'A'.repeat(120), signatureImage: signaturePng, intent: true } },

@@ -119,9 +119,9 @@ export const authorizationTable: Record<string, Row> = {
   'GET /api/v1/roster/hires/example.csv': employerOwn,
   'POST /api/v1/roster/hires/bulk': employerOwn,
 
-  'GET /api/v1/insurance/contracts': { why: '社保经办: enrolment data of a person’s contracts in its region', allow: ['insurance-own'], blind: ['insurance-other'] },
+  'POST /api/v1/insurance/contracts': { why: '社保经办: enrolment data of a person’s contracts in its region', allow: ['insurance-own'], blind: ['insurance-other'] },
   'GET /api/v1/insurance/events': { why: '社保经办: the change feed of its region', allow: ['insurance-own'], blind: ['insurance-other'] },
-  'GET /api/v1/government/workers/contracts': { why: '劳动保障监察 looks up a worker’s contracts in its region; insurance has its own enrolment query, arbitration the evidence bundle, employment the hires', allow: ['inspection-own'], blind: ['inspection-other'] },
+  'POST /api/v1/government/workers/contracts': { why: '劳动保障监察 looks up a worker’s contracts in its region; insurance has its own enrolment query, arbitration the evidence bundle, employment the hires', allow: ['inspection-own'], blind: ['inspection-other'] },
   'GET /api/v1/government/contracts/{id}': { why: '劳动保障监察 reads a contract of its region; other offices have no need for the document', allow: ['inspection-own'] },
   'GET /api/v1/government/contracts/{id}/pdf': { why: '劳动保障监察 reads a contract of its region; other offices have no need for the document', allow: ['inspection-own'] },
   'GET /api/v1/inspection/employers': { why: '劳动保障监察 of the region', allow: ['inspection-own'] },
@@ -148,7 +148,7 @@ export const authorizationTable: Record<string, Row> = {
  * any contract of their region through routes that never checked the role.
  */
 export const namedLeaks: readonly { route: string; principal: PrincipalName }[] = (['insurance-own', 'employment-own', 'arbitration-own'] as const).flatMap((principal) =>
-  ['GET /api/v1/government/workers/contracts', 'GET /api/v1/government/contracts/{id}', 'GET /api/v1/government/contracts/{id}/pdf'].map((route) => ({ route, principal })),
+  ['POST /api/v1/government/workers/contracts', 'GET /api/v1/government/contracts/{id}', 'GET /api/v1/government/contracts/{id}/pdf'].map((route) => ({ route, principal })),
 );
 
 export function expected(route: string, principal: PrincipalName): Outcome {

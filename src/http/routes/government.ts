@@ -16,6 +16,7 @@ const reason = z.object({
   purpose: z.string().trim().min(2).max(200).describe('why the record is read (shown to the worker)'),
   caseNumber: z.string().trim().max(60).optional().describe('案号 / 业务编号'),
 });
+const idNumber = z.string().trim().toUpperCase().min(15).max(18).describe('居民身份证号码');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 /** A real calendar date (2026-02-30 is refused). */
 const calendarDate = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD', params: { rule: 'calendar_date', messageZh: '日期应为有效的 YYYY-MM-DD' } });
@@ -32,11 +33,12 @@ export const governmentRoutes =
     /** Today in Beijing time (Asia/Shanghai), as the daily supervision run counts days. */
     const today = () => todayInShanghai();
 
-    app.get(
+    // A person is looked up by ID number in the body (POST), never in a URL that proxies and logs keep.
+    app.post(
       '/insurance/contracts',
-      { config: { resource: 'insurance.enrolment' }, schema: { tags: ['government'], summary: '社保经办: a person’s contracts in your region with the data enrolment needs (logged)', querystring: reason.extend({ idNumber: z.string().trim().toUpperCase().min(15).max(18) }) } },
+      { config: { resource: 'insurance.enrolment' }, schema: { tags: ['government'], summary: '社保经办: a person’s contracts in your region with the data enrolment needs (logged)', body: reason.extend({ idNumber }) } },
       async (request) => {
-        const { idNumber, ...why } = request.query;
+        const { idNumber, ...why } = request.body;
         return { items: await platform.officialAccess.insuranceContracts(officialOf(request), idNumber, why) };
       },
     );
@@ -54,11 +56,11 @@ export const governmentRoutes =
       async (request) => platform.officialAccess.insuranceEvents(officialOf(request), BigInt(request.query.after), request.query.limit),
     );
 
-    app.get(
+    app.post(
       '/government/workers/contracts',
-      { config: { resource: 'worker.contracts' }, schema: { tags: ['government'], summary: 'A worker’s contracts in your region, by ID number (logged)', querystring: reason.extend({ idNumber: z.string().trim().toUpperCase().min(15).max(18) }) } },
+      { config: { resource: 'worker.contracts' }, schema: { tags: ['government'], summary: 'A worker’s contracts in your region, by ID number (logged)', body: reason.extend({ idNumber }) } },
       async (request) => {
-        const { idNumber, ...why } = request.query;
+        const { idNumber, ...why } = request.body;
         return { items: await platform.officialAccess.workerContracts(officialOf(request), idNumber, why) };
       },
     );
