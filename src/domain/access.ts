@@ -109,7 +109,7 @@ export const accessTable: Record<Resource, Partial<Record<ReaderKind, Grant>>> =
     insurance: { scope: 'region', purpose: '社保经办: enrolment needs identity, 用工起始日, 用工形式, term, wage and the employer’s USCC (社会保险法 Art. 57, 58)' },
   },
   'employer.file': { inspection: { scope: 'region', purpose: inspect } },
-  'employment.hires': { employment: { scope: 'region', purpose: '就业登记 and employment subsidies: hires and separations of the region (就业促进法 Art. 15)' } },
+  'employment.hires': { employment: { scope: 'region', purpose: '就业登记 and employment subsidies: hires and separations of the region' } },
   'evidence.bundle': {
     arbitration: { scope: 'region-case', purpose: '劳动争议仲裁: the employer-held evidence of a case (调解仲裁法 Art. 6)' },
     inspection: { scope: 'region-case', purpose: inspect },
