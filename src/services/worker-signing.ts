@@ -38,6 +38,9 @@ import { createHash } from 'node:crypto';
 import { shanghaiDate } from '../domain/calendar.ts';
 import { employerReader, loadContract } from './contract-access.ts';
 
+/** A worker's name on a Signature row is a ciphertext bound to this column (names-at-rest.ts). */
+export const workerSignerNameColumn = 'Signature.signerName';
+
 export const linkPolicy = { maxFailures: 5, sessionTtlMs: 10 * 60_000, eventCertificateMinutes: 30 } as const;
 const signingCodePurpose = 'signing';
 
@@ -321,7 +324,7 @@ export class WorkerSigningService {
         data: { contractId: contract.id, kind: 'signed', objectKey: stored.key, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: previous.signatureSlots ?? undefined },
       });
       await tx.signature.create({
-        data: { contractId: contract.id, documentId: document.id, role: 'worker', fieldName: 'worker-signature', signerName: worker.name, certificateSerial: session.certificateSerial, signedAt: signingTime, timestampAt: signingTime },
+        data: { contractId: contract.id, documentId: document.id, role: 'worker', fieldName: 'worker-signature', signerName: this.deps.crypto.encryptText(worker.name, workerSignerNameColumn), certificateSerial: session.certificateSerial, signedAt: signingTime, timestampAt: signingTime },
       });
       await tx.signingLink.update({ where: { id: link.id }, data: { usedAt: signingTime } });
       await this.audit(tx, link, 'contract.signed', context, { documentSha256: stored.sha256, certificateSerial: session.certificateSerial, level: missing.length ? 'B-T' : 'B-LTA', ...(missing.length ? { validationDataMissing: missing } : {}) });
