@@ -42,6 +42,7 @@ import { BatchService, batchQueueName, type BatchJob } from './services/batches.
 import { SealAuthorisations } from './services/seal-authorisations.ts';
 import { GlyphOutliner } from './signing/appearance/outlines.ts';
 import { TemplateCatalog } from './templates/catalog.ts';
+import { encryptNamesAtRest } from './services/names-at-rest.ts';
 
 export interface Platform {
   config: Config;
@@ -113,7 +114,9 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const masterKey = await resolveMasterKey(config.MASTER_KEY, config.DATA_DIR);
     const { generatedKey } = await ensureAdmin(db, config.ADMIN_TOKEN);
     const fieldCrypto = new FieldCrypto(masterKey);
-    const pki = await configuredPki(config, masterKey, new PrismaCertificateStatusStore(db));
+    // Names written in the clear by earlier versions become ciphertexts before anything reads them.
+    await encryptNamesAtRest(db, fieldCrypto);
+    const pki = await configuredPki(config, masterKey, new PrismaCertificateStatusStore(db, fieldCrypto));
     const tsaAuthority = new TimestampAuthority(pki.tsa);
     const templates = await TemplateCatalog.load();
     const pdfRenderer = new ContractPdfRenderer();

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 /**
  * Configuration from the environment, validated once at start-up. With nothing set the service
  * runs on embedded defaults under DATA_DIR; production sets DATABASE_URL, MINIO_* and secrets.
@@ -21,6 +22,27 @@ const key32 = z
     return bytes;
   })
   .optional();
+
+/**
+ * Which proxies' X-Forwarded-For sets the client address (rate limits, audit IPs): none by
+ * default, so no client can choose its own address; a hop count ("1"); or addresses/CIDRs.
+ */
+const trustProxy = z
+  .string()
+  .default('')
+  .transform((value, ctx): false | number | string[] => {
+    const text = value.trim();
+    if (text === '' || text === 'none' || text === 'false') return false;
+    if (/^\d+$/.test(text)) return Number(text);
+    const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+    const bad = entries.filter((entry) => {
+      const [address, bits, extra] = entry.split('/');
+      const family = isIP(address ?? '');
+      return !family || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)));
+    });
+    if (bad.length) ctx.addIssue({ code: 'custom', message: `not an address or CIDR: ${bad.join(', ')} (use a hop count, or addresses/CIDRs such as 10.0.0.0/8)` });
+    return entries;
+  });
 
 export const configSchema = z
   .object({
@@ -46,6 +68,7 @@ export const configSchema = z
     MASTER_KEY: key32.describe('encrypts personal data and CA keys at rest; unset = generated under DATA_DIR (development only)'),
     ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional().describe('bootstrap admin API key; unset = generated and printed once'),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    TRUST_PROXY: trustProxy.describe('proxies whose X-Forwarded-For is believed: none (default), a hop count, or comma-separated addresses/CIDRs'),
     SMS_GATEWAY_URL: optionalUrl.describe('HTTP SMS provider endpoint; unset = development outbox (not in production)'),
     SMS_GATEWAY_TOKEN: z.string().optional(),
     TSA_URLS: z

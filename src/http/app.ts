@@ -11,6 +11,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Platform } from '../runtime.ts';
+import { maskPersonalNumbers, redactedLogPaths } from '../security/redact.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { frameworkErrors, registerErrorHandling } from './plugins/errors.ts';
 import { registerJsonParser } from './json-body.ts';
@@ -32,16 +33,31 @@ import { pageRoutes } from './routes/pages.ts';
 import { pkiRoutes } from './routes/pki.ts';
 import { verifyRoutes } from './routes/verify.ts';
 
-export async function buildApp(platform: Platform, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+/** Fastify's trustProxy from the configured value: a hop count becomes "the nearest n hops". */
+function trustedProxies(trust: false | number | string[]): false | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
+
+export async function buildApp(platform: Platform, opts: { logger?: boolean; logLevel?: string; logStream?: { write(line: string): void } } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: platform.config.LOG_LEVEL, redact: ['req.headers.authorization'] },
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: opts.logLevel ?? platform.config.LOG_LEVEL,
+            redact: redactedLogPaths,
+            // URLs carry no ID number by design (lookups are POST bodies); any that still do are masked.
+            serializers: { req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, url: maskPersonalNumbers(request.url), remoteAddress: request.ip }) },
+            ...(opts.logStream ? { stream: opts.logStream } : {}),
+          },
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 25 * 1024 * 1024,
     frameworkErrors,
-    trustProxy: true,
+    // X-Forwarded-For only from configured proxies; by default the socket's address is the client's.
+    trustProxy: trustedProxies(platform.config.TRUST_PROXY),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -73,7 +89,7 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean } = 
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
-  app.get('/openapi.json', { config: { access: ['public'] }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { resource: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   registerAuth(app, platform.db);
   await app.register(healthRoutes(platform));

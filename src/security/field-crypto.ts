@@ -6,6 +6,8 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 const version = 1;
+const textPrefix = 'enc1:';
+export const isEncryptedText = (text: string) => text.startsWith(textPrefix);
 
 export class FieldCrypto {
   private readonly encryptionKey: Buffer;
@@ -41,6 +43,16 @@ export class FieldCrypto {
 
   decryptJson<T>(sealed: Uint8Array, context: string): T {
     return JSON.parse(this.decrypt(sealed, context)) as T;
+  }
+
+  /** A ciphertext for a text column: `enc1:` and the base64 of `encrypt`. */
+  encryptText(plain: string, context: string): string {
+    return `${textPrefix}${Buffer.from(this.encrypt(plain, context)).toString('base64')}`;
+  }
+
+  /** The plain value of `encryptText` (a value written before encryption is returned as it is). */
+  decryptText(text: string, context: string): string {
+    return isEncryptedText(text) ? this.decrypt(Buffer.from(text.slice(textPrefix.length), 'base64'), context) : text;
   }
 
   /** Deterministic lookup token for an exact value (normalised by the caller). */

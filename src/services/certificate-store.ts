@@ -1,5 +1,6 @@
 /** Issued certificates and their revocation status in PostgreSQL (CRLs and OCSP read it). */
 import type { Db } from '../db/client.ts';
+import type { FieldCrypto } from '../security/field-crypto.ts';
 import {
   reasonFromCode,
   RevocationReasonCode,
@@ -12,17 +13,25 @@ import {
 
 type Row = { serial: string; issuer: string; subject: string; kind: string; der: Uint8Array; notBefore: Date; notAfter: Date; revokedAt: Date | null; revocationReason: string | null };
 
-function toRecord(row: Row): IssuedCertificateRecord {
-  return { serialHex: row.serial, issuerKeyId: row.issuer, subject: row.subject, kind: row.kind, notBefore: row.notBefore, notAfter: row.notAfter, der: row.der };
+/** A person's certificate (a worker's event certificate) names them: its subject is stored encrypted. */
+export const personalCertificateKinds = ['event'];
+export const certificateSubjectColumn = 'Certificate.subject';
+
+function toRecord(row: Row, crypto?: FieldCrypto): IssuedCertificateRecord {
+  const subject = crypto && personalCertificateKinds.includes(row.kind) ? crypto.decryptText(row.subject, certificateSubjectColumn) : row.subject;
+  return { serialHex: row.serial, issuerKeyId: row.issuer, subject, kind: row.kind, notBefore: row.notBefore, notAfter: row.notAfter, der: row.der };
 }
 
 export class PrismaCertificateStatusStore implements CertificateStatusStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly crypto?: FieldCrypto,
+  ) {}
 
   async record(certificate: IssuedCertificateRecord & { organisationId?: string; keyCipher?: Uint8Array<ArrayBuffer> }): Promise<void> {
     const data = {
       issuer: certificate.issuerKeyId,
-      subject: certificate.subject,
+      subject: this.crypto && personalCertificateKinds.includes(certificate.kind) ? this.crypto.encryptText(certificate.subject, certificateSubjectColumn) : certificate.subject,
       kind: certificate.kind,
       der: new Uint8Array(certificate.der ?? []),
       notBefore: certificate.notBefore,
@@ -48,8 +57,8 @@ export class PrismaCertificateStatusStore implements CertificateStatusStore {
   async status(serialHex: string, issuerKeyId?: string): Promise<CertificateStatus> {
     const row = await this.find(serialHex, issuerKeyId);
     if (!row) return { status: 'unknown' };
-    if (row.revokedAt) return { status: 'revoked', record: toRecord(row), revokedAt: row.revokedAt, reason: reasonFromCode(Number(row.revocationReason ?? 0)) };
-    return { status: 'good', record: toRecord(row) };
+    if (row.revokedAt) return { status: 'revoked', record: toRecord(row, this.crypto), revokedAt: row.revokedAt, reason: reasonFromCode(Number(row.revocationReason ?? 0)) };
+    return { status: 'good', record: toRecord(row, this.crypto) };
   }
 
   async revoked(issuerKeyId: string, now = new Date()): Promise<RevokedCertificate[]> {

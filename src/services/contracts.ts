@@ -21,6 +21,7 @@ import { appendAudit, type Actor } from './audit.ts';
 import { idNumberIndex, upsertWorker } from './workers.ts';
 import { shanghaiDate } from '../domain/calendar.ts';
 import { declaredPart } from '../templates/strict.ts';
+import { employerReader, loadContract } from './contract-access.ts';
 
 /** Templates as src/templates loads them. */
 export type ContractTemplate = LoadedTemplate;
@@ -270,8 +271,7 @@ export class AttachmentService {
    */
   async create(organisation: Organisation, previousId: string, request: ContractRequest, context: RequestContext) {
     const { db, crypto } = this.deps;
-    const previous = await db.contract.findUnique({ where: { id: previousId }, include: { worker: true } });
-    if (!previous || previous.employerId !== organisation.id) throw Problem.notFound('Contract');
+    const previous = await loadContract(db, employerReader(organisation), previousId, 'contract.manage', { include: { worker: true } });
     const template = this.deps.templates.get(request.templateId, request.templateVersion);
     if (!template || !(template.kind in attachmentKinds)) {
       throw Problem.badRequest([{ field: 'templateId', in: 'body', rule: 'attachment_template', message: 'must be a renewal (续订) or change (变更) template' }]);

@@ -107,10 +107,11 @@ export class EvidenceService {
   }
 
   async bundle(official: Official, request: { caseNumber: string; purpose: string; contractId?: string; idNumber?: string; employerUscc?: string }) {
+    this.deps.officialAccess.authorize(official, 'evidence.bundle');
     const { db, crypto, pki } = this.deps;
     const reason: AccessReason = { purpose: request.purpose, caseNumber: request.caseNumber };
     const contractId = await this.contractIdFor(official, request);
-    const { contract, document, pdf, verification } = await this.deps.officialAccess.contract(official, contractId, reason, 'arbitration.evidence_exported');
+    const { contract, document, pdf, verification } = await this.deps.officialAccess.contract(official, contractId, reason, 'evidence.bundle');
     const worker = readWorker(crypto, (await db.worker.findUniqueOrThrow({ where: { id: contract.workerId } })));
     const events = await db.auditEvent.findMany({ where: { chain: contract.id }, orderBy: { seq: 'asc' } });
     const chain = await verifyAuditChain(db, contract.id);

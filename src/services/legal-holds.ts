@@ -10,7 +10,8 @@ import type { CaseKind } from '../generated/prisma/client.ts';
 import { Problem } from '../problem.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit } from './audit.ts';
-import { inOfficialScope, type Official } from './official-access.ts';
+import { officialReader, type Official } from './official-access.ts';
+import { loadContract } from './contract-access.ts';
 
 export interface OfficialCaseView {
   id: string;
@@ -46,16 +47,14 @@ export class LegalHolds {
     if (official.role !== kind) throw Problem.forbidden(`Only ${kind} officials open or close ${kind} cases.`);
   }
 
-  private async contractInScope(official: Official, contractId: string) {
-    const contract = await this.deps.db.contract.findUnique({ where: { id: contractId }, select: { id: true, regionCode: true } });
-    if (!contract || !inOfficialScope(official, contract.regionCode)) throw Problem.notFound('Contract');
-    return contract;
+  private async contractInScope(official: Official, contractId: string, caseNumber: string) {
+    return loadContract(this.deps.db, officialReader(official), contractId, 'legal.case', { caseNumber });
   }
 
   async open(official: Official, kind: CaseKind, input: { caseNumber: string; contractId: string }): Promise<OfficialCaseView> {
     this.requireKind(official, kind);
     const { db, archive } = this.deps;
-    await this.contractInScope(official, input.contractId);
+    await this.contractInScope(official, input.contractId, input.caseNumber);
     const existing = await db.officialCase.findFirst({ where: { kind, caseNumber: input.caseNumber, contractId: input.contractId, closedAt: null } });
     if (existing) {
       throw Problem.conflict(`Case ${input.caseNumber} is already open on this contract.`, [
@@ -86,7 +85,7 @@ export class LegalHolds {
     const { db, archive } = this.deps;
     const row = await db.officialCase.findUnique({ where: { id: caseId } });
     if (!row || row.kind !== kind) throw Problem.notFound('Case');
-    await this.contractInScope(official, row.contractId);
+    await this.contractInScope(official, row.contractId, row.caseNumber);
     const closedAt = new Date();
     const closed = await db.$transaction(async (tx) => {
       // Only the first close of a case counts (two officials closing at once: one wins).
@@ -105,11 +104,5 @@ export class LegalHolds {
     // Lifted after the case is recorded closed: a failure here leaves the objects held (safe).
     const state = await syncLegalHolds(db, archive, row.contractId);
     return { ...closed, legalHold: { ...state, enforcedByStore: archive.objectLock } };
-  }
-
-  /** The cases of a contract in the official's scope, newest first. */
-  async list(official: Official, contractId: string) {
-    await this.contractInScope(official, contractId);
-    return this.deps.db.officialCase.findMany({ where: { contractId }, orderBy: { openedAt: 'desc' } });
   }
 }

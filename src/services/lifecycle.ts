@@ -14,6 +14,7 @@ import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit, type Actor } from './audit.ts';
 import { requireTransition } from './sealing.ts';
 import { readWorker } from './workers.ts';
+import { employerReader, loadContract } from './contract-access.ts';
 
 const systemActor: Actor = { kind: 'system', id: 'lifecycle' };
 
@@ -32,8 +33,7 @@ export class LifecycleService {
   async void(organisation: Organisation, contractId: string, reason: string, context: { actor: Actor; ip?: string; userAgent?: string }) {
     const { db, outbox, crypto } = this.deps;
     return db.$transaction(async (tx) => {
-      const contract = await tx.contract.findUnique({ where: { id: contractId }, include: { worker: true } });
-      if (!contract || contract.employerId !== organisation.id) throw Problem.notFound('Contract');
+      const contract = await loadContract(tx, employerReader(organisation), contractId, 'contract.manage', { include: { worker: true } });
       const next = requireTransition(contract.status, 'void');
       const updated = await tx.contract.updateMany({ where: { id: contract.id, revision: contract.revision }, data: { status: next, revision: { increment: 1 } } });
       if (updated.count !== 1) throw Problem.conflict('The contract changed meanwhile; reload it and try again');

@@ -9,13 +9,15 @@ import type { Db, DbTx } from '../db/client.ts';
 import { ageOn } from '../domain/calendar.ts';
 import type { EmploymentForm, TermType } from '../domain/contract-terms.ts';
 import { EMPLOYMENT_POLICIES, employmentPolicy, evaluateHire, pickPolicyContract, unemploymentInsuranceAgreed, type HireEligibility, type PolicyContract } from '../domain/employment-policies.ts';
-import { normalizeRegionPrefix, regionMatchesPrefix } from '../domain/identity.ts';
+import { grantOf, reaches, regionScope, type Reader, type Resource } from '../domain/access.ts';
+import { normalizeRegionPrefix } from '../domain/identity.ts';
 import type { OfficialRole } from '../generated/prisma/client.ts';
 import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { Pki } from '../signing/pki/authority.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit } from './audit.ts';
+import { loadContract } from './contract-access.ts';
 import { contractFieldsColumn } from './contracts.ts';
 import { latestDocument } from './sealing.ts';
 import type { SupervisionService } from './supervision.ts';
@@ -53,19 +55,17 @@ export interface AccessReason {
  * query and every check below goes through it (and the routes hand services a scoped official).
  */
 export function officialScope(official: Pick<Official, 'regionCode'>): string {
-  const scope = normalizeRegionPrefix(official.regionCode);
+  const scope = regionScope(official.regionCode);
   if (!scope) throw Problem.forbidden(`Your region code ${official.regionCode} is no 行政区划代码 prefix.`);
   return scope;
 }
 
+/** The reader an official is, for the access table. */
+export const officialReader = (official: Official): Reader => ({ kind: official.role, regionCode: official.regionCode });
+
 /** The official with their region code in its canonical prefix form. */
 export function scopedOfficial<T extends Official>(official: T): T {
   return { ...official, regionCode: officialScope(official) };
-}
-
-/** True when a record's 6-digit region code lies in the official's scope. */
-export function inOfficialScope(official: Pick<Official, 'regionCode'>, regionCode: string): boolean {
-  return regionMatchesPrefix(regionCode, officialScope(official));
 }
 
 /** A region a query asks for, in canonical form; refused unless it lies within the official's scope. */
@@ -96,8 +96,9 @@ function monthEnd(iso: string, back: number): string {
 export class OfficialAccess {
   constructor(private readonly deps: { db: Db; crypto: FieldCrypto; archive: ObjectArchive; pki: Pki; supervision: SupervisionService; feedSettleSeconds: number }) {}
 
-  requireRole(official: Official, ...roles: OfficialRole[]): void {
-    if (!roles.includes(official.role)) throw Problem.forbidden(`This query is for officials of: ${roles.join(', ')}.`);
+  /** Refuses an official whose role has no grant for the resource in the access table. */
+  authorize(official: Official, resource: Resource): void {
+    if (!grantOf(official.role, resource)) throw Problem.forbidden(`Officials of ${official.role} have no access to ${resource}.`);
   }
 
   /** The access log row, and for a contract also an event in its evidence chain. */
@@ -116,7 +117,7 @@ export class OfficialAccess {
 
   /** 社保经办: a person's contracts in the official's region, with what enrolment needs. */
   async insuranceContracts(official: Official, idNumber: string, reason: AccessReason) {
-    this.requireRole(official, 'insurance');
+    this.authorize(official, 'insurance.enrolment');
     const { db, crypto } = this.deps;
     const contracts = await db.contract.findMany({
       where: { worker: { idIndex: idNumberIndex(crypto, idNumber) }, status: { in: [...effectiveStatuses, 'terminated', 'expired'] }, regionCode: { startsWith: officialScope(official) } },
@@ -148,7 +149,7 @@ export class OfficialAccess {
    * just-committed event may carry a lower id than one already returned.
    */
   async insuranceEvents(official: Official, after: bigint, limit: number) {
-    this.requireRole(official, 'insurance');
+    this.authorize(official, 'insurance.enrolment');
     const { db, crypto } = this.deps;
     const events = await db.auditEvent.findMany({
       where: {
@@ -188,6 +189,7 @@ export class OfficialAccess {
 
   /** A worker's contracts in the official's region (any office), each listing logged. */
   async workerContracts(official: Official, idNumber: string, reason: AccessReason) {
+    this.authorize(official, 'worker.contracts');
     const { db, crypto } = this.deps;
     const contracts = await db.contract.findMany({
       where: { worker: { idIndex: idNumberIndex(crypto, idNumber) }, regionCode: { startsWith: officialScope(official) } },
@@ -201,11 +203,14 @@ export class OfficialAccess {
     return contracts.map((c) => ({ id: c.id, number: c.number, status: c.status, employer: c.employer, startDate: day(c.startDate), endDate: day(c.endDate) }));
   }
 
-  /** One contract in the official's region, with the verification of its latest signed revision. */
-  async contract(official: Official, contractId: string, reason: AccessReason, action = 'contract.read') {
+  /**
+   * One contract the official may reach for `resource` (read, or an evidence bundle for a case),
+   * with the verification of its latest signed revision.
+   */
+  async contract(official: Official, contractId: string, reason: AccessReason, resource: 'contract.read' | 'evidence.bundle' = 'contract.read') {
     const { db, archive, pki } = this.deps;
-    const contract = await db.contract.findUnique({ where: { id: contractId }, include: { employer: { select: { name: true, uscc: true } } } });
-    if (!contract || !inOfficialScope(official, contract.regionCode)) throw Problem.notFound('Contract');
+    const action = resource === 'evidence.bundle' ? 'arbitration.evidence_exported' : 'contract.read';
+    const contract = await loadContract(db, officialReader(official), contractId, resource, { include: { employer: { select: { name: true, uscc: true } } }, caseNumber: reason.caseNumber });
     const document = await latestDocument(db, contract.id);
     const pdf = await archive.read(document);
     const verification = await verifyUpload(db, pki, pdf);
@@ -215,9 +220,9 @@ export class OfficialAccess {
 
   /** 劳动保障监察: an employer's file (roster against contracts, alerts) within the region. */
   async inspectEmployer(official: Official, uscc: string, asOf: string, reason: AccessReason) {
-    this.requireRole(official, 'inspection');
+    this.authorize(official, 'employer.file');
     const organisation = await this.deps.db.organisation.findUnique({ where: { uscc } });
-    if (!organisation || organisation.kind === 'platform' || !inOfficialScope(official, organisation.regionCode)) throw Problem.notFound('Employer');
+    if (!organisation || organisation.kind === 'platform' || !reaches(officialReader(official), 'employer.file', { regionCode: organisation.regionCode }).allowed) throw Problem.notFound('Employer');
     const report = await this.deps.supervision.report(organisation, asOf);
     // Signing rate at the end of each of the last six months, for the trend chart: the month's
     // last daily supervision snapshot (src/jobs/daily-supervision.ts); the last point is today's
@@ -265,7 +270,7 @@ export class OfficialAccess {
    * logged (one row naming the region; it shows figures per employer, no worker's record).
    */
   async inspectRegion(official: Official, region: string, asOf: string, q: string | undefined, reason: AccessReason) {
-    this.requireRole(official, 'inspection');
+    this.authorize(official, 'employer.file');
     const scope = requestedRegion(official, region);
     const search = q ? { OR: [{ name: { contains: q, mode: 'insensitive' as const } }, { uscc: q.toUpperCase() }] } : {};
     const organisations = await this.deps.db.organisation.findMany({ where: { regionCode: { startsWith: scope }, kind: { not: 'platform' }, ...search }, orderBy: { name: 'asc' }, take: 200 });
@@ -291,7 +296,7 @@ export class OfficialAccess {
     query: { region: string; from: string; to: string; maxAgeAtHire?: number; policy?: string; include?: 'contracted' | 'qualifying' | 'all' },
     reason: AccessReason,
   ) {
-    this.requireRole(official, 'employment');
+    this.authorize(official, 'employment.hires');
     const region = requestedRegion(official, query.region);
     const asked = query.policy === undefined ? undefined : employmentPolicy(query.policy);
     if (query.policy !== undefined && !asked) throw Problem.badRequest([{ field: 'policy', in: 'query', rule: 'known_policy', message: `unknown policy; one of ${EMPLOYMENT_POLICIES.map((p) => p.id).join(', ')}`, messageZh: '未知的补贴政策' }]);

@@ -41,20 +41,32 @@ export class OneTimeCodes {
     return code;
   }
 
-  /** Checks a code against the newest unconsumed one; a right code is consumed. */
+  /**
+   * Checks a code against the newest unconsumed one; a right code is consumed. Every check first
+   * claims one attempt with a single conditional UPDATE … RETURNING, so concurrent guesses are
+   * counted one by one and no more than `maxAttempts` are ever compared, however many arrive at once.
+   */
   async verify(tx: DbTx, purpose: string, subject: string, code: string, now = new Date()): Promise<CodeCheck> {
-    const current = await tx.oneTimeCode.findFirst({ where: { purpose, subject, consumedAt: null }, orderBy: { createdAt: 'desc' } });
-    if (!current) return { ok: false, reason: 'none', attemptsLeft: 0 };
-    if (current.attempts >= codePolicy.maxAttempts) return { ok: false, reason: 'exhausted', attemptsLeft: 0 };
-    if (current.expiresAt <= now) return { ok: false, reason: 'expired', attemptsLeft: codePolicy.maxAttempts - current.attempts };
-    const expected = Buffer.from(current.codeHash, 'hex');
+    const claimed = await tx.$queryRaw<{ id: string; codeHash: string; attempts: number }[]>`
+      update "OneTimeCode" set "attempts" = "attempts" + 1
+      where "id" = (select "id" from "OneTimeCode" where "purpose" = ${purpose} and "subject" = ${subject} and "consumedAt" is null order by "createdAt" desc limit 1)
+        and "consumedAt" is null and "attempts" < ${codePolicy.maxAttempts} and "expiresAt" > ${now}
+      returning "id", "codeHash", "attempts"`;
+    const attempt = claimed[0];
+    if (!attempt) {
+      // No attempt left to claim: say why.
+      const current = await tx.oneTimeCode.findFirst({ where: { purpose, subject, consumedAt: null }, orderBy: { createdAt: 'desc' } });
+      if (!current) return { ok: false, reason: 'none', attemptsLeft: 0 };
+      if (current.attempts >= codePolicy.maxAttempts) return { ok: false, reason: 'exhausted', attemptsLeft: 0 };
+      return { ok: false, reason: 'expired', attemptsLeft: codePolicy.maxAttempts - current.attempts };
+    }
+    const expected = Buffer.from(attempt.codeHash, 'hex');
     const given = Buffer.from(this.hash(purpose, subject, code.trim()), 'hex');
     if (timingSafeEqual(expected, given)) {
-      await tx.oneTimeCode.update({ where: { id: current.id }, data: { consumedAt: now } });
-      return { ok: true };
+      const consumed = await tx.oneTimeCode.updateMany({ where: { id: attempt.id, consumedAt: null }, data: { consumedAt: now } });
+      if (consumed.count === 1) return { ok: true };
+      return { ok: false, reason: 'none', attemptsLeft: 0 };
     }
-    const attempts = current.attempts + 1;
-    await tx.oneTimeCode.update({ where: { id: current.id }, data: { attempts } });
-    return { ok: false, reason: attempts >= codePolicy.maxAttempts ? 'exhausted' : 'wrong', attemptsLeft: codePolicy.maxAttempts - attempts };
+    return { ok: false, reason: attempt.attempts >= codePolicy.maxAttempts ? 'exhausted' : 'wrong', attemptsLeft: codePolicy.maxAttempts - attempt.attempts };
   }
 }

@@ -4,7 +4,8 @@ import { Prisma } from '../db/client.ts';
 import type { OfficialRole, OrganisationKind } from '../generated/prisma/enums.ts';
 import { Problem } from '../problem.ts';
 import { appendAudit, platformChain, type Actor } from './audit.ts';
-import { inOfficialScope } from './official-access.ts';
+import { reaches } from '../domain/access.ts';
+import { readerOf } from './contract-access.ts';
 import { createPrincipal, type Principal } from './principals.ts';
 
 export interface NewOrganisation {
@@ -48,11 +49,13 @@ export async function listOrganisations(db: Db, page: { limit: number; after?: s
 
 /** An organisation as seen by a principal: employers only see their own. */
 export async function getOrganisationFor(db: Db, principal: Principal, id: string) {
-  if (principal.kind === 'employer' && principal.organisationId !== id) throw Problem.forbidden('An employer key can only read its own organisation.');
+  const reader = readerOf(principal);
+  if (!reaches(reader, 'organisation', { organisationId: id }).allowed && principal.kind === 'employer') throw Problem.forbidden('An employer key can only read its own organisation.');
   const organisation = await db.organisation.findUnique({ where: { id } });
   if (!organisation) throw Problem.notFound('Organisation');
+  const decision = reaches(reader, 'organisation', { organisationId: organisation.id, regionCode: organisation.regionCode });
+  if (!decision.allowed) throw Problem.forbidden('This organisation is outside your reach.');
   if (principal.kind === 'official') {
-    if (!inOfficialScope(principal, organisation.regionCode)) throw Problem.forbidden('This organisation is outside your region.');
     // Officials' reads are all on record, this one too (it names no worker, so no portal entry).
     await db.accessLog.create({ data: { officialId: principal.officialId, action: 'organisation.read', purpose: `查看用人单位登记信息：${organisation.uscc}` } });
   }

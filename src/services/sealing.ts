@@ -22,6 +22,7 @@ import type { Signer, TimestampClient } from '../signing/types.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { LruCache } from '../support/lru-cache.ts';
 import { appendAudit, type Actor } from './audit.ts';
+import { employerReader, loadContract } from './contract-access.ts';
 
 
 export interface SealingDeps {
@@ -191,8 +192,7 @@ export class SealingService {
 
   async seal(organisation: Organisation, contractId: string, context: { actor: Actor; ip?: string; userAgent?: string; authorisationId?: string }) {
     const { db, archive } = this.deps;
-    const contract = await db.contract.findUnique({ where: { id: contractId } });
-    if (!contract || contract.employerId !== organisation.id) throw Problem.notFound('Contract');
+    const contract = await loadContract(db, employerReader(organisation), contractId, 'contract.manage');
     const next = requireTransition(contract.status, 'seal');
     const draft = await latestDocument(db, contract.id);
     const pdf = await archive.read(draft);

@@ -18,6 +18,7 @@ import { appendAudit, type Actor } from './audit.ts';
 import { contractFieldsColumn, type DocumentRenderer, type TemplateCatalog } from './contracts.ts';
 import { requireTransition, type SealingService } from './sealing.ts';
 import { readWorker } from './workers.ts';
+import { employerReader, loadContract } from './contract-access.ts';
 
 export const terminationCertificateTemplate = 'termination-certificate';
 
@@ -38,8 +39,7 @@ export class TerminationService {
 
   async terminate(organisation: Organisation, contractId: string, request: TerminationRequest, context: { actor: Actor; ip?: string; userAgent?: string }) {
     const { db, archive, crypto } = this.deps;
-    const contract = await db.contract.findUnique({ where: { id: contractId }, include: { worker: true } });
-    if (!contract || contract.employerId !== organisation.id) throw Problem.notFound('Contract');
+    const contract = await loadContract(db, employerReader(organisation), contractId, 'contract.manage', { include: { worker: true } });
     const next = requireTransition(contract.status, 'terminate');
     const start = isoDay(contract.startDate) ?? isoDay(contract.effectiveAt)!;
     if (!isIsoDate(request.date) || compareIsoDates(request.date, start) < 0) {

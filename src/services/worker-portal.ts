@@ -8,7 +8,9 @@ import type { Outbox } from '../notify/outbox.ts';
 import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
+import { workerVisibleStatuses } from '../domain/access.ts';
 import { appendAudit } from './audit.ts';
+import { loadContract } from './contract-access.ts';
 import type { OneTimeCodes } from './one-time-codes.ts';
 import { contractDocument } from './sealing.ts';
 import { hashToken, newToken } from './tokens.ts';
@@ -16,8 +18,6 @@ import { phoneIndex } from './workers.ts';
 
 const portalCodePurpose = 'portal';
 const sessionTtlMs = 12 * 3_600_000;
-/** States in which the worker has the contract in hand (sent for signing, or later). */
-const visibleStatuses = ['sent', 'link_expired', 'signed', 'declined', 'renewed', 'changed', 'terminated', 'expired'] as const;
 
 export interface PortalDeps {
   db: Db;
@@ -77,7 +77,7 @@ export class WorkerPortal {
   async contracts(token: string | undefined) {
     const index = await this.phoneOf(token);
     const rows = await this.deps.db.contract.findMany({
-      where: { worker: { phoneIndex: index }, status: { in: [...visibleStatuses] } },
+      where: { worker: { phoneIndex: index }, status: { in: [...workerVisibleStatuses] } },
       include: { employer: { select: { name: true } }, template: { select: { title: true } } },
       orderBy: { createdAt: 'desc' },
     });
@@ -87,8 +87,9 @@ export class WorkerPortal {
   async download(token: string | undefined, contractId: string, context: { ip?: string; userAgent?: string }, which: 'contract' | 'termination-certificate' = 'contract') {
     const index = await this.phoneOf(token);
     const { db, archive } = this.deps;
-    const contract = await db.contract.findFirst({ where: { id: contractId, worker: { phoneIndex: index }, status: { in: [...visibleStatuses] } } });
-    if (!contract) throw new Problem(404, 'not-found', '未找到该合同', '未找到该合同');
+    const contract = await loadContract(db, { kind: 'worker', phoneIndex: index }, contractId, 'contract.read').catch((error: unknown) => {
+      throw error instanceof Problem && error.status === 404 ? new Problem(404, 'not-found', '未找到该合同', '未找到该合同') : error;
+    });
     const document = await contractDocument(db, contract.id, which);
     const pdf = await archive.read(document);
     await db.$transaction((tx) =>

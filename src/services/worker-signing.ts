@@ -37,6 +37,10 @@ import { hashToken, newToken } from './tokens.ts';
 import { readWorker } from './workers.ts';
 import { createHash } from 'node:crypto';
 import { shanghaiDate } from '../domain/calendar.ts';
+import { employerReader, loadContract } from './contract-access.ts';
+
+/** A worker's name on a Signature row is a ciphertext bound to this column (names-at-rest.ts). */
+export const workerSignerNameColumn = 'Signature.signerName';
 
 /** The worker's field, which the seal created empty over the template's worker signature area. */
 const workerFieldName = signatureFieldName({ role: 'worker', mode: 'sign' });
@@ -109,8 +113,7 @@ export class WorkerSigningService {
   /** Sends (or resends) the signing link to the worker; a new link replaces any earlier one. */
   async send(organisation: Organisation, contractId: string, context: RequestContext & { actor: Actor }) {
     const { db, crypto, outbox } = this.deps;
-    const contract = await db.contract.findUnique({ where: { id: contractId }, include: { worker: true } });
-    if (!contract || contract.employerId !== organisation.id) throw Problem.notFound('Contract');
+    const contract = await loadContract(db, employerReader(organisation), contractId, 'contract.manage', { include: { worker: true } });
     const event = contract.status === 'sealed' ? 'send' : 'resend';
     const next = requireTransition(contract.status, event);
     const worker = readWorker(crypto, contract.worker);
@@ -333,7 +336,7 @@ export class WorkerSigningService {
         data: { contractId: contract.id, kind: 'signed', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: previous.signatureSlots ?? undefined },
       });
       await tx.signature.create({
-        data: { contractId: contract.id, documentId: document.id, role: 'worker', fieldName: workerFieldName, signerName: worker.name, certificateSerial: session.certificateSerial, signedAt: signingTime, timestampAt: signingTime },
+        data: { contractId: contract.id, documentId: document.id, role: 'worker', fieldName: workerFieldName, signerName: this.deps.crypto.encryptText(worker.name, workerSignerNameColumn), certificateSerial: session.certificateSerial, signedAt: signingTime, timestampAt: signingTime },
       });
       await tx.signingLink.update({ where: { id: link.id }, data: { usedAt: signingTime } });
       await this.audit(tx, link, 'contract.signed', context, { documentSha256: stored.sha256, certificateSerial: session.certificateSerial, level: missing.length ? 'B-T' : 'B-LTA', ...(missing.length ? { validationDataMissing: missing } : {}) });

@@ -243,9 +243,9 @@ const contractRow = (c, extra = '') => `<tr><td>${esc(c.number)}${extra}<br><sma
 async function searchWorker() {
   clearError();
   try {
-    const params = reason();
-    params.set('idNumber', $('worker-id').value.trim());
-    const { items } = await (await api(`/api/v1/government/workers/contracts?${params}`)).json();
+    // The ID number goes in the body: URLs end up in logs and browser history.
+    const body = JSON.stringify({ ...Object.fromEntries(reason()), idNumber: $('worker-id').value.trim() });
+    const { items } = await (await api('/api/v1/government/workers/contracts', { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json();
     $('worker-rows').innerHTML = items.map((c) => contractRow(c, ` · ${esc(c.employer.name)}`)).join('') || '<tr><td>辖区内没有该劳动者的合同</td></tr>';
     $('worker').classList.remove('hidden');
   } catch (problem) {

@@ -35,3 +35,11 @@ t.test('production refuses embedded fallbacks and generated secrets', async (t) 
 t.test('empty variables count as unset', async (t) => {
   t.equal(loadConfig({ DATABASE_URL: '' }).DATABASE_URL, undefined);
 });
+
+t.test('TRUST_PROXY: none by default, a hop count, or addresses and CIDRs; anything else refused', async (t) => {
+  t.equal(loadConfig({}).TRUST_PROXY, false);
+  t.equal(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY, 1);
+  t.same(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).TRUST_PROXY, ['10.0.0.0/8', '127.0.0.1', '::1']);
+  t.throws(() => loadConfig({ TRUST_PROXY: 'true' }), /TRUST_PROXY/);
+  t.throws(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' }), /TRUST_PROXY/);
+});

@@ -46,9 +46,9 @@ t.test('roster: hires and separations, with the rules they are checked by', asyn
 t.test('an employer key cannot call any official API, and no key gets 401', async (t) => {
   const why = `purpose=${encodeURIComponent('参保登记')}`;
   const endpoints: { method: 'GET' | 'POST'; route: string; url: string; payload?: object }[] = [
-    { method: 'GET', route: '/api/v1/insurance/contracts', url: `/api/v1/insurance/contracts?idNumber=${example.worker.idNumber}&${why}` },
+    { method: 'POST', route: '/api/v1/insurance/contracts', url: '/api/v1/insurance/contracts', payload: { idNumber: example.worker.idNumber, purpose: '参保登记' } },
     { method: 'GET', route: '/api/v1/insurance/events', url: '/api/v1/insurance/events?after=0' },
-    { method: 'GET', route: '/api/v1/government/workers/contracts', url: `/api/v1/government/workers/contracts?idNumber=${example.worker.idNumber}&${why}` },
+    { method: 'POST', route: '/api/v1/government/workers/contracts', url: '/api/v1/government/workers/contracts', payload: { idNumber: example.worker.idNumber, purpose: '参保登记' } },
     { method: 'GET', route: '/api/v1/government/contracts/{id}', url: `/api/v1/government/contracts/${contractId}?${why}` },
     { method: 'GET', route: '/api/v1/government/contracts/{id}/pdf', url: `/api/v1/government/contracts/${contractId}/pdf?${why}` },
     { method: 'GET', route: '/api/v1/inspection/employers', url: `/api/v1/inspection/employers?region=1408&${why}` },
@@ -78,9 +78,9 @@ t.test('an employer key cannot call any official API, and no key gets 401', asyn
 });
 
 t.test('social insurance: a person’s contracts in the region, and the read is logged and shown to the worker', async (t) => {
-  const noPurpose = await app.inject({ method: 'GET', url: `/api/v1/insurance/contracts?idNumber=${example.worker.idNumber}`, headers: insurance });
+  const noPurpose = await app.inject({ method: 'POST', url: '/api/v1/insurance/contracts', payload: { idNumber: example.worker.idNumber }, headers: insurance });
   t.equal(noPurpose.statusCode, 400, 'a purpose is required');
-  const read = await app.inject({ method: 'GET', url: `/api/v1/insurance/contracts?idNumber=${example.worker.idNumber}&purpose=${encodeURIComponent('参保登记')}&caseNumber=SB-2026-001`, headers: insurance });
+  const read = await app.inject({ method: 'POST', url: '/api/v1/insurance/contracts', payload: { idNumber: example.worker.idNumber, purpose: '参保登记', caseNumber: 'SB-2026-001' }, headers: insurance });
   t.equal(read.statusCode, 200, read.body);
   t.match(read.json().items, [{ contractId, status: 'signed', employer: { uscc: yuncheng.uscc }, startDate: '2026-09-15' }]);
   t.equal((await app.inject({ method: 'GET', url: '/api/v1/inspection/employers?region=1408&purpose=x1', headers: insurance })).statusCode, 403, 'insurance officials do not inspect');

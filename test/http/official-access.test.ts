@@ -52,6 +52,8 @@ const offices = { '1408': await officialsOf('1408'), '1401': await officialsOf('
 
 const why = (caseNumber: string) => `purpose=${encodeURIComponent('核查')}&caseNumber=${encodeURIComponent(caseNumber)}`;
 const get = (url: string, official: { headers: Record<string, string> }) => app.inject({ method: 'GET', url, headers: official.headers });
+/** A lookup by ID number: in the body, never in the URL. */
+const searchById = (url: string, idNumber: string, caseNumber: string, official: { headers: Record<string, string> }) => app.inject({ method: 'POST', url, headers: official.headers, payload: { idNumber, purpose: '核查', caseNumber } });
 
 t.test('an official of 运城 (1408) sees no 太原 (1401xx) record; one of 太原 as 1401 or 140100 does', async (t) => {
   for (const [region, office] of Object.entries(offices)) {
@@ -59,15 +61,15 @@ t.test('an official of 运城 (1408) sees no 太原 (1401xx) record; one of 太�
     const label = (what: string) => `${region} ${sees ? 'sees' : 'does not see'} ${what}`;
     const ids = (items: { id?: string; contractId?: string; contract?: { id: string } }[]) => items.map((i) => i.id ?? i.contractId ?? i.contract?.id);
 
-    const insured = await get(`/api/v1/insurance/contracts?idNumber=${workerT.idNumber}&${why('R-1')}`, office.insurance);
+    const insured = await searchById('/api/v1/insurance/contracts', workerT.idNumber, 'R-1', office.insurance);
     t.equal(insured.statusCode, 200, insured.body);
     t.same(ids(insured.json().items), sees ? [contractT.id] : [], label('the 太原 worker’s contract in the insurance query'));
 
     const feed = (await get('/api/v1/insurance/events?after=0', office.insurance)).json();
     t.same(ids(feed.items), sees ? [contractT.id] : [contractY.id], label('the 太原 contract in the change feed, and only its own region’s'));
 
-    const search = await get(`/api/v1/government/workers/contracts?idNumber=${workerT.idNumber}&${why('R-2')}`, office.inspection);
-    t.same(ids(search.json().items), sees ? [contractT.id] : [], label('the 太原 worker in the worker search'));
+    const found = await searchById('/api/v1/government/workers/contracts', workerT.idNumber, 'R-2', office.inspection);
+    t.same(ids(found.json().items), sees ? [contractT.id] : [], label('the 太原 worker in the worker search'));
 
     t.equal((await get(`/api/v1/government/contracts/${contractT.id}?${why('R-3')}`, office.inspection)).statusCode, sees ? 200 : 404, label('the 太原 contract by id'));
     t.equal((await get(`/api/v1/government/contracts/${contractT.id}/pdf?${why('R-4')}`, office.inspection)).statusCode, sees ? 200 : 404, label('the 太原 contract PDF'));
@@ -109,8 +111,8 @@ t.test('every kind of official read is in the access log and in the worker’s �
   const portal = async () => (await app.inject({ method: 'GET', url: '/api/v1/portal/accesses', headers: { 'x-portal-session': login.json().token } })).json().items as { role: string; regionCode: string; action: string; purpose: string; caseNumber: string | null; contractNumber: string | null }[];
 
   const reads: { kind: string; role: keyof Officials; action: string; read: (caseNumber: string) => Promise<{ statusCode: number; body: string }> }[] = [
-    { kind: 'insurance query', role: 'insurance', action: 'insurance.contract_read', read: (n) => get(`/api/v1/insurance/contracts?idNumber=${workerY.idNumber}&${why(n)}`, office.insurance) },
-    { kind: 'worker search', role: 'inspection', action: 'worker.contracts_listed', read: (n) => get(`/api/v1/government/workers/contracts?idNumber=${workerY.idNumber}&${why(n)}`, office.inspection) },
+    { kind: 'insurance query', role: 'insurance', action: 'insurance.contract_read', read: (n) => searchById('/api/v1/insurance/contracts', workerY.idNumber, n, office.insurance) },
+    { kind: 'worker search', role: 'inspection', action: 'worker.contracts_listed', read: (n) => searchById('/api/v1/government/workers/contracts', workerY.idNumber, n, office.inspection) },
     { kind: 'contract', role: 'inspection', action: 'contract.read', read: (n) => get(`/api/v1/government/contracts/${contractY.id}?${why(n)}`, office.inspection) },
     { kind: 'contract pdf', role: 'inspection', action: 'contract.read', read: (n) => get(`/api/v1/government/contracts/${contractY.id}/pdf?${why(n)}`, office.inspection) },
     { kind: 'employer file', role: 'inspection', action: 'employer.inspected', read: (n) => get(`/api/v1/inspection/employers/${yuncheng.uscc}?asOf=2026-09-10&${why(n)}`, office.inspection) },

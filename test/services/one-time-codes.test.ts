@@ -23,6 +23,23 @@ t.test('five wrong codes exhaust it, even the right code afterwards', async (t) 
   t.match(await db.$transaction((tx) => codes.verify(tx, 'signing', 'link-2', code)), { ok: false, reason: 'exhausted' });
 });
 
+t.test('100 concurrent wrong guesses: at most five are ever checked, and the right code is then refused', async (t) => {
+  const code = await db.$transaction((tx) => codes.issue(tx, 'signing', 'link-race'));
+  const wrong = code === '123456' ? '654321' : '123456';
+  // Count comparisons: every check hashes the guess once.
+  const counted = codes as unknown as { hash: (...args: string[]) => string };
+  const hash = counted.hash.bind(codes);
+  let checks = 0;
+  counted.hash = (...args: string[]) => (checks++, hash(...args));
+  t.teardown(() => void (counted.hash = hash));
+  const results = await Promise.all(Array.from({ length: 100 }, () => db.$transaction((tx) => codes.verify(tx, 'signing', 'link-race', wrong), { maxWait: 120_000, timeout: 120_000 })));
+  t.ok(checks <= codePolicy.maxAttempts, `${checks} checks for 100 guesses`);
+  t.equal(results.filter((r) => !r.ok && r.reason === 'wrong').length, codePolicy.maxAttempts - 1, 'four answers with attempts left');
+  const row = await db.oneTimeCode.findFirstOrThrow({ where: { purpose: 'signing', subject: 'link-race' } });
+  t.equal(row.attempts, codePolicy.maxAttempts);
+  t.match(await db.$transaction((tx) => codes.verify(tx, 'signing', 'link-race', code)), { ok: false, reason: 'exhausted' });
+});
+
 t.test('codes expire after five minutes', async (t) => {
   const issuedAt = new Date('2026-11-22T10:00:00Z');
   const code = await db.$transaction((tx) => codes.issue(tx, 'portal', 'phone-x', issuedAt));

@@ -1,42 +1,55 @@
 /**
- * Authentication and coarse authorisation. Every /api route declares who may call it in
- * `config.access`; the hook resolves the bearer key to a principal and refuses others with
- * 401/403. Finer rules (own organisation, region) live in the services.
+ * Authentication and the route-level access decision. Every route names the resource it serves
+ * in `config.resource`; the hook resolves the bearer key to a principal and asks the access
+ * table (src/domain/access.ts) whether that kind of reader has a grant for the resource,
+ * refusing others with 401/403. Which record a reader reaches (own organisation, region, own
+ * contract) is decided by the same table when the record is loaded (services/contract-access.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.ts';
+import { grantOf, needsApiKey, readersOf, type Resource } from '../../domain/access.ts';
+import { readerKindOf } from '../../services/contract-access.ts';
 import { authenticate, type Principal } from '../../services/principals.ts';
 import { Problem } from '../../problem.ts';
 
-export type AccessKind = Principal['kind'] | 'public';
-
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Principal kinds allowed to call the route; 'public' needs no key. */
-    access?: AccessKind[];
+    /** What the route serves, a row of the access table; portal and signing routes check their own credential. */
+    resource?: Resource;
   }
   interface FastifyRequest {
     principal?: Principal;
   }
 }
 
+/** The resource a route serves: API routes that forgot to name one are administration, never open. */
+export function resourceOf(request: FastifyRequest): Resource {
+  return request.routeOptions.config.resource ?? (request.url.startsWith('/api/') ? 'administration' : 'public');
+}
+
 export function registerAuth(app: FastifyInstance, db: Db): void {
   app.decorateRequest('principal', undefined);
-  app.addHook('onRequest', async (request) => {
-    // API routes that forgot to declare access are admin-only, never open.
-    const access = request.routeOptions.config.access ?? (request.url.startsWith('/api/') ? ['admin'] : ['public']);
-    if (access.includes('public')) return;
+  // preParsing, after the rate limiter's onRequest hook: requests that fail authentication count too.
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const resource = resourceOf(request);
+    if (!needsApiKey(resource)) return payload;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw Problem.unauthorized();
     const principal = await authenticate(db, match[1]);
     if (!principal) throw Problem.unauthorized('The API key is unknown or revoked.');
-    if (!access.includes(principal.kind)) throw Problem.forbidden(`This route is for: ${access.join(', ')}.`);
+    if (!grantOf(readerKindOf(principal), resource)) throw Problem.forbidden(`This route is for: ${readersOf(resource).join(', ')}.`);
     request.principal = principal;
+    return payload;
+  });
+  // API answers are personal (contracts, PDFs, portal and government reads, evidence, signing
+  // steps) or tied to a credential: no cache, shared or private, keeps them.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
 }
 
-/** The authenticated principal of a route that declared `access` (set by the hook). */
+/** The authenticated principal of a route that needs an API key (set by the hook). */
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw Problem.unauthorized();
   return request.principal;

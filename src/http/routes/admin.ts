@@ -24,7 +24,7 @@ const newOfficial = z.object({
   regionCode,
 });
 
-const admin = { access: ['admin' as const] };
+const admin = { resource: 'administration' as const };
 
 export const adminRoutes =
   (platform: Platform): FastifyPluginAsyncZod =>

@@ -9,7 +9,7 @@ import { principalOf } from '../plugins/auth.ts';
 import { uuidParam } from '../schemas.ts';
 import { organisationOf } from './contracts.ts';
 
-const config = { access: ['employer' as const] };
+const config = { resource: 'batches' as const };
 const tags = ['batches'];
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const idempotencyHeader = z.object({ 'idempotency-key': z.string().min(8).max(100).optional().describe('a retried submission with the same key creates nothing twice') }).loose();

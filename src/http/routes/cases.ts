@@ -10,8 +10,9 @@ import { Problem } from '../../problem.ts';
 import { scopedOfficial } from '../../services/official-access.ts';
 import { principalOf } from '../plugins/auth.ts';
 import { uuidParam } from '../schemas.ts';
+import { text } from '../../support/text.ts';
 
-const config = { access: ['official' as const] };
+const config = { resource: 'legal.case' as const };
 const caseView = z.object({
   id: z.string(),
   kind: z.enum(['arbitration', 'inspection']),
@@ -27,7 +28,7 @@ const caseView = z.object({
     enforcedByStore: z.boolean().describe('the object store enforces the hold (object lock); otherwise only the application keeps the objects'),
   }),
 });
-const openBody = z.object({ caseNumber: z.string().trim().min(2).max(60).describe('案号'), contractId: z.uuid() });
+const openBody = z.object({ caseNumber: text(60, { min: 2 }).describe('案号'), contractId: z.uuid() });
 
 export const caseRoutes =
   (platform: Platform): FastifyPluginAsyncZod =>

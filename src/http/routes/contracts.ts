@@ -7,6 +7,7 @@ import type { TemplateCatalog } from '../../services/contracts.ts';
 import { principalOf } from '../plugins/auth.ts';
 import { verifyAuditChain } from '../../services/audit.ts';
 import { contractDocument } from '../../services/sealing.ts';
+import { loadContract, readerOf } from '../../services/contract-access.ts';
 import { uuidParam } from '../schemas.ts';
 
 const contractRequest = z.strictObject({
@@ -31,7 +32,7 @@ const contractView = z.object({
   createdAt: z.date(),
 });
 
-const employerOnly = { access: ['employer' as const] };
+const employerOnly = { resource: 'contract.manage' as const };
 const createRequest = contractRequest.extend({
   autoSeal: z.boolean().default(false).describe('seal at once under a current seal authorisation (POST /api/v1/seal-authorisations); 403 without one'),
 });
@@ -53,14 +54,14 @@ export const contractRoutes =
 
     app.get(
       '/templates',
-      { config: { access: ['employer', 'admin', 'official'] }, schema: { tags: ['templates'], summary: 'Contract templates (latest versions)', response: { 200: z.object({ items: z.array(templateSummary) }) } } },
+      { config: { resource: 'templates' }, schema: { tags: ['templates'], summary: 'Contract templates (latest versions)', response: { 200: z.object({ items: z.array(templateSummary) }) } } },
       async () => ({ items: templates.list().filter((t) => !t.internal).map(summary) }),
     );
 
     app.get(
       '/templates/:id',
       {
-        config: { access: ['employer', 'admin', 'official'] },
+        config: { resource: 'templates' },
         schema: {
           tags: ['templates'],
           summary: "A template with its fields' JSON Schema",
@@ -124,10 +125,7 @@ export const contractRoutes =
       '/contracts/:id',
       { config: employerOnly, schema: { tags: ['contracts'], summary: 'One of your contracts', params: uuidParam, response: { 200: contractView } } },
       async (request) => {
-        const organisation = await ownOrganisation(request);
-        const contract = await platform.db.contract.findUnique({ where: { id: request.params.id } });
-        if (!contract || contract.employerId !== organisation.id) throw Problem.notFound('Contract');
-        return contract;
+        return loadContract(platform.db, readerOf(principalOf(request)), request.params.id, 'contract.manage');
       },
     );
 
@@ -135,9 +133,7 @@ export const contractRoutes =
       '/contracts/:id/pdf',
       { config: employerOnly, schema: { tags: ['contracts'], summary: 'The latest revision of the contract PDF (draft, sealed or signed), or its termination certificate', params: uuidParam, querystring: documentQuery } },
       async (request, reply) => {
-        const organisation = await ownOrganisation(request);
-        const contract = await platform.db.contract.findUnique({ where: { id: request.params.id } });
-        if (!contract || contract.employerId !== organisation.id) throw Problem.notFound('Contract');
+        const contract = await loadContract(platform.db, readerOf(principalOf(request)), request.params.id, 'contract.manage');
         const document = await contractDocument(platform.db, contract.id, request.query.document);
         const pdf = await platform.archive.read(document);
         return reply
@@ -207,7 +203,7 @@ export const contractRoutes =
     app.get(
       '/contracts/:id/audit',
       {
-        config: { access: ['employer', 'official', 'admin'] },
+        config: { resource: 'contract.audit' },
         schema: {
           tags: ['contracts'],
           summary: "The contract's hash-chained evidence trail, and whether the chain is intact",
@@ -221,10 +217,8 @@ export const contractRoutes =
         },
       },
       async (request) => {
-        const principal = principalOf(request);
-        const contract = await platform.db.contract.findUnique({ where: { id: request.params.id } });
-        if (!contract || (principal.kind === 'employer' && contract.employerId !== principal.organisationId)) throw Problem.notFound('Contract');
-        if (principal.kind === 'official') throw Problem.forbidden('Officials read evidence through the government API, which logs the access.');
+        // Officials have no grant here: they read evidence through the government API, which logs the access.
+        const contract = await loadContract(platform.db, readerOf(principalOf(request)), request.params.id, 'contract.audit');
         const events = await platform.db.auditEvent.findMany({ where: { chain: contract.id }, orderBy: { seq: 'asc' } });
         const check = await verifyAuditChain(platform.db, contract.id);
         return { chain: check, events };

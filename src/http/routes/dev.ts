@@ -16,7 +16,7 @@ export const devRoutes =
     app.get(
       '/outbox',
       {
-        config: { access: ['public'] },
+        config: { resource: 'public' },
         schema: {
           tags: ['development'],
           summary: 'Messages the development SMS gateway would have sent (not available in production)',

@@ -15,7 +15,7 @@ export const employerRoutes =
     app.get(
       '/me',
       {
-        config: { access: ['admin', 'employer', 'official'] },
+        config: { resource: 'identity' },
         schema: { tags: ['identity'], summary: 'The principal behind the API key', response: { 200: z.object({ kind: z.string() }).loose() } },
       },
       async (request) => {
@@ -28,7 +28,7 @@ export const employerRoutes =
     app.get(
       '/employers/:id',
       {
-        config: { access: ['admin', 'employer', 'official'] },
+        config: { resource: 'organisation' },
         schema: { tags: ['employers'], summary: 'One organisation (employers: only their own; officials: within their region)', params: uuidParam, response: { 200: organisationView } },
       },
       async (request) => getOrganisationFor(platform.db, principalOf(request), request.params.id),
@@ -37,7 +37,7 @@ export const employerRoutes =
     app.put(
       '/employers/me/seal-image',
       {
-        config: { access: ['employer'] },
+        config: { resource: 'seal' },
         bodyLimit: 1024 * 1024,
         schema: {
           tags: ['employers'],

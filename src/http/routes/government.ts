@@ -14,11 +14,11 @@ import { isIsoDate, todayInShanghai } from '../../domain/calendar.ts';
 import { EMPLOYMENT_POLICIES, employmentPolicy } from '../../domain/employment-policies.ts';
 import { calendarDate, uuidParam } from '../schemas.ts';
 
-const config = { access: ['official' as const] };
 const reason = z.object({
   purpose: text(200, { min: 2 }).describe('why the record is read (shown to the worker)'),
   caseNumber: text(60).optional().describe('案号 / 业务编号'),
 });
+const idNumber = text(18, { min: 15 }).toUpperCase().describe('居民身份证号码');
 /** A real calendar date (2026-02-30 is refused). */
 
 export const governmentRoutes =
@@ -33,11 +33,12 @@ export const governmentRoutes =
     /** Today in Beijing time (Asia/Shanghai), as the daily supervision run counts days. */
     const today = () => todayInShanghai();
 
-    app.get(
+    // A person is looked up by ID number in the body (POST), never in a URL that proxies and logs keep.
+    app.post(
       '/insurance/contracts',
-      { config, schema: { tags: ['government'], summary: '社保经办: a person’s contracts in your region with the data enrolment needs (logged)', querystring: reason.extend({ idNumber: text(18, { min: 15 }).toUpperCase() }) } },
+      { config: { resource: 'insurance.enrolment' }, schema: { tags: ['government'], summary: '社保经办: a person’s contracts in your region with the data enrolment needs (logged)', body: reason.extend({ idNumber }) } },
       async (request) => {
-        const { idNumber, ...why } = request.query;
+        const { idNumber, ...why } = request.body;
         return { items: await platform.officialAccess.insuranceContracts(officialOf(request), idNumber, why) };
       },
     );
@@ -45,7 +46,7 @@ export const governmentRoutes =
     app.get(
       '/insurance/events',
       {
-        config,
+        config: { resource: 'insurance.enrolment' },
         schema: {
           tags: ['government'],
           summary: '社保经办 change feed: contracts taking effect, renewed, changed or ending in your region, after a cursor (each read logged)',
@@ -55,18 +56,18 @@ export const governmentRoutes =
       async (request) => platform.officialAccess.insuranceEvents(officialOf(request), BigInt(request.query.after), request.query.limit),
     );
 
-    app.get(
+    app.post(
       '/government/workers/contracts',
-      { config, schema: { tags: ['government'], summary: 'A worker’s contracts in your region, by ID number (logged)', querystring: reason.extend({ idNumber: text(18, { min: 15 }).toUpperCase() }) } },
+      { config: { resource: 'worker.contracts' }, schema: { tags: ['government'], summary: 'A worker’s contracts in your region, by ID number (logged)', body: reason.extend({ idNumber }) } },
       async (request) => {
-        const { idNumber, ...why } = request.query;
+        const { idNumber, ...why } = request.body;
         return { items: await platform.officialAccess.workerContracts(officialOf(request), idNumber, why) };
       },
     );
 
     app.get(
       '/government/contracts/:id',
-      { config, schema: { tags: ['government'], summary: 'One contract in your region with the verification of its signatures (logged)', params: uuidParam, querystring: reason } },
+      { config: { resource: 'contract.read' }, schema: { tags: ['government'], summary: 'One contract in your region with the verification of its signatures (logged)', params: uuidParam, querystring: reason } },
       async (request) => {
         const { contract, document, verification } = await platform.officialAccess.contract(officialOf(request), request.params.id, request.query);
         return {
@@ -87,7 +88,7 @@ export const governmentRoutes =
 
     app.get(
       '/government/contracts/:id/pdf',
-      { config, schema: { tags: ['government'], summary: 'The signed contract PDF (logged)', params: uuidParam, querystring: reason } },
+      { config: { resource: 'contract.read' }, schema: { tags: ['government'], summary: 'The signed contract PDF (logged)', params: uuidParam, querystring: reason } },
       async (request, reply) => {
         const { contract, pdf } = await platform.officialAccess.contract(officialOf(request), request.params.id, request.query);
         return reply.type('application/pdf').header('content-disposition', `attachment; filename="${contract.number}.pdf"`).send(Buffer.from(pdf));
@@ -97,7 +98,7 @@ export const governmentRoutes =
     app.get(
       '/inspection/employers',
       {
-        config,
+        config: { resource: 'employer.file' },
         schema: {
           tags: ['government'],
           summary: '劳动保障监察: employers of a region with head count, signing rate and alerts (logged); `q` searches by name or 统一社会信用代码',
@@ -116,7 +117,7 @@ export const governmentRoutes =
 
     app.get(
       '/inspection/employers/:uscc',
-      { config, schema: { tags: ['government'], summary: '劳动保障监察: one employer’s roster against its contracts, alerts with legal basis (logged)', params: z.object({ uscc: z.string().length(18) }), querystring: reason.extend({ asOf: calendarDate.optional() }) } },
+      { config: { resource: 'employer.file' }, schema: { tags: ['government'], summary: '劳动保障监察: one employer’s roster against its contracts, alerts with legal basis (logged)', params: z.object({ uscc: z.string().length(18) }), querystring: reason.extend({ asOf: calendarDate.optional() }) } },
       async (request) => {
         const { asOf, ...why } = request.query;
         return platform.officialAccess.inspectEmployer(officialOf(request), request.params.uscc, asOf ?? today(), why);
@@ -126,7 +127,7 @@ export const governmentRoutes =
     app.get(
       '/employment/hires',
       {
-        config,
+        config: { resource: 'employment.hires' },
         schema: {
           tags: ['government'],
           summary:
@@ -158,7 +159,7 @@ export const governmentRoutes =
     app.post(
       '/arbitration/evidence',
       {
-        config,
+        config: { resource: 'evidence.bundle' },
         schema: {
           tags: ['government'],
           summary: '劳动争议仲裁 / 劳动保障监察: the evidence bundle (ZIP) of a contract in your region — signed PDF, verification, audit trail, certificates, manifest, sealed 出证报告 (logged)',
@@ -171,9 +172,7 @@ export const governmentRoutes =
         },
       },
       async (request, reply) => {
-        const official = officialOf(request);
-        platform.officialAccess.requireRole(official, 'arbitration', 'inspection');
-        const { contract, zip } = await platform.evidence.bundle(official, request.body);
+        const { contract, zip } = await platform.evidence.bundle(officialOf(request), request.body);
         return reply.type('application/zip').header('content-disposition', `attachment; filename="evidence-${contract.number}.zip"`).send(Buffer.from(zip));
       },
     );

@@ -17,14 +17,14 @@ export const healthRoutes =
   async (app) => {
     app.get(
       '/healthz',
-      { config: { access: ['public'] }, schema: { tags: ['health'], summary: 'Process liveness', response: { 200: z.object({ status: z.literal('ok') }) } } },
+      { config: { resource: 'public' }, schema: { tags: ['health'], summary: 'Process liveness', response: { 200: z.object({ status: z.literal('ok') }) } } },
       async () => ({ status: 'ok' as const }),
     );
 
     app.get(
       '/readyz',
       {
-        config: { access: ['public'], rateLimit: false },
+        config: { resource: 'public', rateLimit: false },
         schema: {
           tags: ['health'],
           summary: 'Readiness: database and object store answer; what the store enforces (object lock, versioning)',

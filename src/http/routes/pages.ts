@@ -17,7 +17,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
   for (const [url, file] of Object.entries(pages)) {
     const page = load(file);
     // The signing link is a credential: no caching, no referrer.
-    app.get(url, { config: { access: ['public'] }, schema: { hide: true } }, async (_request, reply) =>
+    app.get(url, { config: { resource: 'public' }, schema: { hide: true } }, async (_request, reply) =>
       reply.type(page.type).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send(page.body),
     );
   }
@@ -29,7 +29,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
 /** A fixed set of files read once at start, served under a route with a cache lifetime. */
 function serveAssets(app: Parameters<FastifyPluginAsyncZod>[0], route: string, files: string[], dir: string, maxAgeSeconds: number) {
   const assets = new Map(files.map((file) => [file, load(file, dir)]));
-  app.get(route, { config: { access: ['public'] }, schema: { hide: true, params: z.object({ file: z.string() }) } }, async (request, reply) => {
+  app.get(route, { config: { resource: 'public' }, schema: { hide: true, params: z.object({ file: z.string() }) } }, async (request, reply) => {
     const asset = assets.get(request.params.file);
     if (!asset) return reply.callNotFound();
     return reply.type(asset.type).header('cache-control', `public, max-age=${maxAgeSeconds}`).send(asset.body);

@@ -12,7 +12,7 @@ import { issueCrl } from '../../signing/revocation/crl.ts';
 import { pemEncode } from '../../signing/asn1/der.ts';
 import { principalOf } from '../plugins/auth.ts';
 
-const publicRoute = { access: ['public' as const], rateLimit: false as const };
+const publicRoute = { resource: 'public' as const, rateLimit: false as const };
 
 export const pkiRoutes =
   (platform: Platform): FastifyPluginAsyncZod =>
@@ -65,7 +65,7 @@ export const pkiRoutes =
     app.post(
       '/api/v1/admin/certificates/:serial/revoke',
       {
-        config: { access: ['admin'] },
+        config: { resource: 'administration' },
         schema: {
           tags: ['admin'],
           summary: 'Revoke a certificate issued by the platform (e.g. an employer key compromise); CRLs and OCSP answer revoked at once',

@@ -5,7 +5,8 @@ import type { Platform } from '../../runtime.ts';
 import { uuidParam } from '../schemas.ts';
 
 const phone = z.string().regex(/^1\d{10}$/, 'must be an 11-digit mainland mobile number');
-const publicAccess = { access: ['public' as const] };
+const publicAccess = { resource: 'public' as const };
+const portalSession = { resource: 'portal' as const };
 const tags = ['worker portal'];
 const sessionHeader = (headers: Record<string, string | string[] | undefined>) => headers['x-portal-session'] as string | undefined;
 
@@ -25,13 +26,13 @@ export const portalRoutes =
     );
     app.get(
       '/portal/contracts',
-      { config: publicAccess, schema: { tags, summary: 'The worker’s contracts' } },
+      { config: portalSession, schema: { tags, summary: 'The worker’s contracts' } },
       async (request) => ({ items: await workerPortal.contracts(sessionHeader(request.headers)) }),
     );
     app.get(
       '/portal/contracts/:id/pdf',
       {
-        config: publicAccess,
+        config: portalSession,
         schema: { tags, summary: 'Download a contract or its termination certificate (free); recorded in its evidence trail', params: uuidParam, querystring: z.object({ document: z.enum(['contract', 'termination-certificate']).default('contract') }) },
       },
       async (request, reply) => {
@@ -42,7 +43,7 @@ export const portalRoutes =
 
     app.get(
       '/portal/accesses',
-      { config: publicAccess, schema: { tags, summary: 'Who has viewed my contracts: every official read, with office, purpose and case number' } },
+      { config: portalSession, schema: { tags, summary: 'Who has viewed my contracts: every official read, with office, purpose and case number' } },
       async (request) => ({ items: await platform.officialAccess.accessesForPhoneIndex(await workerPortal.phoneOf(sessionHeader(request.headers))) }),
     );
   };

@@ -58,7 +58,7 @@ function fieldProblem(issue: Parameters<typeof zodFieldProblem>[0], where: strin
 function validationProblem(error: Parameters<typeof validationIssues>[0]): Problem {
   return Problem.badRequest(validationIssues(error).map(({ issue, where }) => fieldProblem(issue, where)));
 }
-const config = { access: ['employer' as const] };
+const config = { resource: 'roster' as const };
 const tags = ['roster'];
 
 export const rosterRoutes =

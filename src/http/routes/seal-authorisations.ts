@@ -17,7 +17,7 @@ const authorisationView = z.object({
   revokedAt: z.date().nullable(),
   revokedBy: z.string().nullable(),
 });
-const config = { access: ['employer' as const] };
+const config = { resource: 'seal' as const };
 const tags = ['seal authorisations'];
 
 export const sealAuthorisationRoutes =

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 
 const token = z.object({ token: z.string().min(20).max(100) });
-const publicAccess = { access: ['public' as const] };
+const linkAccess = { resource: 'signing' as const };
 /** Limits per link (and caller): tokens are unguessable, so the limit guards each link's codes and checks. */
 const perLink = (max: number) => ({ max, timeWindow: '1 minute', keyGenerator: (request: { ip: string; params: unknown }) => `${request.ip}:${(request.params as { token?: string }).token ?? ''}` });
 const tag = ['worker signing'];
@@ -21,13 +21,13 @@ export const signingRoutes =
 
     app.get(
       '/signing/:token',
-      { config: publicAccess, schema: { tags: tag, summary: 'Open a signing link: contract summary, steps done, pre-signing notice', params: token } },
+      { config: linkAccess, schema: { tags: tag, summary: 'Open a signing link: contract summary, steps done, pre-signing notice', params: token } },
       async (request) => workerSigning.open(request.params.token, context(request)),
     );
 
     app.get(
       '/signing/:token/document.pdf',
-      { config: publicAccess, schema: { tags: tag, summary: 'The sealed contract to read (free)', params: token } },
+      { config: linkAccess, schema: { tags: tag, summary: 'The sealed contract to read (free)', params: token } },
       async (request, reply) => {
         const pdf = await workerSigning.document(request.params.token, context(request));
         return reply
@@ -40,14 +40,14 @@ export const signingRoutes =
 
     app.post(
       '/signing/:token/read',
-      { config: publicAccess, schema: { tags: tag, summary: 'Record that the worker scrolled to the end of the contract', params: token } },
+      { config: linkAccess, schema: { tags: tag, summary: 'Record that the worker scrolled to the end of the contract', params: token } },
       async (request) => workerSigning.readToEnd(request.params.token, context(request)),
     );
 
     app.post(
       '/signing/:token/identity',
       {
-        config: { ...publicAccess, rateLimit: perLink(10) },
+        config: { ...linkAccess, rateLimit: perLink(10) },
         schema: { tags: tag, summary: 'Check name and ID number against the contract; texts a one-time code', params: token, body: z.object({ name: text(50, { min: 1, keepSpace: true }), idNumber: text(18, { min: 15, keepSpace: true }) }) },
       },
       async (request) => workerSigning.verifyIdentity(request.params.token, request.body, context(request)),
@@ -55,14 +55,14 @@ export const signingRoutes =
 
     app.post(
       '/signing/:token/code',
-      { config: { ...publicAccess, rateLimit: perLink(5) }, schema: { tags: tag, summary: 'Send another one-time code', params: token } },
+      { config: { ...linkAccess, rateLimit: perLink(5) }, schema: { tags: tag, summary: 'Send another one-time code', params: token } },
       async (request) => workerSigning.resendCode(request.params.token, context(request)),
     );
 
     app.post(
       '/signing/:token/prepare',
       {
-        config: { ...publicAccess, rateLimit: perLink(10) },
+        config: { ...linkAccess, rateLimit: perLink(10) },
         schema: {
           tags: tag,
           summary: 'Phase 1: code + intent + the browser’s public key → event certificate and the signed attributes to sign',
@@ -81,7 +81,7 @@ export const signingRoutes =
     app.post(
       '/signing/:token/complete',
       {
-        config: publicAccess,
+        config: linkAccess,
         schema: { tags: tag, summary: 'Phase 2: the browser’s signature over the signed attributes completes the contract', params: token, body: z.object({ sessionId: z.uuid(), signature: z.string().min(80).max(200).describe('ECDSA signature, base64 (raw r||s or DER)') }) },
       },
       async (request) => workerSigning.complete(request.params.token, request.body, context(request)),
@@ -89,7 +89,7 @@ export const signingRoutes =
 
     app.post(
       '/signing/:token/decline',
-      { config: publicAccess, schema: { tags: tag, summary: 'Decline to sign, with a reason', params: token, body: z.object({ reason: text(500, { multiline: true, keepSpace: true }) }) } },
+      { config: linkAccess, schema: { tags: tag, summary: 'Decline to sign, with a reason', params: token, body: z.object({ reason: text(500, { multiline: true, keepSpace: true }) }) } },
       async (request) => workerSigning.decline(request.params.token, request.body, context(request)),
     );
   };

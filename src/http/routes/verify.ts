@@ -67,7 +67,7 @@ export const verifyRoutes =
     app.post(
       '/api/v1/verify',
       {
-        config: { access: ['public'] },
+        config: { resource: 'public' },
         schema: {
           tags: ['verification'],
           summary: '验签: verify every signature and timestamp of a PDF (body: application/pdf); says whether it matches a document archived here',
