@@ -4,6 +4,7 @@
  * dimensions, oversize and deeply nested bodies. Every answer is a 4xx problem+json with a
  * Chinese message, and the process stays under 512 MB RSS. The files are made here.
  */
+import http from 'node:http';
 import t, { type Test } from 'tap';
 import { SHEET_LIMITS } from '../../src/sheets/limits.ts';
 import { xlsxMediaType } from '../../src/sheets/xlsx.ts';
@@ -34,7 +35,31 @@ async function send(method: string, url: string, headers: Record<string, string>
   return { statusCode: response.status, headers: answerHeaders, body, json: () => JSON.parse(body) };
 }
 
-const sheet = (payload: Buffer | string, type: string) => send('POST', '/api/v1/batches/sheet?templateId=labor-contract-general', { ...employer, 'content-type': type }, payload);
+/**
+ * A request that declares an oversize body and sends none of it: the service must refuse it from
+ * its Content-Length alone. (Sending the whole body races the refusal: the service answers 413 and
+ * closes while the client is still writing, and the client then sees EPIPE instead of the answer.)
+ */
+function declareOversize(url: string, headers: Record<string, string>, length: number, method = 'POST'): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(service.url + url, { method, headers: { ...headers, 'content-length': String(length) }, timeout: 120_000 }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        request.destroy();
+        resolve({ statusCode: response.statusCode ?? 0, headers: response.headers as Record<string, string>, body, json: () => JSON.parse(body) });
+      });
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error('no answer to a declared oversize body')));
+    request.on('error', reject);
+    request.flushHeaders();
+  });
+}
+
+const sheetUrl = '/api/v1/batches/sheet?templateId=labor-contract-general';
+const sheet = (payload: Buffer | string, type: string) => send('POST', sheetUrl, { ...employer, 'content-type': type }, payload);
 
 /** A refusal: the status, problem+json, the rule named, a Chinese message. */
 function refused(t: Test, response: Answer, status: number, rule: string | RegExp) {
@@ -78,7 +103,7 @@ t.test('entries, rows, columns, cells, cell length and ranges over their limits 
 });
 
 t.test('an XLSX over 10 MiB as sent is refused with 413 and the limit in Chinese', async (t) => {
-  const body = refused(t, await sheet(Buffer.alloc(SHEET_LIMITS.xlsxBytes + 1), xlsxMediaType), 413, 'sheet_max_xlsx_bytes');
+  const body = refused(t, await declareOversize(sheetUrl, { ...employer, 'content-type': xlsxMediaType }, SHEET_LIMITS.xlsxBytes + 1), 413, 'sheet_max_xlsx_bytes');
   t.match(body.messageZh, /Excel 文件不能超过 10 MiB/);
 });
 
@@ -88,7 +113,7 @@ t.test('a CSV with one 8 MiB cell is refused, not parsed; an oversize CSV is ref
   refused(t, await sheet(`姓名\n${'x'.repeat(8 * 1024 * 1024)}\n`, 'text/csv'), 422, 'sheet_max_cell_chars');
   const rows = `姓名\n${'张三\n'.repeat(SHEET_LIMITS.rows + 1)}`;
   refused(t, await sheet(rows, 'text/csv'), 422, 'sheet_max_rows');
-  const body = refused(t, await sheet('x'.repeat(SHEET_LIMITS.csvBytes + 1), 'text/csv'), 413, 'sheet_max_csv_bytes');
+  const body = refused(t, await declareOversize(sheetUrl, { ...employer, 'content-type': 'text/csv' }, SHEET_LIMITS.csvBytes + 1), 413, 'sheet_max_csv_bytes');
   t.match(body.messageZh, /CSV 文件不能超过 20 MiB/);
   t.ok(service.alive(), 'the service is alive');
   t.ok(service.peakRss() < rssLimit, `peak RSS of the service ${Math.round(service.peakRss() / 1024 / 1024)} MiB`);
@@ -103,7 +128,7 @@ t.test('seal images: huge dimensions in the header are refused before decoding; 
   refused(t, await put(Buffer.concat([pngClaiming(1, 1).subarray(0, 20)]), 'image/png'), 422, 'image_header');
   refused(t, await put('null', 'application/json'), 415, 'png_or_jpeg');
   refused(t, await put('{"a":1}', 'application/json'), 415, 'png_or_jpeg');
-  refused(t, await put(Buffer.alloc(1024 * 1024 + 1), 'image/png'), 413, 'body_max_bytes');
+  refused(t, await declareOversize('/api/v1/employers/me/seal-image', { ...employer, 'content-type': 'image/png' }, 1024 * 1024 + 1, 'PUT'), 413, 'body_max_bytes');
 });
 
 t.test('JSON nested deeper than 64 is refused at the parser with 400, however deep', async (t) => {
