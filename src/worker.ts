@@ -7,12 +7,9 @@ import { startPlatform } from './runtime.ts';
 
 const config = loadConfig();
 const platform = await startPlatform(config);
+// Every queue (batch jobs, message delivery, schedules); the queue keeps each job to one process.
 await platform.startWorkers(Math.max(1, config.BATCH_WORKERS));
-// Batch rows queue signing-link messages; worker processes deliver too (claims keep it once).
-platform.outbox.onError = (error) => console.error('outbox delivery failed:', error);
-platform.outbox.startDelivery();
 const stop = async () => {
-  await platform.outbox.stopDelivery();
   await platform.close();
   process.exit(0);
 };

@@ -6,9 +6,9 @@
  * so a worker killed at any point leaves nothing doubled and the retry finishes the row.
  */
 import { insertRows, uuidv7, type ColumnSpec } from '../db/bulk-insert.ts';
-import type { Db } from '../db/client.ts';
+import { sqlExecutorOf, type Db } from '../db/client.ts';
 import type { Organisation } from '../generated/prisma/client.ts';
-import type { JobQueue } from '../jobs/queue.ts';
+import type { JobSender } from '../support/jobs.ts';
 import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import { appendAudit, appendAuditMany, type Actor, type AuditInput } from './audit.ts';
@@ -161,7 +161,7 @@ export class BatchService {
   readonly hooks: BatchHooks = {};
 
   constructor(
-    private readonly deps: { db: Db; crypto: FieldCrypto; queue: JobQueue; contracts: ContractService; sealing: SealingService; workerSigning: WorkerSigningService; sealAuthorisations: SealAuthorisations; templates: TemplateCatalog; archive: ObjectArchive; outbox: Outbox },
+    private readonly deps: { db: Db; crypto: FieldCrypto; queue: JobSender; contracts: ContractService; sealing: SealingService; workerSigning: WorkerSigningService; sealAuthorisations: SealAuthorisations; templates: TemplateCatalog; archive: ObjectArchive; outbox: Outbox },
   ) {}
 
   private template(templateId: string) {
@@ -237,7 +237,6 @@ export class BatchService {
       ], { rowErrors: errors });
     }
     const jobs: { data: BatchJob; singletonKey: string }[] = [];
-    await this.deps.queue.ensure(batchQueueName);
     try {
       const batch = await db.$transaction(
         async (tx) => {
@@ -256,7 +255,7 @@ export class BatchService {
             jobs.push({ data: { batchId: created.id, rows }, singletonKey: `${created.id}:${rows[0]}` });
           }
           // The jobs commit with the rows: a crash after this transaction cannot strand a batch without work.
-          await this.deps.queue.sendMany(batchQueueName, jobs, { executeSql: async (text, values = []) => ({ rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values) }) });
+          await this.deps.queue.sendMany(batchQueueName, jobs, sqlExecutorOf(tx));
           return created;
         },
         { timeout: 120_000, maxWait: 30_000 },
