@@ -5,7 +5,9 @@
  * more entry here. Every process creates the queues at start (services enqueue inside their
  * transactions); `startWorkers` then registers the schedules and works on every queue.
  */
+import type { Db } from './db/client.ts';
 import type { JobQueue, QueuePolicy } from './jobs/queue.ts';
+import { checkpointAudit, type AuditAnchors } from './services/audit.ts';
 import { outboxQueueName, outboxQueuePolicy, type Outbox } from './notify/outbox.ts';
 import { batchQueueName, type BatchJob, type BatchService } from './services/batches.ts';
 import type { DailySupervision } from './services/daily-supervision.ts';
@@ -21,6 +23,8 @@ export interface BackgroundTask {
 }
 
 export interface BackgroundDeps {
+  db: Db;
+  auditAnchors: AuditAnchors;
   batches: BatchService;
   outbox: Outbox;
   lifecycle: LifecycleService;
@@ -46,6 +50,8 @@ export function backgroundTasks(deps: BackgroundDeps): BackgroundTask[] {
     scheduled('lifecycle-sweep', '0 * * * *', 15 * 60, () => deps.lifecycle.sweep()),
     // Hourly until the day's run is done (a day missed while the service was down is caught up); one run a day.
     scheduled('daily-supervision', '10 * * * *', 15 * 60, () => deps.dailySupervision.runIfDue()),
+    // Every 5 minutes: changed audit chains' lengths and heads, timestamped and archived.
+    scheduled('audit-checkpoint', '*/5 * * * *', 5 * 60, () => checkpointAudit(deps.db, deps.auditAnchors)),
   ];
 }
 

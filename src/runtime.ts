@@ -22,6 +22,7 @@ import { EmbeddedTsaClient, HttpTsaClient } from './signing/tsa/clients.ts';
 import type { TimestampClient } from './signing/types.ts';
 import { resolveMasterKey } from './security/master-key.ts';
 import { ensureAdmin } from './services/principals.ts';
+import type { AuditAnchors } from './services/audit.ts';
 import { ObjectArchive } from './storage/archive.ts';
 import { ContractPdfRenderer } from './pdf/contract-renderer.ts';
 import { AttachmentService, ContractService } from './services/contracts.ts';
@@ -68,6 +69,8 @@ export interface Platform {
   /** Voiding, link expiry and the end of terms. */
   lifecycle: LifecycleService;
   dailySupervision: DailySupervision;
+  /** Audit checkpoints: archive, TSA, trusted TSA certificates. */
+  auditAnchors: AuditAnchors;
   queue: JobQueue;
   batches: BatchService;
   /** Registers the schedules and starts this process's background workers: every queue, batch jobs `batchWorkers` at a time (BATCH_WORKERS). */
@@ -132,7 +135,10 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const sealing = new SealingService({ db, archive, pki, timestamps, masterKey, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()) });
     const batches = new BatchService({ db, crypto: fieldCrypto, queue, contracts, sealing, workerSigning, sealAuthorisations, templates, archive, outbox });
     const dailySupervision = new DailySupervision({ db, supervision });
-    const tasks = backgroundTasks({ batches, outbox, lifecycle, dailySupervision, batchJobTimeoutSeconds: config.BATCH_JOB_TIMEOUT_SECONDS });
+    const platformTsa = Buffer.from(pki.tsa.certificate.der);
+    // External TSAs are trusted as configured; the embedded one by its certificate.
+    const auditAnchors: AuditAnchors = { archive, timestamps, trustsTsa: (certificate) => config.TSA_URLS.length > 0 || platformTsa.equals(Buffer.from(certificate.der)) };
+    const tasks = backgroundTasks({ db, batches, outbox, lifecycle, dailySupervision, auditAnchors, batchJobTimeoutSeconds: config.BATCH_JOB_TIMEOUT_SECONDS });
     await createQueues(queue, tasks);
 
     return {
@@ -152,6 +158,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       officialAccess,
       lifecycle,
       dailySupervision,
+      auditAnchors,
       evidence: new EvidenceService({ db, crypto: fieldCrypto, pki, templates, renderer, sealing, officialAccess, platform: () => platformOrganisation }),
       attachments: new AttachmentService({ db, archive, crypto: fieldCrypto, templates, contracts }),
       sealing,

@@ -213,7 +213,7 @@ export const contractRoutes =
           params: uuidParam,
           response: {
             200: z.object({
-              chain: z.object({ intact: z.boolean(), length: z.number(), brokenAt: z.number().optional(), reason: z.string().optional() }),
+              chain: z.object({ intact: z.boolean(), length: z.number(), brokenAt: z.number().optional(), reason: z.string().optional(), anchored: z.number().optional(), unanchored: z.number().optional(), checkpointAt: z.string().optional() }),
               events: z.array(z.object({ seq: z.number(), type: z.string(), actorKind: z.string(), actorId: z.string().nullable(), ip: z.string().nullable(), userAgent: z.string().nullable(), data: z.unknown(), at: z.date(), hash: z.string(), prevHash: z.string() })),
             }),
           },
@@ -225,7 +225,7 @@ export const contractRoutes =
         if (!contract || (principal.kind === 'employer' && contract.employerId !== principal.organisationId)) throw Problem.notFound('Contract');
         if (principal.kind === 'official') throw Problem.forbidden('Officials read evidence through the government API, which logs the access.');
         const events = await platform.db.auditEvent.findMany({ where: { chain: contract.id }, orderBy: { seq: 'asc' } });
-        const check = await verifyAuditChain(platform.db, contract.id);
+        const check = await verifyAuditChain(platform.db, contract.id, platform.auditAnchors);
         return { chain: check, events };
       },
     );
