@@ -5,6 +5,7 @@
  */
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
 import { buildApp } from './http/app.ts';
+import { handOverShutdownSignals } from './infra/embedded-postgres.ts';
 import { startPlatform } from './runtime.ts';
 
 let config: Config;
@@ -29,6 +30,8 @@ const shutdown = async () => {
   await platform.close();
   process.exit(0);
 };
+// This process stops the embedded servers itself (platform.close), after the work in hand.
+handOverShutdownSignals();
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);
 await app.listen({ host: config.HOST, port: config.PORT });

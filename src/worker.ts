@@ -3,6 +3,7 @@
  * many as the machine allows, on any host that reaches the same PostgreSQL and object store.
  */
 import { loadConfig } from './config/config.ts';
+import { handOverShutdownSignals } from './infra/embedded-postgres.ts';
 import { startPlatform } from './runtime.ts';
 
 const config = loadConfig();
@@ -13,6 +14,8 @@ const stop = async () => {
   await platform.close();
   process.exit(0);
 };
+// This process stops the embedded servers itself (platform.close), after the work in hand.
+handOverShutdownSignals();
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
 console.log(`LaborSign worker ${process.pid} is working on the batch queue`);
