@@ -45,7 +45,14 @@ export function backgroundTasks(deps: BackgroundDeps): BackgroundTask[] {
       work: (q, { batchWorkers }) => (batchWorkers > 0 ? q.work(batchQueueName, batchWorkers, (job: BatchJob, attempt) => deps.batches.work(job, attempt)) : Promise.resolve()),
     },
     // Messages: the job commits with the step that queued the message; each is delivered once, retried with a growing wait.
-    { queue: outboxQueueName, policy: outboxQueuePolicy, work: (q) => q.workEach<{ id: string }>(outboxQueueName, 20, (jobs) => deps.outbox.deliverJobs(jobs)) },
+    {
+      queue: outboxQueueName,
+      policy: outboxQueuePolicy,
+      work: async (q) => {
+        await deps.outbox.queueUnqueued();
+        await q.workEach<{ id: string }>(outboxQueueName, 20, (jobs) => deps.outbox.deliverJobs(jobs));
+      },
+    },
     // Hourly: expired links and ended terms, so the day's supervision sees contracts as they stand.
     scheduled('lifecycle-sweep', '0 * * * *', 15 * 60, () => deps.lifecycle.sweep()),
     // Hourly until the day's run is done (a day missed while the service was down is caught up); one run a day.

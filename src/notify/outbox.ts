@@ -86,6 +86,18 @@ export class Outbox {
     return outcome;
   }
 
+  /**
+   * Pending messages without a delivery job (queued before delivery moved onto the job queue)
+   * get one; run when a process starts delivering. Usually there are none.
+   */
+  async queueUnqueued(): Promise<number> {
+    const rows = await this.db.$queryRaw<{ id: string }[]>`
+      select m.id::text as id from "OutboxMessage" m where m.status = 'pending'
+      and not exists (select 1 from pgboss.job j where j.name = ${outboxQueueName} and j.data->>'id' = m.id::text)`;
+    if (rows.length) await this.queue.sendMany(outboxQueueName, rows.map((r) => ({ data: { id: r.id } })));
+    return rows.length;
+  }
+
   /** The delivery queue's handler: each message on its own, failures retried by the queue. */
   async deliverJobs(jobs: { id: string; data: { id: string } }[]): Promise<{ failed: string[]; error?: Error }> {
     const failed: string[] = [];

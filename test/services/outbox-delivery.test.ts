@@ -89,6 +89,14 @@ t.test('a failing provider: the attempt is recorded and thrown; the fifth failur
   t.same(provider.received.map((m) => m.text), ['验证码654321']);
 });
 
+t.test('a message pending from before delivery moved onto the queue gets its job', async (t) => {
+  const id = await enqueue('notice', '13900000007', '升级之前');
+  await db.$executeRaw`delete from pgboss.job where name = ${outboxQueueName} and data->>'id' = ${id}`;
+  t.equal(await outbox().queueUnqueued(), 1);
+  t.match(await jobOf(id), { state: 'created' });
+  t.equal(await outbox().queueUnqueued(), 0, 'once');
+});
+
 t.test('two processes working the queue side by side send every message exactly once', async (t) => {
   const second = new JobQueue(platform.config.DATABASE_URL!, { maintenanceIntervalSeconds: 30 });
   await second.start();
