@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import t from 'tap';
 import { employerBody } from '../helpers/fixtures.ts';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
-import { bucketKeys, seeded, startWorkerProcess, workerFor } from '../helpers/batch-checks.ts';
+import { bucketKeys, recordedKeys, seeded, startWorkerProcess, workerFor } from '../helpers/batch-checks.ts';
 
 const long = process.env.LABORSIGN_ADVERSARIAL_LONG === '1';
 const cycles = long ? 20 : 3;
@@ -70,8 +70,7 @@ for (let cycle = 1; cycle <= cycles; cycle++) {
     const lost = rowsPerBatch - new Set(contracts.map((c) => c.batchRow)).size;
     const doubled = contracts.length - new Set(contracts.map((c) => c.batchRow)).size;
     // Every batch so far, against the whole bucket.
-    const documents = await platform.db.document.findMany({ select: { objectKey: true } });
-    const recorded = new Set(documents.map((d) => d.objectKey));
+    const recorded = await recordedKeys(platform.db);
     const stored = new Set(await bucketKeys(platform.config, bucket));
     const objectsWithoutRecord = [...stored].filter((key) => !recorded.has(key)).length;
     const recordsWithoutObject = [...recorded].filter((key) => !stored.has(key)).length;

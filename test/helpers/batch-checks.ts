@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client as MinioClient } from 'minio';
 import { launchOf } from '../../scripts/launch.ts';
 import type { Config } from '../../src/config/config.ts';
+import type { Db } from '../../src/db/client.ts';
 import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
 
 /** A distinct, valid worker for each n (ID number with its check character, phone). */
@@ -11,6 +12,13 @@ export function workerFor(n: number) {
   const birth = new Date(Date.UTC(1980, 0, 1) + n * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
   const first17 = `140105${birth}123`;
   return { name: `职工${n}`, idNumber: first17 + residentIdCheckCharacter(first17), address: '山西省太原市小店区', phone: `137${String(n).padStart(8, '0')}` };
+}
+
+/** Every object key the database records: documents, and audit checkpoints with their timestamp tokens. */
+export async function recordedKeys(db: Db): Promise<Set<string>> {
+  const documents = await db.document.findMany({ select: { objectKey: true } });
+  const checkpoints = await db.auditCheckpoint.findMany({ select: { objectKey: true, tokenKey: true } });
+  return new Set([...documents.map((d) => d.objectKey), ...checkpoints.flatMap((c) => [c.objectKey, c.tokenKey])]);
 }
 
 /** Every key in the bucket, read from the store itself (not through the archive). */

@@ -10,7 +10,7 @@ import { keyForDigest } from '../../src/storage/archive.ts';
 import type { Test } from 'tap';
 import { employerBody } from '../helpers/fixtures.ts';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
-import { bucketKeys, workerFor } from '../helpers/batch-checks.ts';
+import { bucketKeys, recordedKeys, workerFor } from '../helpers/batch-checks.ts';
 
 const { app, platform, adminToken, bucket } = await createTestPlatform(t, { BATCH_WORKERS: '0' });
 const employer = bearer((await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: bearer(adminToken), payload: employerBody(71) })).json().apiKey);
@@ -32,7 +32,7 @@ async function checkArchive(t: Test, batchId: string, rows: number) {
   t.equal(new Set(contracts.map((c) => c.batchRow)).size, rows, 'no row doubled');
   const documents = contracts.flatMap((c) => c.documents);
   for (const document of documents) await t.resolves(platform.archive.get(document.objectKey, document.sha256), `recorded object ${document.objectKey.slice(0, 20)}… is stored`);
-  const recorded = new Set((await platform.db.document.findMany({ select: { objectKey: true } })).map((d) => d.objectKey));
+  const recorded = await recordedKeys(platform.db);
   t.same((await bucketKeys(platform.config, bucket)).filter((key) => !recorded.has(key)), [], 'no stored object without a record');
 }
 
