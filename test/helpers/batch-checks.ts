@@ -25,18 +25,8 @@ export async function recordedKeys(db: Db): Promise<Set<string>> {
 export async function bucketKeys(config: Config, bucket = config.MINIO_BUCKET): Promise<string[]> {
   const url = new URL(config.MINIO_ENDPOINT!);
   const minio = new MinioClient({ endPoint: url.hostname, port: Number(url.port), useSSL: url.protocol === 'https:', accessKey: config.MINIO_ACCESS_KEY!, secretKey: config.MINIO_SECRET_KEY! });
-  const list = async (prefix: string, recursive: boolean) => {
-    const found: { name?: string; prefix?: string }[] = [];
-    for await (const item of minio.listObjectsV2(bucket, prefix, recursive)) found.push(item);
-    return found;
-  };
-  // One listing per two-hex folder: the embedded S3 endpoint answers 500 when a listing pages past 1,000 keys.
-  const top = await list('', false);
-  const keys = top.flatMap((item) => (item.name ? [item.name] : []));
-  for (const folder of top.flatMap((item) => (item.prefix ? [item.prefix] : []))) {
-    if (folder !== 'sha256/') keys.push(...(await list(folder, true)).flatMap((item) => (item.name ? [item.name] : [])));
-    else for (let i = 0; i < 256; i++) keys.push(...(await list(`sha256/${i.toString(16).padStart(2, '0')}/`, true)).flatMap((item) => (item.name ? [item.name] : [])));
-  }
+  const keys: string[] = [];
+  for await (const item of minio.listObjectsV2(bucket, '', true)) if (item.name) keys.push(item.name);
   return keys;
 }
 
