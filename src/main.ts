@@ -5,6 +5,7 @@
  */
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
 import { buildApp } from './http/app.ts';
+import { handOverShutdownSignals } from './infra/embedded-postgres.ts';
 import { startPlatform } from './runtime.ts';
 
 let config: Config;
@@ -25,21 +26,17 @@ if (platform.generatedAdminKey) {
   console.log(`\n  Administrator API key (shown once, keep it safe):\n  ${platform.generatedAdminKey}\n`);
 }
 const shutdown = async () => {
-  await platform.outbox.stopDelivery();
-  await platform.dailySupervision.stop();
   await app.close();
   await platform.close();
   process.exit(0);
 };
+// This process stops the embedded servers itself (platform.close), after the work in hand.
+handOverShutdownSignals();
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);
 await app.listen({ host: config.HOST, port: config.PORT });
-// The daily closed-loop supervision run (one process per day does it; the others skip).
-platform.dailySupervision.start();
-// Messages (signing links, one-time codes, notices) leave the outbox once their step committed.
-platform.outbox.onError = (error) => app.log.error({ err: error }, 'outbox delivery failed');
-platform.outbox.startDelivery();
-// Batch jobs: this process works on BATCH_WORKERS at a time (0 leaves them to `npm run worker`).
+// Background work on the job queue: message delivery, the hourly lifecycle sweep and daily
+// supervision (schedules), and batch jobs BATCH_WORKERS at a time (0 leaves them to `npm run worker`).
 await platform.startWorkers();
 app.log.info(
   { embedded: platform.embedded, objectLock: platform.archive.objectLock, docs: `${config.PUBLIC_BASE_URL}/docs` },

@@ -22,10 +22,11 @@ import { EmbeddedTsaClient, HttpTsaClient } from './signing/tsa/clients.ts';
 import type { TimestampClient } from './signing/types.ts';
 import { resolveMasterKey } from './security/master-key.ts';
 import { ensureAdmin } from './services/principals.ts';
+import type { AuditAnchors } from './services/audit.ts';
 import { ObjectArchive } from './storage/archive.ts';
 import { ArchiveScrub } from './services/archive-scrub.ts';
 import { LegalHolds } from './services/legal-holds.ts';
-import { archiveScrubIntervalMinutes, startArchiveScrub } from './jobs/archive-scrub.ts';
+import { archiveScrubIntervalMinutes } from './jobs/archive-scrub.ts';
 import { ContractPdfRenderer } from './pdf/contract-renderer.ts';
 import { AttachmentService, ContractService } from './services/contracts.ts';
 import { SealingService } from './services/sealing.ts';
@@ -35,10 +36,11 @@ import { TerminationService } from './services/termination.ts';
 import { SupervisionService } from './services/supervision.ts';
 import { OfficialAccess } from './services/official-access.ts';
 import { EvidenceService, ensurePlatformOrganisation } from './services/evidence.ts';
-import { DailySupervision } from './jobs/daily-supervision.ts';
+import { DailySupervision } from './services/daily-supervision.ts';
+import { backgroundTasks, createQueues, startBackground } from './background.ts';
 import { LifecycleService } from './services/lifecycle.ts';
 import { JobQueue } from './jobs/queue.ts';
-import { BatchService, batchQueueName, type BatchJob } from './services/batches.ts';
+import { BatchService } from './services/batches.ts';
 import { SealAuthorisations } from './services/seal-authorisations.ts';
 import { GlyphOutliner } from './signing/appearance/outlines.ts';
 import { TemplateCatalog } from './templates/catalog.ts';
@@ -75,10 +77,12 @@ export interface Platform {
   /** Voiding, link expiry and the end of terms. */
   lifecycle: LifecycleService;
   dailySupervision: DailySupervision;
+  /** Audit checkpoints: archive, TSA, trusted TSA certificates. */
+  auditAnchors: AuditAnchors;
   queue: JobQueue;
   batches: BatchService;
-  /** Starts this process's batch workers (BATCH_WORKERS of them). */
-  startWorkers(concurrency?: number): Promise<void>;
+  /** Registers the schedules and starts this process's background workers: every queue, batch jobs `batchWorkers` at a time (BATCH_WORKERS). */
+  startWorkers(batchWorkers?: number): Promise<void>;
   sealAuthorisations: SealAuthorisations;
   /** Set on the first start without ADMIN_TOKEN: print it once, it is not stored. */
   generatedAdminKey?: string;
@@ -126,12 +130,12 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const ocsp = createOcspResponder({ responders: pki.ocspResponders, statusStore: pki.statusStore });
     const codes = new OneTimeCodes(Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'laborsign one-time codes v1', 32)));
     const gateway = config.SMS_GATEWAY_URL ? new HttpSmsGateway(config.SMS_GATEWAY_URL, config.SMS_GATEWAY_TOKEN) : new DevOutboxGateway();
-    const outbox = new Outbox(db, fieldCrypto, gateway);
-    const supervision = new SupervisionService({ db, crypto: fieldCrypto, templates });
-    const lifecycle = new LifecycleService({ db, archive, outbox, crypto: fieldCrypto });
-    const queue = new JobQueue(databaseUrl, { jobTimeoutSeconds: config.BATCH_JOB_TIMEOUT_SECONDS });
+    const queue = new JobQueue(databaseUrl, { maintenanceIntervalSeconds: Math.max(1, Math.min(30, Math.floor(config.BATCH_JOB_TIMEOUT_SECONDS / 2))) });
     await queue.start();
     stops.push(() => queue.stop());
+    const outbox = new Outbox(db, fieldCrypto, gateway, queue);
+    const supervision = new SupervisionService({ db, crypto: fieldCrypto, templates });
+    const lifecycle = new LifecycleService({ db, archive, outbox, crypto: fieldCrypto });
     const sealAuthorisations = new SealAuthorisations(db);
     const sealing = new SealingService({ db, archive, pki, timestamps, masterKey, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()) });
     const workerSigning = new WorkerSigningService({ db, archive, crypto: fieldCrypto, outbox, codes, pki, ocsp, timestamps, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()), publicBaseUrl: config.PUBLIC_BASE_URL, templates, linkTtlHours: config.SIGNING_LINK_TTL_HOURS, sealing });
@@ -141,6 +145,12 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const contracts = new ContractService({ db, archive, crypto: fieldCrypto, templates, renderer });
     const archiveScrub = new ArchiveScrub({ db, archive, periodDays: config.ARCHIVE_SCRUB_PERIOD_DAYS, intervalMinutes: archiveScrubIntervalMinutes });
     const batches = new BatchService({ db, crypto: fieldCrypto, queue, contracts, sealing, workerSigning, sealAuthorisations, templates, archive, outbox });
+    const dailySupervision = new DailySupervision({ db, supervision });
+    const platformTsa = Buffer.from(pki.tsa.certificate.der);
+    // External TSAs are trusted as configured; the embedded one by its certificate.
+    const auditAnchors: AuditAnchors = { archive, timestamps, trustsTsa: (certificate) => config.TSA_URLS.length > 0 || platformTsa.equals(Buffer.from(certificate.der)) };
+    const tasks = backgroundTasks({ db, batches, outbox, lifecycle, dailySupervision, auditAnchors, archiveScrub, batchJobTimeoutSeconds: config.BATCH_JOB_TIMEOUT_SECONDS });
+    await createQueues(queue, tasks);
 
     return {
       config,
@@ -160,7 +170,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
       legalHolds: new LegalHolds({ db, archive }),
       archiveScrub,
       lifecycle,
-      dailySupervision: new DailySupervision({ db, supervision, lifecycle }),
+      dailySupervision,
+      auditAnchors,
       evidence: new EvidenceService({ db, crypto: fieldCrypto, pki, templates, renderer, sealing, officialAccess, platform: () => platformOrganisation }),
       attachments: new AttachmentService({ db, archive, crypto: fieldCrypto, templates, contracts }),
       sealing,
@@ -169,11 +180,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       workerSigning,
       queue,
       batches,
-      startWorkers: async (concurrency = config.BATCH_WORKERS) => {
-        if (concurrency <= 0) return;
-        await queue.work(batchQueueName, concurrency, (job: BatchJob, attempt: { lastAttempt: boolean }) => batches.work(job, attempt));
-        await startArchiveScrub(queue, archiveScrub);
-      },
+      startWorkers: (batchWorkers = config.BATCH_WORKERS) => startBackground(queue, tasks, { batchWorkers }),
       ocsp,
       codes,
       generatedAdminKey: generatedKey,

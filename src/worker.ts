@@ -3,19 +3,19 @@
  * many as the machine allows, on any host that reaches the same PostgreSQL and object store.
  */
 import { loadConfig } from './config/config.ts';
+import { handOverShutdownSignals } from './infra/embedded-postgres.ts';
 import { startPlatform } from './runtime.ts';
 
 const config = loadConfig();
 const platform = await startPlatform(config);
+// Every queue (batch jobs, message delivery, schedules); the queue keeps each job to one process.
 await platform.startWorkers(Math.max(1, config.BATCH_WORKERS));
-// Batch rows queue signing-link messages; worker processes deliver too (claims keep it once).
-platform.outbox.onError = (error) => console.error('outbox delivery failed:', error);
-platform.outbox.startDelivery();
 const stop = async () => {
-  await platform.outbox.stopDelivery();
   await platform.close();
   process.exit(0);
 };
+// This process stops the embedded servers itself (platform.close), after the work in hand.
+handOverShutdownSignals();
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
 console.log(`LaborSign worker ${process.pid} is working on the batch queue`);

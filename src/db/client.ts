@@ -10,3 +10,8 @@ export function createDb(databaseUrl: string, poolSize = 10): PrismaClient {
 }
 
 export { Prisma } from '../generated/prisma/client.ts';
+
+/** A transaction as the job queue's executor: jobs inserted through it commit with the transaction. */
+export function sqlExecutorOf(tx: DbTx): { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } {
+  return { executeSql: async (text, values = []) => ({ rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values) }) };
+}

@@ -1,6 +1,10 @@
-/** The transactional outbox: enqueue inside a business transaction, deliver after commit. */
+/**
+ * The transactional outbox: a message and its delivery job are enqueued inside the business
+ * transaction; the job queue delivers it after commit.
+ */
 import { insertRows, uuidv7, type ColumnSpec } from '../db/bulk-insert.ts';
-import type { Db, DbTx } from '../db/client.ts';
+import { sqlExecutorOf, type Db, type DbTx } from '../db/client.ts';
+import type { JobSender } from '../support/jobs.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { NotificationGateway, OutgoingMessage } from './gateway.ts';
 
@@ -8,20 +12,18 @@ const outboxTable: ColumnSpec = { id: 'uuid', channel: 'text', kind: 'text', rec
 
 const columns = { recipient: 'OutboxMessage.recipient', body: 'OutboxMessage.body' } as const;
 
-/** Attempts before a message is marked failed, and the wait before attempt n + 1: 10 s, 40 s, 90 s, 160 s. */
-const deliveryAttempts = 5;
-export const retryDelayMs = (attempts: number) => 10_000 * attempts * attempts;
+/** Attempts before a message is marked failed; the queue waits longer before each retry. */
+export const deliveryAttempts = 5;
+export const outboxQueueName = 'outbox-delivery';
+/** The delivery queue's policy: retries beyond the five attempts cover a process dying mid-delivery. */
+export const outboxQueuePolicy = { retryLimit: deliveryAttempts + 2, retryDelay: 5, expireInSeconds: 60 };
 
 export class Outbox {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> = Promise.resolve();
-  /** Where background delivery reports a failure of the database (not of a message). */
-  onError?: (error: unknown) => void;
-
   constructor(
     private readonly db: Db,
     private readonly crypto: FieldCrypto,
     private readonly gateway: NotificationGateway,
+    private readonly queue: JobSender,
   ) {}
 
   recipientIndex(phone: string): string {
@@ -38,71 +40,77 @@ export class Outbox {
     };
   }
 
+  /** The message and its delivery job commit with the caller's transaction. */
   async enqueue(tx: DbTx, message: OutgoingMessage): Promise<string> {
     const row = await tx.outboxMessage.create({ data: this.record(message), select: { id: true } });
+    await this.queue.sendMany(outboxQueueName, [{ data: { id: row.id } }], sqlExecutorOf(tx));
     return row.id;
   }
 
-  /** Many messages in one statement (a batch's signing links). */
+  /** Many messages in one statement (a batch's signing links), and their jobs in another. */
   async enqueueMany(tx: DbTx, messages: OutgoingMessage[]): Promise<void> {
     const now = new Date();
-    await insertRows(tx, 'OutboxMessage', outboxTable, messages.map((m) => ({ id: uuidv7(), ...this.record(m), nextAttemptAt: now, createdAt: now })));
+    const rows = messages.map((m) => ({ id: uuidv7(), ...this.record(m), nextAttemptAt: now, createdAt: now }));
+    await insertRows(tx, 'OutboxMessage', outboxTable, rows);
+    await this.queue.sendMany(outboxQueueName, rows.map((r) => ({ data: { id: r.id } })), sqlExecutorOf(tx));
   }
 
   /**
-   * Delivers due messages, oldest first. Rows are claimed with FOR UPDATE SKIP LOCKED, so any
-   * number of processes deliver side by side without sending a message twice; a process that
-   * dies mid-way releases its claim with its transaction and another one sends the message.
-   * A failed delivery is retried with a growing wait and marked failed after the last attempt.
+   * One attempt at delivering one message (the delivery queue's job). The row is locked while
+   * the gateway is called, so a second job for it waits and then finds it sent: each message is
+   * sent once whatever the number of processes. A gateway failure is recorded and thrown, and the
+   * queue retries with a growing wait; the fifth failed attempt marks the message failed.
    */
-  async deliverPending(limit = 50): Promise<number> {
-    return this.db.$transaction(
+  async deliver(id: string): Promise<'sent' | 'failed' | 'skipped'> {
+    let failure: Error | undefined;
+    const outcome = await this.db.$transaction(
       async (tx) => {
-        const due = await tx.$queryRaw<{ id: string; kind: string; recipientCipher: Uint8Array; bodyCipher: Uint8Array; attempts: number }[]>`
-          select id, kind, "recipientCipher", "bodyCipher", attempts from "OutboxMessage"
-          where status = 'pending' and "nextAttemptAt" <= now()
-          order by "createdAt" limit ${limit} for update skip locked`;
-        const sent: string[] = [];
-        for (const row of due) {
-          try {
-            await this.gateway.deliver({ channel: 'sms', kind: row.kind, ...this.read(row) });
-            sent.push(row.id);
-          } catch (error) {
-            const attempts = row.attempts + 1;
-            await tx.outboxMessage.update({
-              where: { id: row.id },
-              data: { attempts, lastError: (error as Error).message.slice(0, 500), status: attempts >= deliveryAttempts ? 'failed' : 'pending', nextAttemptAt: new Date(Date.now() + retryDelayMs(attempts)) },
-            });
-          }
+        const [row] = await tx.$queryRaw<{ kind: string; recipientCipher: Uint8Array; bodyCipher: Uint8Array; attempts: number }[]>`
+          select kind, "recipientCipher", "bodyCipher", attempts from "OutboxMessage" where id = ${id}::uuid and status = 'pending' for update`;
+        if (!row) return 'skipped' as const;
+        try {
+          await this.gateway.deliver({ channel: 'sms', kind: row.kind, ...this.read(row) });
+        } catch (error) {
+          failure = error as Error;
+          const attempts = row.attempts + 1;
+          const failed = attempts >= deliveryAttempts;
+          await tx.outboxMessage.update({ where: { id }, data: { attempts, lastError: failure.message.slice(0, 500), status: failed ? 'failed' : 'pending' } });
+          return failed ? ('failed' as const) : undefined;
         }
-        // One statement for the round's successes: a batch of 10,000 queues as many messages.
-        if (sent.length) await tx.outboxMessage.updateMany({ where: { id: { in: sent } }, data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 } } });
-        return sent.length;
+        await tx.outboxMessage.update({ where: { id }, data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 } } });
+        return 'sent' as const;
       },
-      { timeout: limit * 6_000 + 5_000 },
+      { timeout: 15_000 },
     );
+    if (!outcome) throw failure!;
+    return outcome;
   }
 
-  /** Delivers in the background: due messages every `intervalMs` until stopped. */
-  startDelivery(intervalMs = 1000): void {
-    if (this.timer) return;
-    const tick = async () => {
+  /**
+   * Pending messages without a delivery job (queued before delivery moved onto the job queue)
+   * get one; run when a process starts delivering. Usually there are none.
+   */
+  async queueUnqueued(): Promise<number> {
+    const rows = await this.db.$queryRaw<{ id: string }[]>`
+      select m.id::text as id from "OutboxMessage" m where m.status = 'pending'
+      and not exists (select 1 from pgboss.job j where j.name = ${outboxQueueName} and j.data->>'id' = m.id::text)`;
+    if (rows.length) await this.queue.sendMany(outboxQueueName, rows.map((r) => ({ data: { id: r.id } })));
+    return rows.length;
+  }
+
+  /** The delivery queue's handler: each message on its own, failures retried by the queue. */
+  async deliverJobs(jobs: { id: string; data: { id: string } }[]): Promise<{ failed: string[]; error?: Error }> {
+    const failed: string[] = [];
+    let error: Error | undefined;
+    for (const job of jobs) {
       try {
-        while ((await this.deliverPending()) > 0);
-      } catch (error) {
-        // While stopping, the database may already be going away; the messages stay pending.
-        if (this.timer) this.onError?.(error);
+        await this.deliver(job.data.id);
+      } catch (e) {
+        failed.push(job.id);
+        error = e as Error;
       }
-      if (this.timer) this.timer = setTimeout(() => (this.running = tick()), intervalMs);
-    };
-    this.timer = setTimeout(() => (this.running = tick()), 0);
-  }
-
-  /** Stops background delivery, after the round in progress (shutdown closes the database next). */
-  async stopDelivery(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+    }
+    return { failed, ...(error ? { error } : {}) };
   }
 
   read(row: { recipientCipher: Uint8Array; bodyCipher: Uint8Array }): { to: string; text: string } {

@@ -3,10 +3,19 @@
  * administrative acts) links every event to the hash of the one before, so removing, reordering
  * or editing an event breaks every later hash; the database also refuses UPDATE and DELETE.
  * Events are appended inside the same transaction as the change they record.
+ *
+ * Someone who can write the database directly could still rewrite a chain and recompute every
+ * hash after the edit, or cut its end off. So at most every 5 minutes a checkpoint records each
+ * changed chain's length and head hash, archived with an RFC 3161 timestamp over it: a chain
+ * that no longer reaches the anchored head, or is shorter than anchored, fails verification.
  */
 import { createHash } from 'node:crypto';
 import type { Db, DbTx } from '../db/client.ts';
 import { canonicalJson } from '../security/canonical-json.ts';
+import type { ParsedCertificate } from '../signing/pki/certificate.ts';
+import { verifyTimestampToken } from '../signing/tsa/token.ts';
+import type { TimestampClient } from '../signing/types.ts';
+import type { ObjectArchive } from '../storage/archive.ts';
 
 export const platformChain = 'platform';
 const genesis = '0'.repeat(64);
@@ -97,11 +106,80 @@ export async function appendAuditMany(tx: DbTx, inputs: AuditInput[]): Promise<v
 export interface ChainCheck {
   intact: boolean;
   length: number;
-  /** Sequence number of the first event whose hash or link does not hold. */
+  /** Sequence number of the first event whose hash or link does not hold (or the anchored head that no longer does). */
   brokenAt?: number;
+  /** Against the last checkpoint: `rehashed` (its head is not this chain's), `truncated` (shorter than anchored), `checkpoint_invalid`. */
+  reason?: 'rehashed' | 'truncated' | 'checkpoint_invalid';
+  /** With anchors: events the last checkpoint naming this chain covers, and later events not yet anchored. */
+  anchored?: number;
+  unanchored?: number;
+  /** Until when that checkpoint covers events. */
+  checkpointAt?: string;
 }
 
-export async function verifyAuditChain(db: Db | DbTx, chain: string): Promise<ChainCheck> {
+/** What checkpoints need: the archive, the platform's TSA client, and which TSA certificates to trust. */
+export interface AuditAnchors {
+  archive: Pick<ObjectArchive, 'put' | 'get'>;
+  timestamps: TimestampClient;
+  trustsTsa(certificate: ParsedCertificate): boolean;
+}
+
+/** Events younger than this may still be joined by older ones (the longest transaction appending events runs 120 s). */
+export const anchorSettleMs = 3 * 60_000;
+/** A checkpoint's timestamp is taken when it is made: one from much later was obtained afterwards for a forged one. */
+const checkpointTimestampWindowMs = 15 * 60_000;
+
+interface CheckpointContent {
+  kind: 'laborsign-audit-checkpoint';
+  version: 1;
+  coveredTo: string;
+  /** SHA-256 of the previous checkpoint's JSON. */
+  previous: string | null;
+  chains: Record<string, { length: number; head: string }>;
+}
+
+/**
+ * A checkpoint of every chain that changed since the last one (the job queue's 5-minute
+ * schedule): their lengths and heads as canonical JSON, timestamped, both archived, and a row.
+ * One process at a time; nothing changed, no checkpoint.
+ */
+export async function checkpointAudit(db: Db, anchors: AuditAnchors, now = new Date()): Promise<{ chains: number } | null> {
+  const coveredTo = new Date(now.getTime() - anchorSettleMs);
+  return db.$transaction(
+    async (tx) => {
+      const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(hashtext('audit:checkpoint')) as locked`;
+      if (!lock?.locked) return null;
+      const last = await tx.auditCheckpoint.findFirst({ orderBy: { id: 'desc' } });
+      const from = last?.coveredTo ?? new Date(0);
+      if (from >= coveredTo) return null;
+      const heads = await tx.$queryRaw<{ chain: string; seq: number; hash: string }[]>`
+        select distinct on (chain) chain, seq, hash from "AuditEvent"
+        where at > ${from.toISOString()}::timestamp(3) and at <= ${coveredTo.toISOString()}::timestamp(3) order by chain, seq desc`;
+      if (!heads.length) return { chains: 0 };
+      const content: CheckpointContent = {
+        kind: 'laborsign-audit-checkpoint',
+        version: 1,
+        coveredTo: coveredTo.toISOString(),
+        previous: last?.sha256 ?? null,
+        chains: Object.fromEntries(heads.map((h) => [h.chain, { length: h.seq, head: h.hash }])),
+      };
+      const body = Buffer.from(canonicalJson(content));
+      const token = await anchors.timestamps.timestamp(body);
+      const stored = await anchors.archive.put(body, { contentType: 'application/json' });
+      const tokenStored = await anchors.archive.put(token, { contentType: 'application/timestamp-token' });
+      await tx.auditCheckpoint.create({ data: { coveredTo, chains: content.chains, objectKey: stored.key, sha256: stored.sha256, timestampToken: new Uint8Array(token), tokenKey: tokenStored.key } });
+      return { chains: heads.length };
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+}
+
+/**
+ * Checks a chain's hashes and links; with `anchors`, also against the last checkpoint naming
+ * it (read from the archive, its timestamp verified), which catches a chain rehashed after an
+ * edit or cut short, up to that checkpoint.
+ */
+export async function verifyAuditChain(db: Db | DbTx, chain: string, anchors?: AuditAnchors): Promise<ChainCheck> {
   const events = await db.auditEvent.findMany({ where: { chain }, orderBy: { seq: 'asc' } });
   let prevHash = genesis;
   for (const [index, event] of events.entries()) {
@@ -122,5 +200,25 @@ export async function verifyAuditChain(db: Db | DbTx, chain: string): Promise<Ch
     }
     prevHash = event.hash;
   }
-  return { intact: true, length: events.length };
+  if (!anchors) return { intact: true, length: events.length };
+
+  const [checkpoint] = await db.$queryRaw<{ objectKey: string; sha256: string; timestampToken: Uint8Array }[]>`
+    select "objectKey", sha256, "timestampToken" from "AuditCheckpoint" where jsonb_exists(chains, ${chain}) order by id desc limit 1`;
+  if (!checkpoint) return { intact: true, length: events.length, anchored: 0, unanchored: events.length };
+  const invalid: ChainCheck = { intact: false, length: events.length, reason: 'checkpoint_invalid' };
+  let content: CheckpointContent;
+  try {
+    const body = await anchors.archive.get(checkpoint.objectKey, checkpoint.sha256);
+    const stamp = verifyTimestampToken(checkpoint.timestampToken, { data: body });
+    content = JSON.parse(body.toString('utf8')) as CheckpointContent;
+    const lag = (stamp.genTime?.getTime() ?? NaN) - new Date(content.coveredTo).getTime();
+    if (!stamp.valid || !stamp.tsaCertificate || !anchors.trustsTsa(stamp.tsaCertificate) || !(lag >= -anchorSettleMs && lag <= checkpointTimestampWindowMs)) return invalid;
+  } catch {
+    return invalid;
+  }
+  const entry = content.chains[chain];
+  if (!entry) return invalid;
+  if (events.length < entry.length) return { intact: false, length: events.length, brokenAt: events.length + 1, reason: 'truncated', anchored: entry.length };
+  if (events[entry.length - 1]!.hash !== entry.head) return { intact: false, length: events.length, brokenAt: entry.length, reason: 'rehashed', anchored: entry.length };
+  return { intact: true, length: events.length, anchored: entry.length, unanchored: events.length - entry.length, checkpointAt: content.coveredTo };
 }

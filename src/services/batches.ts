@@ -6,9 +6,9 @@
  * so a worker killed at any point leaves nothing doubled and the retry finishes the row.
  */
 import { insertRows, uuidv7, type ColumnSpec } from '../db/bulk-insert.ts';
-import type { Db } from '../db/client.ts';
+import { sqlExecutorOf, type Db } from '../db/client.ts';
 import type { Organisation } from '../generated/prisma/client.ts';
-import type { JobQueue } from '../jobs/queue.ts';
+import type { JobSender } from '../support/jobs.ts';
 import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import { appendAudit, appendAuditMany, type Actor, type AuditInput } from './audit.ts';
@@ -142,9 +142,26 @@ export function commonText(rows: Record<string, unknown>[]): string {
   return [...new Set([...common.values()].join(''))].sort().join('');
 }
 
+/** This attempt's lease on its rows was taken by a later attempt of the same job. */
+class LeaseLost extends Error {
+  constructor() {
+    super('a later attempt of this batch job holds its rows');
+  }
+}
+
+/** Points where a test interleaves two attempts of one job deterministically (no timing). */
+export interface BatchHooks {
+  /** After rendering and sealing, before the object keys are written ahead. */
+  beforeWriteAhead?: (attempt: string) => Promise<void>;
+  /** After the objects are stored, before the recording transaction. */
+  beforeRecord?: (attempt: string) => Promise<void>;
+}
+
 export class BatchService {
+  readonly hooks: BatchHooks = {};
+
   constructor(
-    private readonly deps: { db: Db; crypto: FieldCrypto; queue: JobQueue; contracts: ContractService; sealing: SealingService; workerSigning: WorkerSigningService; sealAuthorisations: SealAuthorisations; templates: TemplateCatalog; archive: ObjectArchive; outbox: Outbox },
+    private readonly deps: { db: Db; crypto: FieldCrypto; queue: JobSender; contracts: ContractService; sealing: SealingService; workerSigning: WorkerSigningService; sealAuthorisations: SealAuthorisations; templates: TemplateCatalog; archive: ObjectArchive; outbox: Outbox },
   ) {}
 
   private template(templateId: string) {
@@ -220,7 +237,6 @@ export class BatchService {
       ], { rowErrors: errors });
     }
     const jobs: { data: BatchJob; singletonKey: string }[] = [];
-    await this.deps.queue.ensure(batchQueueName);
     try {
       const batch = await db.$transaction(
         async (tx) => {
@@ -239,7 +255,7 @@ export class BatchService {
             jobs.push({ data: { batchId: created.id, rows }, singletonKey: `${created.id}:${rows[0]}` });
           }
           // The jobs commit with the rows: a crash after this transaction cannot strand a batch without work.
-          await this.deps.queue.sendMany(batchQueueName, jobs, { executeSql: async (text, values = []) => ({ rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values) }) });
+          await this.deps.queue.sendMany(batchQueueName, jobs, sqlExecutorOf(tx));
           return created;
         },
         { timeout: 120_000, maxWait: 30_000 },
@@ -254,16 +270,36 @@ export class BatchService {
   }
 
   /**
-   * One job: a chunk of rows taken from render to sealed (and sent) contracts. Rows are
-   * rendered and sealed in memory, their object keys written ahead, the objects stored, and
-   * everything recorded in one transaction, so a worker killed at any point leaves either a
+   * One attempt at a job: a chunk of rows taken from render to sealed (and sent) contracts.
+   * Rows are rendered and sealed in memory, their object keys written ahead, the objects stored,
+   * and everything recorded in one transaction, so a worker killed at any point leaves either a
    * finished chunk or one the retry redoes from the start (removing objects it never recorded).
+   *
+   * A job that outlives its timeout is handed to another worker while the first may still run,
+   * so each attempt first takes the rows' lease (`BatchRow.attemptId`); its write-ahead and its
+   * recording go through only while it still holds it (checked under the rows' locks). An
+   * attempt that lost its lease stops quietly and removes what it stored: its retry owns the rows.
    */
-  async processChunk({ batchId, rows }: BatchJob): Promise<void> {
+  async processChunk(job: BatchJob, attempt: string = uuidv7()): Promise<void> {
+    try {
+      await this.attemptChunk(job, attempt);
+    } catch (error) {
+      if (!(error instanceof LeaseLost)) throw error;
+    }
+  }
+
+  private async attemptChunk({ batchId, rows }: BatchJob, attempt: string): Promise<void> {
     const { db, crypto, archive, contracts, sealing, workerSigning } = this.deps;
     const batch = await db.batch.findUnique({ where: { id: batchId }, include: { organisation: true } });
     if (!batch) return;
-    let pending = await db.batchRow.findMany({ where: { batchId, row: { in: rows }, status: 'pending' }, orderBy: { row: 'asc' } });
+    // Taking the lease. A recording that holds these rows (locked, below) commits first and
+    // leaves them done, so they are not taken; an earlier attempt that did not record yet never
+    // will, so the keys it wrote ahead name objects nobody can record any more.
+    let pending = await db.$queryRaw<{ row: number; objectKey: string | null; fieldsCipher: Uint8Array }[]>`
+      update "BatchRow" set "attemptId" = ${attempt}::uuid
+      where "batchId" = ${batchId}::uuid and row = any(${rows}::int[]) and status = 'pending'
+      returning row, "objectKey", "fieldsCipher"`;
+    pending.sort((a, b) => a.row - b.row);
     // A row whose contract exists is finished, whatever its mark says: never a second contract.
     const existing = await db.contract.findMany({ where: { batchId, batchRow: { in: pending.map((r) => r.row) } }, select: { batchRow: true } });
     if (existing.length) {
@@ -287,7 +323,7 @@ export class BatchService {
       // Refusals (a revoked authorisation, a withdrawn template) will not pass on retry.
       if (!(error instanceof Problem) || error.status >= 500) throw error;
       for (const item of pending) refuse(item.row, error);
-      await this.recordFailures(batchId, failures);
+      await this.recordFailures(batchId, attempt, failures);
       return;
     }
 
@@ -312,15 +348,24 @@ export class BatchService {
       }
     }
 
-    // Write-ahead: the keys are on record before any object exists.
+    await this.hooks.beforeWriteAhead?.(attempt);
+    // Write-ahead: the keys are on record before any object exists, and only while this attempt
+    // holds the lease (a retry that took it may already have cleaned up: nothing may follow).
     const keys = prepared.map((p) => keyForDigest(p.sealed.sha256));
-    await db.$executeRaw`update "BatchRow" as r set "objectKey" = v.key from unnest(${prepared.map((p) => p.row)}::int[], ${keys}::text[]) as v(row, key) where r."batchId" = ${batchId}::uuid and r.row = v.row`;
+    const written = await db.$executeRaw`update "BatchRow" as r set "objectKey" = v.key from unnest(${prepared.map((p) => p.row)}::int[], ${keys}::text[]) as v(row, key)
+      where r."batchId" = ${batchId}::uuid and r.row = v.row and r."attemptId" = ${attempt}::uuid and r.status = 'pending'`;
+    if (written !== prepared.length) throw new LeaseLost();
     const stored = await mapLimited(prepared, 4, (p) => archive.put(p.sealed.pdf, { contentType: 'application/pdf', fresh: true, sha256: p.sealed.sha256 }));
 
     const sealedState = requireTransition('draft', 'seal');
     const finalState = send ? requireTransition(sealedState, 'send') : sealedState;
+    await this.hooks.beforeRecord?.(attempt);
     const recording = db.$transaction(
       async (tx) => {
+        // The fence: the rows stay this attempt's until commit (a retry's lease waits on these locks).
+        const mine = [...prepared.map((p) => p.row), ...failures.map((f) => f.row)];
+        const held = await tx.$queryRaw<{ row: number }[]>`select row from "BatchRow" where "batchId" = ${batchId}::uuid and row = any(${mine}::int[]) and "attemptId" = ${attempt}::uuid and status = 'pending' for update`;
+        if (held.length !== mine.length) throw new LeaseLost();
         if (prepared.length) {
           await registerTemplateVersion(tx, template!);
           const workerIds = await upsertWorkers(tx, crypto, prepared.map((p) => p.terms.worker));
@@ -395,9 +440,9 @@ export class BatchService {
     }
   }
 
-  private async recordFailures(batchId: string, failures: { row: number; error: string }[]) {
+  private async recordFailures(batchId: string, attempt: string, failures: { row: number; error: string }[]) {
     await this.deps.db.$transaction(async (tx) => {
-      for (const failure of failures) await tx.batchRow.update({ where: { batchId_row: { batchId, row: failure.row } }, data: { status: 'failed', error: failure.error } });
+      for (const failure of failures) await tx.batchRow.updateMany({ where: { batchId, row: failure.row, attemptId: attempt, status: 'pending' }, data: { status: 'failed', error: failure.error } });
     });
   }
 

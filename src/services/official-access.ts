@@ -225,7 +225,7 @@ export class OfficialAccess {
     if (!organisation || organisation.kind === 'platform' || !reaches(officialReader(official), 'employer.file', { regionCode: organisation.regionCode }).allowed) throw Problem.notFound('Employer');
     const report = await this.deps.supervision.report(organisation, asOf);
     // Signing rate at the end of each of the last six months, for the trend chart: the month's
-    // last daily supervision snapshot (src/jobs/daily-supervision.ts); the last point is today's
+    // last daily supervision snapshot (src/services/daily-supervision.ts); the last point is today's
     // report. With snapshots, a month without one has no rate (a gap, never 0 %); an employer
     // with none at all gets rates recomputed from its present records, marked as such.
     const snapshots = await this.deps.db.supervisionSnapshot.findMany({

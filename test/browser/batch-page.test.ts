@@ -3,7 +3,7 @@
  * sheet, upload a filled sheet with two bad rows, see them listed by row and column, watch the
  * progress move live (the workers start only after the upload), download the error report.
  * Before that: the refusal without a seal authorisation and an all-or-nothing refusal, in Chinese.
- * Screenshots go to docs/screens/.
+ * Screenshots go to the ignored .screens/ (docs/screens/ with `npm run screens`).
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,9 +14,9 @@ import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
 import { parseCsv, toCsv } from '../../src/sheets/csv.ts';
 import { employerBody } from '../helpers/fixtures.ts';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
-import { needs } from '../helpers/tools.ts';
+import { needs, screensDir } from '../helpers/tools.ts';
 
-const screens = path.resolve(import.meta.dirname, '../../docs/screens');
+const screens = screensDir();
 
 async function downloaded(download: { createReadStream(): Promise<NodeJS.ReadableStream> }): Promise<Buffer> {
   const chunks: Buffer[] = [];

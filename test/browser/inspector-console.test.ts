@@ -3,7 +3,7 @@
  * region by name or 统一社会信用代码, open one (signing-rate trend from the daily snapshots with
  * gaps, alerts by kind named in Chinese), open a contract with its verification and download
  * the evidence bundle; nothing is read without a purpose the official gave. Checked at 1280 px
- * and 390 px wide. Screenshots go to docs/screens/.
+ * and 390 px wide. Screenshots go to the ignored .screens/ (docs/screens/ with `npm run screens`).
  */
 import path from 'node:path';
 import t from 'tap';
@@ -11,10 +11,10 @@ import { chromium, type Page } from 'playwright-core';
 import { residentIdCheckCharacter, usccCheckCharacter } from '../../src/domain/identity.ts';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
 import { employerBody } from '../helpers/fixtures.ts';
-import { needs } from '../helpers/tools.ts';
+import { needs, screensDir } from '../helpers/tools.ts';
 import { workerPhone } from '../helpers/worker-phone.ts';
 
-const screens = path.resolve(import.meta.dirname, '../../docs/screens');
+const screens = screensDir();
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 /** The `day`-th day of the month `back` months before today's (UTC), as YYYY-MM-DD. */
 const dayOfMonthBack = (today: Date, back: number, day: number) => isoDay(new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - back, day)));

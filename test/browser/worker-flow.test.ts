@@ -2,17 +2,17 @@
  * The worker's flow in a real browser at phone size (Debian chromium through playwright-core):
  * open the link, read the contract to the end, identity, SMS code from the dev outbox, draw a
  * signature with the mouse, sign; then 我的合同 and a download; a second contract is declined.
- * Screenshots go to docs/screens/.
+ * Screenshots go to the ignored .screens/ (docs/screens/ with `npm run screens`).
  */
 import path from 'node:path';
 import t from 'tap';
 import { chromium, type Download, type Page } from 'playwright-core';
 import { bearer, createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { employerBody } from '../helpers/fixtures.ts';
-import { needs } from '../helpers/tools.ts';
+import { needs, screensDir } from '../helpers/tools.ts';
 import { expectSignedContractVerdict } from '../helpers/contract-verdict.ts';
 
-const screens = path.resolve(import.meta.dirname, '../../docs/screens');
+const screens = screensDir();
 type ExampleFields = { worker: { name: string; idNumber: string; phone: string } };
 
 t.test('the pages and their scripts are served', async (t) => {

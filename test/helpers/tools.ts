@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const found = new Map<string, boolean>();
@@ -25,4 +27,14 @@ export function needs(...tools: string[]): { skip?: string } {
 export function run(cmd: string, args: string[], input?: Uint8Array, env?: NodeJS.ProcessEnv) {
   const res = spawnSync(cmd, args, { input, env: env ?? process.env, maxBuffer: 64 * 1024 * 1024 });
   return { status: res.status, stdout: res.stdout?.toString() ?? '', stderr: res.stderr?.toString() ?? '' };
+}
+
+/**
+ * Where page tests put their screenshots: an ignored folder (tests never change tracked files),
+ * or docs/screens when `npm run screens` refreshes the documentation's pictures.
+ */
+export function screensDir(): string {
+  const dir = path.resolve(import.meta.dirname, '../..', process.env.LABORSIGN_SCREENS_DIR ?? '.screens');
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }

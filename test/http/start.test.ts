@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -93,4 +93,60 @@ t.test('bad configuration stops the start with a message per variable', async (t
   t.match(stderr, /invalid configuration/);
   t.match(stderr, /PORT: /);
   t.match(stderr, /MASTER_KEY: must be 32 bytes/);
+});
+
+t.test('after the service is killed with SIGKILL, the next start stops the orphaned embedded PostgreSQL and starts its own', async (t) => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'laborsign-restart-'));
+  await chmod(dataDir, 0o755);
+  const [port, pgPort, s3Port] = [await freePort(), await freePort(), await freePort()];
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), EMBEDDED_S3_PORT: String(s3Port), LOG_LEVEL: 'warn' };
+  const children: ReturnType<typeof spawn>[] = [];
+  const postmaster = async () => Number((await readFile(path.join(dataDir, 'postgres', 'data', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]) || undefined;
+  const alive = (pid: number | undefined) => {
+    if (!pid) return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  t.teardown(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? once(child, 'exit') : undefined)));
+    // Whatever happened above, no server of this test outlives it.
+    const left = await postmaster();
+    if (alive(left)) process.kill(left!, 'SIGINT');
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  async function start() {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    let ready: Response | undefined;
+    for (let attempt = 0; attempt < 240 && !ready?.ok && child.exitCode === null; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+    }
+    t.equal(ready?.status, 200, `ready: ${output.slice(-2000)}`);
+    return { child, output: () => output };
+  }
+
+  const first = await start();
+  const orphan = await postmaster();
+  first.child.kill('SIGKILL');
+  await once(first.child, 'exit');
+  t.ok(alive(orphan), 'the killed service left its PostgreSQL running');
+
+  const second = await start();
+  const own = await postmaster();
+  t.notOk(alive(orphan), 'the orphaned PostgreSQL was stopped');
+  t.ok(alive(own) && own !== orphan, 'the new service runs its own');
+  const health = await fetch(`http://127.0.0.1:${port}/readyz`);
+  t.equal(health.status, 200);
+  second.child.kill('SIGTERM');
+  t.equal((await once(second.child, 'exit'))[0], 0, `stops cleanly: ${second.output().slice(-1000)}`);
+  t.notOk(alive(own), 'and stops it on SIGTERM');
 });

@@ -57,7 +57,7 @@ t.test('the development outbox keeps messages encrypted and shows them decrypted
   await db.$transaction((tx) => platform.outbox.enqueue(tx, { channel: 'sms', to: '13800138000', kind: 'test', text: '【LaborSign】您的验证码是123456' }));
   const row = await db.outboxMessage.findFirstOrThrow({ where: { kind: 'test' } });
   t.notOk(Buffer.from(row.bodyCipher).toString('utf8').includes('123456'), 'stored encrypted');
-  t.equal(await platform.outbox.deliverPending(), 1);
+  t.equal(await platform.outbox.deliver(row.id), 'sent');
   const res = await app.inject('/api/v1/dev/outbox?phone=13800138000');
   t.match(res.json().items[0], { to: '13800138000', text: /验证码是123456/, status: 'sent' });
   const remote = await app.inject({ url: '/api/v1/dev/outbox?phone=13800138000', remoteAddress: '10.20.30.40' });

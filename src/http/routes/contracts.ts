@@ -210,7 +210,7 @@ export const contractRoutes =
           params: uuidParam,
           response: {
             200: z.object({
-              chain: z.object({ intact: z.boolean(), length: z.number(), brokenAt: z.number().optional(), reason: z.string().optional() }),
+              chain: z.object({ intact: z.boolean(), length: z.number(), brokenAt: z.number().optional(), reason: z.string().optional(), anchored: z.number().optional(), unanchored: z.number().optional(), checkpointAt: z.string().optional() }),
               events: z.array(z.object({ seq: z.number(), type: z.string(), actorKind: z.string(), actorId: z.string().nullable(), ip: z.string().nullable(), userAgent: z.string().nullable(), data: z.unknown(), at: z.date(), hash: z.string(), prevHash: z.string() })),
             }),
           },
@@ -220,7 +220,7 @@ export const contractRoutes =
         // Officials have no grant here: they read evidence through the government API, which logs the access.
         const contract = await loadContract(platform.db, readerOf(principalOf(request)), request.params.id, 'contract.audit');
         const events = await platform.db.auditEvent.findMany({ where: { chain: contract.id }, orderBy: { seq: 'asc' } });
-        const check = await verifyAuditChain(platform.db, contract.id);
+        const check = await verifyAuditChain(platform.db, contract.id, platform.auditAnchors);
         return { chain: check, events };
       },
     );

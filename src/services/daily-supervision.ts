@@ -1,11 +1,11 @@
 /**
  * The daily supervision run: every employer's roster and contracts through the supervision
- * engine, once a day, results kept as snapshots. Any number of service processes may run the
- * scheduler; a PostgreSQL advisory lock lets one of them do a given day and the others skip.
+ * engine, once a day, results kept as snapshots. The job queue's hourly schedule asks for the
+ * day's run until it is done; a PostgreSQL advisory lock lets one caller do a given day (an
+ * admin's request and a scheduled job at once) and the others skip.
  */
 import type { Db } from '../db/client.ts';
-import type { LifecycleService } from '../services/lifecycle.ts';
-import type { SupervisionService } from '../services/supervision.ts';
+import type { SupervisionService } from './supervision.ts';
 import { todayInShanghai } from '../domain/calendar.ts';
 
 export interface DailyRunResult {
@@ -16,10 +16,7 @@ export interface DailyRunResult {
 }
 
 export class DailySupervision {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
-
-  constructor(private readonly deps: { db: Db; supervision: SupervisionService; lifecycle?: LifecycleService }) {}
+  constructor(private readonly deps: { db: Db; supervision: SupervisionService }) {}
 
   /** Runs the supervision for one day, unless another process is running it; idempotent. */
   async run(asOf: string): Promise<DailyRunResult> {
@@ -50,33 +47,11 @@ export class DailySupervision {
     );
   }
 
-  /**
-   * Checks hourly (first a minute after start, not during start-up) whether today (China
-   * time) has been run, and runs it when not. Each tick first sweeps the contract lifecycle
-   * (expired links, ended terms), so the day's supervision sees the contracts as they stand.
-   */
-  start(intervalMs = 3_600_000, firstAfterMs = 60_000): void {
-    const tick = async () => {
-      await this.deps.lifecycle?.sweep();
-      const today = todayInShanghai();
-      const done = await this.deps.db.supervisionSnapshot.findFirst({ where: { asOf: new Date(`${today}T00:00:00Z`) }, select: { id: true } });
-      if (!done) await this.run(today);
-    };
-    const schedule = () => {
-      this.running = tick().catch(() => undefined);
-    };
-    this.timer = setTimeout(() => {
-      schedule();
-      this.timer = setInterval(schedule, intervalMs);
-      this.timer.unref();
-    }, firstAfterMs);
-    this.timer.unref();
-  }
-
-  /** Stops scheduling and waits for a run in progress, so shutdown never cuts one off. */
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+  /** Today's run (China time) unless it is done: the hourly schedule's job, so a day missed while down is caught up. */
+  async runIfDue(): Promise<DailyRunResult> {
+    const today = todayInShanghai();
+    const done = await this.deps.db.supervisionSnapshot.findFirst({ where: { asOf: new Date(`${today}T00:00:00Z`) }, select: { id: true } });
+    if (done) return { asOf: today, ran: false, employers: 0 };
+    return this.run(today);
   }
 }
