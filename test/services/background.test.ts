@@ -20,6 +20,7 @@ t.test('every task has its queue from the start; startWorkers registers the sche
   await platform.startWorkers(0);
   const schedules = await db.$queryRaw<{ name: string; cron: string; tz: string }[]>`select name, cron, options->>'tz' as tz from pgboss.schedule order by name`;
   t.same(schedules, [
+    { name: 'archive-scrub', cron: '23 * * * *', tz: 'Asia/Shanghai' },
     { name: 'audit-checkpoint', cron: '*/5 * * * *', tz: 'Asia/Shanghai' },
     { name: 'daily-supervision', cron: '10 * * * *', tz: 'Asia/Shanghai' },
     { name: 'lifecycle-sweep', cron: '0 * * * *', tz: 'Asia/Shanghai' },

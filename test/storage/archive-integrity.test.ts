@@ -18,6 +18,7 @@ const admin = bearer(adminToken);
 const employerRow = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: admin, payload: employerBody(91) })).json();
 const employer = bearer(employerRow.apiKey);
 const official = async (role: string) => bearer((await app.inject({ method: 'POST', url: '/api/v1/admin/officials', headers: admin, payload: { name: role, role, regionCode: '1408' } })).json().apiKey);
+const inspection = await official('inspection');
 const arbitration = await official('arbitration');
 const template = platform.templates.get('labor-contract-general')!;
 const example = template.example as { worker: { name: string; idNumber: string; phone: string } } & Record<string, unknown>;
@@ -42,8 +43,8 @@ async function readPaths(contractId: string, worker: { phone: string }) {
   return {
     'employer PDF': () => app.inject({ method: 'GET', url: `/api/v1/contracts/${contractId}/pdf`, headers: employer }),
     'worker portal download': () => app.inject({ method: 'GET', url: `/api/v1/portal/contracts/${contractId}/pdf`, headers: session }),
-    'government PDF': () => app.inject({ method: 'GET', url: `/api/v1/government/contracts/${contractId}/pdf?${why}`, headers: arbitration }),
-    'verification by id': () => app.inject({ method: 'GET', url: `/api/v1/government/contracts/${contractId}?${why}`, headers: arbitration }),
+    'government PDF': () => app.inject({ method: 'GET', url: `/api/v1/government/contracts/${contractId}/pdf?${why}`, headers: inspection }),
+    'verification by id': () => app.inject({ method: 'GET', url: `/api/v1/government/contracts/${contractId}?${why}`, headers: inspection }),
     'evidence bundle': () => app.inject({ method: 'POST', url: '/api/v1/arbitration/evidence', headers: arbitration, payload: { caseNumber: 'ZC-2027-1', purpose: '仲裁取证', contractId } }),
   };
 }
