@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.ts';
 import { grantOf, needsApiKey, readersOf, type Resource } from '../../domain/access.ts';
 import { readerKindOf } from '../../services/contract-access.ts';
+import { scopedOfficial } from '../../services/official-access.ts';
 import { authenticate, type Principal } from '../../services/principals.ts';
 import { Problem } from '../../problem.ts';
 
@@ -53,4 +54,11 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw Problem.unauthorized();
   return request.principal;
+}
+
+/** The calling official, with the region in its canonical prefix form ('140800' → '1408'; one rule, in official-access.ts). */
+export function officialOf(request: FastifyRequest) {
+  const principal = principalOf(request);
+  if (principal.kind !== 'official') throw Problem.forbidden('Only officials use the government API.');
+  return scopedOfficial(principal);
 }

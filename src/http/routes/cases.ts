@@ -6,9 +6,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
-import { Problem } from '../../problem.ts';
-import { scopedOfficial } from '../../services/official-access.ts';
-import { principalOf } from '../plugins/auth.ts';
+import { officialOf } from '../plugins/auth.ts';
 import { uuidParam } from '../schemas.ts';
 import { text } from '../../support/text.ts';
 
@@ -33,11 +31,6 @@ const openBody = z.object({ caseNumber: text(60, { min: 2 }).describe('案号'),
 export const caseRoutes =
   (platform: Platform): FastifyPluginAsyncZod =>
   async (app) => {
-    const officialOf = (request: Parameters<typeof principalOf>[0]) => {
-      const principal = principalOf(request);
-      if (principal.kind !== 'official') throw Problem.forbidden('Only officials use the government API.');
-      return scopedOfficial(principal);
-    };
     for (const [kind, office] of [['arbitration', '劳动争议仲裁'], ['inspection', '劳动保障监察']] as const) {
       app.post(
         `/${kind}/cases`,

@@ -8,8 +8,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { Problem } from '../../problem.ts';
-import { scopedOfficial } from '../../services/official-access.ts';
-import { principalOf } from '../plugins/auth.ts';
+import { officialOf } from '../plugins/auth.ts';
 import { isIsoDate, todayInShanghai } from '../../domain/calendar.ts';
 import { EMPLOYMENT_POLICIES, employmentPolicy } from '../../domain/employment-policies.ts';
 import { calendarDate, uuidParam } from '../schemas.ts';
@@ -19,17 +18,10 @@ const reason = z.object({
   caseNumber: text(60).optional().describe('案号 / 业务编号'),
 });
 const idNumber = text(18, { min: 15 }).toUpperCase().describe('居民身份证号码');
-/** A real calendar date (2026-02-30 is refused). */
 
 export const governmentRoutes =
   (platform: Platform): FastifyPluginAsyncZod =>
   async (app) => {
-    const officialOf = (request: Parameters<typeof principalOf>[0]) => {
-      const principal = principalOf(request);
-      if (principal.kind !== 'official') throw Problem.forbidden('Only officials use the government API.');
-      // Services receive the region in its canonical prefix form ('140800' → '1408'): one rule, in official-access.ts.
-      return scopedOfficial(principal);
-    };
     /** Today in Beijing time (Asia/Shanghai), as the daily supervision run counts days. */
     const today = () => todayInShanghai();
 
