@@ -37,11 +37,11 @@ export async function run(): Promise<string> {
     const organisation = { name: '山西晋阳示范科技有限公司', uscc: '91140105MA0KXH8T39' };
     const employer = generateKeyPair('ecdsa-p256-sha256');
     const employerCertificate = await pki.issueOrganisationCertificate({ ...organisation, publicKey: employer.publicKey });
-    // An approval seal: the worker's revision creates its field, which a certification seal
-    // would not allow until fields exist before certification; the verification work is the same.
+    // As the service seals: a certification signature (DocMDP P=2) that also creates the worker's
+    // field empty, which the worker's revision then only fills.
     const sealed = await signPdf(
       pdf,
-      { fieldName: 'employer-seal', page: sealSlot.page, rect: sealSlot.rect, appearance: roundSealAppearance(GlyphOutliner.fromFirstExisting(), organisation.name), signingTime: new Date(), name: organisation.name, reason: '甲方盖章' },
+      { fieldName: 'employer-seal', page: sealSlot.page, rect: sealSlot.rect, appearance: roundSealAppearance(GlyphOutliner.fromFirstExisting(), organisation.name), signingTime: new Date(), name: organisation.name, reason: '甲方盖章', certify: true, emptyFields: [{ name: 'worker-signature', page: workerSlot.page, rect: workerSlot.rect }] },
       (digest) => createCadesSignature(digest, { key: localSignatureKey(employer.privateKey), chain: employerCertificate.chain }, timestamps),
     );
     const worker = generateKeyPair('ecdsa-p256-sha256');
