@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { Problem } from '../../problem.ts';
 import { xlsxMediaType } from '../../sheets/xlsx.ts';
-import { SHEET_LIMITS } from '../../sheets/limits.ts';
+import { SHEET_LIMITS, sheetLimitProblem } from '../../sheets/limits.ts';
 import { principalOf } from '../plugins/auth.ts';
 import { uuidParam } from '../schemas.ts';
 import { organisationOf } from './contracts.ts';
@@ -52,6 +52,14 @@ export const batchRoutes =
       {
         config,
         bodyLimit: Math.max(SHEET_LIMITS.csvBytes, SHEET_LIMITS.xlsxBytes),
+        // The route's limit is the larger of the two; a body declared over its own type's limit is
+        // refused before any of it is read (the zip guard still counts what a chunked body sends).
+        preParsing: async (request, _reply, payload) => {
+          const declared = Number(request.headers['content-length'] ?? 0);
+          const limit = (request.headers['content-type'] ?? '').startsWith(xlsxMediaType) ? 'xlsxBytes' : 'csvBytes';
+          if (declared > SHEET_LIMITS[limit]) throw sheetLimitProblem(limit);
+          return payload;
+        },
         schema: {
           tags,
           summary: 'Submit a batch as a CSV (UTF-8) or XLSX sheet with the Chinese column headers of GET /templates/:id/batch-sheet.xlsx; rows are numbered as in the sheet',
