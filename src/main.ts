@@ -25,7 +25,11 @@ if (platform.generatedAdminKey) {
   // Shown once: only its hash is stored.
   console.log(`\n  Administrator API key (shown once, keep it safe):\n  ${platform.generatedAdminKey}\n`);
 }
+// A signal during start waits for the start to finish: stopping the queue while its workers are
+// being registered would make pg-boss throw instead of stopping cleanly.
+let starting: Promise<unknown> = Promise.resolve();
 const shutdown = async () => {
+  await starting.catch(() => undefined);
   await app.close();
   await platform.close();
   process.exit(0);
@@ -34,10 +38,13 @@ const shutdown = async () => {
 handOverShutdownSignals();
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);
-await app.listen({ host: config.HOST, port: config.PORT });
-// Background work on the job queue: message delivery, the hourly lifecycle sweep and daily
-// supervision (schedules), and batch jobs BATCH_WORKERS at a time (0 leaves them to `npm run worker`).
-await platform.startWorkers();
+starting = (async () => {
+  await app.listen({ host: config.HOST, port: config.PORT });
+  // Background work on the job queue: message delivery, the hourly lifecycle sweep and daily
+  // supervision (schedules), and batch jobs BATCH_WORKERS at a time (0 leaves them to `npm run worker`).
+  await platform.startWorkers();
+})();
+await starting;
 app.log.info(
   { embedded: platform.embedded, objectLock: platform.archive.objectLock, docs: `${config.PUBLIC_BASE_URL}/docs` },
   'LaborSign is ready',

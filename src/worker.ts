@@ -9,8 +9,10 @@ import { startPlatform } from './runtime.ts';
 const config = loadConfig();
 const platform = await startPlatform(config);
 // Every queue (batch jobs, message delivery, schedules); the queue keeps each job to one process.
-await platform.startWorkers(Math.max(1, config.BATCH_WORKERS));
+const starting = platform.startWorkers(Math.max(1, config.BATCH_WORKERS));
 const stop = async () => {
+  // A signal during start waits for it: pg-boss throws when workers are added after it stopped.
+  await starting.catch(() => undefined);
   await platform.close();
   process.exit(0);
 };
@@ -18,4 +20,5 @@ const stop = async () => {
 handOverShutdownSignals();
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
+await starting;
 console.log(`LaborSign worker ${process.pid} is working on the batch queue`);
