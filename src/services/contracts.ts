@@ -12,7 +12,6 @@ import type { LoadedTemplate } from '../templates/catalog.ts';
 import type { Db, DbTx } from '../db/client.ts';
 import type { ContractTerms } from '../domain/contract-terms.ts';
 import { checkContract, type Violation } from '../domain/labor-law.ts';
-import { nextState, type ContractState } from '../domain/contract-lifecycle.ts';
 import type { Organisation } from '../generated/prisma/client.ts';
 import { Problem, type FieldProblem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
@@ -21,7 +20,8 @@ import { appendAudit, type Actor } from './audit.ts';
 import { idNumberIndex, upsertWorker } from './workers.ts';
 import { shanghaiDate } from '../domain/calendar.ts';
 import { declaredPart } from '../templates/strict.ts';
-import { employerReader, loadContract } from './contract-access.ts';
+import { employerReader, loadContract } from './contract/access.ts';
+import { requireTransition } from './contract/transitions.ts';
 
 /** Templates as src/templates loads them. */
 export type ContractTemplate = LoadedTemplate;
@@ -276,7 +276,8 @@ export class AttachmentService {
     if (!template || !(template.kind in attachmentKinds)) {
       throw Problem.badRequest([{ field: 'templateId', in: 'body', rule: 'attachment_template', message: 'must be a renewal (续订) or change (变更) template' }]);
     }
-    requireEffective(previous.status, attachmentKinds[template.kind as keyof typeof attachmentKinds]);
+    // The prior contract must be in force for a renewal or change to attach to it.
+    requireTransition(previous.status, attachmentKinds[template.kind as keyof typeof attachmentKinds]);
     const previousFields = crypto.decryptJson<Record<string, unknown>>(previous.fieldsCipher, contractFieldsColumn);
     const day = (date: Date | null) => date?.toISOString().slice(0, 10);
     const fields = {
@@ -319,12 +320,6 @@ export class AttachmentService {
       return { contract, document };
     });
   }
-}
-
-/** The prior contract must be in force for a renewal or change to attach to it. */
-function requireEffective(status: string, event: 'renew' | 'change'): void {
-  const result = nextState(status as ContractState, event);
-  if (!result.ok) throw Problem.conflict(`The contract is ${status}: ${result.reason}`, [{ field: 'status', rule: `transition_${event}`, message: result.reason }]);
 }
 
 function toDate(iso: string | undefined): Date | null {

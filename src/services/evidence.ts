@@ -23,6 +23,7 @@ import type { DocumentRenderer, TemplateCatalog } from './contracts.ts';
 import { idNumberIndex, readWorker } from './workers.ts';
 import { officialScope, type AccessReason, type Official, type OfficialAccess } from './official-access.ts';
 import type { SealingService } from './sealing.ts';
+import { maskIdNumber } from './contract/masking.ts';
 import { shanghaiDate } from '../domain/calendar.ts';
 
 export const evidenceReportTemplate = 'evidence-report';
@@ -173,7 +174,7 @@ export class EvidenceService {
         employerName: contract.employer.name,
         employerUscc: contract.employer.uscc,
         workerName: worker.name,
-        workerIdMasked: `${worker.idNumber.slice(0, 6)}********${worker.idNumber.slice(-4)}`,
+        workerIdMasked: maskIdNumber(worker.idNumber),
         effectiveAt: beijing(contract.effectiveAt),
         documentSha256: document.sha256,
         documentSize: pdf.length,

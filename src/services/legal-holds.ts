@@ -11,7 +11,7 @@ import { Problem } from '../problem.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit } from './audit.ts';
 import { officialReader, type Official } from './official-access.ts';
-import { loadContract } from './contract-access.ts';
+import { loadContract } from './contract/access.ts';
 
 export interface OfficialCaseView {
   id: string;

@@ -12,9 +12,9 @@ import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit, type Actor } from './audit.ts';
-import { requireTransition } from './sealing.ts';
 import { readWorker } from './workers.ts';
-import { employerReader, loadContract } from './contract-access.ts';
+import { employerReader, loadContract } from './contract/access.ts';
+import { moveContract, requireTransition, tryMoveContract } from './contract/transitions.ts';
 
 const systemActor: Actor = { kind: 'system', id: 'lifecycle' };
 
@@ -35,8 +35,7 @@ export class LifecycleService {
     return db.$transaction(async (tx) => {
       const contract = await loadContract(tx, employerReader(organisation), contractId, 'contract.manage', { include: { worker: true } });
       const next = requireTransition(contract.status, 'void');
-      const updated = await tx.contract.updateMany({ where: { id: contract.id, revision: contract.revision }, data: { status: next, revision: { increment: 1 } } });
-      if (updated.count !== 1) throw Problem.conflict('The contract changed meanwhile; reload it and try again');
+      await moveContract(tx, contract, next, { whenChanged: 'The contract changed meanwhile; reload it and try again' });
       const now = new Date();
       const revoked = await tx.signingLink.updateMany({ where: { contractId: contract.id, usedAt: null, expiresAt: { gt: now } }, data: { expiresAt: now } });
       await appendAudit(tx, { chain: contract.id, contractId: contract.id, type: 'contract.voided', actor: context.actor, ip: context.ip, userAgent: context.userAgent, data: { reason, from: contract.status, linksRevoked: revoked.count } });
@@ -108,8 +107,7 @@ export class LifecycleService {
   /** False when another process moved the contract first (the revision changed). */
   private async move(tx: DbTx, contract: { id: string; status: string; revision: number }, event: 'expire_link' | 'expire_term', type: string, data: Record<string, unknown>, extra: { retainUntil?: Date } = {}): Promise<boolean> {
     const next = requireTransition(contract.status, event);
-    const moved = await tx.contract.updateMany({ where: { id: contract.id, revision: contract.revision }, data: { status: next, revision: { increment: 1 }, ...extra } });
-    if (moved.count !== 1) return false;
+    if (!(await tryMoveContract(tx, contract, next, extra))) return false;
     await appendAudit(tx, { chain: contract.id, contractId: contract.id, type, actor: systemActor, data });
     return true;
   }

@@ -17,9 +17,10 @@ import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { Pki } from '../signing/pki/authority.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit } from './audit.ts';
-import { loadContract } from './contract-access.ts';
+import { loadContract } from './contract/access.ts';
 import { contractFieldsColumn } from './contracts.ts';
-import { latestDocument } from './sealing.ts';
+import { latestDocument } from './contract/documents.ts';
+import { maskIdNumber } from './contract/masking.ts';
 import type { SupervisionService } from './supervision.ts';
 import { verifyUpload } from './verification.ts';
 import { idNumberIndex, readWorker } from './workers.ts';
@@ -338,7 +339,7 @@ export class OfficialAccess {
       const worker = readWorker(crypto, entry.worker);
       rows.push({
         id: entry.id,
-        worker: { name: worker.name, idNumberMasked: `${worker.idNumber.slice(0, 6)}********${worker.idNumber.slice(-4)}`, ageAtHire },
+        worker: { name: worker.name, idNumberMasked: maskIdNumber(worker.idNumber), ageAtHire },
         employer: entry.organisation,
         hireDate,
         employmentForm: entry.employmentForm,

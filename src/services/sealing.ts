@@ -7,14 +7,13 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import type { SignatureSlot } from '../pdf/layout.ts';
-import { nextState, type ContractState } from '../domain/contract-lifecycle.ts';
 import type { Organisation } from '../generated/prisma/client.ts';
 import { Problem } from '../problem.ts';
 import { imageAppearance, roundSealAppearance } from '../signing/appearance/appearances.ts';
 import type { GlyphOutliner } from '../signing/appearance/outlines.ts';
 import { createCadesSignature } from '../signing/cms/signed-data.ts';
 import type { WrittenPdf } from '../signing/pades/incremental.ts';
-import { firstRevision, signatureFieldState, signPdfHashed, type EmptySignatureField } from '../signing/pades/signature.ts';
+import { firstRevision, signPdfHashed } from '../signing/pades/signature.ts';
 import type { Pki, PlatformIssuedCertificate } from '../signing/pki/authority.ts';
 import { parseCertificate } from '../signing/pki/certificate.ts';
 import { localSignatureKey, openSealedPrivateKey } from '../signing/pki/keys.ts';
@@ -22,8 +21,12 @@ import type { Signer, TimestampClient } from '../signing/types.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { LruCache } from '../support/lru-cache.ts';
 import { appendAudit, type Actor } from './audit.ts';
-import { employerReader, loadContract } from './contract-access.ts';
+import { employerReader, loadContract } from './contract/access.ts';
+import { documentSlots, latestDocument, removeUnrecorded, sealedWithoutField, sealFieldName, sealLayout } from './contract/documents.ts';
+import { moveContract, requireTransition } from './contract/transitions.ts';
 
+/** Kept for src/services/batches.ts, which imports them from here (defined in src/services/contract/). */
+export { removeUnrecorded, requireTransition };
 
 export interface SealingDeps {
   db: Db;
@@ -32,70 +35,6 @@ export interface SealingDeps {
   timestamps: TimestampClient;
   masterKey: Buffer;
   outliner: () => GlyphOutliner;
-}
-
-/** Transition check through the pure state machine; a refused event is a 409 naming the state. */
-export function requireTransition(state: string, event: Parameters<typeof nextState>[1]): ContractState {
-  const result = nextState(state as ContractState, event);
-  if (!result.ok) throw Problem.conflict(`The contract is ${state}: ${result.reason}`, [{ field: 'status', rule: `transition_${event}`, message: result.reason }]);
-  return result.state;
-}
-
-/**
- * Objects a failed step stored but never recorded (the database transaction after the upload
- * failed, or a batch worker died in between). A key some document names is never touched.
- */
-export async function removeUnrecorded(db: Db, archive: ObjectArchive, keys: string[]): Promise<void> {
-  if (!keys.length) return;
-  const recorded = new Set((await db.document.findMany({ where: { objectKey: { in: keys } }, select: { objectKey: true } })).map((d) => d.objectKey));
-  for (const key of keys) if (!recorded.has(key)) await archive.removeUnrecorded(key);
-}
-
-export async function latestDocument(db: Db, contractId: string) {
-  const document = await db.document.findFirst({ where: { contractId, kind: { in: ['draft', 'sealed', 'signed'] } }, orderBy: { createdAt: 'desc' } });
-  if (!document) throw Problem.notFound('Contract document');
-  return document;
-}
-
-/** A contract's document as asked for: its latest revision, or its termination certificate. */
-export async function contractDocument(db: Db, contractId: string, which: 'contract' | 'termination-certificate') {
-  if (which === 'contract') return latestDocument(db, contractId);
-  const certificate = await db.document.findFirst({ where: { contractId, kind: 'termination_certificate' }, orderBy: { createdAt: 'desc' } });
-  if (!certificate) throw Problem.notFound('Termination certificate');
-  return certificate;
-}
-
-/** The field the seal fills: kept for every document (signature rows and reports name it). */
-export const sealFieldName = 'employer-seal';
-
-/** The signature field of a slot other than the seal's: `worker-signature`, `agency-seal`, … */
-export function signatureFieldName(slot: Pick<SignatureSlot, 'role' | 'mode'>): string {
-  return `${slot.role}-${slot.mode === 'seal' ? 'seal' : 'signature'}`;
-}
-
-/**
- * Where the seal goes (the template's first seal area) and every other area as an empty
- * signature field. The seal certifies the document (DocMDP P=2), after which strict validators
- * accept no new visible field: each later signer's field must exist, empty, in the sealed revision.
- */
-export function sealLayout(slots: readonly SignatureSlot[]): { seal: SignatureSlot | undefined; emptyFields: EmptySignatureField[] } {
-  const seal = slots.find((s) => s.mode === 'seal');
-  const used = new Set([sealFieldName]);
-  const emptyFields: EmptySignatureField[] = [];
-  for (const slot of slots) {
-    if (slot === seal) continue;
-    const base = signatureFieldName(slot);
-    let name = base;
-    for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
-    used.add(name);
-    emptyFields.push({ name, page: slot.page, rect: slot.rect });
-  }
-  return { seal, emptyFields };
-}
-
-/** Whether a sealed `pdf` lacks the empty field `fieldName` its signature areas call for: sealed before the seal made the fields. */
-export async function sealedWithoutField(pdf: Uint8Array, slots: readonly SignatureSlot[], fieldName: string): Promise<boolean> {
-  return sealLayout(slots).emptyFields.some((f) => f.name === fieldName) && (await signatureFieldState(pdf, fieldName)) === 'absent';
 }
 
 /**
@@ -197,7 +136,7 @@ export class SealingService {
     const draft = await latestDocument(db, contract.id);
     const pdf = await archive.read(draft);
     // The organisation's seal goes where the template reserved the first seal area.
-    const slots = (draft.signatureSlots as SignatureSlot[] | null) ?? [];
+    const slots = documentSlots(draft);
 
     const signingTime = new Date();
     const { pdf: sealed, sha256, certificateSerial: serial } = await this.sealPdf(organisation, pdf, slots, signingTime);
@@ -205,8 +144,7 @@ export class SealingService {
 
     return db.$transaction(async (tx) => {
       // Optimistic lock: a concurrent seal of the same contract loses here and rolls back.
-      const updated = await tx.contract.updateMany({ where: { id: contract.id, revision: contract.revision, status: contract.status }, data: { status: next, revision: { increment: 1 } } });
-      if (updated.count !== 1) throw Problem.conflict('The contract changed while it was being sealed; try again.');
+      await moveContract(tx, contract, next, { sameStatus: true, whenChanged: 'The contract changed while it was being sealed; try again.' });
       const document = await tx.document.create({
         data: { contractId: contract.id, kind: 'sealed', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: draft.signatureSlots ?? undefined },
       });
@@ -237,7 +175,7 @@ export class SealingService {
     const { db, archive } = this.deps;
     const current = await latestDocument(db, contractId);
     const pdf = await archive.get(current.objectKey, current.sha256);
-    const slots = (current.signatureSlots as SignatureSlot[] | null) ?? [];
+    const slots = documentSlots(current);
     const reseal = current.kind === 'sealed' && (await sealedWithoutField(pdf, slots, fieldName));
     if (!reseal) return { document: current, pdf };
 

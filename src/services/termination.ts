@@ -16,9 +16,11 @@ import type { ObjectArchive } from '../storage/archive.ts';
 import { syncLegalHolds } from './legal-holds.ts';
 import { appendAudit, type Actor } from './audit.ts';
 import { contractFieldsColumn, type DocumentRenderer, type TemplateCatalog } from './contracts.ts';
-import { requireTransition, type SealingService } from './sealing.ts';
+import type { SealingService } from './sealing.ts';
+import { sealFieldName } from './contract/documents.ts';
 import { readWorker } from './workers.ts';
-import { employerReader, loadContract } from './contract-access.ts';
+import { employerReader, loadContract } from './contract/access.ts';
+import { moveContract, requireTransition } from './contract/transitions.ts';
 
 export const terminationCertificateTemplate = 'termination-certificate';
 
@@ -72,16 +74,12 @@ export class TerminationService {
     const stored = await archive.put(pdf, { contentType: 'application/pdf', retainUntil });
 
     const result = await db.$transaction(async (tx) => {
-      const updated = await tx.contract.updateMany({
-        where: { id: contract.id, revision: contract.revision },
-        data: { status: next, terminatedAt: new Date(`${request.date}T00:00:00Z`), retainUntil, revision: { increment: 1 } },
-      });
-      if (updated.count !== 1) throw Problem.conflict('The contract changed meanwhile; try again.');
+      await moveContract(tx, contract, next, { whenChanged: 'The contract changed meanwhile; try again.', data: { terminatedAt: new Date(`${request.date}T00:00:00Z`), retainUntil } });
       await tx.document.updateMany({ where: { contractId: contract.id }, data: { retainUntil } });
       const document = await tx.document.create({
         data: { contractId: contract.id, kind: 'termination_certificate', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', retainUntil, signatureSlots: rendered.signatureSlots as object[] },
       });
-      await tx.signature.create({ data: { contractId: contract.id, documentId: document.id, role: 'employer', fieldName: 'employer-seal', signerName: organisation.name, certificateSerial, signedAt: issuedAt, timestampAt: issuedAt } });
+      await tx.signature.create({ data: { contractId: contract.id, documentId: document.id, role: 'employer', fieldName: sealFieldName, signerName: organisation.name, certificateSerial, signedAt: issuedAt, timestampAt: issuedAt } });
       await appendAudit(tx, {
         chain: contract.id,
         contractId: contract.id,

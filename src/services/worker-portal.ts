@@ -10,9 +10,9 @@ import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { workerVisibleStatuses } from '../domain/access.ts';
 import { appendAudit } from './audit.ts';
-import { loadContract } from './contract-access.ts';
+import { loadContract } from './contract/access.ts';
 import type { OneTimeCodes } from './one-time-codes.ts';
-import { contractDocument } from './sealing.ts';
+import { contractDocument } from './contract/documents.ts';
 import { hashToken, newToken } from './tokens.ts';
 import { phoneIndex } from './workers.ts';
 

@@ -9,7 +9,7 @@ import { createHash, webcrypto } from 'node:crypto';
 import t, { type Test } from 'tap';
 import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
 import { pemEncode } from '../../src/signing/asn1/der.ts';
-import { latestDocument } from '../../src/services/sealing.ts';
+import { latestDocument } from '../../src/services/contract/documents.ts';
 import { firstRevision, signatureFieldState } from '../../src/signing/pades/signature.ts';
 import { employerBody } from '../helpers/fixtures.ts';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';

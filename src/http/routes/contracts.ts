@@ -6,8 +6,8 @@ import { Problem } from '../../problem.ts';
 import type { TemplateCatalog } from '../../services/contracts.ts';
 import { principalOf } from '../plugins/auth.ts';
 import { verifyAuditChain } from '../../services/audit.ts';
-import { contractDocument } from '../../services/sealing.ts';
-import { loadContract, readerOf } from '../../services/contract-access.ts';
+import { contractDocument } from '../../services/contract/documents.ts';
+import { loadContract, readerOf } from '../../services/contract/access.ts';
 import { uuidParam } from '../schemas.ts';
 
 const contractRequest = z.strictObject({

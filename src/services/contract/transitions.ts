@@ -1,0 +1,50 @@
+/**
+ * A contract's state changes: the event is checked by the pure state machine
+ * (src/domain/contract-lifecycle.ts) and the row moves under an optimistic lock on its revision,
+ * so of two concurrent steps on one contract exactly one wins.
+ */
+import type { DbTx, Prisma } from '../../db/client.ts';
+import { nextState, type ContractEvent, type ContractState } from '../../domain/contract-lifecycle.ts';
+import type { ContractStatus } from '../../generated/prisma/client.ts';
+import { Problem } from '../../problem.ts';
+
+/** The state `event` leads to from `state`; a refused event is a 409 naming the state and the rule. */
+export function requireTransition(state: string, event: ContractEvent): ContractState {
+  const result = nextState(state as ContractState, event);
+  if (!result.ok) throw Problem.conflict(`The contract is ${state}: ${result.reason}`, [{ field: 'status', rule: `transition_${event}`, message: result.reason }]);
+  return result.state;
+}
+
+/**
+ * Moves a loaded contract to `next` (with `data`) if nobody moved it since it was read;
+ * `whenChanged` is the 409 detail otherwise. `sameStatus` also requires the status it was read in.
+ */
+export async function moveContract(
+  tx: DbTx,
+  contract: { id: string; revision: number; status: ContractStatus },
+  next: ContractState,
+  options: { whenChanged: string; data?: Prisma.ContractUpdateManyMutationInput; sameStatus?: boolean },
+): Promise<void> {
+  const where = { id: contract.id, revision: contract.revision, ...(options.sameStatus ? { status: contract.status } : {}) };
+  const updated = await tx.contract.updateMany({ where, data: { ...options.data, status: next, revision: { increment: 1 } } });
+  if (updated.count !== 1) throw Problem.conflict(options.whenChanged);
+}
+
+/** Like moveContract, but false (nothing moved) when another process moved the contract first. */
+export async function tryMoveContract(tx: DbTx, contract: { id: string; revision: number }, next: ContractState, data: Prisma.ContractUpdateManyMutationInput = {}): Promise<boolean> {
+  const moved = await tx.contract.updateMany({ where: { id: contract.id, revision: contract.revision }, data: { ...data, status: next, revision: { increment: 1 } } });
+  return moved.count === 1;
+}
+
+/**
+ * Moves a contract read in the same transaction: the revision in the key makes a concurrent
+ * change fail the transaction (the step is retried as a whole by its caller).
+ */
+export async function moveReadContract(tx: DbTx, contract: { id: string; revision: number }, next: ContractState, data: Prisma.ContractUpdateInput = {}): Promise<void> {
+  await tx.contract.update({ where: { id: contract.id, revision: contract.revision }, data: { ...data, status: next, revision: { increment: 1 } } });
+}
+
+/** A contract read inside a transaction by a step that already holds the right to act on it (a signing link, a job). */
+export function contractInTransaction<I extends Prisma.ContractInclude = Record<string, never>>(tx: DbTx, id: string, include?: I) {
+  return tx.contract.findUniqueOrThrow({ where: { id }, include: include ?? ({} as I) }) as unknown as Promise<Prisma.ContractGetPayload<{ include: I }>>;
+}
