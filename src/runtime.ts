@@ -30,6 +30,7 @@ import { archiveScrubIntervalMinutes } from './jobs/archive-scrub.ts';
 import { ContractPdfRenderer } from './pdf/contract-renderer.ts';
 import { AttachmentService, ContractService } from './services/contracts.ts';
 import { SealingService } from './services/sealing.ts';
+import { ContractQueries } from './services/contract/queries.ts';
 import { WorkerSigningService } from './services/worker-signing.ts';
 import { WorkerPortal } from './services/worker-portal.ts';
 import { TerminationService } from './services/termination.ts';
@@ -62,6 +63,7 @@ export interface Platform {
   ocsp: OcspResponder;
   templates: TemplateCatalog;
   contracts: ContractService;
+  contractQueries: ContractQueries;
   sealing: SealingService;
   workerSigning: WorkerSigningService;
   workerPortal: WorkerPortal;
@@ -165,6 +167,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       templates,
       workerPortal: new WorkerPortal({ db, crypto: fieldCrypto, outbox, codes, archive }),
       contracts,
+      contractQueries: new ContractQueries({ db, archive, auditAnchors }),
       supervision,
       officialAccess,
       legalHolds: new LegalHolds({ db, archive }),

@@ -5,9 +5,6 @@ import type { Platform } from '../../runtime.ts';
 import { Problem } from '../../problem.ts';
 import type { TemplateCatalog } from '../../services/contracts.ts';
 import { principalOf } from '../plugins/auth.ts';
-import { verifyAuditChain } from '../../services/audit.ts';
-import { contractDocument } from '../../services/contract/documents.ts';
-import { loadContract, readerOf } from '../../services/contract/access.ts';
 import { uuidParam } from '../schemas.ts';
 
 const contractRequest = z.strictObject({
@@ -125,7 +122,7 @@ export const contractRoutes =
       '/contracts/:id',
       { config: employerOnly, schema: { tags: ['contracts'], summary: 'One of your contracts', params: uuidParam, response: { 200: contractView } } },
       async (request) => {
-        return loadContract(platform.db, readerOf(principalOf(request)), request.params.id, 'contract.manage');
+        return platform.contractQueries.get(principalOf(request), request.params.id);
       },
     );
 
@@ -133,13 +130,11 @@ export const contractRoutes =
       '/contracts/:id/pdf',
       { config: employerOnly, schema: { tags: ['contracts'], summary: 'The latest revision of the contract PDF (draft, sealed or signed), or its termination certificate', params: uuidParam, querystring: documentQuery } },
       async (request, reply) => {
-        const contract = await loadContract(platform.db, readerOf(principalOf(request)), request.params.id, 'contract.manage');
-        const document = await contractDocument(platform.db, contract.id, request.query.document);
-        const pdf = await platform.archive.read(document);
+        const { number, sha256, pdf } = await platform.contractQueries.pdf(principalOf(request), request.params.id, request.query.document);
         return reply
           .type('application/pdf')
-          .header('content-disposition', `inline; filename="${contract.number}.pdf"`)
-          .header('x-content-sha256', document.sha256)
+          .header('content-disposition', `inline; filename="${number}.pdf"`)
+          .header('x-content-sha256', sha256)
           .send(Buffer.from(pdf));
       },
     );
@@ -218,10 +213,7 @@ export const contractRoutes =
       },
       async (request) => {
         // Officials have no grant here: they read evidence through the government API, which logs the access.
-        const contract = await loadContract(platform.db, readerOf(principalOf(request)), request.params.id, 'contract.audit');
-        const events = await platform.db.auditEvent.findMany({ where: { chain: contract.id }, orderBy: { seq: 'asc' } });
-        const check = await verifyAuditChain(platform.db, contract.id, platform.auditAnchors);
-        return { chain: check, events };
+        return platform.contractQueries.auditTrail(principalOf(request), request.params.id);
       },
     );
 
