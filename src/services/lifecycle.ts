@@ -8,13 +8,12 @@ import { shanghaiDate } from '../domain/calendar.ts';
 import { retentionEnd } from '../domain/contract-lifecycle.ts';
 import type { Organisation } from '../generated/prisma/client.ts';
 import type { Outbox } from '../notify/outbox.ts';
-import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit, type Actor } from './audit.ts';
 import { readWorker } from './workers.ts';
 import { employerReader, loadContract } from './contract/access.ts';
-import { moveContract, requireTransition, tryMoveContract } from './contract/transitions.ts';
+import { contractById, moveContract, requireTransition, tryMoveContract } from './contract/transitions.ts';
 
 const systemActor: Actor = { kind: 'system', id: 'lifecycle' };
 
@@ -58,7 +57,7 @@ export class LifecycleService {
     let expired = 0;
     for (const { id } of due) {
       expired += await db.$transaction(async (tx) => {
-        const contract = await tx.contract.findUniqueOrThrow({ where: { id }, include: { links: { orderBy: { expiresAt: 'desc' }, take: 1 } } });
+        const contract = await contractById(tx, id, { links: { orderBy: { expiresAt: 'desc' }, take: 1 } });
         if (contract.status !== 'sent' || (contract.links[0] && contract.links[0].expiresAt > now)) return 0;
         return (await this.move(tx, contract, 'expire_link', 'contract.link_expired', { expiredAt: contract.links[0]?.expiresAt.toISOString() })) ? 1 : 0;
       });
@@ -84,7 +83,7 @@ export class LifecycleService {
       const stillWorking = await db.rosterEntry.findFirst({ where: { organisationId: candidate.employerId, workerId: candidate.workerId, separationDate: null }, select: { id: true } });
       if (stillWorking) continue;
       const result = await db.$transaction(async (tx) => {
-        const contract = await tx.contract.findUniqueOrThrow({ where: { id: candidate.id } });
+        const contract = await contractById(tx, candidate.id);
         if (!['signed', 'renewed', 'changed'].includes(contract.status) || !contract.endDate) return undefined;
         const endDate = contract.endDate.toISOString().slice(0, 10);
         const retainUntil = new Date(`${retentionEnd(endDate)}T00:00:00Z`);

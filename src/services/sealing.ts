@@ -8,7 +8,6 @@ import { createHash, type KeyObject } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import type { SignatureSlot } from '../pdf/layout.ts';
 import type { Organisation } from '../generated/prisma/client.ts';
-import { Problem } from '../problem.ts';
 import { imageAppearance, roundSealAppearance } from '../signing/appearance/appearances.ts';
 import type { GlyphOutliner } from '../signing/appearance/outlines.ts';
 import { createCadesSignature } from '../signing/cms/signed-data.ts';
@@ -23,7 +22,7 @@ import { LruCache } from '../support/lru-cache.ts';
 import { appendAudit, type Actor } from './audit.ts';
 import { employerReader, loadContract } from './contract/access.ts';
 import { documentSlots, latestDocument, removeUnrecorded, sealedWithoutField, sealFieldName, sealLayout } from './contract/documents.ts';
-import { moveContract, requireTransition } from './contract/transitions.ts';
+import { contractById, moveContract, requireTransition } from './contract/transitions.ts';
 
 /** Kept for src/services/batches.ts, which imports them from here (defined in src/services/contract/). */
 export { removeUnrecorded, requireTransition };
@@ -179,7 +178,7 @@ export class SealingService {
     const reseal = current.kind === 'sealed' && (await sealedWithoutField(pdf, slots, fieldName));
     if (!reseal) return { document: current, pdf };
 
-    const contract = await db.contract.findUniqueOrThrow({ where: { id: contractId }, include: { employer: true } });
+    const contract = await contractById(db, contractId, { employer: true });
     const draftRow = await db.document.findFirst({ where: { contractId, kind: 'draft' }, orderBy: { createdAt: 'desc' } });
     const draft = firstRevision(pdf);
     const draftSha256 = createHash('sha256').update(draft).digest('hex');
@@ -190,8 +189,7 @@ export class SealingService {
     try {
       const document = await db.$transaction(async (tx) => {
         // The same optimistic lock as sealing: a concurrent step on the contract wins, this one retries from the start.
-        const updated = await tx.contract.updateMany({ where: { id: contract.id, revision: contract.revision, status: contract.status }, data: { revision: { increment: 1 } } });
-        if (updated.count !== 1) throw Problem.conflict('The contract changed while it was being sealed again; try again.');
+        await moveContract(tx, contract, contract.status, { sameStatus: true, whenChanged: 'The contract changed while it was being sealed again; try again.' });
         const created = await tx.document.create({
           data: { contractId: contract.id, kind: 'sealed', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: current.signatureSlots ?? undefined },
         });

@@ -9,6 +9,7 @@ import type { Db } from '../db/client.ts';
 import { Problem } from '../problem.ts';
 import type { Pki } from '../signing/pki/authority.ts';
 import { UnreadablePdfError, verifyPdf, type VerificationReport } from '../signing/verify/verify.ts';
+import { contractById } from './contract/transitions.ts';
 
 export interface ArchivedMatch {
   contractId: string;
@@ -51,7 +52,7 @@ async function versionOf(db: Db, pdf: Uint8Array, sha256: string): Promise<Versi
   // The longest archived prefix says most about the file.
   const best = found.sort((a, b) => (prefixes.get(b.sha256) ?? 0) - (prefixes.get(a.sha256) ?? 0))[0];
   if (!best?.contractId) return undefined;
-  const contract = await db.contract.findUniqueOrThrow({ where: { id: best.contractId } });
+  const contract = await contractById(db, best.contractId);
   const latest = await db.document.findFirstOrThrow({ where: { contractId: contract.id, kind: { in: [...versionKinds] } }, orderBy: { createdAt: 'desc' } });
   const wholeFile = best.sha256 === sha256;
   const isLatest = wholeFile && latest.id === best.id;

@@ -21,7 +21,7 @@ import { algorithmOfKey, verifyWithKey } from '../../signing/pki/keys.ts';
 import { appendAudit } from '../audit.ts';
 import { attachmentKinds } from '../contracts.ts';
 import { documentSlots, latestDocument, removeUnrecorded, sealedWithoutField, signatureFieldName } from '../contract/documents.ts';
-import { contractInTransaction, moveReadContract, requireTransition } from '../contract/transitions.ts';
+import { contractById, moveReadContract, requireTransition } from '../contract/transitions.ts';
 import { readWorker } from '../workers.ts';
 import { linkPolicy, workerActor, workerProblem, type RequestContext, type SigningLinks, type WorkerSigningDeps } from './links.ts';
 import type { SigningSteps } from './steps.ts';
@@ -130,7 +130,7 @@ export class WorkerSignature {
 
     const status = await db
       .$transaction(async (tx) => {
-        const contract = await contractInTransaction(tx, link.contractId);
+        const contract = await contractById(tx, link.contractId);
         const next = requireTransition(contract.status, 'sign');
         const claimed = await tx.signingSession.updateMany({ where: { id: session.id, completedAt: null }, data: { completedAt: signingTime } });
         if (claimed.count !== 1) throw workerProblem(409, 'session-invalid', '签署会话已失效');
@@ -161,7 +161,7 @@ export class WorkerSignature {
     const kind = this.deps.templates.get(attachment.templateId, attachment.templateVersion)?.kind;
     const event = attachmentKinds[kind as keyof typeof attachmentKinds];
     if (!event || !attachment.previousId) return;
-    const previous = await contractInTransaction(tx, attachment.previousId);
+    const previous = await contractById(tx, attachment.previousId);
     const after = requireTransition(previous.status, event);
     await moveReadContract(tx, previous, after, event === 'renew' && attachment.endDate ? { endDate: attachment.endDate } : {});
     await appendAudit(tx, { chain: previous.id, contractId: previous.id, type: event === 'renew' ? 'contract.renewed' : 'contract.changed', actor: workerActor(linkId), ip: context.ip, userAgent: context.userAgent, data: { attachment: attachment.id, documentSha256: sha256 } });

@@ -5,7 +5,7 @@
  */
 import type { DbTx } from '../../db/client.ts';
 import { parseResidentId } from '../../domain/identity.ts';
-import { contractInTransaction, moveReadContract, requireTransition } from '../contract/transitions.ts';
+import { contractById, moveReadContract, requireTransition } from '../contract/transitions.ts';
 import { latestDocument } from '../contract/documents.ts';
 import { maskName, maskPhone } from '../contract/masking.ts';
 import { readWorker } from '../workers.ts';
@@ -119,7 +119,7 @@ export class SigningSteps {
     const reason = input.reason.trim();
     if (reason.length < 2) throw workerProblem(422, 'reason-required', '请填写拒签理由', [{ field: 'reason', rule: 'min_length_2', message: 'a reason is required', messageZh: '请简要说明拒绝签署的理由' }]);
     return db.$transaction(async (tx) => {
-      const contract = await contractInTransaction(tx, link.contractId, { employer: true });
+      const contract = await contractById(tx, link.contractId, { employer: true });
       const next = requireTransition(contract.status, 'decline');
       await moveReadContract(tx, contract, next);
       await tx.signingLink.update({ where: { id: link.id }, data: { usedAt: new Date() } });
