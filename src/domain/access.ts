@@ -3,7 +3,7 @@
  * (a kind of credential, or an office by its role), the resource, how far it reaches (scope)
  * and the legal purpose that justifies it. Anything not granted here is refused. Pure: the
  * HTTP hook asks `readerMayUse` before a route runs, and the contract loader
- * (src/services/contract-access.ts) asks `reaches` for the one record it loaded.
+ * (src/services/contract/access.ts) asks `reaches` for the one record it loaded.
  */
 import { normalizeRegionPrefix, regionMatchesPrefix } from './identity.ts';
 
