@@ -12,8 +12,8 @@ import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit, type Actor } from './audit.ts';
 import { readWorker } from './workers.ts';
-import { employerReader, loadContract } from './contract/access.ts';
-import { contractById, moveContract, requireTransition, tryMoveContract } from './contract/transitions.ts';
+import { contractById, employerReader, loadContract } from './contract/access.ts';
+import { moveContract, requireTransition, tryMoveContract } from './contract/transitions.ts';
 
 const systemActor: Actor = { kind: 'system', id: 'lifecycle' };
 

@@ -20,9 +20,9 @@ import type { Signer, TimestampClient } from '../signing/types.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { LruCache } from '../support/lru-cache.ts';
 import { appendAudit, type Actor } from './audit.ts';
-import { employerReader, loadContract } from './contract/access.ts';
+import { contractById, employerReader, loadContract } from './contract/access.ts';
 import { documentSlots, latestDocument, removeUnrecorded, sealedWithoutField, sealFieldName, sealLayout } from './contract/documents.ts';
-import { contractById, moveContract, requireTransition } from './contract/transitions.ts';
+import { moveContract, requireTransition } from './contract/transitions.ts';
 
 /** Kept for src/services/batches.ts, which imports them from here (defined in src/services/contract/). */
 export { removeUnrecorded, requireTransition };

@@ -9,7 +9,7 @@ import type { Db } from '../db/client.ts';
 import { Problem } from '../problem.ts';
 import type { Pki } from '../signing/pki/authority.ts';
 import { UnreadablePdfError, verifyPdf, type VerificationReport } from '../signing/verify/verify.ts';
-import { contractById } from './contract/transitions.ts';
+import { contractById } from './contract/access.ts';
 
 export interface ArchivedMatch {
   contractId: string;

@@ -56,3 +56,8 @@ export async function loadContract<I extends Prisma.ContractInclude = Record<str
   if (!decision.allowed) throw refusal(decision.reason);
   return contract;
 }
+
+/** A contract by id, for a step that already holds the right to act on it (a signing link, a job, a verified file): no reader check. */
+export function contractById<I extends Prisma.ContractInclude = Record<string, never>>(tx: DbTx, id: string, include?: I) {
+  return tx.contract.findUniqueOrThrow({ where: { id }, include: include ?? ({} as I) }) as unknown as Promise<Prisma.ContractGetPayload<{ include: I }>>;
+}

@@ -43,8 +43,3 @@ export async function tryMoveContract(tx: DbTx, contract: { id: string; revision
 export async function moveReadContract(tx: DbTx, contract: { id: string; revision: number }, next: ContractState, data: Prisma.ContractUpdateInput = {}): Promise<void> {
   await tx.contract.update({ where: { id: contract.id, revision: contract.revision }, data: { ...data, status: next, revision: { increment: 1 } } });
 }
-
-/** A contract by id, for a step that already holds the right to act on it (a signing link, a job, a verified file): no reader check. */
-export function contractById<I extends Prisma.ContractInclude = Record<string, never>>(tx: DbTx, id: string, include?: I) {
-  return tx.contract.findUniqueOrThrow({ where: { id }, include: include ?? ({} as I) }) as unknown as Promise<Prisma.ContractGetPayload<{ include: I }>>;
-}

@@ -21,10 +21,11 @@ import { algorithmOfKey, verifyWithKey } from '../../signing/pki/keys.ts';
 import { appendAudit } from '../audit.ts';
 import { attachmentKinds } from '../contracts.ts';
 import { documentSlots, latestDocument, removeUnrecorded, sealedWithoutField, signatureFieldName } from '../contract/documents.ts';
-import { contractById, moveReadContract, requireTransition } from '../contract/transitions.ts';
+import { moveReadContract, requireTransition } from '../contract/transitions.ts';
 import { readWorker } from '../workers.ts';
 import { linkPolicy, workerActor, workerProblem, type RequestContext, type SigningLinks, type WorkerSigningDeps } from './links.ts';
 import type { SigningSteps } from './steps.ts';
+import { contractById } from '../contract/access.ts';
 
 /** A worker's name on a Signature row is a ciphertext bound to this column (names-at-rest.ts). */
 export const workerSignerNameColumn = 'Signature.signerName';

@@ -5,11 +5,12 @@
  */
 import type { DbTx } from '../../db/client.ts';
 import { parseResidentId } from '../../domain/identity.ts';
-import { contractById, moveReadContract, requireTransition } from '../contract/transitions.ts';
+import { moveReadContract, requireTransition } from '../contract/transitions.ts';
 import { latestDocument } from '../contract/documents.ts';
 import { maskName, maskPhone } from '../contract/masking.ts';
 import { readWorker } from '../workers.ts';
 import { workerProblem, type RequestContext, type SigningLink, type SigningLinks, type WorkerSigningDeps } from './links.ts';
+import { contractById } from '../contract/access.ts';
 
 const signingCodePurpose = 'signing';
 
