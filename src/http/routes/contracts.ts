@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { Problem } from '../../problem.ts';
 import type { TemplateCatalog } from '../../services/contracts.ts';
-import { principalOf } from '../plugins/auth.ts';
+import { organisationOf, principalOf } from '../plugins/auth.ts';
 import { verifyAuditChain } from '../../services/audit.ts';
 import { contractDocument } from '../../services/sealing.ts';
 import { loadContract, readerOf } from '../../services/contract-access.ts';
@@ -38,15 +38,18 @@ const createRequest = contractRequest.extend({
 });
 const documentQuery = z.object({ document: z.enum(['contract', 'termination-certificate']).default('contract').describe('the contract (latest revision) or its 解除/终止证明书') });
 
-/** The employer organisation behind an employer API key. */
-export async function organisationOf(platform: Platform, request: Parameters<typeof principalOf>[0]) {
-  const principal = principalOf(request);
-  if (principal.kind !== 'employer') throw Problem.forbidden('Only employers do this.');
-  return platform.db.organisation.findUniqueOrThrow({ where: { id: principal.organisationId } });
-}
+/**
+ * What the contract routes call. `db`, `archive` and `auditAnchors` serve the three reads
+ * (one contract, its PDF, its audit trail) that still query directly until the contract
+ * module takes them over (issue 21 item 1).
+ */
+export type ContractRouteDeps = Pick<
+  Platform,
+  'organisations' | 'templates' | 'contracts' | 'sealAuthorisations' | 'sealing' | 'workerSigning' | 'lifecycle' | 'terminations' | 'attachments' | 'db' | 'archive' | 'auditAnchors'
+>;
 
 export const contractRoutes =
-  (platform: Platform): FastifyPluginAsyncZod =>
+  (platform: ContractRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const { templates, contracts } = platform;
     const ownOrganisation = (request: Parameters<typeof principalOf>[0]) => organisationOf(platform, request);
