@@ -21,7 +21,11 @@ import { TimestampAuthority } from './signing/tsa/authority.ts';
 import { EmbeddedTsaClient, HttpTsaClient } from './signing/tsa/clients.ts';
 import type { TimestampClient } from './signing/types.ts';
 import { resolveMasterKey } from './security/master-key.ts';
-import { ensureAdmin } from './services/principals.ts';
+import { ensureAdmin, Principals } from './services/principals.ts';
+import { Organisations } from './services/organisations.ts';
+import { Certificates } from './services/certificates.ts';
+import { Readiness } from './services/readiness.ts';
+import { verifyUpload } from './services/verification.ts';
 import type { AuditAnchors } from './services/audit.ts';
 import { ObjectArchive } from './storage/archive.ts';
 import { ArchiveScrub } from './services/archive-scrub.ts';
@@ -86,6 +90,16 @@ export interface Platform {
   /** Registers the schedules and starts this process's background workers: every queue, batch jobs `batchWorkers` at a time (BATCH_WORKERS). */
   startWorkers(batchWorkers?: number): Promise<void>;
   sealAuthorisations: SealAuthorisations;
+  /** API keys to principals (the HTTP authentication hook). */
+  principals: Principals;
+  /** Employers, dispatch agencies and officials; an employer's own record and seal image. */
+  organisations: Organisations;
+  /** Public CA certificates, CRLs, OCSP, the TSA, and revocation by an administrator. */
+  certificates: Certificates;
+  /** Whether the database and object store answer (GET /readyz). */
+  readiness: Readiness;
+  /** 验签 of an uploaded PDF, matched against the archive. */
+  verifier: { verifyUpload(pdf: Uint8Array): ReturnType<typeof verifyUpload> };
   /** Set on the first start without ADMIN_TOKEN: print it once, it is not stored. */
   generatedAdminKey?: string;
   /** Which services are embedded, for /readyz and the start-up banner. */
@@ -179,6 +193,11 @@ export async function startPlatform(config: Config): Promise<Platform> {
       attachments: new AttachmentService({ db, archive, crypto: fieldCrypto, templates, contracts }),
       sealing,
       sealAuthorisations,
+      principals: new Principals({ db }),
+      organisations: new Organisations({ db, archive }),
+      certificates: new Certificates({ db, pki, ocsp, tsa: tsaAuthority, crypto: fieldCrypto }),
+      readiness: new Readiness({ db, archive, embedded: { postgres: !config.DATABASE_URL, s3: !config.MINIO_ENDPOINT } }),
+      verifier: { verifyUpload: (pdf) => verifyUpload(db, pki, pdf) },
       terminations: new TerminationService({ db, archive, crypto: fieldCrypto, outbox, templates, renderer, sealing, publicBaseUrl: config.PUBLIC_BASE_URL }),
       workerSigning,
       queue,

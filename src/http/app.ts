@@ -91,21 +91,37 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean; log
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/openapi.json', { config: { resource: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  registerAuth(app, platform.db);
-  await app.register(healthRoutes(platform));
-  await app.register(adminRoutes(platform), { prefix: '/api/v1/admin' });
-  await app.register(employerRoutes(platform), { prefix: '/api/v1' });
-  await app.register(contractRoutes(platform), { prefix: '/api/v1' });
-  await app.register(signingRoutes(platform), { prefix: '/api/v1' });
-  await app.register(portalRoutes(platform), { prefix: '/api/v1' });
-  await app.register(sealAuthorisationRoutes(platform), { prefix: '/api/v1' });
-  await app.register(rosterRoutes(platform), { prefix: '/api/v1' });
-  await app.register(governmentRoutes(platform), { prefix: '/api/v1' });
-  await app.register(caseRoutes(platform), { prefix: '/api/v1' });
-  await app.register(batchRoutes(platform), { prefix: '/api/v1' });
-  await app.register(pkiRoutes(platform));
-  await app.register(verifyRoutes(platform));
+  // Each plugin gets only the services its handlers call (its *RouteDeps), not the platform; everything is built in src/runtime.ts.
+  const p = platform;
+  registerAuth(app, p.principals);
+  await app.register(healthRoutes({ readiness: p.readiness }));
+  await app.register(adminRoutes({ organisations: p.organisations, dailySupervision: p.dailySupervision, lifecycle: p.lifecycle }), { prefix: '/api/v1/admin' });
+  await app.register(employerRoutes({ organisations: p.organisations }), { prefix: '/api/v1' });
+  await app.register(
+    contractRoutes({
+      organisations: p.organisations,
+      templates: p.templates,
+      contracts: p.contracts,
+      sealAuthorisations: p.sealAuthorisations,
+      sealing: p.sealing,
+      workerSigning: p.workerSigning,
+      lifecycle: p.lifecycle,
+      terminations: p.terminations,
+      attachments: p.attachments,
+      contractQueries: p.contractQueries,
+    }),
+    { prefix: '/api/v1' },
+  );
+  await app.register(signingRoutes({ workerSigning: p.workerSigning }), { prefix: '/api/v1' });
+  await app.register(portalRoutes({ workerPortal: p.workerPortal, officialAccess: p.officialAccess }), { prefix: '/api/v1' });
+  await app.register(sealAuthorisationRoutes({ organisations: p.organisations, sealAuthorisations: p.sealAuthorisations, templates: p.templates }), { prefix: '/api/v1' });
+  await app.register(rosterRoutes({ organisations: p.organisations, supervision: p.supervision }), { prefix: '/api/v1' });
+  await app.register(governmentRoutes({ officialAccess: p.officialAccess, evidence: p.evidence }), { prefix: '/api/v1' });
+  await app.register(caseRoutes({ legalHolds: p.legalHolds }), { prefix: '/api/v1' });
+  await app.register(batchRoutes({ organisations: p.organisations, batches: p.batches }), { prefix: '/api/v1' });
+  await app.register(pkiRoutes({ certificates: p.certificates }));
+  await app.register(verifyRoutes({ verifier: p.verifier }));
   await app.register(pageRoutes);
-  if (platform.config.NODE_ENV !== 'production' && !platform.config.SMS_GATEWAY_URL) await app.register(devRoutes(platform), { prefix: '/api/v1/dev' });
+  if (p.config.NODE_ENV !== 'production' && !p.config.SMS_GATEWAY_URL) await app.register(devRoutes({ outbox: p.outbox }), { prefix: '/api/v1/dev' });
   return app;
 }

@@ -1,5 +1,5 @@
 /** Issued certificates and their revocation status in PostgreSQL (CRLs and OCSP read it). */
-import type { Db } from '../db/client.ts';
+import type { DbTx } from '../db/client.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import {
   reasonFromCode,
@@ -24,7 +24,7 @@ function toRecord(row: Row, crypto?: FieldCrypto): IssuedCertificateRecord {
 
 export class PrismaCertificateStatusStore implements CertificateStatusStore {
   constructor(
-    private readonly db: Db,
+    private readonly db: DbTx,
     private readonly crypto?: FieldCrypto,
   ) {}
 

@@ -46,6 +46,19 @@ export async function authenticate(db: Db, key: string): Promise<Principal | und
   return undefined;
 }
 
+/** Resolves bearer keys to principals: all the HTTP authentication hook needs. */
+export class Principals {
+  private readonly db: Db;
+
+  constructor(deps: { db: Db }) {
+    this.db = deps.db;
+  }
+
+  authenticate(key: string): Promise<Principal | undefined> {
+    return authenticate(this.db, key);
+  }
+}
+
 /**
  * Makes sure an admin credential exists. With ADMIN_TOKEN configured, that token is the admin
  * key; otherwise a key is generated on the first start only and returned so it can be printed once.

@@ -11,6 +11,10 @@
 import { createHash } from 'node:crypto';
 import { finished } from 'node:stream/promises';
 import * as Minio from 'minio';
+import { IntegrityError } from '../support/integrity-error.ts';
+
+// Defined apart so the HTTP error handler can recognise it without importing the storage layer.
+export { IntegrityError };
 
 export interface ArchivedObject {
   key: string;
@@ -25,22 +29,6 @@ export interface ObjectRef {
   objectKey: string;
   sha256: string;
   versionId?: string | null;
-}
-
-/**
- * A recorded object is not as recorded: `altered` (its bytes hash to something else) or
- * `missing` (the store has no such object or version). Never serve it; operators must look.
- */
-export class IntegrityError extends Error {
-  constructor(
-    readonly key: string,
-    readonly expected: string,
-    readonly actual: string,
-    readonly problem: 'altered' | 'missing' = 'altered',
-    readonly versionId: string | null = null,
-  ) {
-    super(problem === 'missing' ? `archived object ${key}${versionId ? ` version ${versionId}` : ''} is missing from the store` : `archived object ${key} failed its integrity check`);
-  }
 }
 
 export interface ArchiveOptions {

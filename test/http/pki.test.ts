@@ -3,6 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import { Certificates } from '../../src/services/certificates.ts';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
 import { needs, run } from '../helpers/tools.ts';
 
@@ -68,4 +69,34 @@ t.test('revocation by the admin shows in the CRL and in OCSP', needs('openssl'),
   const badReason = await app.inject({ method: 'POST', url: `/api/v1/admin/certificates/${organisation.serialHex}/revoke`, headers: bearer(adminToken), payload: { reason: 'bored' } });
   t.equal(badReason.statusCode, 400);
   t.equal(badReason.json().errors[0].field, 'reason');
+});
+
+t.test('a revocation and its audit event are one transaction: when the audit fails, nothing is revoked', async (t) => {
+  const leaf = await platform.pki.issueOrganisationCertificate({ name: '运城撤销测试有限公司', uscc: '91350100M000100Y43' });
+  // The platform's database, except that inside a transaction the audit table refuses writes.
+  const auditDown = new Proxy(platform.db, {
+    get(target, key) {
+      if (key !== '$transaction') return Reflect.get(target, key);
+      return (work: (tx: unknown) => Promise<unknown>) =>
+        target.$transaction((tx) =>
+          work(
+            new Proxy(tx, {
+              get(inner, name) {
+                if (name === 'auditEvent') throw new Error('audit store unavailable');
+                const value = Reflect.get(inner, name);
+                return typeof value === 'function' ? value.bind(inner) : value;
+              },
+            }),
+          ),
+        );
+    },
+  });
+  const certificates = new Certificates({ db: auditDown, pki: platform.pki, ocsp: platform.ocsp, tsa: platform.tsaAuthority, crypto: platform.fieldCrypto });
+  await t.rejects(certificates.revoke(leaf.serialHex, 'keyCompromise', new Date(), { kind: 'admin' }), /audit store unavailable/);
+  t.equal((await platform.pki.statusStore.status(leaf.serialHex)).status, 'good', 'the revocation was rolled back with the audit event');
+
+  const revoked = await app.inject({ method: 'POST', url: `/api/v1/admin/certificates/${leaf.serialHex}/revoke`, headers: bearer(adminToken), payload: { reason: 'superseded' } });
+  t.equal(revoked.statusCode, 200, revoked.body);
+  const event = await platform.db.auditEvent.findFirst({ where: { chain: 'platform', type: 'certificate.revoked' }, orderBy: { seq: 'desc' } });
+  t.match(event?.data, { serial: leaf.serialHex.toLowerCase(), reason: 'superseded' });
 });

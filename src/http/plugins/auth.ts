@@ -6,11 +6,11 @@
  * contract) is decided by the same table when the record is loaded (services/contract-access.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Db } from '../../db/client.ts';
 import { grantOf, needsApiKey, readersOf, type Resource } from '../../domain/access.ts';
 import { readerKindOf } from '../../services/contract-access.ts';
 import { scopedOfficial } from '../../services/official-access.ts';
-import { authenticate, type Principal } from '../../services/principals.ts';
+import type { Organisations } from '../../services/organisations.ts';
+import type { Principal, Principals } from '../../services/principals.ts';
 import { Problem } from '../../problem.ts';
 
 declare module 'fastify' {
@@ -28,7 +28,10 @@ export function resourceOf(request: FastifyRequest): Resource {
   return request.routeOptions.config.resource ?? (request.url.startsWith('/api/') ? 'administration' : 'public');
 }
 
-export function registerAuth(app: FastifyInstance, db: Db): void {
+/** Resolves a bearer key to its principal (undefined: unknown or revoked). */
+export type Authenticator = Pick<Principals, 'authenticate'>;
+
+export function registerAuth(app: FastifyInstance, principals: Authenticator): void {
   app.decorateRequest('principal', undefined);
   // preParsing, after the rate limiter's onRequest hook: requests that fail authentication count too.
   app.addHook('preParsing', async (request, _reply, payload) => {
@@ -37,7 +40,7 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw Problem.unauthorized();
-    const principal = await authenticate(db, match[1]);
+    const principal = await principals.authenticate(match[1]);
     if (!principal) throw Problem.unauthorized('The API key is unknown or revoked.');
     if (!grantOf(readerKindOf(principal), resource)) throw Problem.forbidden(`This route is for: ${readersOf(resource).join(', ')}.`);
     request.principal = principal;
@@ -61,4 +64,9 @@ export function officialOf(request: FastifyRequest) {
   const principal = principalOf(request);
   if (principal.kind !== 'official') throw Problem.forbidden('Only officials use the government API.');
   return scopedOfficial(principal);
+}
+
+/** The employer organisation behind an employer API key (403 for other principals). */
+export function organisationOf(deps: { organisations: Pick<Organisations, 'ofPrincipal'> }, request: FastifyRequest) {
+  return deps.organisations.ofPrincipal(principalOf(request));
 }

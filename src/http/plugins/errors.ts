@@ -1,7 +1,7 @@
 /** Turns every error into RFC 9457 problem+json, naming fields and rules for validation errors. */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { IntegrityError } from '../../storage/archive.ts';
+import { IntegrityError } from '../../support/integrity-error.ts';
 import { Problem, type FieldProblem } from '../../problem.ts';
 import { sheetLimitProblem } from '../../sheets/limits.ts';
 import { xlsxMediaType } from '../../sheets/xlsx.ts';

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { text } from '../../support/text.ts';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
-import { createOfficial, createOrganisation, listOrganisations } from '../../services/organisations.ts';
 import { principalOf } from '../plugins/auth.ts';
 import { calendarDate, organisationView, pageQuery, regionCode, sixDigitRegionCode, usccSchema } from '../schemas.ts';
 import { todayInShanghai } from '../../domain/calendar.ts';
@@ -26,8 +25,11 @@ const newOfficial = z.object({
 
 const admin = { resource: 'administration' as const };
 
+/** What the administration routes call. */
+export type AdminRouteDeps = Pick<Platform, 'organisations' | 'dailySupervision' | 'lifecycle'>;
+
 export const adminRoutes =
-  (platform: Platform): FastifyPluginAsyncZod =>
+  (deps: AdminRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     app.post(
       '/employers',
@@ -42,7 +44,7 @@ export const adminRoutes =
       },
       async (request, reply) => {
         const actor = { kind: 'admin' as const, id: principalOf(request).principalId };
-        const { organisation, apiKey } = await createOrganisation(platform.db, request.body, actor);
+        const { organisation, apiKey } = await deps.organisations.create(request.body, actor);
         return reply.status(201).send({ ...organisation, apiKey });
       },
     );
@@ -50,7 +52,7 @@ export const adminRoutes =
     app.get(
       '/employers',
       { config: admin, schema: { tags: ['admin'], summary: 'List organisations', querystring: pageQuery, response: { 200: z.object({ items: z.array(organisationView) }) } } },
-      async (request) => ({ items: await listOrganisations(platform.db, request.query) }),
+      async (request) => ({ items: await deps.organisations.list(request.query) }),
     );
 
     app.post(
@@ -66,7 +68,7 @@ export const adminRoutes =
       },
       async (request, reply) => {
         const actor = { kind: 'admin' as const, id: principalOf(request).principalId };
-        const { official, apiKey } = await createOfficial(platform.db, request.body, actor);
+        const { official, apiKey } = await deps.organisations.createOfficial(request.body, actor);
         return reply.status(201).send({ ...official, apiKey });
       },
     );
@@ -82,7 +84,7 @@ export const adminRoutes =
           response: { 200: z.object({ asOf: z.string(), ran: z.boolean(), employers: z.number() }) },
         },
       },
-      async (request) => platform.dailySupervision.run(request.body.asOf ?? todayInShanghai()),
+      async (request) => deps.dailySupervision.run(request.body.asOf ?? todayInShanghai()),
     );
 
     app.post(
@@ -95,6 +97,6 @@ export const adminRoutes =
           response: { 200: z.object({ linksExpired: z.number(), termsEnded: z.number() }) },
         },
       },
-      async () => platform.lifecycle.sweep(),
+      async () => deps.lifecycle.sweep(),
     );
   };

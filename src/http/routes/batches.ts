@@ -5,9 +5,8 @@ import type { Platform } from '../../runtime.ts';
 import { Problem } from '../../problem.ts';
 import { xlsxMediaType } from '../../sheets/xlsx.ts';
 import { SHEET_LIMITS, sheetLimitProblem } from '../../sheets/limits.ts';
-import { principalOf } from '../plugins/auth.ts';
+import { organisationOf, principalOf } from '../plugins/auth.ts';
 import { uuidParam } from '../schemas.ts';
-import { organisationOf } from './contracts.ts';
 
 const config = { resource: 'batches' as const };
 const tags = ['batches'];
@@ -15,8 +14,11 @@ const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const idempotencyHeader = z.object({ 'idempotency-key': z.string().min(8).max(100).optional().describe('a retried submission with the same key creates nothing twice') }).loose();
 const progressInterval = 500;
 
+/** What the batch routes call. */
+export type BatchRouteDeps = Pick<Platform, 'organisations' | 'batches'>;
+
 export const batchRoutes =
-  (platform: Platform): FastifyPluginAsyncZod =>
+  (deps: BatchRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const actorOf = (request: Parameters<typeof principalOf>[0]) => ({ kind: 'employer' as const, id: principalOf(request).principalId });
     const accepted = (reply: { status(code: number): { send(body: unknown): unknown } }, result: Awaited<ReturnType<Platform['batches']['submit']>>) =>
@@ -42,7 +44,7 @@ export const batchRoutes =
       },
       async (request, reply) => {
         const { rows, ...rest } = request.body;
-        const result = await platform.batches.submit(await organisationOf(platform, request), { ...rest, rows: rows.map((values, i) => ({ row: i + 1, values })) }, request.headers['idempotency-key'] as string | undefined, actorOf(request));
+        const result = await deps.batches.submit(await organisationOf(deps, request), { ...rest, rows: rows.map((values, i) => ({ row: i + 1, values })) }, request.headers['idempotency-key'] as string | undefined, actorOf(request));
         return accepted(reply, result);
       },
     );
@@ -74,7 +76,7 @@ export const batchRoutes =
         if (!format) throw new Problem(415, 'unsupported-media-type', 'Unsupported sheet type', 'Send text/csv or an XLSX workbook.');
         const body = request.body as Buffer | string;
         const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-        const result = await platform.batches.submitSheet(await organisationOf(platform, request), { ...request.query, format, data }, request.headers['idempotency-key'] as string | undefined, actorOf(request));
+        const result = await deps.batches.submitSheet(await organisationOf(deps, request), { ...request.query, format, data }, request.headers['idempotency-key'] as string | undefined, actorOf(request));
         return accepted(reply, result);
       },
     );
@@ -82,21 +84,21 @@ export const batchRoutes =
     app.get(
       '/batches',
       { config, schema: { tags, summary: 'Your batches, newest first' } },
-      async (request) => ({ items: await platform.batches.list(await organisationOf(platform, request)) }),
+      async (request) => ({ items: await deps.batches.list(await organisationOf(deps, request)) }),
     );
 
     app.get(
       '/batches/:id',
       { config, schema: { tags, summary: 'Progress: rows by state, rate, ETA, failures', params: uuidParam } },
-      async (request) => platform.batches.progress(await organisationOf(platform, request), request.params.id),
+      async (request) => deps.batches.progress(await organisationOf(deps, request), request.params.id),
     );
 
     app.get(
       '/batches/:id/events',
       { config, schema: { tags, summary: 'Progress as server-sent events (`progress` every half second, then `finished`)', params: uuidParam, produces: ['text/event-stream'] } },
       async (request, reply) => {
-        const organisation = await organisationOf(platform, request);
-        let progress = await platform.batches.progress(organisation, request.params.id);
+        const organisation = await organisationOf(deps, request);
+        let progress = await deps.batches.progress(organisation, request.params.id);
         reply.hijack();
         const out = reply.raw;
         out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-request-id': request.id });
@@ -109,7 +111,7 @@ export const batchRoutes =
             if (progress.finished || closed) break;
             await new Promise((resolve) => setTimeout(resolve, progressInterval));
             if (closed) break;
-            progress = await platform.batches.progress(organisation, request.params.id);
+            progress = await deps.batches.progress(organisation, request.params.id);
           }
         } catch (error) {
           request.log.error(error, 'batch progress stream failed');
@@ -130,14 +132,14 @@ export const batchRoutes =
           querystring: z.object({ status: z.enum(['pending', 'done', 'failed']).optional(), afterRow: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
         },
       },
-      async (request) => platform.batches.rows(await organisationOf(platform, request), request.params.id, request.query),
+      async (request) => deps.batches.rows(await organisationOf(deps, request), request.params.id, request.query),
     );
 
     app.get(
       '/batches/:id/errors.csv',
       { config, schema: { tags, summary: 'Error report: every refused or failed row with its column, rule and a Chinese explanation', params: uuidParam, produces: ['text/csv'] } },
       async (request, reply) => {
-        const report = await platform.batches.errorReport(await organisationOf(platform, request), request.params.id);
+        const report = await deps.batches.errorReport(await organisationOf(deps, request), request.params.id);
         return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="batch-${request.params.id}-errors.csv"`).send(report);
       },
     );
@@ -145,7 +147,7 @@ export const batchRoutes =
     app.get(
       '/templates/:id/batch-columns',
       { config, schema: { tags, summary: "The template's batch sheet columns: Chinese header, field path, type, choices", params: z.object({ id: z.string() }) } },
-      async (request) => ({ templateId: request.params.id, columns: platform.batches.columns(request.params.id) }),
+      async (request) => ({ templateId: request.params.id, columns: deps.batches.columns(request.params.id) }),
     );
 
     app.get(
@@ -153,7 +155,7 @@ export const batchRoutes =
       { config, schema: { tags, summary: 'An example batch sheet for the template (headers, one example row; XLSX adds a 填写说明 sheet)', params: z.object({ id: z.string(), format: z.enum(['csv', 'xlsx']) }) } },
       async (request, reply) => {
         const { id, format } = request.params;
-        const data = await platform.batches.exampleSheet(id, format);
+        const data = await deps.batches.exampleSheet(id, format);
         return reply
           .type(format === 'csv' ? 'text/csv; charset=utf-8' : xlsxMediaType)
           .header('content-disposition', `attachment; filename="${id}-batch.${format}"`)

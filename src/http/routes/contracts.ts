@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { Problem } from '../../problem.ts';
 import type { TemplateCatalog } from '../../services/contracts.ts';
-import { principalOf } from '../plugins/auth.ts';
+import { organisationOf, principalOf } from '../plugins/auth.ts';
 import { uuidParam } from '../schemas.ts';
 
 const contractRequest = z.strictObject({
@@ -35,15 +35,14 @@ const createRequest = contractRequest.extend({
 });
 const documentQuery = z.object({ document: z.enum(['contract', 'termination-certificate']).default('contract').describe('the contract (latest revision) or its 解除/终止证明书') });
 
-/** The employer organisation behind an employer API key. */
-export async function organisationOf(platform: Platform, request: Parameters<typeof principalOf>[0]) {
-  const principal = principalOf(request);
-  if (principal.kind !== 'employer') throw Problem.forbidden('Only employers do this.');
-  return platform.db.organisation.findUniqueOrThrow({ where: { id: principal.organisationId } });
-}
+/** What the contract routes call; the three reads (record, PDF, audit trail) go through the contract module's queries. */
+export type ContractRouteDeps = Pick<
+  Platform,
+  'organisations' | 'templates' | 'contracts' | 'sealAuthorisations' | 'sealing' | 'workerSigning' | 'lifecycle' | 'terminations' | 'attachments' | 'contractQueries'
+>;
 
 export const contractRoutes =
-  (platform: Platform): FastifyPluginAsyncZod =>
+  (platform: ContractRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const { templates, contracts } = platform;
     const ownOrganisation = (request: Parameters<typeof principalOf>[0]) => organisationOf(platform, request);

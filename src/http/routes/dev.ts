@@ -5,13 +5,16 @@ import type { Platform } from '../../runtime.ts';
 
 const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
+/** What the development routes call. */
+export type DevRouteDeps = Pick<Platform, 'outbox'>;
+
 /**
  * Development helpers, registered only outside production and only while messages go to the
  * development outbox (never when a real SMS gateway is configured). One-time codes are in
  * there, so only clients on this machine may read it.
  */
 export const devRoutes =
-  (platform: Platform): FastifyPluginAsyncZod =>
+  (deps: DevRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/outbox',
@@ -26,7 +29,7 @@ export const devRoutes =
       },
       async (request) => {
         if (!loopback.has(request.socket.remoteAddress ?? '')) throw Problem.forbidden('The development outbox is readable from this machine only');
-        return { items: await platform.outbox.list(request.query) };
+        return { items: await deps.outbox.list(request.query) };
       },
     );
   };

@@ -2,15 +2,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { regionName } from '../../domain/reference/divisions.ts';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
-import { getOrganisationFor } from '../../services/organisations.ts';
-import { checkImage } from '../../signing/appearance/image-header.ts';
 import { Problem } from '../../problem.ts';
-import { appendAudit } from '../../services/audit.ts';
 import { principalOf } from '../plugins/auth.ts';
 import { organisationView, uuidParam } from '../schemas.ts';
 
+/** What the identity and employer routes call. */
+export type EmployerRouteDeps = Pick<Platform, 'organisations'>;
+
 export const employerRoutes =
-  (platform: Platform): FastifyPluginAsyncZod =>
+  (deps: EmployerRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/me',
@@ -31,7 +31,7 @@ export const employerRoutes =
         config: { resource: 'organisation' },
         schema: { tags: ['employers'], summary: 'One organisation (employers: only their own; officials: within their region)', params: uuidParam, response: { 200: organisationView } },
       },
-      async (request) => getOrganisationFor(platform.db, principalOf(request), request.params.id),
+      async (request) => deps.organisations.readFor(principalOf(request), request.params.id),
     );
 
     app.put(
@@ -53,19 +53,7 @@ export const employerRoutes =
         if (!/^image\/(png|jpeg)\b/.test(type)) throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the image as image/png or image/jpeg.', [{ field: 'content-type', in: 'headers', rule: 'png_or_jpeg', message: 'must be image/png or image/jpeg', messageZh: '请上传 PNG 或 JPEG 图片' }]);
         const image = request.body;
         if (!Buffer.isBuffer(image)) throw Problem.badRequest([{ field: 'body', in: 'body', rule: 'png_or_jpeg', message: 'the body must be a PNG or JPEG image', messageZh: '请上传 PNG 或 JPEG 图片' }]);
-        // Dimensions from the header, before the image is stored or ever decoded by a seal.
-        const checked = checkImage(image);
-        if (!checked.ok) {
-          const field = { field: 'body', in: 'body', rule: checked.rule === 'image_type' ? 'png_or_jpeg' : checked.rule, message: checked.message, messageZh: checked.messageZh };
-          throw checked.rule === 'image_type' ? Problem.badRequest([field]) : new Problem(422, 'image-refused', 'Image refused', checked.message, [field], { messageZh: checked.messageZh });
-        }
-        const png = checked.type === 'png';
-        const stored = await platform.archive.put(image, { contentType: png ? 'image/png' : 'image/jpeg' });
-        await platform.db.$transaction(async (tx) => {
-          await tx.organisation.update({ where: { id: principal.organisationId }, data: { sealImageKey: stored.key, sealImageSha256: stored.sha256 } });
-          await appendAudit(tx, { chain: `organisation:${principal.organisationId}`, type: 'seal_image.uploaded', actor: { kind: 'employer', id: principal.principalId }, data: { sha256: stored.sha256, size: stored.size } });
-        });
-        return { sha256: stored.sha256, size: stored.size };
+        return deps.organisations.setSealImage(principal, image);
       },
     );
   };

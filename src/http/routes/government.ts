@@ -19,8 +19,11 @@ const reason = z.object({
 });
 const idNumber = text(18, { min: 15 }).toUpperCase().describe('居民身份证号码');
 
+/** What the government routes call. */
+export type GovernmentRouteDeps = Pick<Platform, 'officialAccess' | 'evidence'>;
+
 export const governmentRoutes =
-  (platform: Platform): FastifyPluginAsyncZod =>
+  (deps: GovernmentRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     /** Today in Beijing time (Asia/Shanghai), as the daily supervision run counts days. */
     const today = () => todayInShanghai();
@@ -31,7 +34,7 @@ export const governmentRoutes =
       { config: { resource: 'insurance.enrolment' }, schema: { tags: ['government'], summary: '社保经办: a person’s contracts in your region with the data enrolment needs (logged)', body: reason.extend({ idNumber }) } },
       async (request) => {
         const { idNumber, ...why } = request.body;
-        return { items: await platform.officialAccess.insuranceContracts(officialOf(request), idNumber, why) };
+        return { items: await deps.officialAccess.insuranceContracts(officialOf(request), idNumber, why) };
       },
     );
 
@@ -45,7 +48,7 @@ export const governmentRoutes =
           querystring: z.object({ after: z.string().regex(/^\d+$/).default('0').describe('the `next` of the previous page'), limit: z.coerce.number().int().min(1).max(500).default(100) }),
         },
       },
-      async (request) => platform.officialAccess.insuranceEvents(officialOf(request), BigInt(request.query.after), request.query.limit),
+      async (request) => deps.officialAccess.insuranceEvents(officialOf(request), BigInt(request.query.after), request.query.limit),
     );
 
     app.post(
@@ -53,7 +56,7 @@ export const governmentRoutes =
       { config: { resource: 'worker.contracts' }, schema: { tags: ['government'], summary: 'A worker’s contracts in your region, by ID number (logged)', body: reason.extend({ idNumber }) } },
       async (request) => {
         const { idNumber, ...why } = request.body;
-        return { items: await platform.officialAccess.workerContracts(officialOf(request), idNumber, why) };
+        return { items: await deps.officialAccess.workerContracts(officialOf(request), idNumber, why) };
       },
     );
 
@@ -61,7 +64,7 @@ export const governmentRoutes =
       '/government/contracts/:id',
       { config: { resource: 'contract.read' }, schema: { tags: ['government'], summary: 'One contract in your region with the verification of its signatures (logged)', params: uuidParam, querystring: reason } },
       async (request) => {
-        const { contract, document, verification } = await platform.officialAccess.contract(officialOf(request), request.params.id, request.query);
+        const { contract, document, verification } = await deps.officialAccess.contract(officialOf(request), request.params.id, request.query);
         return {
           id: contract.id,
           number: contract.number,
@@ -82,7 +85,7 @@ export const governmentRoutes =
       '/government/contracts/:id/pdf',
       { config: { resource: 'contract.read' }, schema: { tags: ['government'], summary: 'The signed contract PDF (logged)', params: uuidParam, querystring: reason } },
       async (request, reply) => {
-        const { contract, pdf } = await platform.officialAccess.contract(officialOf(request), request.params.id, request.query);
+        const { contract, pdf } = await deps.officialAccess.contract(officialOf(request), request.params.id, request.query);
         return reply.type('application/pdf').header('content-disposition', `attachment; filename="${contract.number}.pdf"`).send(Buffer.from(pdf));
       },
     );
@@ -103,7 +106,7 @@ export const governmentRoutes =
       },
       async (request) => {
         const { region, asOf, q, ...why } = request.query;
-        return { regionName: regionName(region) ?? null, items: await platform.officialAccess.inspectRegion(officialOf(request), region, asOf ?? today(), q, why) };
+        return { regionName: regionName(region) ?? null, items: await deps.officialAccess.inspectRegion(officialOf(request), region, asOf ?? today(), q, why) };
       },
     );
 
@@ -112,7 +115,7 @@ export const governmentRoutes =
       { config: { resource: 'employer.file' }, schema: { tags: ['government'], summary: '劳动保障监察: one employer’s roster against its contracts, alerts with legal basis (logged)', params: z.object({ uscc: z.string().length(18) }), querystring: reason.extend({ asOf: calendarDate.optional() }) } },
       async (request) => {
         const { asOf, ...why } = request.query;
-        return platform.officialAccess.inspectEmployer(officialOf(request), request.params.uscc, asOf ?? today(), why);
+        return deps.officialAccess.inspectEmployer(officialOf(request), request.params.uscc, asOf ?? today(), why);
       },
     );
 
@@ -144,7 +147,7 @@ export const governmentRoutes =
         if (first! > last!) throw Problem.badRequest([{ field: 'to', in: 'query', rule: 'on_or_after_from', message: 'must not be before from', messageZh: '截止日期不能早于起始日期' }]);
         const official = officialOf(request);
         // The region asked for in canonical form ('140100' → '1401'), refused outside the official's.
-        return platform.officialAccess.employmentHires(official, { ...query, from: first!, to: last!, ...(policy ? { policy } : {}) }, { purpose, ...(caseNumber ? { caseNumber } : {}) });
+        return deps.officialAccess.employmentHires(official, { ...query, from: first!, to: last!, ...(policy ? { policy } : {}) }, { purpose, ...(caseNumber ? { caseNumber } : {}) });
       },
     );
 
@@ -164,7 +167,7 @@ export const governmentRoutes =
         },
       },
       async (request, reply) => {
-        const { contract, zip } = await platform.evidence.bundle(officialOf(request), request.body);
+        const { contract, zip } = await deps.evidence.bundle(officialOf(request), request.body);
         return reply.type('application/zip').header('content-disposition', `attachment; filename="evidence-${contract.number}.zip"`).send(Buffer.from(zip));
       },
     );

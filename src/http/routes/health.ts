@@ -12,8 +12,11 @@ const objectStore = check.extend({
 });
 const readiness = z.object({ status: z.enum(['ready', 'not_ready']), database: check, objectStore, embedded: z.object({ postgres: z.boolean(), s3: z.boolean() }) });
 
+/** What the health routes call. */
+export type HealthRouteDeps = Pick<Platform, 'readiness'>;
+
 export const healthRoutes =
-  (platform: Platform): FastifyPluginAsyncZod =>
+  (deps: HealthRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/healthz',
@@ -35,23 +38,8 @@ export const healthRoutes =
         },
       },
       async (_request, reply) => {
-        const probe = async (work: () => Promise<unknown>) => {
-          try {
-            await work();
-            return { ok: true };
-          } catch (error) {
-            return { ok: false, detail: (error as Error).message };
-          }
-        };
-        const [database, store] = await Promise.all([probe(() => platform.db.$queryRaw`select 1`), probe(() => platform.archive.ping())]);
-        const ready = database.ok && store.ok;
-        const { objectLock, versioning, defaultRetention } = platform.archive.capabilities;
-        return reply.status(ready ? 200 : 503).send({
-          status: ready ? 'ready' : 'not_ready',
-          database,
-          objectStore: { ...store, objectLock, versioning, defaultRetention, legalHolds: objectLock },
-          embedded: platform.embedded,
-        });
+        const { ready, ...checks } = await deps.readiness.check();
+        return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', ...checks });
       },
     );
   };

@@ -6,33 +6,25 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Problem } from '../../problem.ts';
 import type { Platform } from '../../runtime.ts';
-import { appendAudit, platformChain } from '../../services/audit.ts';
-import { RevocationReasonCode, type RevocationReason } from '../../signing/pki/status-store.ts';
-import { issueCrl } from '../../signing/revocation/crl.ts';
-import { pemEncode } from '../../signing/asn1/der.ts';
+import { revocationReasons } from '../../services/certificates.ts';
 import { principalOf } from '../plugins/auth.ts';
 
 const publicRoute = { resource: 'public' as const, rateLimit: false as const };
 
-export const pkiRoutes =
-  (platform: Platform): FastifyPluginAsyncZod =>
-  async (app) => {
-    const { pki } = platform;
-    const certificateByName = (name: string) => {
-      if (name === 'root') return pki.root.der;
-      return pki.authorities.find((ca) => ca.name === name)?.certificate.der;
-    };
+/** What the PKI routes call. */
+export type PkiRouteDeps = Pick<Platform, 'certificates'>;
 
+export const pkiRoutes =
+  ({ certificates }: PkiRouteDeps): FastifyPluginAsyncZod =>
+  async (app) => {
     app.get(
       '/pki/ca/:file',
       { config: publicRoute, schema: { tags: ['pki'], summary: 'CA certificates (DER .cer or PEM .pem): root, organisations, individuals', params: z.object({ file: z.string().regex(/^[a-z]+\.(cer|pem)$/) }) } },
       async (request, reply) => {
-        const [name, extension] = request.params.file.split('.') as [string, string];
-        const der = certificateByName(name);
-        if (!der) throw Problem.notFound(`CA ${name}`);
-        return extension === 'pem'
-          ? reply.type('application/x-pem-file').send(pemEncode(der, 'CERTIFICATE'))
-          : reply.type('application/pkix-cert').send(Buffer.from(der));
+        const [name, extension] = request.params.file.split('.') as [string, 'cer' | 'pem'];
+        const certificate = certificates.caCertificate(name, extension);
+        if (!certificate) throw Problem.notFound(`CA ${name}`);
+        return reply.type(certificate.contentType).send(certificate.body);
       },
     );
 
@@ -40,16 +32,16 @@ export const pkiRoutes =
       '/pki/crl/:file',
       { config: publicRoute, schema: { tags: ['pki'], summary: 'Current CRL of a platform CA', params: z.object({ file: z.string().regex(/^[a-z]+\.crl$/) }) } },
       async (request, reply) => {
-        const ca = pki.authorities.find((candidate) => `${candidate.name}.crl` === request.params.file);
-        if (!ca) throw Problem.notFound(`CRL ${request.params.file}`);
-        return reply.type('application/pkix-crl').header('cache-control', 'max-age=300').send(Buffer.from(await issueCrl(ca, pki.statusStore)));
+        const crl = await certificates.crl(request.params.file);
+        if (!crl) throw Problem.notFound(`CRL ${request.params.file}`);
+        return reply.type('application/pkix-crl').header('cache-control', 'max-age=300').send(crl);
       },
     );
 
     app.post(
       '/pki/ocsp',
       { config: publicRoute, schema: { tags: ['pki'], summary: 'OCSP responder (RFC 6960, application/ocsp-request)', consumes: ['application/ocsp-request'] } },
-      async (request, reply) => reply.type('application/ocsp-response').send(Buffer.from(await platform.ocsp(request.body as Buffer))),
+      async (request, reply) => reply.type('application/ocsp-response').send(await certificates.ocspResponse(request.body as Buffer)),
     );
 
     app.post(
@@ -58,7 +50,7 @@ export const pkiRoutes =
       async (request, reply) => {
         // Bytes of any shape get an RFC 3161 rejection; a parsed (JSON, form) body is the wrong media type.
         if (!Buffer.isBuffer(request.body)) throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send a DER TimeStampReq as application/timestamp-query.');
-        return reply.type('application/timestamp-reply').send(Buffer.from(platform.tsaAuthority.respond(request.body)));
+        return reply.type('application/timestamp-reply').send(certificates.timestampReply(request.body));
       },
     );
 
@@ -71,7 +63,7 @@ export const pkiRoutes =
           summary: 'Revoke a certificate issued by the platform (e.g. an employer key compromise); CRLs and OCSP answer revoked at once',
           params: z.object({ serial: z.string().regex(/^[0-9a-fA-F]{2,64}$/, 'must be the certificate serial in hex') }),
           body: z.object({
-            reason: z.enum(Object.keys(RevocationReasonCode) as [RevocationReason, ...RevocationReason[]]).default('unspecified'),
+            reason: z.enum(revocationReasons).default('unspecified'),
             revokedAt: z.iso
               .datetime({ offset: true })
               .refine((value) => new Date(value).getTime() <= Date.now() + 60_000, 'must not be in the future')
@@ -82,15 +74,8 @@ export const pkiRoutes =
         },
       },
       async (request) => {
-        const serial = request.params.serial.toLowerCase();
-        if ((await pki.statusStore.status(serial)).status === 'unknown') throw Problem.notFound(`Certificate ${serial}`);
-        await pki.statusStore.revoke(serial, request.body.reason, request.body.revokedAt ? new Date(request.body.revokedAt) : new Date());
-        const status = await pki.statusStore.status(serial);
-        if (status.status !== 'revoked') throw new Error('revocation did not take effect');
-        await platform.db.$transaction((tx) =>
-          appendAudit(tx, { chain: platformChain, type: 'certificate.revoked', actor: { kind: 'admin', id: principalOf(request).principalId }, data: { serial, reason: status.reason, revokedAt: status.revokedAt.toISOString() } }),
-        );
-        return { serial, status: 'revoked' as const, revokedAt: status.revokedAt, reason: status.reason };
+        const { reason, revokedAt } = request.body;
+        return certificates.revoke(request.params.serial, reason, revokedAt ? new Date(revokedAt) : new Date(), { kind: 'admin', id: principalOf(request).principalId });
       },
     );
   };

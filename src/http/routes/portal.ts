@@ -10,10 +10,13 @@ const portalSession = { resource: 'portal' as const };
 const tags = ['worker portal'];
 const sessionHeader = (headers: Record<string, string | string[] | undefined>) => headers['x-portal-session'] as string | undefined;
 
+/** What the worker portal routes call. */
+export type PortalRouteDeps = Pick<Platform, 'workerPortal' | 'officialAccess'>;
+
 export const portalRoutes =
-  (platform: Platform): FastifyPluginAsyncZod =>
+  (deps: PortalRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const { workerPortal } = platform;
+    const { workerPortal } = deps;
     app.post(
       '/portal/code',
       { config: { ...publicAccess, rateLimit: { max: 5, timeWindow: '1 minute' } }, schema: { tags, summary: 'Text a login code to a worker’s phone (same answer for unknown numbers)', body: z.object({ phone }) } },
@@ -44,6 +47,6 @@ export const portalRoutes =
     app.get(
       '/portal/accesses',
       { config: portalSession, schema: { tags, summary: 'Who has viewed my contracts: every official read, with office, purpose and case number' } },
-      async (request) => ({ items: await platform.officialAccess.accessesForPhoneIndex(await workerPortal.phoneOf(sessionHeader(request.headers))) }),
+      async (request) => ({ items: await deps.officialAccess.accessesForPhoneIndex(await workerPortal.phoneOf(sessionHeader(request.headers))) }),
     );
   };

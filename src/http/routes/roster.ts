@@ -6,10 +6,9 @@ import { isIsoDate, todayInShanghai } from '../../domain/calendar.ts';
 import type { Platform } from '../../runtime.ts';
 import { Problem, type FieldProblem } from '../../problem.ts';
 import { validationIssues, zodFieldProblem, type OwnRule } from '../plugins/errors.ts';
-import { principalOf } from '../plugins/auth.ts';
+import { organisationOf, principalOf } from '../plugins/auth.ts';
 import { toCsv, csvRecords } from '../../sheets/csv.ts';
 import { employmentFormNames, rosterColumns, rosterHire, usccSchema } from '../schemas.ts';
-import { organisationOf } from './contracts.ts';
 
 /** Rules of our own carry `params: { rule, messageZh }`; the problem names that rule and says it in Chinese. */
 const own = (rule: string, messageZh: string): { params: OwnRule } => ({ params: { rule, messageZh } });
@@ -61,8 +60,11 @@ function validationProblem(error: Parameters<typeof validationIssues>[0]): Probl
 const config = { resource: 'roster' as const };
 const tags = ['roster'];
 
+/** What the roster (用工名册) routes call. */
+export type RosterRouteDeps = Pick<Platform, 'organisations' | 'supervision'>;
+
 export const rosterRoutes =
-  (platform: Platform): FastifyPluginAsyncZod =>
+  (deps: RosterRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const actorOf = (request: Parameters<typeof principalOf>[0]) => ({ kind: 'employer' as const, id: principalOf(request).principalId });
 
@@ -79,7 +81,7 @@ export const rosterRoutes =
       },
       async (request, reply) => {
         if (request.validationError) throw validationProblem(request.validationError);
-        const entry = await platform.supervision.hire(await organisationOf(platform, request), request.body, actorOf(request));
+        const entry = await deps.supervision.hire(await organisationOf(deps, request), request.body, actorOf(request));
         return reply.status(201).send({ id: entry.id, hireDate: request.body.hireDate });
       },
     );
@@ -97,7 +99,7 @@ export const rosterRoutes =
       },
       async (request) => {
         if (request.validationError) throw validationProblem(request.validationError);
-        const entry = await platform.supervision.separate(await organisationOf(platform, request), request.body, actorOf(request));
+        const entry = await deps.supervision.separate(await organisationOf(deps, request), request.body, actorOf(request));
         return { id: entry.id, separationDate: request.body.separationDate };
       },
     );
@@ -107,7 +109,7 @@ export const rosterRoutes =
       { config, attachValidation: true, schema: { tags, summary: 'Your own supervision report: head count, signing rate, alerts with their legal basis (asOf defaults to today in Beijing time)', querystring: z.object({ asOf: isoDate.optional() }) } },
       async (request) => {
         if (request.validationError) throw validationProblem(request.validationError);
-        return platform.supervision.report(await organisationOf(platform, request), request.query.asOf ?? todayInShanghai());
+        return deps.supervision.report(await organisationOf(deps, request), request.query.asOf ?? todayInShanghai());
       },
     );
 
@@ -159,7 +161,7 @@ export const rosterRoutes =
         }
         const allOrNothing = request.query.allOrNothing === 'true';
         if (allOrNothing && errors.length) return reply.status(422).send({ created: 0, errors });
-        const result = await platform.supervision.hireMany(await organisationOf(platform, request), rows, allOrNothing, actorOf(request));
+        const result = await deps.supervision.hireMany(await organisationOf(deps, request), rows, allOrNothing, actorOf(request));
         const allErrors = [...errors, ...result.errors].sort((a, b) => a.row - b.row);
         return reply.status(allOrNothing && allErrors.length ? 422 : 200).send({ created: result.created, errors: allErrors });
       },

@@ -3,9 +3,8 @@ import { text } from '../../support/text.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
-import { principalOf } from '../plugins/auth.ts';
+import { organisationOf, principalOf } from '../plugins/auth.ts';
 import { uuidParam } from '../schemas.ts';
-import { organisationOf } from './contracts.ts';
 
 const authorisationView = z.object({
   id: z.string(),
@@ -20,13 +19,16 @@ const authorisationView = z.object({
 const config = { resource: 'seal' as const };
 const tags = ['seal authorisations'];
 
+/** What the seal authorisation routes call. */
+export type SealAuthorisationRouteDeps = Pick<Platform, 'organisations' | 'sealAuthorisations' | 'templates'>;
+
 export const sealAuthorisationRoutes =
-  (platform: Platform): FastifyPluginAsyncZod =>
+  (deps: SealAuthorisationRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const actorOf = (request: Parameters<typeof principalOf>[0]) => ({ kind: 'employer' as const, id: principalOf(request).principalId });
 
     app.get('/seal-authorisations', { config, schema: { tags, summary: 'Your seal authorisations', response: { 200: z.object({ items: z.array(authorisationView) }) } } }, async (request) => ({
-      items: await platform.sealAuthorisations.list(await organisationOf(platform, request)),
+      items: await deps.sealAuthorisations.list(await organisationOf(deps, request)),
     }));
 
     app.post(
@@ -37,7 +39,7 @@ export const sealAuthorisationRoutes =
           tags,
           summary: 'Authorise automatic sealing of some templates within a time window',
           body: z.object({
-            templateIds: z.array(z.string().min(1)).min(1).refine((ids) => ids.every((id) => platform.templates.get(id)), 'every template must exist'),
+            templateIds: z.array(z.string().min(1)).min(1).refine((ids) => ids.every((id) => deps.templates.get(id)), 'every template must exist'),
             validFrom: z.coerce.date(),
             validUntil: z.coerce.date(),
             grantedBy: text(100, { min: 2 }).describe('who grants it: name and position, e.g. 李红梅（法定代表人）'),
@@ -45,12 +47,12 @@ export const sealAuthorisationRoutes =
           response: { 201: authorisationView },
         },
       },
-      async (request, reply) => reply.status(201).send(await platform.sealAuthorisations.grant(await organisationOf(platform, request), request.body, actorOf(request))),
+      async (request, reply) => reply.status(201).send(await deps.sealAuthorisations.grant(await organisationOf(deps, request), request.body, actorOf(request))),
     );
 
     app.post(
       '/seal-authorisations/:id/revoke',
       { config, schema: { tags, summary: 'Revoke an authorisation; automatic sealing stops at once', params: uuidParam, body: z.object({ revokedBy: text(100, { min: 2 }) }), response: { 200: authorisationView } } },
-      async (request) => platform.sealAuthorisations.revoke(await organisationOf(platform, request), request.params.id, request.body.revokedBy, actorOf(request)),
+      async (request) => deps.sealAuthorisations.revoke(await organisationOf(deps, request), request.params.id, request.body.revokedBy, actorOf(request)),
     );
   };

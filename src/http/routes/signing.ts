@@ -13,10 +13,13 @@ const linkAccess = { resource: 'signing' as const };
 const perLink = (max: number) => ({ max, timeWindow: '1 minute', keyGenerator: (request: { ip: string; params: unknown }) => `${request.ip}:${(request.params as { token?: string }).token ?? ''}` });
 const tag = ['worker signing'];
 
+/** What the worker signing routes call. */
+export type SigningRouteDeps = Pick<Platform, 'workerSigning'>;
+
 export const signingRoutes =
-  (platform: Platform): FastifyPluginAsyncZod =>
+  (deps: SigningRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const { workerSigning } = platform;
+    const { workerSigning } = deps;
     const context = (request: { ip: string; headers: Record<string, string | string[] | undefined> }) => ({ ip: request.ip, userAgent: request.headers['user-agent'] as string | undefined });
 
     app.get(

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { Problem } from '../../problem.ts';
-import { verifyUpload } from '../../services/verification.ts';
 import { subIndications } from '../../signing/verify/report.ts';
 
 const modificationLevel = z.enum(['NONE', 'LTA_UPDATES', 'FORM_FILLING', 'ANNOTATIONS', 'OTHER']);
@@ -61,8 +60,11 @@ export const verifyReportSchema = z.object({
     .describe('which archived version of a contract the file is (by its SHA-256 or a revision’s); says when a later version exists'),
 });
 
+/** What the verification route calls. */
+export type VerifyRouteDeps = Pick<Platform, 'verifier'>;
+
 export const verifyRoutes =
-  (platform: Platform): FastifyPluginAsyncZod =>
+  (deps: VerifyRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     app.post(
       '/api/v1/verify',
@@ -80,7 +82,7 @@ export const verifyRoutes =
         if (!Buffer.isBuffer(request.body)) {
           throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the PDF as application/pdf.', [{ field: 'content-type', in: 'headers', rule: 'pdf', message: 'must be application/pdf', messageZh: '请以 application/pdf 上传 PDF 文件' }]);
         }
-        return verifyUpload(platform.db, platform.pki, request.body);
+        return deps.verifier.verifyUpload(request.body);
       },
     );
   };
