@@ -22,6 +22,8 @@ import { signingRoutes } from './routes/signing.ts';
 import { portalRoutes } from './routes/portal.ts';
 import { sealAuthorisationRoutes } from './routes/seal-authorisations.ts';
 import { rosterRoutes } from './routes/roster.ts';
+import { selfCheckRoutes } from './routes/self-check.ts';
+import { inspectionAlertRoutes } from './routes/inspection-alerts.ts';
 import { governmentRoutes } from './routes/government.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { batchRoutes } from './routes/batches.ts';
@@ -101,6 +103,8 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean; log
   await app.register(sealAuthorisationRoutes(platform), { prefix: '/api/v1' });
   await app.register(rosterRoutes(platform), { prefix: '/api/v1' });
   await app.register(governmentRoutes(platform), { prefix: '/api/v1' });
+  await app.register(selfCheckRoutes({ rosterQueries: platform.rosterQueries, namedAlerts: platform.namedAlerts, organisationProfiles: platform.organisationProfiles }), { prefix: '/api/v1' });
+  await app.register(inspectionAlertRoutes({ namedAlerts: platform.namedAlerts }), { prefix: '/api/v1' });
   await app.register(caseRoutes(platform), { prefix: '/api/v1' });
   await app.register(batchRoutes(platform), { prefix: '/api/v1' });
   await app.register(pkiRoutes(platform));

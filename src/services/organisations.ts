@@ -17,6 +17,10 @@ export interface NewOrganisation {
   regionCode: string;
   phone?: string;
   dispatchLicence?: string;
+  /** Profile codes (src/domain/reference/organisation-profile.ts). */
+  ownership?: string | null;
+  industry?: string | null;
+  sizeClass?: string | null;
 }
 
 export async function createOrganisation(db: Db, input: NewOrganisation, actor: Actor) {
@@ -24,7 +28,7 @@ export async function createOrganisation(db: Db, input: NewOrganisation, actor: 
     return await db.$transaction(async (tx) => {
       const organisation = await tx.organisation.create({ data: input });
       const { key } = await createPrincipal(tx, { kind: 'employer', label: `${input.name} (initial key)`, organisationId: organisation.id });
-      await appendAudit(tx, { chain: platformChain, type: 'organisation.created', actor, data: { organisationId: organisation.id, uscc: input.uscc } });
+      await appendAudit(tx, { chain: platformChain, type: 'organisation.created', actor, data: { organisationId: organisation.id, uscc: input.uscc, ownership: input.ownership ?? null, industry: input.industry ?? null, sizeClass: input.sizeClass ?? null } });
       return { organisation, apiKey: key };
     });
   } catch (error) {

@@ -6,6 +6,7 @@ import { createOfficial, createOrganisation, listOrganisations } from '../../ser
 import { principalOf } from '../plugins/auth.ts';
 import { calendarDate, organisationView, pageQuery, regionCode, sixDigitRegionCode, usccSchema } from '../schemas.ts';
 import { todayInShanghai } from '../../domain/calendar.ts';
+import { profileFields } from '../profile-schema.ts';
 
 const newEmployer = z.object({
   kind: z.enum(['employer', 'dispatch_agency']).default('employer'),
@@ -16,6 +17,7 @@ const newEmployer = z.object({
   regionCode: sixDigitRegionCode,
   phone: text(40).optional(),
   dispatchLicence: text(100).optional().describe('劳务派遣经营许可证编号'),
+  ...profileFields,
 });
 
 const newOfficial = z.object({
