@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
+import { todayInShanghai } from '../../src/domain/calendar.ts';
 import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
 import { employerBody, testUscc } from '../helpers/fixtures.ts';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
@@ -82,6 +83,8 @@ const credentials: Record<PrincipalName, { headers: Record<string, string>; toke
   'link-b': { headers: {}, token: b2.token },
 };
 
+// An alert of A's (the hire of 2026-09-15 signed later than the hire), for the per-alert view.
+const alertA = (await platform.namedAlerts.selfCheck(employerA.id, todayInShanghai(), { limit: 1 })).items[0] ?? (() => { throw new Error('employer A has no alert to view'); })();
 const signedPdf = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${a1.id}/pdf`, headers: keyA })).rawPayload;
 const png = Buffer.from(signaturePng.split(',')[1]!, 'base64');
 const why = { purpose: '核查劳动合同', caseNumber: '晋运劳仲案字〔2026〕第1号' };
@@ -95,6 +98,7 @@ function requestFor(route: string, principal: PrincipalName): { url: string; pay
     id: path.startsWith('/api/v1/batches') ? batchA.id : path.startsWith('/api/v1/seal-authorisations') ? authA.id : path.startsWith('/api/v1/employers') ? employerA.id : path.startsWith('/api/v1/templates') ? template.id : a1.id,
     token,
     uscc: employerA.uscc,
+    alertId: alertA.id,
     serial: '0'.repeat(16),
     format: 'csv',
     file: path.startsWith('/pki/crl') ? 'root.crl' : 'root.cer',
@@ -105,6 +109,8 @@ function requestFor(route: string, principal: PrincipalName): { url: string; pay
     'GET /api/v1/government/contracts/{id}/pdf': query(why),
     'GET /api/v1/inspection/employers': query({ region: '1408', ...why }),
     'GET /api/v1/inspection/employers/{uscc}': query(why),
+    'GET /api/v1/inspection/employers/{uscc}/alerts': query(why),
+    'GET /api/v1/inspection/employers/{uscc}/alerts/{alertId}': query(why),
     'GET /api/v1/employment/hires': query({ region: '1408', from: '2026-01-01', to: '2026-12-31', include: 'all', ...why }),
   };
   const contractRequest = { templateId: template.id, fields: { ...example, probation: undefined, worker: workerA } };
@@ -120,6 +126,7 @@ function requestFor(route: string, principal: PrincipalName): { url: string; pay
     'POST /api/v1/admin/supervision/run': { payload: { asOf: '2026-10-01' } },
     'POST /api/v1/admin/lifecycle/sweep': { payload: {} },
     'POST /api/v1/admin/certificates/{serial}/revoke': { payload: { reason: 'no-such-reason' } },
+    'PUT /api/v1/employers/me/profile': { payload: { industry: 'C' } },
     'PUT /api/v1/employers/me/seal-image': { payload: png, headers: { 'content-type': 'image/png' } },
     'POST /api/v1/contracts/validate': { payload: contractRequest },
     'POST /api/v1/contracts/preview': { payload: contractRequest },
