@@ -90,6 +90,8 @@ const png = Buffer.from(signaturePng.split(',')[1]!, 'base64');
 const why = { purpose: '核查劳动合同', caseNumber: '晋运劳仲案字〔2026〕第1号' };
 const query = (values: Record<string, string>) => `?${new URLSearchParams(values)}`;
 
+const hireOfB = person('周新', '14010519920202123', '13900000074').idNumber;
+
 /** The request a route gets: path parameters aimed at A's records, a valid body, and a query. */
 function requestFor(route: string, principal: PrincipalName): { url: string; payload?: unknown; headers?: Record<string, string> } {
   const [, path] = route.split(' ') as [string, string];
@@ -138,8 +140,9 @@ function requestFor(route: string, principal: PrincipalName): { url: string; pay
     'POST /api/v1/batches/sheet': csv('姓名\n某\n'),
     'POST /api/v1/seal-authorisations': { payload: authorisation },
     'POST /api/v1/seal-authorisations/{id}/revoke': { payload: { revokedBy: '张三（法定代表人）' } },
-    'POST /api/v1/roster/hires': { payload: { worker: { name: '周新', idNumber: workerA.idNumber }, hireDate: '2026-09-16', employmentForm: 'labor_contract' } },
-    'POST /api/v1/roster/separations': { payload: { idNumber: workerA.idNumber, separationDate: '2026-11-30', kind: 'resignation' } },
+    // Employer B hires and separates a person of its own: were it worker A, B's roster list and 自查 would rightly show A's ID number.
+    'POST /api/v1/roster/hires': { payload: { worker: { name: '周新', idNumber: principal === 'employer-b' ? hireOfB : workerA.idNumber }, hireDate: '2026-09-16', employmentForm: 'labor_contract' } },
+    'POST /api/v1/roster/separations': { payload: { idNumber: principal === 'employer-b' ? hireOfB : workerA.idNumber, separationDate: '2026-11-30', kind: 'resignation' } },
     'POST /api/v1/roster/hires/bulk': csv('姓名,身份证号码\n'),
     'POST /api/v1/insurance/contracts': { payload: { idNumber: workerA.idNumber, ...why } },
     'POST /api/v1/government/workers/contracts': { payload: { idNumber: workerA.idNumber, ...why } },
