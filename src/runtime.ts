@@ -39,6 +39,9 @@ import { WorkerSigningService } from './services/worker-signing.ts';
 import { WorkerPortal } from './services/worker-portal.ts';
 import { TerminationService } from './services/termination.ts';
 import { SupervisionService } from './services/supervision.ts';
+import { NamedAlerts } from './services/named-alerts.ts';
+import { RosterQueries } from './services/roster-queries.ts';
+import { OrganisationProfiles } from './services/organisation-profile.ts';
 import { OfficialAccess } from './services/official-access.ts';
 import { EvidenceService, ensurePlatformOrganisation } from './services/evidence.ts';
 import { DailySupervision } from './services/daily-supervision.ts';
@@ -75,6 +78,11 @@ export interface Platform {
   attachments: AttachmentService;
   supervision: SupervisionService;
   officialAccess: OfficialAccess;
+  /** Alerts naming the worker (masked to officials' lists, in full on a logged view and to the employer). */
+  namedAlerts: NamedAlerts;
+  /** The employer's own roster list. */
+  rosterQueries: RosterQueries;
+  organisationProfiles: OrganisationProfiles;
   /** Arbitration and inspection cases and the legal holds they put on archived objects. */
   legalHolds: LegalHolds;
   /** Re-hashes archived objects (hourly pg-boss schedule, started with the workers). */
@@ -184,6 +192,9 @@ export async function startPlatform(config: Config): Promise<Platform> {
       contractQueries: new ContractQueries({ db, archive, auditAnchors }),
       supervision,
       officialAccess,
+      namedAlerts: new NamedAlerts({ db, crypto: fieldCrypto, supervision }),
+      rosterQueries: new RosterQueries({ db, crypto: fieldCrypto }),
+      organisationProfiles: new OrganisationProfiles({ db }),
       legalHolds: new LegalHolds({ db, archive }),
       archiveScrub,
       lifecycle,

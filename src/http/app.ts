@@ -22,6 +22,8 @@ import { signingRoutes } from './routes/signing.ts';
 import { portalRoutes } from './routes/portal.ts';
 import { sealAuthorisationRoutes } from './routes/seal-authorisations.ts';
 import { rosterRoutes } from './routes/roster.ts';
+import { selfCheckRoutes } from './routes/self-check.ts';
+import { inspectionAlertRoutes } from './routes/inspection-alerts.ts';
 import { governmentRoutes } from './routes/government.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { batchRoutes } from './routes/batches.ts';
@@ -117,6 +119,8 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean; log
   await app.register(sealAuthorisationRoutes({ organisations: p.organisations, sealAuthorisations: p.sealAuthorisations, templates: p.templates }), { prefix: '/api/v1' });
   await app.register(rosterRoutes({ organisations: p.organisations, supervision: p.supervision }), { prefix: '/api/v1' });
   await app.register(governmentRoutes({ officialAccess: p.officialAccess, evidence: p.evidence }), { prefix: '/api/v1' });
+  await app.register(selfCheckRoutes({ rosterQueries: p.rosterQueries, namedAlerts: p.namedAlerts, organisationProfiles: p.organisationProfiles }), { prefix: '/api/v1' });
+  await app.register(inspectionAlertRoutes({ namedAlerts: p.namedAlerts }), { prefix: '/api/v1' });
   await app.register(caseRoutes({ legalHolds: p.legalHolds }), { prefix: '/api/v1' });
   await app.register(batchRoutes({ organisations: p.organisations, batches: p.batches }), { prefix: '/api/v1' });
   await app.register(pkiRoutes({ certificates: p.certificates }));

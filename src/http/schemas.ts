@@ -46,6 +46,9 @@ export const organisationView = z.object({
   regionCode: z.string(),
   phone: z.string().nullable(),
   dispatchLicence: z.string().nullable(),
+  ownership: z.string().nullable(),
+  industry: z.string().nullable(),
+  sizeClass: z.string().nullable(),
   createdAt: z.date(),
 });
 

@@ -11,6 +11,7 @@ import type { EmploymentForm, TermType } from '../domain/contract-terms.ts';
 import { EMPLOYMENT_POLICIES, employmentPolicy, evaluateHire, pickPolicyContract, unemploymentInsuranceAgreed, type HireEligibility, type PolicyContract } from '../domain/employment-policies.ts';
 import { grantOf, reaches, regionScope, type Reader, type Resource } from '../domain/access.ts';
 import { normalizeRegionPrefix } from '../domain/identity.ts';
+import { describeProfile } from '../domain/reference/organisation-profile.ts';
 import type { OfficialRole } from '../generated/prisma/client.ts';
 import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
@@ -258,7 +259,7 @@ export class OfficialAccess {
       if (!contracts.length && !alertWorkers.size) await this.log(tx, official, entry);
     });
     return {
-      employer: { name: organisation.name, uscc: organisation.uscc, regionCode: organisation.regionCode },
+      employer: { name: organisation.name, uscc: organisation.uscc, regionCode: organisation.regionCode, profile: describeProfile(organisation) },
       report,
       trend,
       contracts: contracts.map((c) => ({ id: c.id, number: c.number, status: c.status, startDate: day(c.startDate), endDate: day(c.endDate) })),
@@ -275,10 +276,10 @@ export class OfficialAccess {
     const scope = requestedRegion(official, region);
     const search = q ? { OR: [{ name: { contains: q, mode: 'insensitive' as const } }, { uscc: q.toUpperCase() }] } : {};
     const organisations = await this.deps.db.organisation.findMany({ where: { regionCode: { startsWith: scope }, kind: { not: 'platform' }, ...search }, orderBy: { name: 'asc' }, take: 200 });
-    const rows: { name: string; uscc: string; regionCode: string; regionName: string | null; headcount: number; signing: unknown; alerts: number }[] = [];
+    const rows: { name: string; uscc: string; regionCode: string; regionName: string | null; profile: ReturnType<typeof describeProfile>; headcount: number; signing: unknown; alerts: number }[] = [];
     for (const organisation of organisations) {
       const report = await this.deps.supervision.report(organisation, asOf);
-      rows.push({ name: organisation.name, uscc: organisation.uscc, regionCode: organisation.regionCode, regionName: regionName(organisation.regionCode) ?? null, headcount: report.headcount.active, signing: report.signing, alerts: report.alerts.length });
+      rows.push({ name: organisation.name, uscc: organisation.uscc, regionCode: organisation.regionCode, regionName: regionName(organisation.regionCode) ?? null, profile: describeProfile(organisation), headcount: report.headcount.active, signing: report.signing, alerts: report.alerts.length });
     }
     const what = `辖区 ${regionLabel(scope)}${q ? `，检索“${q}”` : ''}，${rows.length} 家用人单位`;
     await this.deps.db.$transaction((tx) => this.log(tx, official, { action: 'inspection.region_listed', ...reason, purpose: `${reason.purpose}（${what}）` }));

@@ -19,6 +19,10 @@ export interface NewOrganisation {
   regionCode: string;
   phone?: string;
   dispatchLicence?: string;
+  /** Profile codes (src/domain/reference/organisation-profile.ts). */
+  ownership?: string | null;
+  industry?: string | null;
+  sizeClass?: string | null;
 }
 
 type EmployerPrincipal = Extract<Principal, { kind: 'employer' }>;
@@ -37,7 +41,7 @@ export class Organisations {
       return await this.db.$transaction(async (tx) => {
         const organisation = await tx.organisation.create({ data: input });
         const { key } = await createPrincipal(tx, { kind: 'employer', label: `${input.name} (initial key)`, organisationId: organisation.id });
-        await appendAudit(tx, { chain: platformChain, type: 'organisation.created', actor, data: { organisationId: organisation.id, uscc: input.uscc } });
+        await appendAudit(tx, { chain: platformChain, type: 'organisation.created', actor, data: { organisationId: organisation.id, uscc: input.uscc, ownership: input.ownership ?? null, industry: input.industry ?? null, sizeClass: input.sizeClass ?? null } });
         return { organisation, apiKey: key };
       });
     } catch (error) {

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
+import { todayInShanghai } from '../../src/domain/calendar.ts';
 import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
 import { employerBody, testUscc } from '../helpers/fixtures.ts';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
@@ -82,10 +83,14 @@ const credentials: Record<PrincipalName, { headers: Record<string, string>; toke
   'link-b': { headers: {}, token: b2.token },
 };
 
+// An alert of A's (the hire of 2026-09-15 signed later than the hire), for the per-alert view.
+const alertA = (await platform.namedAlerts.selfCheck(employerA.id, todayInShanghai(), { limit: 1 })).items[0] ?? (() => { throw new Error('employer A has no alert to view'); })();
 const signedPdf = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${a1.id}/pdf`, headers: keyA })).rawPayload;
 const png = Buffer.from(signaturePng.split(',')[1]!, 'base64');
 const why = { purpose: '核查劳动合同', caseNumber: '晋运劳仲案字〔2026〕第1号' };
 const query = (values: Record<string, string>) => `?${new URLSearchParams(values)}`;
+
+const hireOfB = person('周新', '14010519920202123', '13900000074').idNumber;
 
 /** The request a route gets: path parameters aimed at A's records, a valid body, and a query. */
 function requestFor(route: string, principal: PrincipalName): { url: string; payload?: unknown; headers?: Record<string, string> } {
@@ -95,6 +100,7 @@ function requestFor(route: string, principal: PrincipalName): { url: string; pay
     id: path.startsWith('/api/v1/batches') ? batchA.id : path.startsWith('/api/v1/seal-authorisations') ? authA.id : path.startsWith('/api/v1/employers') ? employerA.id : path.startsWith('/api/v1/templates') ? template.id : a1.id,
     token,
     uscc: employerA.uscc,
+    alertId: alertA.id,
     serial: '0'.repeat(16),
     format: 'csv',
     file: path.startsWith('/pki/crl') ? 'root.crl' : 'root.cer',
@@ -105,6 +111,8 @@ function requestFor(route: string, principal: PrincipalName): { url: string; pay
     'GET /api/v1/government/contracts/{id}/pdf': query(why),
     'GET /api/v1/inspection/employers': query({ region: '1408', ...why }),
     'GET /api/v1/inspection/employers/{uscc}': query(why),
+    'GET /api/v1/inspection/employers/{uscc}/alerts': query(why),
+    'GET /api/v1/inspection/employers/{uscc}/alerts/{alertId}': query(why),
     'GET /api/v1/employment/hires': query({ region: '1408', from: '2026-01-01', to: '2026-12-31', include: 'all', ...why }),
   };
   const contractRequest = { templateId: template.id, fields: { ...example, probation: undefined, worker: workerA } };
@@ -120,6 +128,7 @@ function requestFor(route: string, principal: PrincipalName): { url: string; pay
     'POST /api/v1/admin/supervision/run': { payload: { asOf: '2026-10-01' } },
     'POST /api/v1/admin/lifecycle/sweep': { payload: {} },
     'POST /api/v1/admin/certificates/{serial}/revoke': { payload: { reason: 'no-such-reason' } },
+    'PUT /api/v1/employers/me/profile': { payload: { industry: 'C' } },
     'PUT /api/v1/employers/me/seal-image': { payload: png, headers: { 'content-type': 'image/png' } },
     'POST /api/v1/contracts/validate': { payload: contractRequest },
     'POST /api/v1/contracts/preview': { payload: contractRequest },
@@ -131,8 +140,9 @@ function requestFor(route: string, principal: PrincipalName): { url: string; pay
     'POST /api/v1/batches/sheet': csv('姓名\n某\n'),
     'POST /api/v1/seal-authorisations': { payload: authorisation },
     'POST /api/v1/seal-authorisations/{id}/revoke': { payload: { revokedBy: '张三（法定代表人）' } },
-    'POST /api/v1/roster/hires': { payload: { worker: { name: '周新', idNumber: workerA.idNumber }, hireDate: '2026-09-16', employmentForm: 'labor_contract' } },
-    'POST /api/v1/roster/separations': { payload: { idNumber: workerA.idNumber, separationDate: '2026-11-30', kind: 'resignation' } },
+    // Employer B hires and separates a person of its own: were it worker A, B's roster list and 自查 would rightly show A's ID number.
+    'POST /api/v1/roster/hires': { payload: { worker: { name: '周新', idNumber: principal === 'employer-b' ? hireOfB : workerA.idNumber }, hireDate: '2026-09-16', employmentForm: 'labor_contract' } },
+    'POST /api/v1/roster/separations': { payload: { idNumber: principal === 'employer-b' ? hireOfB : workerA.idNumber, separationDate: '2026-11-30', kind: 'resignation' } },
     'POST /api/v1/roster/hires/bulk': csv('姓名,身份证号码\n'),
     'POST /api/v1/insurance/contracts': { payload: { idNumber: workerA.idNumber, ...why } },
     'POST /api/v1/government/workers/contracts': { payload: { idNumber: workerA.idNumber, ...why } },

@@ -5,6 +5,7 @@ import type { Platform } from '../../runtime.ts';
 import { principalOf } from '../plugins/auth.ts';
 import { calendarDate, organisationView, pageQuery, regionCode, sixDigitRegionCode, usccSchema } from '../schemas.ts';
 import { todayInShanghai } from '../../domain/calendar.ts';
+import { profileFields } from '../profile-schema.ts';
 
 const newEmployer = z.object({
   kind: z.enum(['employer', 'dispatch_agency']).default('employer'),
@@ -15,6 +16,7 @@ const newEmployer = z.object({
   regionCode: sixDigitRegionCode,
   phone: text(40).optional(),
   dispatchLicence: text(100).optional().describe('劳务派遣经营许可证编号'),
+  ...profileFields,
 });
 
 const newOfficial = z.object({
