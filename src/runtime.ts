@@ -37,6 +37,7 @@ import { SupervisionService } from './services/supervision.ts';
 import { OfficialAccess } from './services/official-access.ts';
 import { EvidenceService, ensurePlatformOrganisation } from './services/evidence.ts';
 import { DailySupervision } from './services/daily-supervision.ts';
+import { PaperContractService } from './services/paper-contracts.ts';
 import { backgroundTasks, createQueues, startBackground } from './background.ts';
 import { LifecycleService } from './services/lifecycle.ts';
 import { JobQueue } from './jobs/queue.ts';
@@ -68,6 +69,8 @@ export interface Platform {
   terminations: TerminationService;
   attachments: AttachmentService;
   supervision: SupervisionService;
+  /** 存量合同备案: paper contracts registered with their scans. */
+  paperContracts: PaperContractService;
   officialAccess: OfficialAccess;
   /** Arbitration and inspection cases and the legal holds they put on archived objects. */
   legalHolds: LegalHolds;
@@ -166,6 +169,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       workerPortal: new WorkerPortal({ db, crypto: fieldCrypto, outbox, codes, archive }),
       contracts,
       supervision,
+      paperContracts: new PaperContractService({ db, crypto: fieldCrypto, archive }),
       officialAccess,
       legalHolds: new LegalHolds({ db, archive }),
       archiveScrub,

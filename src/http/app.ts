@@ -25,6 +25,7 @@ import { rosterRoutes } from './routes/roster.ts';
 import { governmentRoutes } from './routes/government.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { batchRoutes } from './routes/batches.ts';
+import { paperContractRoutes } from './routes/paper-contracts.ts';
 import { xlsxMediaType } from '../sheets/xlsx.ts';
 import { SHEET_LIMITS } from '../sheets/limits.ts';
 import { employerRoutes } from './routes/employers.ts';
@@ -103,6 +104,7 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean; log
   await app.register(governmentRoutes(platform), { prefix: '/api/v1' });
   await app.register(caseRoutes(platform), { prefix: '/api/v1' });
   await app.register(batchRoutes(platform), { prefix: '/api/v1' });
+  await app.register(paperContractRoutes({ paperContracts: platform.paperContracts }), { prefix: '/api/v1' });
   await app.register(pkiRoutes(platform));
   await app.register(verifyRoutes(platform));
   await app.register(pageRoutes);

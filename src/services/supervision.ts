@@ -14,6 +14,7 @@ import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import { appendAudit, type Actor } from './audit.ts';
 import { contractFieldsColumn, type TemplateCatalog } from './contracts.ts';
+import { paperContractRecords } from './paper-contract-records.ts';
 import { idNumberIndex, upsertWorker, type WorkerIdentity } from './workers.ts';
 
 export interface Hire {
@@ -103,9 +104,10 @@ export class SupervisionService {
   /** The supervision report of one employer on a day: alerts with legal basis, signing rate. */
   async report(organisation: Organisation, asOf: string): Promise<SupervisionReport> {
     const { db, crypto, templates } = this.deps;
-    const [roster, contracts] = await Promise.all([
+    const [roster, contracts, paper] = await Promise.all([
       db.rosterEntry.findMany({ where: { organisationId: organisation.id } }),
       db.contract.findMany({ where: { employerId: organisation.id, previousId: null }, include: { auditEvents: { where: { type: { in: ['document.downloaded', 'document.viewed'] } }, select: { at: true, type: true } } } }),
+      paperContractRecords(db, organisation.id),
     ]);
     const rosterRecords: RosterRecord[] = roster.map((entry) => ({
       workerKey: entry.workerId,
@@ -139,6 +141,6 @@ export class SupervisionService {
         ...(terms ? { terms } : {}),
       };
     });
-    return superviseEmployer({ employer: { uscc: organisation.uscc, regionCode: organisation.regionCode }, roster: rosterRecords, contracts: contractRecords, asOf });
+    return superviseEmployer({ employer: { uscc: organisation.uscc, regionCode: organisation.regionCode }, roster: rosterRecords, contracts: [...contractRecords, ...paper], asOf });
   }
 }
