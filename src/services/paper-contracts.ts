@@ -38,6 +38,8 @@ interface Registration {
   scan: string;
 }
 
+/** Scans uploaded to the archive at once during a sheet registration. */
+const PARALLEL_PUTS = 8;
 const chainOf = (organisationId: string) => `paper-contracts:${organisationId}`;
 const asDate = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
@@ -89,22 +91,34 @@ export class PaperContractService {
     const byScan = new Map(registrations.map((r) => [r.scan, r]));
     // Each scan is archived as it arrives, so memory holds one scan at a time.
     const stored = new Map<string, ArchivedObject>();
+    const pending = new Set<Promise<void>>();
+    const received = new Set<string>();
     try {
       const errors: FieldProblem[] = [];
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
         const part = next.value;
         const registration = byScan.get(part.filename);
-        if (part.field !== 'scan' || !registration || stored.has(part.filename)) {
-          throw Problem.badRequest([{ field: part.field === 'scan' ? part.filename : part.field, in: 'body', rule: part.field !== 'scan' ? 'part_known' : stored.has(part.filename) ? 'scan_once' : 'scan_named_in_sheet', message: 'every part after the sheet is a scan named once in the sheet', messageZh: '表格之后的每个文件都应是表格“扫描件文件名”列中列出的扫描件，且只上传一次' }]);
+        if (part.field !== 'scan' || !registration || received.has(part.filename)) {
+          throw Problem.badRequest([{ field: part.field === 'scan' ? part.filename : part.field, in: 'body', rule: part.field !== 'scan' ? 'part_known' : received.has(part.filename) ? 'scan_once' : 'scan_named_in_sheet', message: 'every part after the sheet is a scan named once in the sheet', messageZh: '表格之后的每个文件都应是表格“扫描件文件名”列中列出的扫描件，且只上传一次' }]);
         }
+        received.add(part.filename);
         const bytes = await part.bytes();
         const bad = scanProblem(bytes);
         if (bad) errors.push({ field: '扫描件文件名', in: `row ${registration.row}`, ...bad });
-        else stored.set(part.filename, await this.deps.archive.put(bytes, { contentType: 'application/pdf' }));
+        else {
+          // A few uploads at once while the next part is read (at most PARALLEL_PUTS scans in memory).
+          if (pending.size >= PARALLEL_PUTS) await Promise.race(pending);
+          const put = this.deps.archive.put(bytes, { contentType: 'application/pdf' }).then((object) => void stored.set(part.filename, object));
+          const tracked = put.finally(() => pending.delete(tracked));
+          tracked.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+          pending.add(tracked);
+        }
       }
+      await Promise.all(pending);
       for (const r of registrations) if (!stored.has(r.scan) && !errors.some((e) => e.in === `row ${r.row}`)) errors.push({ field: '扫描件文件名', in: `row ${r.row}`, rule: 'scan_uploaded', message: `the scan ${r.scan} was not uploaded`, messageZh: `未上传扫描件“${r.scan}”` });
       if (errors.length) throw rowsProblem(errors);
     } catch (error) {
+      await Promise.allSettled(pending);
       await this.removeStored(stored);
       throw error;
     }

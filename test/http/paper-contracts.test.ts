@@ -79,8 +79,8 @@ t.test('one paper contract: registered with its scan, archived by SHA-256, audit
   t.equal(download.headers['x-content-sha256'], sha256(scan));
   const document = await platform.db.document.findFirstOrThrow({ where: { paperContract: { id: view.id } } });
   t.match(document, { kind: 'paper_scan', sha256: sha256(scan), objectKey: keyForDigest(sha256(scan)), contractId: null });
-  t.match(await platform.db.auditEvent.findMany({ where: { chain: `paper-contracts:${employerOrg.organisation?.id ?? document.id}` } }), []);
-  const audit = await platform.db.auditEvent.findMany({ where: { type: 'paper_contract.registered' } });
+  const { organisationId } = await platform.db.paperContract.findUniqueOrThrow({ where: { id: view.id } });
+  const audit = await platform.db.auditEvent.findMany({ where: { chain: `paper-contracts:${organisationId}`, type: 'paper_contract.registered' } });
   t.match(audit, [{ data: { paperContractId: view.id, sha256: sha256(scan), source: 'body' } }]);
   const stranger = bearer((await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: admin, payload: employerBody(72) })).json().apiKey);
   t.equal((await app.inject({ method: 'GET', url: `/api/v1/paper-contracts/${view.id}/scan.pdf`, headers: stranger })).statusCode, 404, 'another employer cannot read it');
