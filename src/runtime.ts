@@ -45,6 +45,7 @@ import { OrganisationProfiles } from './services/organisation-profile.ts';
 import { OfficialAccess } from './services/official-access.ts';
 import { EvidenceService, ensurePlatformOrganisation } from './services/evidence.ts';
 import { DailySupervision } from './services/daily-supervision.ts';
+import { PaperContractService } from './services/paper-contracts.ts';
 import { backgroundTasks, createQueues, startBackground } from './background.ts';
 import { LifecycleService } from './services/lifecycle.ts';
 import { JobQueue } from './jobs/queue.ts';
@@ -77,6 +78,8 @@ export interface Platform {
   terminations: TerminationService;
   attachments: AttachmentService;
   supervision: SupervisionService;
+  /** 存量合同备案: paper contracts registered with their scans. */
+  paperContracts: PaperContractService;
   officialAccess: OfficialAccess;
   /** Alerts naming the worker (masked to officials' lists, in full on a logged view and to the employer). */
   namedAlerts: NamedAlerts;
@@ -191,6 +194,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       contracts,
       contractQueries: new ContractQueries({ db, archive, auditAnchors }),
       supervision,
+      paperContracts: new PaperContractService({ db, crypto: fieldCrypto, archive }),
       officialAccess,
       namedAlerts: new NamedAlerts({ db, crypto: fieldCrypto, supervision }),
       rosterQueries: new RosterQueries({ db, crypto: fieldCrypto }),

@@ -27,6 +27,7 @@ import { inspectionAlertRoutes } from './routes/inspection-alerts.ts';
 import { governmentRoutes } from './routes/government.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { batchRoutes } from './routes/batches.ts';
+import { paperContractRoutes } from './routes/paper-contracts.ts';
 import { xlsxMediaType } from '../sheets/xlsx.ts';
 import { SHEET_LIMITS } from '../sheets/limits.ts';
 import { employerRoutes } from './routes/employers.ts';
@@ -123,6 +124,7 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean; log
   await app.register(inspectionAlertRoutes({ namedAlerts: p.namedAlerts }), { prefix: '/api/v1' });
   await app.register(caseRoutes({ legalHolds: p.legalHolds }), { prefix: '/api/v1' });
   await app.register(batchRoutes({ organisations: p.organisations, batches: p.batches }), { prefix: '/api/v1' });
+  await app.register(paperContractRoutes({ paperContracts: p.paperContracts }), { prefix: '/api/v1' });
   await app.register(pkiRoutes({ certificates: p.certificates }));
   await app.register(verifyRoutes({ verifier: p.verifier }));
   await app.register(pageRoutes);

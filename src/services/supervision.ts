@@ -14,7 +14,8 @@ import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import { appendAudit, type Actor } from './audit.ts';
 import { contractFieldsColumn, type TemplateCatalog } from './contracts.ts';
-import { idNumberIndex, upsertWorker, type WorkerIdentity } from './workers.ts';
+import { paperContractRecords } from './paper-contract-records.ts';
+import { idNumberIndex, upsertWorker, upsertWorkers, type WorkerIdentity } from './workers.ts';
 
 export interface Hire {
   worker: WorkerIdentity;
@@ -77,15 +78,14 @@ export class SupervisionService {
         }
       }
       if (allOrNothing && errors.length) return { created: 0, errors };
-      for (const { hire } of accepted) {
-        const workerId = await upsertWorker(tx, crypto, hire.worker);
-        await tx.rosterEntry.create({
-          data: { organisationId: organisation.id, workerId, employmentForm: hire.employmentForm, hireDate: asDate(hire.hireDate), post: hire.post ?? null, postCategory: hire.postCategory ?? null, agencyUscc: hire.agencyUscc ?? null, graduationYear: hire.graduationYear ?? null },
-        });
-      }
+      // One statement per table: a roster of thousands (an employer's first filing) fits the transaction.
+      const workerIds = await upsertWorkers(tx, crypto, accepted.map(({ hire }) => hire.worker));
+      await tx.rosterEntry.createMany({
+        data: accepted.map(({ hire }, i) => ({ organisationId: organisation.id, workerId: workerIds[i]!, employmentForm: hire.employmentForm, hireDate: asDate(hire.hireDate), post: hire.post ?? null, postCategory: hire.postCategory ?? null, agencyUscc: hire.agencyUscc ?? null, graduationYear: hire.graduationYear ?? null })),
+      });
       if (accepted.length) await appendAudit(tx, { chain: rosterChain(organisation.id), type: 'roster.bulk_hired', actor, data: { rows: accepted.length, skipped: errors.length } });
       return { created: accepted.length, errors };
-    });
+    }, { timeout: 2 * 60_000 });
   }
 
   async separate(organisation: Organisation, separation: Separation, actor: Actor) {
@@ -103,9 +103,10 @@ export class SupervisionService {
   /** The supervision report of one employer on a day: alerts with legal basis, signing rate. */
   async report(organisation: Organisation, asOf: string): Promise<SupervisionReport> {
     const { db, crypto, templates } = this.deps;
-    const [roster, contracts] = await Promise.all([
+    const [roster, contracts, paper] = await Promise.all([
       db.rosterEntry.findMany({ where: { organisationId: organisation.id } }),
       db.contract.findMany({ where: { employerId: organisation.id, previousId: null }, include: { auditEvents: { where: { type: { in: ['document.downloaded', 'document.viewed'] } }, select: { at: true, type: true } } } }),
+      paperContractRecords(db, organisation.id),
     ]);
     const rosterRecords: RosterRecord[] = roster.map((entry) => ({
       workerKey: entry.workerId,
@@ -139,6 +140,6 @@ export class SupervisionService {
         ...(terms ? { terms } : {}),
       };
     });
-    return superviseEmployer({ employer: { uscc: organisation.uscc, regionCode: organisation.regionCode }, roster: rosterRecords, contracts: contractRecords, asOf });
+    return superviseEmployer({ employer: { uscc: organisation.uscc, regionCode: organisation.regionCode }, roster: rosterRecords, contracts: [...contractRecords, ...paper], asOf });
   }
 }

@@ -113,6 +113,7 @@ function requestFor(route: string, principal: PrincipalName): { url: string; pay
     'GET /api/v1/inspection/employers/{uscc}': query(why),
     'GET /api/v1/inspection/employers/{uscc}/alerts': query(why),
     'GET /api/v1/inspection/employers/{uscc}/alerts/{alertId}': query(why),
+    'GET /api/v1/inspection/employers/{uscc}/paper-contracts': query(why),
     'GET /api/v1/employment/hires': query({ region: '1408', from: '2026-01-01', to: '2026-12-31', include: 'all', ...why }),
   };
   const contractRequest = { templateId: template.id, fields: { ...example, probation: undefined, worker: workerA } };
@@ -144,6 +145,8 @@ function requestFor(route: string, principal: PrincipalName): { url: string; pay
     'POST /api/v1/roster/hires': { payload: { worker: { name: '周新', idNumber: principal === 'employer-b' ? hireOfB : workerA.idNumber }, hireDate: '2026-09-16', employmentForm: 'labor_contract' } },
     'POST /api/v1/roster/separations': { payload: { idNumber: principal === 'employer-b' ? hireOfB : workerA.idNumber, separationDate: '2026-11-30', kind: 'resignation' } },
     'POST /api/v1/roster/hires/bulk': csv('姓名,身份证号码\n'),
+    'POST /api/v1/paper-contracts': { payload: { worker: { name: '周新', idNumber: workerA.idNumber }, employmentForm: 'labor_contract', termType: 'open_ended', startDate: '2020-01-01', signedOn: '2020-01-01', scanBase64: 'bm90IGEgcGRm' } },
+    'POST /api/v1/paper-contracts/{id}/renewal': { payload: { contractId: a2.id } },
     'POST /api/v1/insurance/contracts': { payload: { idNumber: workerA.idNumber, ...why } },
     'POST /api/v1/government/workers/contracts': { payload: { idNumber: workerA.idNumber, ...why } },
     'POST /api/v1/arbitration/evidence': { payload: { ...why, contractId: a1.id } },

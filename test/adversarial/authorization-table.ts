@@ -122,6 +122,15 @@ export const authorizationTable: Record<string, Row> = {
   'GET /api/v1/roster/self-check': { why: '自查: an employer’s own alerts, naming its own workers', allow: ['employer-a'], blind: ['employer-b'] },
   'GET /api/v1/employers/me/profile': { why: 'an employer reads its own profile; officials read it in the employer views', allow: employers },
   'PUT /api/v1/employers/me/profile': { why: 'an employer keeps its own profile current', allow: employers },
+  'POST /api/v1/paper-contracts': employerOwn,
+  'POST /api/v1/paper-contracts/sheet': employerOwn,
+  'GET /api/v1/paper-contracts/example.csv': employerOwn,
+  'GET /api/v1/paper-contracts/example.xlsx': employerOwn,
+  'GET /api/v1/paper-contracts': { why: 'an employer lists its own registered paper contracts', allow: ['employer-a'], blind: ['employer-b'] },
+  // The target {id} is contract A1, an electronic contract: no caller reaches it as a paper contract.
+  'GET /api/v1/paper-contracts/{id}/scan.pdf': { why: 'an employer’s own paper contract only; A1 is not one', allow: [] },
+  'POST /api/v1/paper-contracts/{id}/renewal': { why: 'an employer’s own paper contract only; A1 is not one', allow: [] },
+  'GET /api/v1/inspection/employers/{uscc}/paper-contracts': { why: '劳动保障监察 of the region', allow: ['inspection-own'] },
 
   'POST /api/v1/insurance/contracts': { why: '社保经办: enrolment data of a person’s contracts in its region', allow: ['insurance-own'], blind: ['insurance-other'] },
   'GET /api/v1/insurance/events': { why: '社保经办: the change feed of its region', allow: ['insurance-own'], blind: ['insurance-other'] },

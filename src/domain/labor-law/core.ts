@@ -142,7 +142,7 @@ export function isPartTime(terms: ContractTerms): boolean {
 }
 
 /** 内部退养协议, 续订书 and 变更书 are not employment contracts of their own: a contract's clauses do not apply. */
-export function isEmploymentContract(terms: ContractTerms): boolean {
+export function isEmploymentContract(terms: Pick<ContractTerms, 'kind'>): boolean {
   return terms.kind === 'labor_contract' || terms.kind === 'dispatch' || terms.kind === 'platform_work';
 }
 

@@ -8,7 +8,7 @@
 import { addDays, daysBetween, wholeMonthsCovered } from '../calendar.ts';
 import { isEffective } from '../contract-lifecycle.ts';
 import { alert, ARTICLE } from './alerts.ts';
-import { isActiveOn, wasSigned } from './roster.ts';
+import { isActiveOn, isLaborContract, wasSigned } from './roster.ts';
 import type { Alert, ContractRecord, SupervisionContext } from './types.ts';
 
 /** 劳动合同法 第九十七条: fixed terms count towards 第十四条第二款第三项 only from this day. */
@@ -18,15 +18,16 @@ const PENDING_STATES = new Set(['draft', 'sealed', 'sent', 'link_expired']);
 
 type FixedTermContract = ContractRecord & { endDate: string };
 
+/** A fixed-term labor contract: a side agreement's term (内部退养协议) is neither renewed nor counted (第十四条). */
 function isFixedTerm(contract: ContractRecord): contract is FixedTermContract {
-  return contract.termType === 'fixed' && contract.endDate !== undefined;
+  return isLaborContract(contract) && contract.termType === 'fixed' && contract.endDate !== undefined;
 }
 
 /** A later contract for the worker is signed or on its way to signature (a renewal in progress). */
 function hasSuccessor(contract: ContractRecord, context: SupervisionContext): boolean {
   return context
     .contractsOf(contract.workerKey)
-    .some((other) => other.contractId !== contract.contractId && other.startDate > contract.startDate && (wasSigned(other.status) || PENDING_STATES.has(other.status)));
+    .some((other) => other.contractId !== contract.contractId && isLaborContract(other) && other.startDate > contract.startDate && (wasSigned(other.status) || PENDING_STATES.has(other.status)));
 }
 
 function workerActive(workerKey: string, context: SupervisionContext): boolean {
@@ -38,7 +39,7 @@ export function priorConsecutiveFixedTerms(contract: ContractRecord, context: Su
   if (contract.priorConsecutiveFixedTerms !== undefined) return contract.priorConsecutiveFixedTerms;
   const earlier = context
     .contractsOf(contract.workerKey)
-    .filter((other) => other.contractId !== contract.contractId && wasSigned(other.status) && other.startDate < contract.startDate && other.startDate >= CONSECUTIVE_COUNT_FROM)
+    .filter((other) => other.contractId !== contract.contractId && isLaborContract(other) && wasSigned(other.status) && other.startDate < contract.startDate && other.startDate >= CONSECUTIVE_COUNT_FROM)
     .reverse();
   const breakAt = earlier.findIndex((other) => other.termType !== 'fixed');
   return breakAt === -1 ? earlier.length : breakAt;
@@ -84,18 +85,25 @@ function termsEnding(context: SupervisionContext): { contract: FixedTermContract
     });
 }
 
+/** A registered paper contract is offered for conversion: its renewal is concluded electronically. */
+function conversionOffer(contract: ContractRecord): { zh: string; en: string; details: { paper?: true; offerConversion?: 'electronic' } } {
+  if (!contract.paper) return { zh: '', en: '', details: {} };
+  return { zh: '（纸质合同，可续订为电子劳动合同）', en: ' (a paper contract: renew it as an electronic contract)', details: { paper: true, offerConversion: 'electronic' } };
+}
+
 export function renewalNotices(context: SupervisionContext): Alert[] {
   return termsEnding(context).map(({ contract, daysLeft }) => {
     const subject = { workerKey: contract.workerKey, contractId: contract.contractId };
+    const offer = conversionOffer(contract);
     if (daysLeft >= 0) {
       return alert(
         'CONTRACT_EXPIRING',
         ARTICLE.expiry,
         'warning',
         subject,
-        `劳动合同将于 ${contract.endDate} 期满（还有 ${daysLeft} 天），请及时办理续订或终止手续（终止的应依法支付经济补偿）`,
-        `the contract ends on ${contract.endDate} (${daysLeft} day(s) left): renew it or give notice of termination (with severance where due)`,
-        { endDate: contract.endDate, daysLeft },
+        `劳动合同将于 ${contract.endDate} 期满（还有 ${daysLeft} 天），请及时办理续订或终止手续（终止的应依法支付经济补偿）${offer.zh}`,
+        `the contract ends on ${contract.endDate} (${daysLeft} day(s) left): renew it or give notice of termination (with severance where due)${offer.en}`,
+        { endDate: contract.endDate, daysLeft, ...offer.details },
       );
     }
     return alert(
@@ -103,9 +111,9 @@ export function renewalNotices(context: SupervisionContext): Alert[] {
       ARTICLE.termEndedStillEmployed,
       'error',
       subject,
-      `劳动合同已于 ${contract.endDate} 期满，劳动者仍在职且未续订书面劳动合同`,
-      `the contract ended on ${contract.endDate} but the worker is still employed without a renewed written contract`,
-      { endDate: contract.endDate, daysSinceEnd: -daysLeft },
+      `劳动合同已于 ${contract.endDate} 期满，劳动者仍在职且未续订书面劳动合同${offer.zh}`,
+      `the contract ended on ${contract.endDate} but the worker is still employed without a renewed written contract${offer.en}`,
+      { endDate: contract.endDate, daysSinceEnd: -daysLeft, ...offer.details },
     );
   });
 }

@@ -3,6 +3,7 @@
  * the roster through these helpers so "active", "dispatched" and "signed" mean one thing.
  */
 import { isEffective, type ContractState } from '../contract-lifecycle.ts';
+import { isEmploymentContract } from '../labor-law/core.ts';
 import type { ContractRecord, EmployerSnapshot, Headcount, RosterRecord } from './types.ts';
 
 /** Employed on `date`: from 用工之日 through the last day of employment, both inclusive. */
@@ -30,17 +31,26 @@ export function wasSigned(status: ContractState): boolean {
   return isEffective(status) || status === 'terminated' || status === 'expired';
 }
 
+/**
+ * The record is the worker's labor contract (劳动合同法 第十条): an electronic or registered paper
+ * contract of employment. A 内部退养协议 and other side agreements are not, whatever their dates.
+ */
+export function isLaborContract(contract: Pick<ContractRecord, 'kind'>): boolean {
+  return isEmploymentContract(contract);
+}
+
 /** Binds both parties on `date`: effective now, already signed then, and its term not over. */
 export function bindsOn(contract: ContractRecord, date: string): boolean {
-  if (!isEffective(contract.status)) return false;
+  if (!isLaborContract(contract) || !isEffective(contract.status)) return false;
   if (contract.signedAt !== undefined && contract.signedAt > date) return false;
   return contract.endDate === undefined || contract.termType !== 'fixed' || date <= contract.endDate;
 }
 
-/** Signed contracts of the worker that belong to this employment spell (not ended before it). */
+/** Signed labor contracts of the worker that belong to this employment spell (not ended before it). */
 export function signedContractsOfSpell(record: RosterRecord, contracts: readonly ContractRecord[]): ContractRecord[] {
   return contracts.filter(
     (contract) =>
+      isLaborContract(contract) &&
       wasSigned(contract.status) &&
       (contract.endDate === undefined || contract.endDate >= record.hireDate) &&
       (record.separationDate === undefined || contract.startDate <= record.separationDate),

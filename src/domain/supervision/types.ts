@@ -63,6 +63,8 @@ export interface ContractRecord {
   priorProbationWithEmployer?: boolean;
   /** Full normalised terms, when available: the labor-law rules then see every clause. */
   terms?: ContractTerms;
+  /** A paper contract concluded before the platform and registered with its scan (存量合同备案). */
+  paper?: boolean;
 }
 
 export interface EmployerSnapshot {
