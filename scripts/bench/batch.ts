@@ -17,9 +17,12 @@ import { TemplateCatalog } from '../../src/templates/catalog.ts';
 import { launchOf } from '../launch.ts';
 import { startRgw, type RgwHandle } from '../rgw.ts';
 
-/** The environment and V8 options `npm run worker` uses (package.json; `npm start` uses the same), so the figures are those processes'. */
-const launch = launchOf('worker');
-const nodeOptions = process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? launch.nodeOptions;
+/**
+ * The environment and V8 options of `npm start` (the service) and `npm run worker` (package.json),
+ * so the figures are those processes'. BENCH_NODE_OPTIONS replaces both processes' V8 options.
+ */
+const launches = { 'main.ts': launchOf('start'), 'worker.ts': launchOf('worker') };
+const optionsOverride = process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean);
 
 export const title = `Bulk batch of ${Number(process.env.BENCH_BATCH_ROWS ?? 10_000).toLocaleString('en')} contracts (two worker processes)`;
 /** `--store rgw`: the archive is a Ceph RADOS Gateway (object lock, versioning) instead of the embedded endpoint. */
@@ -66,8 +69,9 @@ export function benchWorker(n: number) {
 }
 
 /** Starts `src/<file>` as its own process with the V8 options `npm start` / `npm run worker` use. */
-function startProcess(file: string, env: NodeJS.ProcessEnv, isReady: (output: string) => boolean | Promise<boolean>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', path.join(root, 'src', file)], { cwd: root, env: { ...process.env, ...launch.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+function startProcess(file: keyof typeof launches, env: NodeJS.ProcessEnv, isReady: (output: string) => boolean | Promise<boolean>): Promise<ChildProcess> {
+  const launch = launches[file];
+  const child = spawn(process.execPath, [...(optionsOverride ?? launch.nodeOptions), '--import', 'tsx', path.join(root, 'src', file)], { cwd: root, env: { ...process.env, ...launch.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return new Promise((resolve, reject) => {

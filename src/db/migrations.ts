@@ -3,6 +3,7 @@
  * native schema engine; the WebAssembly build of the same engine, driven through the pg driver
  * adapter, does the same work offline and writes the usual `_prisma_migrations` table.
  */
+import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -17,6 +18,11 @@ export const migrationsDir = path.join(prismaDir, 'migrations');
 const schemaPath = path.join(prismaDir, 'schema.prisma');
 
 let engineModule: Promise<typeof import('@prisma/schema-engine-wasm/schema_engine_bg')> | undefined;
+
+/** Whether this process has loaded the schema engine (it stays in memory once loaded). */
+export function schemaEngineLoaded(): boolean {
+  return engineModule !== undefined;
+}
 
 /** Loads the wasm-bindgen module once per process (the package targets bundlers, not Node). */
 function loadEngineModule() {
@@ -89,21 +95,46 @@ create or replace trigger "AccessLog_append_only" before update or delete on "Ac
   for each row execute function refuse_change();
 `;
 
+/**
+ * True when `_prisma_migrations` records every migration directory as finished, not rolled back,
+ * with the checksum (SHA-256 of migration.sql) of the file here, and nothing else. Anything else
+ * (no table yet, a pending, failed, edited or unknown migration) is left to the engine.
+ */
+async function allApplied(client: pg.Client, migrationsList: MigrationList): Promise<boolean> {
+  const table = await client.query<{ exists: boolean }>(`select to_regclass('_prisma_migrations') is not null as exists`);
+  if (!table.rows[0]?.exists) return false;
+  const { rows } = await client.query<{ migration_name: string; checksum: string; finished: boolean; rolled_back: boolean }>(
+    'select migration_name, checksum, finished_at is not null as finished, rolled_back_at is not null as rolled_back from _prisma_migrations',
+  );
+  const wanted = new Map(
+    migrationsList.migrationDirectories.map((dir) => {
+      const content = dir.migrationFile.content;
+      return [dir.path, content.tag === 'ok' ? createHash('sha256').update(content.value).digest('hex') : ''] as const;
+    }),
+  );
+  const current = rows.filter((row) => !row.rolled_back);
+  return current.length === wanted.size && current.every((row) => row.finished && wanted.get(row.migration_name) === row.checksum);
+}
+
 /** Applies every migration not yet applied (and the append-only guards); returns the names applied now. */
 export async function applyMigrations(databaseUrl: string): Promise<string[]> {
   const migrationsList = await readMigrationList();
-  const applied = await withEngine(databaseUrl, async (engine) => {
-    const out = await engine.applyMigrations({ migrationsList, filters: noFilter });
-    return out.appliedMigrationNames;
-  });
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
+    // The schema engine (WebAssembly) stays loaded once used (~30 MiB of a process's RSS): an
+    // up-to-date database, the usual case at start, is recognised without it.
+    const applied = (await allApplied(client, migrationsList))
+      ? []
+      : await withEngine(databaseUrl, async (engine) => {
+          const out = await engine.applyMigrations({ migrationsList, filters: noFilter });
+          return out.appliedMigrationNames;
+        });
     await client.query(appendOnlyGuards);
+    return applied;
   } finally {
     await client.end();
   }
-  return applied;
 }
 
 /**
