@@ -175,6 +175,9 @@ t.test('by sheet: example sheets, Chinese file names, XLSX; bad rows listed and 
   t.match(noColumn.json().errors, [{ field: '用工形式', rule: 'column_required', messageZh: '缺少列“用工形式”' }]);
   const stray = await uploadSheet(multipart({ name: 'example.csv', type: 'text/csv', data: example.body }, [{ name: 'other.pdf', data: pdf('other') }]));
   t.match(stray.json().errors, [{ field: 'other.pdf', rule: 'scan_named_in_sheet' }]);
+  const truncated = await app.inject({ method: 'POST', url: '/api/v1/paper-contracts/sheet', headers: { ...employer, 'content-type': 'multipart/form-data; boundary=x' }, payload: '--x\r\nContent-Disposition: form-data; name="sheet"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n姓名' });
+  t.equal(truncated.statusCode, 400, 'a body the multipart parser cannot read is the client’s error, not a 500');
+  t.match(truncated.json().errors, [{ field: 'body', rule: 'multipart', messageZh: /无法读取/ }]);
   t.same(await counts(), { paper: before.paper + 2, documents: before.documents + 2 });
 });
 

@@ -38,6 +38,15 @@ const config = { resource: 'contract.manage' as const };
 const tags = ['paper contracts'];
 const MiB = 1024 * 1024;
 
+/**
+ * What the multipart parser throws while reading the body: its own limit errors keep their
+ * status (413); a body it cannot parse (busboy's errors carry none) is the client's, 400.
+ */
+function unreadableMultipart(error: unknown): never {
+  if (typeof (error as { statusCode?: unknown })?.statusCode === 'number') throw error;
+  throw Problem.badRequest([{ field: 'body', in: 'body', rule: 'multipart', message: `is not a readable multipart/form-data body (${(error as Error)?.message ?? 'unreadable'})`, messageZh: '上传内容无法读取（multipart/form-data 格式错误）' }]);
+}
+
 function employerOf(request: Parameters<typeof principalOf>[0]) {
   const principal = principalOf(request);
   if (principal.kind !== 'employer') throw Problem.forbidden('Only employers do this.');
@@ -83,8 +92,12 @@ export const paperContractRoutes =
         const { organisationId, actor } = employerOf(request);
         if (!request.isMultipart()) throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send multipart/form-data: the sheet, then the scans.');
         async function* parts(): AsyncGenerator<UploadPart> {
-          for await (const part of request.parts()) {
-            if (part.type === 'file') yield { field: part.fieldname, filename: part.filename, mimetype: part.mimetype, bytes: () => part.toBuffer() };
+          const iterator = request.parts()[Symbol.asyncIterator]();
+          for (;;) {
+            const next = await iterator.next().catch(unreadableMultipart);
+            if (next.done) return;
+            const part = next.value;
+            if (part.type === 'file') yield { field: part.fieldname, filename: part.filename, mimetype: part.mimetype, bytes: () => part.toBuffer().catch(unreadableMultipart) };
           }
         }
         return reply.status(201).send(await deps.paperContracts.registerSheet(organisationId, parts(), actor));
