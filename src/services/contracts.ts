@@ -326,13 +326,16 @@ function toDate(iso: string | undefined): Date | null {
   return iso ? new Date(`${iso}T00:00:00Z`) : null;
 }
 
-/** Records a template version at first use; a version whose text changed afterwards is refused. */
+/**
+ * Records a template version at first use; a version whose text changed afterwards is refused.
+ * Concurrent first uses all insert: ON CONFLICT DO NOTHING lets the others wait for the first
+ * and then read its row (a plain insert failed them with a unique violation, a 500).
+ */
 export async function registerTemplateVersion(tx: DbTx, template: ContractTemplate): Promise<void> {
   const key = { templateId: template.id, version: template.version };
-  const existing = await tx.templateVersion.findUnique({ where: { templateId_version: key } });
-  if (!existing) {
-    await tx.templateVersion.create({ data: { ...key, title: template.title, kind: template.kind, contentHash: template.contentHash } });
-  } else if (existing.contentHash !== template.contentHash) {
+  await tx.templateVersion.createMany({ data: [{ ...key, title: template.title, kind: template.kind, contentHash: template.contentHash }], skipDuplicates: true });
+  const existing = await tx.templateVersion.findUniqueOrThrow({ where: { templateId_version: key } });
+  if (existing.contentHash !== template.contentHash) {
     throw new Problem(409, 'template-version-changed', 'Template version changed after use', `Template ${template.id}@${template.version} was used with different content; publish a new version instead of editing it.`);
   }
 }
