@@ -31,10 +31,6 @@ import { percentile } from './render.ts';
 
 export const title = 'Sealing and verifying contracts';
 
-async function time(runs: number, warmup: number, task: () => Promise<unknown>): Promise<number[]> {
-  return (await interleaved(runs, warmup, [task]))[0]!;
-}
-
 /** Runs the tasks round-robin, so machine noise and garbage collection fall on all alike. */
 async function interleaved(runs: number, warmup: number, tasks: (() => Promise<unknown>)[]): Promise<number[][]> {
   for (let i = 0; i < warmup; i++) for (const task of tasks) await task();

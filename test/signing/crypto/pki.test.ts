@@ -8,7 +8,7 @@ import { needs, run } from '../../helpers/tools.ts';
 import { nameAttribute } from '../../../src/signing/asn1/names.ts';
 import { pemEncode } from '../../../src/signing/asn1/der.ts';
 import { createBuiltInPki, loadPkiFromPem, loadPkiFromPkcs12 } from '../../../src/signing/pki/authority.ts';
-import { createCertificate, isTimestampingCertificate, parseCertificate } from '../../../src/signing/pki/certificate.ts';
+import { createCertificate, isTimestampingCertificate } from '../../../src/signing/pki/certificate.ts';
 import { algorithmOfKey, generateKeyPair, openSealedPrivateKey, sealPrivateKey } from '../../../src/signing/pki/keys.ts';
 import { usccCheckCharacter } from '../../../src/domain/identity.ts';
 import { pkiFixture } from './fixture.ts';
