@@ -20,7 +20,7 @@ import { roundSealAppearance } from '../../src/signing/appearance/appearances.ts
 import { GlyphOutliner } from '../../src/signing/appearance/outlines.ts';
 import { createCadesSignature } from '../../src/signing/cms/signed-data.ts';
 import { signPdf } from '../../src/signing/pades/signature.ts';
-import { createBuiltInPki } from '../../src/signing/pki/authority.ts';
+import { createBuiltInPki } from '../../src/signing/pki/built-in.ts';
 import { generateKeyPair, localSignatureKey } from '../../src/signing/pki/keys.ts';
 import { TimestampAuthority } from '../../src/signing/tsa/authority.ts';
 import { EmbeddedTsaClient } from '../../src/signing/tsa/clients.ts';
