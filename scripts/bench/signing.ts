@@ -20,7 +20,7 @@ import { roundSealAppearance } from '../../src/signing/appearance/appearances.ts
 import { GlyphOutliner } from '../../src/signing/appearance/outlines.ts';
 import { createCadesSignature } from '../../src/signing/cms/signed-data.ts';
 import { signPdf } from '../../src/signing/pades/signature.ts';
-import { createBuiltInPki } from '../../src/signing/pki/authority.ts';
+import { createBuiltInPki } from '../../src/signing/pki/built-in.ts';
 import { generateKeyPair, localSignatureKey } from '../../src/signing/pki/keys.ts';
 import { TimestampAuthority } from '../../src/signing/tsa/authority.ts';
 import { EmbeddedTsaClient } from '../../src/signing/tsa/clients.ts';
@@ -30,10 +30,6 @@ import { TemplateCatalog } from '../../src/templates/catalog.ts';
 import { percentile } from './render.ts';
 
 export const title = 'Sealing and verifying contracts';
-
-async function time(runs: number, warmup: number, task: () => Promise<unknown>): Promise<number[]> {
-  return (await interleaved(runs, warmup, [task]))[0]!;
-}
 
 /** Runs the tasks round-robin, so machine noise and garbage collection fall on all alike. */
 async function interleaved(runs: number, warmup: number, tasks: (() => Promise<unknown>)[]): Promise<number[][]> {

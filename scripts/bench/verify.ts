@@ -14,7 +14,7 @@ import { createCadesSignature } from '../../src/signing/cms/signed-data.ts';
 import { addDocumentTimestamp, addDss } from '../../src/signing/pades/ltv.ts';
 import { signPdf } from '../../src/signing/pades/signature.ts';
 import { collectValidationMaterial } from '../../src/signing/pades/validation-material.ts';
-import { createBuiltInPki } from '../../src/signing/pki/authority.ts';
+import { createBuiltInPki } from '../../src/signing/pki/built-in.ts';
 import { generateKeyPair, localSignatureKey } from '../../src/signing/pki/keys.ts';
 import { createOcspResponder } from '../../src/signing/revocation/ocsp.ts';
 import { TimestampAuthority } from '../../src/signing/tsa/authority.ts';

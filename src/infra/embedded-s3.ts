@@ -194,7 +194,7 @@ export class SingleFileStore extends FilesystemStore {
 function writeParts(file: string, parts: Buffer[]) {
   const fd = openSync(file, 'w');
   try {
-    let pending = parts.filter((part) => part.length > 0);
+    const pending = parts.filter((part) => part.length > 0);
     while (pending.length) {
       let written = writevSync(fd, pending.slice(0, 1024)); // IOV_MAX
       while (pending.length && written >= pending[0]!.length) written -= pending.shift()!.length;

@@ -6,7 +6,9 @@
  */
 import { z } from 'zod';
 
+// eslint-disable-next-line no-control-regex -- these patterns exist to find control characters
 const singleLine = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex -- these patterns exist to find control characters
 const multiLine = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export interface TextOptions {

@@ -2,7 +2,7 @@
 // sheet, see refused rows at once and the progress live (server-sent events read through fetch,
 // since EventSource cannot send the API key), then the error report and the contracts.
 // Earlier batches are listed so a reload or a second visit can pick a batch up again.
-import { $, esc, saveDownload } from './dom.js';
+import { $, control, esc, saveDownload, buttonOf } from './dom.js';
 const batchKinds = ['labor_contract', 'dispatch', 'platform_work', 'internal_retirement'];
 const statusNames = { draft: '草稿', sealed: '已盖章', sent: '已发送签署短信', signed: '已签署', declined: '已拒签', voided: '已作废', link_expired: '链接过期' };
 const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -193,13 +193,13 @@ async function watch(id, rows) {
 async function submit(event) {
   event.preventDefault();
   clearError();
-  const file = $('sheet').files[0];
+  const file = control('sheet').files[0];
   if (!file) return showError('请先选择要上传的表格文件。');
   const isXlsx = file.name.toLowerCase().endsWith('.xlsx');
   if (!isXlsx && !file.name.toLowerCase().endsWith('.csv')) return showError('只支持 .xlsx 或 UTF-8 编码的 .csv 文件。');
-  const query = new URLSearchParams({ templateId: $('template').value, allOrNothing: String($('all-or-nothing').checked), send: String($('send').checked) });
+  const query = new URLSearchParams({ templateId: control('template').value, allOrNothing: String(control('all-or-nothing').checked), send: String(control('send').checked) });
   idempotencyKey ??= newKey();
-  $('submit').disabled = true;
+  control('submit').disabled = true;
   $('submit').textContent = '正在提交…';
   try {
     const response = await fetch(`/api/v1/batches/sheet?${query}`, {
@@ -216,23 +216,23 @@ async function submit(event) {
     if (!response.ok) return showError({ status: response.status, ...body });
     showRefused(body.errors);
     // The file is in: the next upload is a new choice with a new Idempotency-Key.
-    $('sheet').value = '';
+    control('sheet').value = '';
     idempotencyKey = undefined;
-    $('notice').textContent = body.replayed ? '该文件此前已提交过，下面显示的是当时创建的批次，没有重复生成合同。' : `已接收 ${body.rows} 行，正在生成、盖章${$('send').checked ? '并发送' : ''}。`;
-    $('submit').disabled = false;
+    $('notice').textContent = body.replayed ? '该文件此前已提交过，下面显示的是当时创建的批次，没有重复生成合同。' : `已接收 ${body.rows} 行，正在生成、盖章${control('send').checked ? '并发送' : ''}。`;
+    control('submit').disabled = false;
     $('submit').textContent = '提交';
     listBatches().catch(() => undefined);
     await watch(body.id, body.rows);
   } catch (problem) {
     showError(problem);
   } finally {
-    $('submit').disabled = false;
+    control('submit').disabled = false;
     $('submit').textContent = '提交';
   }
 }
 
 $('log-in').addEventListener('click', () => {
-  key = $('key').value.trim();
+  key = control('key').value.trim();
   sessionStorage.setItem('employer-key', key);
   logIn();
 });
@@ -247,7 +247,7 @@ $('upload').addEventListener('submit', submit);
 for (const format of ['xlsx', 'csv']) {
   $(`example-${format}`).addEventListener('click', async () => {
     try {
-      await saveDownload(await api(`/api/v1/templates/${encodeURIComponent($('template').value)}/batch-sheet.${format}`), `${$('template').value}-示例.${format}`);
+      await saveDownload(await api(`/api/v1/templates/${encodeURIComponent(control('template').value)}/batch-sheet.${format}`), `${control('template').value}-示例.${format}`);
     } catch (problem) {
       showError(problem);
     }
@@ -261,7 +261,7 @@ $('download-errors').addEventListener('click', async () => {
   }
 });
 $('recent-rows').addEventListener('click', async (event) => {
-  const button = event.target.closest('button[data-batch]');
+  const button = buttonOf(event, 'button[data-batch]');
   if (!button) return;
   clearError();
   $('refused').classList.add('hidden');

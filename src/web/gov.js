@@ -2,7 +2,7 @@
 // and worker search, an employer's file with charts, a contract with its verification, and
 // downloads. Every query and read carries the purpose the official entered (logged, shown to the
 // worker): nothing is asked without one, and arbitration work and evidence bundles need a case number.
-import { $, esc, saveDownload } from './dom.js';
+import { $, control, esc, saveDownload, buttonOf } from './dom.js';
 const statusNames = { draft: '草稿', sealed: '已盖章', sent: '待签署', signed: '已签署', declined: '已拒签', voided: '已作废', link_expired: '链接过期', renewed: '已续订', changed: '已变更', terminated: '已解除/终止', expired: '已到期' };
 const roleNames = { inspection: '劳动保障监察', arbitration: '劳动争议仲裁', insurance: '社会保险经办', employment: '就业服务' };
 
@@ -104,8 +104,8 @@ const clearError = () => $('alert').classList.add('hidden');
  * is needed (arbitration work, evidence bundles): the console never supplies one itself.
  */
 function reason({ needCase = false } = {}) {
-  const purpose = $('purpose').value.trim();
-  const caseNumber = $('case').value.trim();
+  const purpose = control('purpose').value.trim();
+  const caseNumber = control('case').value.trim();
   $('purpose').removeAttribute('aria-invalid');
   $('case').removeAttribute('aria-invalid');
   const refuse = (field, detail) => {
@@ -206,7 +206,7 @@ async function logIn() {
     if (me.kind !== 'official') throw { detail: '该密钥不是工作人员密钥' };
     role = me.role;
     $('who').textContent = `${roleNames[me.role] ?? me.role} · 辖区 ${me.regionName ? `${me.regionName}（${me.regionCode}）` : me.regionCode}`;
-    $('region').value = me.regionCode;
+    control('region').value = me.regionCode;
     if (role === 'arbitration') $('case-label').textContent = '案号（必填）';
     $('login').classList.add('hidden');
     $('workspace').classList.remove('hidden');
@@ -219,8 +219,8 @@ async function logIn() {
 async function searchEmployers() {
   clearError();
   try {
-    const region = $('region').value.trim();
-    const q = $('employer-q').value.trim();
+    const region = control('region').value.trim();
+    const q = control('employer-q').value.trim();
     if (!/^\d{2,6}$/.test(region)) throw { detail: '请填写辖区行政区划代码（2 至 6 位数字）。' };
     const params = reason();
     params.set('region', region);
@@ -244,7 +244,7 @@ async function searchWorker() {
   clearError();
   try {
     // The ID number goes in the body: URLs end up in logs and browser history.
-    const body = JSON.stringify({ ...Object.fromEntries(reason()), idNumber: $('worker-id').value.trim() });
+    const body = JSON.stringify({ ...Object.fromEntries(reason()), idNumber: control('worker-id').value.trim() });
     const { items } = await (await api('/api/v1/government/workers/contracts', { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json();
     $('worker-rows').innerHTML = items.map((c) => contractRow(c, ` · ${esc(c.employer.name)}`)).join('') || '<tr><td>辖区内没有该劳动者的合同</td></tr>';
     $('worker').classList.remove('hidden');
@@ -293,32 +293,32 @@ async function openContract(id) {
 }
 
 $('log-in').addEventListener('click', () => {
-  key = $('key').value.trim();
+  key = control('key').value.trim();
   sessionStorage.setItem('official-key', key);
   logIn();
 });
 $('purpose-choices').addEventListener('click', (event) => {
-  const button = event.target.closest('button[data-purpose]');
+  const button = buttonOf(event, 'button[data-purpose]');
   if (!button) return;
-  $('purpose').value = button.dataset.purpose;
+  control('purpose').value = button.dataset.purpose;
   $('purpose').removeAttribute('aria-invalid');
   for (const other of $('purpose-choices').querySelectorAll('button')) other.setAttribute('aria-pressed', String(other === button));
-  if (button.dataset.needsCase && !$('case').value.trim()) $('case').focus();
+  if (button.dataset.needsCase && !control('case').value.trim()) $('case').focus();
 });
 $('purpose').addEventListener('input', () => {
-  for (const chip of $('purpose-choices').querySelectorAll('button')) chip.setAttribute('aria-pressed', String(chip.dataset.purpose === $('purpose').value.trim()));
+  for (const chip of $('purpose-choices').querySelectorAll('button')) chip.setAttribute('aria-pressed', String(chip.dataset.purpose === control('purpose').value.trim()));
 });
 $('search').addEventListener('click', searchEmployers);
 $('employer-q').addEventListener('keydown', (event) => {
   if (event.key === 'Enter') searchEmployers();
 });
 $('employer-rows').addEventListener('click', (event) => {
-  const button = event.target.closest('button[data-uscc]');
+  const button = buttonOf(event, 'button[data-uscc]');
   if (button) openEmployer(button.dataset.uscc);
 });
 for (const list of ['contract-rows', 'worker-rows']) {
   $(list).addEventListener('click', (event) => {
-    const button = event.target.closest('button[data-contract]');
+    const button = buttonOf(event, 'button[data-contract]');
     if (button) openContract(button.dataset.contract);
   });
 }

@@ -1,5 +1,5 @@
 // 我的合同: phone + code, then the worker's contracts, each downloadable free.
-import { $, esc } from './dom.js';
+import { $, control, esc, buttonOf } from './dom.js';
 const statusNames = { sent: '待签署', link_expired: '签署链接已过期', signed: '已签署（生效）', declined: '已拒签', renewed: '已续订', changed: '已变更', terminated: '已解除/终止', expired: '已到期' };
 const officeNames = { insurance: '社会保险经办机构', arbitration: '劳动人事争议仲裁机构', inspection: '劳动保障监察机构', employment: '公共就业服务机构' };
 const day = (value) => (value ? String(value).slice(0, 10) : '');
@@ -101,12 +101,12 @@ function coolDown(button, seconds = 60) {
 }
 
 $('list').addEventListener('click', (event) => {
-  const button = event.target.closest('button');
+  const button = buttonOf(event, 'button');
   if (button) download(button.dataset.id, button.dataset.number, button.dataset.which);
 });
 $('send-code').addEventListener('click', async () => {
   clearError();
-  const phone = $('phone').value.trim();
+  const phone = control('phone').value.trim();
   if (!/^1\d{10}$/.test(phone)) return showError({ detail: '请输入 11 位手机号' });
   try {
     await post('/api/v1/portal/code', { phone });
@@ -119,8 +119,8 @@ $('send-code').addEventListener('click', async () => {
 });
 $('log-in').addEventListener('click', async () => {
   clearError();
-  const phone = $('phone').value.trim();
-  const code = $('code').value.trim();
+  const phone = control('phone').value.trim();
+  const code = control('code').value.trim();
   if (!/^1\d{10}$/.test(phone)) return showError({ detail: '请输入 11 位手机号' });
   if (!/^\d{6}$/.test(code)) return showError({ detail: '请输入 6 位数字验证码' });
   try {

@@ -1,6 +1,6 @@
 // The worker's signing page. The signing key is made here with WebCrypto, non-extractable:
 // only its public key and signatures leave the phone.
-import { $ } from './dom.js';
+import { $, control } from './dom.js';
 import * as pdfjs from '/assets/pdfjs/pdf.min.mjs';
 
 pdfjs.GlobalWorkerOptions.workerSrc = '/assets/pdfjs/pdf.worker.min.mjs';
@@ -60,8 +60,8 @@ function show(section) {
   // A finished link no longer serves the document: downloads move to 我的合同.
   $('download').classList.toggle('hidden', section === 'done');
   // The notice was read with the contract: fold it to keep later steps on the first screen.
-  $('notice-box').open = section === 'read';
-  for (const li of $('steps').children) {
+  /** @type {HTMLDetailsElement} */ ($('notice-box')).open = section === 'read';
+  for (const li of /** @type {HTMLCollectionOf<HTMLElement>} */ ($('steps').children)) {
     const index = order.indexOf(li.dataset.step);
     const current = order.indexOf(section);
     li.className = index < current || section === 'done' ? 'done' : index === current ? 'current' : '';
@@ -188,11 +188,11 @@ function coolDown(button, seconds = 60) {
 function wireIdentity() {
   $('verify-identity').addEventListener('click', async () => {
     clearError();
-    const name = $('name').value.trim();
-    const idNumber = $('id-number').value.trim().toUpperCase();
+    const name = control('name').value.trim();
+    const idNumber = control('id-number').value.trim().toUpperCase();
     if (!name) return fail('请填写姓名');
     if (!/^(\d{17}[\dX]|\d{15})$/.test(idNumber)) return fail('身份证号码应为 18 位（最后一位可能是 X）');
-    $('verify-identity').disabled = true;
+    control('verify-identity').disabled = true;
     try {
       const result = await call('/identity', { name, idNumber });
       $('code-sent').textContent = `验证码已发送至 ${result.codeSentTo}，5 分钟内有效。`;
@@ -201,7 +201,7 @@ function wireIdentity() {
     } catch (problem) {
       showError(problem);
     } finally {
-      $('verify-identity').disabled = false;
+      control('verify-identity').disabled = false;
     }
   });
   $('resend').addEventListener('click', async () => {
@@ -221,18 +221,18 @@ function wireSigning() {
   $('clear').addEventListener('click', () => pad.clear());
   $('submit').addEventListener('click', async () => {
     clearError();
-    const code = $('code').value.trim();
+    const code = control('code').value.trim();
     if (!/^\d{6}$/.test(code)) return fail('请输入短信中的 6 位数字验证码');
     if (pad.isEmpty()) return fail('请先在签名框内手写签名');
-    if (!$('intent').checked) return fail('请勾选“我已阅读并同意签署本合同”');
-    $('submit').disabled = true;
+    if (!control('intent').checked) return fail('请勾选“我已阅读并同意签署本合同”');
+    control('submit').disabled = true;
     $('submit').textContent = '正在签署……';
     try {
       await signOnDevice(code, pad.png());
       show('done');
     } catch (problem) {
       showError(problem);
-      $('submit').disabled = false;
+      control('submit').disabled = false;
       $('submit').textContent = '签署';
     }
   });
@@ -241,7 +241,7 @@ function wireSigning() {
 function wireRefusal() {
   $('decline').addEventListener('click', async () => {
     clearError();
-    const reason = $('reason').value.trim();
+    const reason = control('reason').value.trim();
     if (reason.length < 2) return fail('请简要说明拒绝签署的理由');
     if (!confirm('确定拒绝签署本合同吗？拒绝后此签署链接将失效。')) return;
     try {
@@ -272,8 +272,9 @@ async function start() {
   $('worker').textContent = info.worker.maskedName;
   $('expires').textContent = new Date(info.expiresAt).toLocaleString('zh-CN', { hour12: false });
   $('notice').textContent = info.notice;
-  $('download').href = api('/document.pdf');
-  $('download').download = `${info.contract.number}.pdf`;
+  const download = /** @type {HTMLAnchorElement} */ ($('download'));
+  download.href = api('/document.pdf');
+  download.download = `${info.contract.number}.pdf`;
   $('intro').classList.remove('hidden');
   $('steps').classList.remove('hidden');
   wireIdentity();

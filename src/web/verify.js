@@ -32,7 +32,7 @@ function signatureCard(sig, index) {
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
-  const file = document.getElementById('file').files[0];
+  const file = /** @type {HTMLInputElement} */ (document.getElementById('file')).files[0];
   if (!file) return;
   result.innerHTML = '<p>正在验证…</p>';
   const response = await fetch('/api/v1/verify', { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: file });

@@ -41,7 +41,7 @@ const employer = bearer(yuncheng.apiKey);
 const arbitration = bearer((await app.inject({ method: 'POST', url: '/api/v1/admin/officials', headers: admin, payload: { name: '运城仲裁', role: 'arbitration', regionCode: '140800' } })).json().apiKey);
 const template = platform.templates.get('labor-contract-general')!;
 const example = template.example as { worker: { name: string; idNumber: string; phone: string } } & Record<string, unknown>;
-const { id: createdId, signed, phone } = await signedContract(app, platform, employer, template.id, example);
+const { id: createdId, signed } = await signedContract(app, platform, employer, template.id, example);
 const created = { id: createdId };
 const signedPdf = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${created.id}/pdf`, headers: employer })).rawPayload;
 

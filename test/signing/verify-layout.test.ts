@@ -9,6 +9,7 @@ const modules = [
   'pki/path-validation.ts',
   'pki/crl-status.ts',
   'pki/memo.ts',
+  'pki/check-memo.ts',
 ];
 
 t.test('every validation module stays within 300 lines', async (t) => {

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { Problem } from '../../problem.ts';
 import { officialOf } from '../plugins/auth.ts';
-import { isIsoDate, todayInShanghai } from '../../domain/calendar.ts';
+import { todayInShanghai } from '../../domain/calendar.ts';
 import { EMPLOYMENT_POLICIES, employmentPolicy } from '../../domain/employment-policies.ts';
 import { calendarDate, uuidParam } from '../schemas.ts';
 

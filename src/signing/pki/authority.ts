@@ -3,14 +3,11 @@
  * start under `dataDir/pki/` (root → issuing CA for organisations, issuing CA for individuals;
  * TSA certificate; delegated OCSP responders), keys sealed under the master key. Production:
  * an issuing CA, TSA and optional OCSP responder imported from PEM or PKCS#12, validated at
- * start-up.
+ * start-up. This module is the authority itself (issuing, start-up validation); built-in.ts
+ * makes the development hierarchy and imported.ts loads the production one.
  */
-import { KeyObject, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { KeyObject } from 'node:crypto';
 import { isValidUscc } from '../../domain/identity.ts';
-import { pemDecodeAll, pemEncode } from '../asn1/der.ts';
 import type { NameAttribute } from '../asn1/names.ts';
 import { oids } from '../asn1/oids.ts';
 import type { Signer } from '../types.ts';
@@ -24,18 +21,8 @@ import {
   type CertificateTemplate,
   type ParsedCertificate,
 } from './certificate.ts';
-import {
-  algorithmOfKey,
-  generateKeyPair,
-  keyMatches,
-  loadPrivateKeyPem,
-  localSignatureKey,
-  openSealedPrivateKey,
-  sealPrivateKey,
-  toPublicKey,
-} from './keys.ts';
-import { readPkcs12 } from './pkcs12.ts';
-import { InMemoryCertificateStatusStore, type CertificateStatusStore } from './status-store.ts';
+import { algorithmOfKey, generateKeyPair, keyMatches, localSignatureKey, sealPrivateKey, toPublicKey } from './keys.ts';
+import type { CertificateStatusStore } from './status-store.ts';
 
 /** A CA that issues certificates and CRLs. `chain` runs from this CA up to, excluding, the root. */
 export interface IssuingAuthority extends CertificateIssuer {
@@ -123,16 +110,16 @@ export interface Pki {
   issueEventCertificate(request: EventCertificateRequest): Promise<IssuedCertificate>;
 }
 
-const day = 86_400_000;
+export const day = 86_400_000;
 /** Back-dating absorbs clock skew between the platform and verifiers. */
-const skewMs = 5 * 60_000;
-
+export const skewMs = 5 * 60_000;
 
 function leafTemplate(urls: PkiUrls, ca: IssuingAuthority, policies: string[]): Pick<CertificateTemplate, 'crlUrls' | 'ocspUrls' | 'caIssuersUrls' | 'policies'> {
   return { crlUrls: [urls.crl(ca.name)], ocspUrls: [urls.ocsp], caIssuersUrls: [urls.caIssuers(ca.name)], policies };
 }
 
-interface PkiMaterial {
+/** What an authority is made of, however it was obtained (generated or imported). */
+export interface PkiMaterial {
   root: ParsedCertificate;
   rootCa?: IssuingAuthority;
   organisationCa: IssuingAuthority;
@@ -145,7 +132,7 @@ interface PkiMaterial {
   policies: string[];
 }
 
-function createPki(material: PkiMaterial): Pki {
+export function createPki(material: PkiMaterial): Pki {
   const { urls, statusStore, organisationCa, individualCa } = material;
 
   async function issue(ca: IssuingAuthority, template: CertificateTemplate, kind: string): Promise<IssuedCertificate> {
@@ -232,7 +219,7 @@ function createPki(material: PkiMaterial): Pki {
   };
 }
 
-function authority(name: string, der: Uint8Array, privateKey: KeyObject, chainAbove: Uint8Array[]): IssuingAuthority {
+export function authority(name: string, der: Uint8Array, privateKey: KeyObject, chainAbove: Uint8Array[]): IssuingAuthority {
   const certificate = parseCertificate(der);
   return {
     name,
@@ -243,261 +230,7 @@ function authority(name: string, der: Uint8Array, privateKey: KeyObject, chainAb
   };
 }
 
-// ---------------------------------------------------------------------------------------
-// Built-in hierarchy
 
-export interface BuiltInPkiOptions {
-  dataDir: string;
-  masterKey: Buffer;
-  baseUrl: string;
-  statusStore?: CertificateStatusStore;
-  /** Display name placed in O= of the platform's CA certificates. */
-  organisationName?: string;
-  /** certificatePolicies OIDs for leaf certificates (default: the platform's private-arc OID). */
-  policies?: string[];
-}
-
-const builtInFiles = ['root', 'organisations', 'individuals', 'tsa', 'ocsp-organisations', 'ocsp-individuals'] as const;
-type BuiltInName = (typeof builtInFiles)[number];
-type Generated = Record<BuiltInName, { der: Uint8Array; privateKey: KeyObject }>;
-
-function generateHierarchy(options: BuiltInPkiOptions, urls: PkiUrls): Generated {
-  const now = Date.now();
-  const organisation = options.organisationName ?? 'LaborSign 电子劳动合同平台';
-  const name = (cn: string): NameAttribute[] => [
-    { type: 'C', value: 'CN' },
-    { type: 'O', value: organisation },
-    { type: 'CN', value: cn },
-  ];
-  const years = (n: number) => new Date(now + n * 365 * day);
-  const notBefore = new Date(now - skewMs);
-  const caExtensions = (issuer: string) => ({ crlUrls: [urls.crl(issuer)], caIssuersUrls: [urls.caIssuers(issuer)] });
-
-  const rootKeys = generateKeyPair();
-  const rootDer = createCertificate(
-    { subject: name('LaborSign Root CA'), publicKey: rootKeys.publicKey, notBefore, notAfter: years(20), ca: {}, keyUsage: ['keyCertSign', 'cRLSign'] },
-    { selfSigningKey: rootKeys.privateKey },
-  );
-  const root: CertificateIssuer = { certificate: parseCertificate(rootDer), privateKey: rootKeys.privateKey };
-
-  const result = { root: { der: rootDer, privateKey: rootKeys.privateKey } } as Generated;
-  const issueUnder = (issuer: CertificateIssuer, file: BuiltInName, template: Omit<CertificateTemplate, 'publicKey' | 'notBefore'>) => {
-    const keys = generateKeyPair();
-    const der = createCertificate({ ...template, publicKey: keys.publicKey, notBefore }, issuer);
-    result[file] = { der, privateKey: keys.privateKey };
-    return { certificate: parseCertificate(der), privateKey: keys.privateKey };
-  };
-  const caTemplate = (cn: string) => ({
-    subject: name(cn),
-    notAfter: years(10),
-    ca: { pathLength: 0 },
-    keyUsage: ['keyCertSign', 'cRLSign'] as CertificateTemplate['keyUsage'],
-    ...caExtensions('root'),
-  });
-  const organisations = issueUnder(root, 'organisations', caTemplate('LaborSign Organisation CA'));
-  const individuals = issueUnder(root, 'individuals', caTemplate('LaborSign Individual CA'));
-  issueUnder(root, 'tsa', {
-    subject: name('LaborSign Time Stamping Authority'),
-    notAfter: years(10),
-    keyUsage: ['digitalSignature', 'nonRepudiation'],
-    extendedKeyUsage: { purposes: [oids.kpTimeStamping], critical: true },
-    ...caExtensions('root'),
-  });
-  for (const [file, ca] of [['ocsp-organisations', organisations], ['ocsp-individuals', individuals]] as const) {
-    issueUnder(ca, file, {
-      subject: name(`LaborSign OCSP Responder (${file.slice(5)})`),
-      notAfter: years(2),
-      keyUsage: ['digitalSignature'],
-      extendedKeyUsage: { purposes: [oids.kpOcspSigning], critical: false },
-      ocspNoCheck: true,
-      caIssuersUrls: [urls.caIssuers(file.slice(5))],
-    });
-  }
-  return result;
-}
-
-async function writeHierarchy(directory: string, generated: Generated, masterKey: Buffer): Promise<void> {
-  await mkdir(directory, { recursive: true, mode: 0o700 });
-  for (const file of builtInFiles) {
-    const { der, privateKey } = generated[file];
-    await writeFile(path.join(directory, `${file}.cert.pem`), pemEncode(der, 'CERTIFICATE'), { mode: 0o644 });
-    await writeFile(path.join(directory, `${file}.key.pem`), sealPrivateKey(privateKey, masterKey), { mode: 0o600 });
-  }
-}
-
-async function readHierarchy(directory: string, masterKey: Buffer): Promise<Generated> {
-  const result = {} as Generated;
-  for (const file of builtInFiles) {
-    const [der] = pemDecodeAll(await readFile(path.join(directory, `${file}.cert.pem`), 'utf8'), 'CERTIFICATE');
-    if (!der) throw new Error(`pki: ${file}.cert.pem holds no certificate`);
-    const privateKey = openSealedPrivateKey(await readFile(path.join(directory, `${file}.key.pem`), 'utf8'), masterKey);
-    result[file] = { der, privateKey };
-  }
-  return result;
-}
-
-/**
- * Loads the built-in PKI from `dataDir/pki/`, generating it on first start. Generation goes
- * to a temporary directory renamed into place, so concurrent first starts agree on one CA.
- */
-export async function createBuiltInPki(options: BuiltInPkiOptions): Promise<Pki> {
-  const urls = pkiUrls(options.baseUrl);
-  const directory = path.join(options.dataDir, 'pki');
-  if (!existsSync(directory)) {
-    const temporary = `${directory}.tmp-${randomBytes(6).toString('hex')}`;
-    await writeHierarchy(temporary, generateHierarchy(options, urls), options.masterKey);
-    try {
-      await rename(temporary, directory);
-    } catch (error) {
-      await rm(temporary, { recursive: true, force: true });
-      if (!existsSync(directory)) throw error;
-    }
-  }
-  const files = await readHierarchy(directory, options.masterKey);
-  const rootCa = authority('root', files.root.der, files.root.privateKey, []);
-  const organisationCa = authority('organisations', files.organisations.der, files.organisations.privateKey, []);
-  const individualCa = authority('individuals', files.individuals.der, files.individuals.privateKey, []);
-  const responder = (file: BuiltInName, issuer: IssuingAuthority): OcspResponderIdentity => ({
-    certificate: parseCertificate(files[file].der),
-    privateKey: files[file].privateKey,
-    chain: [files[file].der, ...issuer.chain],
-    issuer: issuer.certificate,
-  });
-  const material: PkiMaterial = {
-    root: rootCa.certificate,
-    rootCa,
-    organisationCa,
-    individualCa,
-    tsa: { certificate: parseCertificate(files.tsa.der), privateKey: files.tsa.privateKey, chain: [files.tsa.der] },
-    ocspResponders: [
-      responder('ocsp-organisations', organisationCa),
-      responder('ocsp-individuals', individualCa),
-      // The root answers for its own certificates (issuing CAs, TSA).
-      { certificate: rootCa.certificate, privateKey: rootCa.privateKey, chain: [], issuer: rootCa.certificate },
-    ],
-    statusStore: options.statusStore ?? new InMemoryCertificateStatusStore(),
-    urls,
-    masterKey: options.masterKey,
-    policies: options.policies ?? [oids.laborSignCertificatePolicy],
-  };
-  validateMaterial(material);
-  const record = (file: BuiltInName, issuer: IssuingAuthority, kind: string) => {
-    const certificate = parseCertificate(files[file].der);
-    return material.statusStore.record({
-      serialHex: certificate.serialHex,
-      issuerKeyId: issuer.keyIdHex,
-      subject: certificate.subjectText,
-      notBefore: certificate.notBefore,
-      notAfter: certificate.notAfter,
-      kind,
-      der: certificate.der,
-    });
-  };
-  // The platform's own certificates, so OCSP and CRLs can speak about them.
-  await record('organisations', rootCa, 'ca');
-  await record('individuals', rootCa, 'ca');
-  await record('tsa', rootCa, 'tsa');
-  await record('ocsp-organisations', organisationCa, 'ocsp');
-  await record('ocsp-individuals', individualCa, 'ocsp');
-  return createPki(material);
-}
-
-// ---------------------------------------------------------------------------------------
-// Production import
-
-export interface PemPkiOptions {
-  /** The trust anchor the CA chains to. */
-  rootCertPem: string;
-  /** The issuing CA certificate, optionally followed by its intermediates (PEM bundle). */
-  caCertPem: string;
-  caKeyPem: string;
-  /** TSA certificate (then its intermediates) and key. */
-  tsaCertPem: string;
-  tsaKeyPem: string;
-  /** Delegated OCSP responder issued by the CA; absent = the CA signs OCSP responses itself. */
-  ocspCertPem?: string;
-  ocspKeyPem?: string;
-  /** Passphrase of encrypted PEM keys. */
-  passphrase?: string;
-  baseUrl: string;
-  statusStore?: CertificateStatusStore;
-  policies?: string[];
-  /** Used to seal platform-held organisation keys for storage. */
-  masterKey?: Buffer;
-}
-
-interface KeyedChain {
-  chain: Uint8Array[];
-  privateKey: KeyObject;
-}
-
-function pemChain(pem: string, what: string): Uint8Array[] {
-  const chain = pemDecodeAll(pem, 'CERTIFICATE');
-  if (!chain.length) throw new Error(`pki: no certificate in ${what}`);
-  return chain;
-}
-
-function fromKeyedChains(
-  options: Omit<PemPkiOptions, 'caCertPem' | 'caKeyPem' | 'tsaCertPem' | 'tsaKeyPem' | 'ocspCertPem' | 'ocspKeyPem' | 'passphrase'>,
-  ca: KeyedChain,
-  tsa: KeyedChain,
-  ocsp: KeyedChain | undefined,
-): Pki {
-  const root = parseCertificate(pemChain(options.rootCertPem, 'rootCertPem')[0]!);
-  const [caDer, ...caAbove] = ca.chain as [Uint8Array, ...Uint8Array[]];
-  const issuingCa = authority('ca', caDer, ca.privateKey, caAbove);
-  const holder = (keyed: KeyedChain): KeyHolder => ({ certificate: parseCertificate(keyed.chain[0]!), privateKey: keyed.privateKey, chain: keyed.chain });
-  const ocspHolder = ocsp ? holder(ocsp) : { certificate: issuingCa.certificate, privateKey: issuingCa.privateKey, chain: [] };
-  const material: PkiMaterial = {
-    root,
-    organisationCa: issuingCa,
-    individualCa: issuingCa,
-    tsa: holder(tsa),
-    ocspResponders: [{ ...ocspHolder, issuer: issuingCa.certificate }],
-    statusStore: options.statusStore ?? new InMemoryCertificateStatusStore(),
-    urls: pkiUrls(options.baseUrl),
-    masterKey: options.masterKey,
-    policies: options.policies ?? [],
-  };
-  validateMaterial(material);
-  return createPki(material);
-}
-
-/** Production: imports CA, TSA and optional OCSP responder from PEM and validates them. */
-export async function loadPkiFromPem(options: PemPkiOptions): Promise<Pki> {
-  const key = (pem: string) => loadPrivateKeyPem(pem, options.passphrase);
-  return fromKeyedChains(
-    options,
-    { chain: pemChain(options.caCertPem, 'caCertPem'), privateKey: key(options.caKeyPem) },
-    { chain: pemChain(options.tsaCertPem, 'tsaCertPem'), privateKey: key(options.tsaKeyPem) },
-    options.ocspCertPem && options.ocspKeyPem
-      ? { chain: pemChain(options.ocspCertPem, 'ocspCertPem'), privateKey: key(options.ocspKeyPem) }
-      : undefined,
-  );
-}
-
-export interface Pkcs12PkiOptions {
-  rootCertPem: string;
-  caP12: Uint8Array;
-  tsaP12: Uint8Array;
-  ocspP12?: Uint8Array;
-  password: string;
-  baseUrl: string;
-  statusStore?: CertificateStatusStore;
-  policies?: string[];
-  masterKey?: Buffer;
-}
-
-/** Production: imports CA, TSA and optional OCSP responder from PKCS#12 files and validates them. */
-export async function loadPkiFromPkcs12(options: Pkcs12PkiOptions): Promise<Pki> {
-  const read = (der: Uint8Array) => {
-    const { privateKey, certificates } = readPkcs12(der, options.password);
-    return { privateKey, chain: certificates };
-  };
-  return fromKeyedChains(options, read(options.caP12), read(options.tsaP12), options.ocspP12 ? read(options.ocspP12) : undefined);
-}
-
-// ---------------------------------------------------------------------------------------
 // Start-up validation
 
 function assertChain(chain: Uint8Array[], root: ParsedCertificate, what: string): void {
@@ -518,7 +251,7 @@ function assertKey(holder: { certificate: ParsedCertificate; privateKey: KeyObje
   if (holder.certificate.notAfter < now) throw new Error(`pki: ${what} certificate expired on ${holder.certificate.notAfter.toISOString()}`);
 }
 
-function validateMaterial(material: PkiMaterial): void {
+export function validateMaterial(material: PkiMaterial): void {
   const { root } = material;
   if (!root.isCa || !isIssuedBy(root, root)) throw new Error('pki: root is not a self-signed CA certificate');
   for (const [what, ca] of [['organisation CA', material.organisationCa], ['individual CA', material.individualCa]] as const) {

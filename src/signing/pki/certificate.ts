@@ -8,7 +8,6 @@ import {
   bool,
   encode,
   explicit,
-  ia5,
   implicitConstructed,
   implicitPrimitive,
   int,

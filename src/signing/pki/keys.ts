@@ -16,7 +16,7 @@ import { algorithmIdentifier, type Asn1 } from '../asn1/der.ts';
 import { ecdsaRawToDer } from '../asn1/ecdsa.ts';
 import { hashOfSignatureAlgorithm, oids, type HashName } from '../asn1/oids.ts';
 import type { SignatureAlgorithm, SignatureKey } from '../types.ts';
-import { rememberedCheck } from './memo.ts';
+import { rememberedCheck } from './check-memo.ts';
 
 export interface KeyPair {
   privateKey: KeyObject;

@@ -13,7 +13,7 @@ import { bytesEqual, encode, oid, parseDer, raw, seq } from '../asn1/der.ts';
 import { canonicalName } from '../asn1/names.ts';
 import { oids } from '../asn1/oids.ts';
 import type { ParsedCertificate } from './certificate.ts';
-import { rememberedCheck } from './memo.ts';
+import { rememberedCheck } from './check-memo.ts';
 
 /** Why a path failed, in ETSI EN 319 102-1 sub-indication terms. */
 export type PathFailure =

@@ -54,7 +54,7 @@ export function verifyCrl(crl: Uint8Array | ParsedCrl, options: { issuer: Parsed
   const { issuer } = options;
   if (!bytesEqual(parsed.issuer, issuer.subject)) problems.push('CRL issuer is not the certificate issuer');
   else {
-    let verified = false;
+    let verified: boolean;
     try {
       verified = verifyWithKey(issuer.publicKey, parsed.signatureAlgorithm, parsed.tbs, parsed.signature);
     } catch {

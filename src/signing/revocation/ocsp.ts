@@ -295,7 +295,7 @@ export function verifyOcspResponse(
   const signer = candidates.find((c) => responderMatches(basic.responderId, c));
   if (!signer) problems.push('responder certificate not found');
   else {
-    let verified = false;
+    let verified: boolean;
     try {
       verified = verifyWithKey(signer.publicKey, basic.signatureAlgorithm, basic.tbs, basic.signature);
     } catch {

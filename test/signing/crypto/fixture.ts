@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pemEncode } from '../../../src/signing/asn1/der.ts';
-import { createBuiltInPki, type Pki } from '../../../src/signing/pki/authority.ts';
+import type { Pki } from '../../../src/signing/pki/authority.ts';
+import { createBuiltInPki } from '../../../src/signing/pki/built-in.ts';
 
 export interface PkiFixture {
   pki: Pki;
