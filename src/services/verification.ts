@@ -11,6 +11,9 @@ import type { Pki } from '../signing/pki/authority.ts';
 import { UnreadablePdfError, verifyPdf, type VerificationReport } from '../signing/verify/verify.ts';
 import { contractById } from './contract/access.ts';
 
+/** The ETSI sub-indications a verdict may carry, for the answer's schema. */
+export { subIndications } from '../signing/verify/report.ts';
+
 export interface ArchivedMatch {
   contractId: string;
   contractNumber: string;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { Problem } from '../../problem.ts';
-import { subIndications } from '../../signing/verify/report.ts';
+import { subIndications } from '../../services/verification.ts';
 
 const modificationLevel = z.enum(['NONE', 'LTA_UPDATES', 'FORM_FILLING', 'ANNOTATIONS', 'OTHER']);
 const indication = z.enum(['TOTAL-PASSED', 'TOTAL-FAILED', 'INDETERMINATE']).describe('ETSI EN 319 102-1 main indication');
