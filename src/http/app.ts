@@ -21,6 +21,7 @@ import { devRoutes } from './routes/dev.ts';
 import { signingRoutes } from './routes/signing.ts';
 import { portalRoutes } from './routes/portal.ts';
 import { sealAuthorisationRoutes } from './routes/seal-authorisations.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { rosterRoutes } from './routes/roster.ts';
 import { governmentRoutes } from './routes/government.ts';
 import { caseRoutes } from './routes/cases.ts';
@@ -99,6 +100,7 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean; log
   await app.register(signingRoutes(platform), { prefix: '/api/v1' });
   await app.register(portalRoutes(platform), { prefix: '/api/v1' });
   await app.register(sealAuthorisationRoutes(platform), { prefix: '/api/v1' });
+  await app.register(webhookRoutes({ webhooks: platform.webhooks }), { prefix: '/api/v1' });
   await app.register(rosterRoutes(platform), { prefix: '/api/v1' });
   await app.register(governmentRoutes(platform), { prefix: '/api/v1' });
   await app.register(caseRoutes(platform), { prefix: '/api/v1' });
