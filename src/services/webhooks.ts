@@ -53,6 +53,7 @@ interface JobData {
 
 const jobData = z.object({ id: z.uuid(), manual: z.boolean().optional() });
 const storedEvents = z.array(z.enum(webhookEventTypes));
+const messageStatus = z.enum(['pending', 'delivered', 'failed']);
 
 type EndpointRow = Awaited<ReturnType<Db['webhookEndpoint']['findFirstOrThrow']>>;
 
@@ -152,7 +153,7 @@ export class WebhookService {
     return rows.map((m) => ({
       id: `msg_${m.id}`,
       eventType: m.eventType,
-      status: m.status,
+      status: messageStatus.parse(m.status),
       createdAt: m.createdAt.toISOString(),
       deliveredAt: m.deliveredAt?.toISOString() ?? null,
       payload: m.payload,

@@ -54,15 +54,15 @@ export const webhookRoutes =
     app.post(
       '/webhooks/endpoints',
       { config, schema: { tags, summary: 'Register a webhook endpoint and the events it receives', body: z.object({ url, events, description: text(200).optional() }), response: { 201: withSecret } } },
-      async (request, reply) => reply.status(201).send((await webhooks.register(organisationIdOf(request), request.body)) as z.infer<typeof withSecret>),
+      async (request, reply) => reply.status(201).send(await webhooks.register(organisationIdOf(request), request.body)),
     );
 
     app.get('/webhooks/endpoints', { config, schema: { tags, summary: 'Your webhook endpoints', response: { 200: z.object({ items: z.array(endpointView) }) } } }, async (request) => ({
-      items: (await webhooks.list(organisationIdOf(request))) as z.infer<typeof endpointView>[],
+      items: (await webhooks.list(organisationIdOf(request))),
     }));
 
     app.get('/webhooks/endpoints/:id', { config, schema: { tags, summary: 'One webhook endpoint', params: idParams, response: { 200: endpointView } } }, async (request) =>
-      (await webhooks.get(organisationIdOf(request), request.params.id)) as z.infer<typeof endpointView>,
+      (await webhooks.get(organisationIdOf(request), request.params.id)),
     );
 
     app.patch(
@@ -71,19 +71,19 @@ export const webhookRoutes =
         config,
         schema: { tags, summary: 'Change an endpoint; `enabled: true` revives a disabled one', params: idParams, body: z.object({ url: url.optional(), events: events.optional(), description: text(200).optional(), enabled: z.boolean().optional() }), response: { 200: endpointView } },
       },
-      async (request) => (await webhooks.update(organisationIdOf(request), request.params.id, request.body)) as z.infer<typeof endpointView>,
+      async (request) => (await webhooks.update(organisationIdOf(request), request.params.id, request.body)),
     );
 
     app.post(
       '/webhooks/endpoints/:id/rotate-secret',
       { config, schema: { tags, summary: 'A new signing secret; the previous one also signs during WEBHOOK_SECRET_GRACE_HOURS', params: idParams, response: { 200: withSecret } } },
-      async (request) => (await webhooks.rotateSecret(organisationIdOf(request), request.params.id)) as z.infer<typeof withSecret>,
+      async (request) => (await webhooks.rotateSecret(organisationIdOf(request), request.params.id)),
     );
 
     app.get(
       '/webhooks/endpoints/:id/messages',
       { config, schema: { tags, summary: 'The delivery log: messages newest first, with every attempt', params: idParams, querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }), response: { 200: z.object({ items: z.array(messageView) }) } } },
-      async (request) => ({ items: (await webhooks.messages(organisationIdOf(request), request.params.id, request.query.limit)) as z.infer<typeof messageView>[] }),
+      async (request) => ({ items: (await webhooks.messages(organisationIdOf(request), request.params.id, request.query.limit)) }),
     );
 
     app.post(
