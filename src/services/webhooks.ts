@@ -103,10 +103,10 @@ export class WebhookService {
 
   /** Registers an endpoint; the secret is shown in this answer only. */
   async register(organisationId: string, input: EndpointInput) {
-    await this.checkUrl(input.url);
+    const url = await this.checkUrl(input.url);
     const secret = newSecret();
     const row = await this.deps.db.webhookEndpoint.create({
-      data: { organisationId, url: input.url, events: [...new Set(input.events)], description: input.description ?? null, secretCipher: this.deps.crypto.encrypt(secret, secretColumn) },
+      data: { organisationId, url: url.href, events: [...new Set(input.events)], description: input.description ?? null, secretCipher: this.deps.crypto.encrypt(secret, secretColumn) },
     });
     return { ...view(row), secret };
   }
@@ -123,11 +123,11 @@ export class WebhookService {
   /** Changes URL, events or description; `enabled: true` revives a disabled endpoint (its failure count starts again). */
   async update(organisationId: string, id: string, change: Partial<EndpointInput> & { enabled?: boolean | undefined }) {
     await this.owned(organisationId, id);
-    if (change.url !== undefined) await this.checkUrl(change.url);
+    const url = change.url !== undefined ? (await this.checkUrl(change.url)).href : undefined;
     const row = await this.deps.db.webhookEndpoint.update({
       where: { id },
       data: {
-        ...(change.url !== undefined ? { url: change.url } : {}),
+        ...(url !== undefined ? { url } : {}),
         ...(change.events !== undefined ? { events: [...new Set(change.events)] } : {}),
         ...(change.description !== undefined ? { description: change.description } : {}),
         ...(change.enabled === true ? { enabled: true, disabledAt: null, disabledReason: null, consecutiveFailures: 0, failingSince: null } : {}),

@@ -74,6 +74,7 @@ t.test('SSRF: loopback, private, link-local and names resolving to them are refu
   }
   t.match((await register({ url: 'ftp://example.org/x', events: ['contract.signed'] })).json(), { errors: [{ field: 'url', rule: 'http_or_https' }] });
   t.equal((await register({ url: `${base}/ok`, events: ['contract.nonsense'] })).statusCode, 400, 'unknown events are refused');
+  t.match((await register({ url: `${base}/ok\u0000`, events: ['contract.signed'] })).json(), { status: 400, errors: [{ field: 'url' }] }, 'control characters are refused');
 });
 
 t.test('deliveries verified by the reference library; retries; redelivery; disabling; rotation', async (t) => {

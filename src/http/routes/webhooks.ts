@@ -35,7 +35,7 @@ const messageView = z.object({
   attempts: z.array(z.object({ at: z.iso.datetime(), manual: z.boolean(), statusCode: z.number().int().nullable(), durationMs: z.number().int(), error: z.string().nullable() })),
 });
 const events = z.array(z.enum(webhookEventTypes)).min(1);
-const url = z.string().max(2000).describe('http(s) URL; its host must resolve to a public address (or be in WEBHOOK_ALLOWLIST)');
+const url = z.string().max(2000).regex(/^[^\u0000-\u0020\u007f]+$/, 'no spaces or control characters').describe('http(s) URL; its host must resolve to a public address (or be in WEBHOOK_ALLOWLIST)');
 const config = { resource: 'contract.manage' as const };
 const tags = ['webhooks'];
 
