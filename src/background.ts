@@ -14,6 +14,7 @@ import type { DailySupervision } from './services/daily-supervision.ts';
 import type { LifecycleService } from './services/lifecycle.ts';
 import type { ArchiveScrub } from './services/archive-scrub.ts';
 import { archiveScrubCron, archiveScrubQueue } from './jobs/archive-scrub.ts';
+import { webhookQueueName, type WebhookService } from './services/webhooks.ts';
 
 export interface BackgroundTask {
   queue: string;
@@ -33,6 +34,8 @@ export interface BackgroundDeps {
   dailySupervision: DailySupervision;
   archiveScrub: ArchiveScrub;
   batchJobTimeoutSeconds: number;
+  webhooks: WebhookService;
+  webhookPolicy: QueuePolicy;
 }
 
 /** A scheduled task: one job at a time per process is plenty. */
@@ -56,6 +59,8 @@ export function backgroundTasks(deps: BackgroundDeps): BackgroundTask[] {
         await q.workEach<{ id: string }>(outboxQueueName, 20, (jobs) => deps.outbox.deliverJobs(jobs));
       },
     },
+    // Webhooks: queued with the contract change, each message retried with a growing wait (WEBHOOK_*).
+    { queue: webhookQueueName, policy: deps.webhookPolicy, work: (q) => q.work(webhookQueueName, 4, (job: object, attempt) => deps.webhooks.work(job, attempt)) },
     // Hourly: expired links and ended terms, so the day's supervision sees contracts as they stand.
     scheduled('lifecycle-sweep', '0 * * * *', 15 * 60, () => deps.lifecycle.sweep()),
     // Hourly until the day's run is done (a day missed while the service was down is caught up); one run a day.

@@ -56,6 +56,9 @@ import { SealAuthorisations } from './services/seal-authorisations.ts';
 import { GlyphOutliner } from './signing/appearance/outlines.ts';
 import { TemplateCatalog } from './templates/catalog.ts';
 import { encryptNamesAtRest } from './services/names-at-rest.ts';
+import { setAuditTap } from './services/audit.ts';
+import { WebhookService, webhookQueuePolicy, type WebhookSettings } from './services/webhooks.ts';
+import { Allowlist } from './webhooks/address-guard.ts';
 
 export interface Platform {
   config: Config;
@@ -113,8 +116,14 @@ export interface Platform {
   readiness: Readiness;
   /** 验签 of an uploaded PDF, matched against the archive. */
   verifier: { verifyUpload(pdf: Uint8Array): ReturnType<typeof verifyUpload> };
-  /** Set on the first start without ADMIN_TOKEN: print it once, it is not stored. */
-  generatedAdminKey?: string;
+  /** Employers' webhook endpoints and deliveries (docs/WEBHOOKS.md). */
+  webhooks: WebhookService;
+  /**
+   * Without ADMIN_TOKEN and with no admin yet, mints the admin key and returns it to be printed
+   * once (only its hash is stored). `npm start` calls it once the service listens, so a start
+   * that fails never mints a key nobody saw.
+   */
+  bootstrapAdmin(): Promise<string | undefined>;
   /** Which services are embedded, for /readyz and the start-up banner. */
   embedded: { postgres: boolean; s3: boolean };
   close(): Promise<void>;
@@ -145,7 +154,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const archive = new ObjectArchive({ ...s3, bucket: config.MINIO_BUCKET, region: config.MINIO_REGION, defaultLockDays: config.ARCHIVE_LOCK_DAYS });
     await archive.init();
     const masterKey = await resolveMasterKey(config.MASTER_KEY, config.DATA_DIR);
-    const { generatedKey } = await ensureAdmin(db, config.ADMIN_TOKEN);
+    // A configured ADMIN_TOKEN is registered now; a generated key only once the service listens (bootstrapAdmin).
+    if (config.ADMIN_TOKEN) await ensureAdmin(db, config.ADMIN_TOKEN);
     const fieldCrypto = new FieldCrypto(masterKey);
     // Names written in the clear by earlier versions become ciphertexts before anything reads them.
     await encryptNamesAtRest(db, fieldCrypto);
@@ -178,7 +188,12 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const platformTsa = Buffer.from(pki.tsa.certificate.der);
     // External TSAs are trusted as configured; the embedded one by its certificate.
     const auditAnchors: AuditAnchors = { archive, timestamps, trustsTsa: (certificate) => config.TSA_URLS.length > 0 || platformTsa.equals(Buffer.from(certificate.der)) };
-    const tasks = backgroundTasks({ db, batches, outbox, lifecycle, dailySupervision, auditAnchors, archiveScrub, batchJobTimeoutSeconds: config.BATCH_JOB_TIMEOUT_SECONDS });
+    const webhookSettings: WebhookSettings = { timeoutMs: config.WEBHOOK_TIMEOUT_MS, attempts: config.WEBHOOK_ATTEMPTS, retryDelaySeconds: config.WEBHOOK_RETRY_DELAY_SECONDS, disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES, disableAfterHours: config.WEBHOOK_DISABLE_AFTER_HOURS, secretGraceHours: config.WEBHOOK_SECRET_GRACE_HOURS };
+    const webhooks = new WebhookService({ db, crypto: fieldCrypto, queue, allowlist: new Allowlist(config.WEBHOOK_ALLOWLIST), settings: webhookSettings });
+    // Every audit append (the one place contract changes are recorded, in their transaction) queues its webhooks.
+    setAuditTap((tx, events) => webhooks.enqueueFor(tx, events));
+    stops.push(async () => setAuditTap(undefined));
+    const tasks = backgroundTasks({ db, batches, outbox, lifecycle, dailySupervision, auditAnchors, archiveScrub, batchJobTimeoutSeconds: config.BATCH_JOB_TIMEOUT_SECONDS, webhooks, webhookPolicy: webhookQueuePolicy(webhookSettings) });
     await createQueues(queue, tasks);
 
     return {
@@ -215,6 +230,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       certificates: new Certificates({ db, pki, ocsp, tsa: tsaAuthority, crypto: fieldCrypto }),
       readiness: new Readiness({ db, archive, embedded: { postgres: !config.DATABASE_URL, s3: !config.MINIO_ENDPOINT } }),
       verifier: { verifyUpload: (pdf) => verifyUpload(db, pki, pdf) },
+      webhooks,
       terminations: new TerminationService({ db, archive, crypto: fieldCrypto, outbox, templates, renderer, sealing, publicBaseUrl: config.PUBLIC_BASE_URL }),
       workerSigning,
       queue,
@@ -222,7 +238,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       startWorkers: (batchWorkers = config.BATCH_WORKERS) => startBackground(queue, tasks, { batchWorkers }),
       ocsp,
       codes,
-      generatedAdminKey: generatedKey,
+      bootstrapAdmin: async () => (config.ADMIN_TOKEN ? undefined : (await ensureAdmin(db, undefined)).generatedKey),
       embedded: { postgres: !config.DATABASE_URL, s3: !config.MINIO_ENDPOINT },
       close: () => closeAll(stops),
     };

@@ -44,6 +44,22 @@ const trustProxy = z
     return entries;
   });
 
+/** Webhook targets allowed despite resolving to private ranges (on-premise systems): CIDRs, addresses or host names. */
+const webhookAllowlist = z
+  .string()
+  .default('')
+  .transform((value, ctx): string[] => {
+    const entries = value.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean);
+    const bad = entries.filter((entry) => {
+      const [address, bits, extra] = entry.split('/');
+      const family = isIP(address ?? '');
+      if (family) return extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)));
+      return bits !== undefined || !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(entry);
+    });
+    if (bad.length) ctx.addIssue({ code: 'custom', message: `not a CIDR, address or host name: ${bad.join(', ')} (e.g. 10.20.0.0/16,hr.internal)` });
+    return entries;
+  });
+
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -89,6 +105,13 @@ export const configSchema = z
     BATCH_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(120).describe('a batch job not finished in this time (its worker died) is given to another worker'),
     BATCH_WORKERS: z.coerce.number().int().min(0).max(32).default(2).describe('batch jobs this process works on at once; 0 = leave them to `npm run worker` processes'),
     INSURANCE_FEED_SETTLE_SECONDS: z.coerce.number().int().min(0).max(600).default(5).describe('the insurance change feed holds back events younger than this (ids are assigned before commit)'),
+    WEBHOOK_ALLOWLIST: webhookAllowlist.describe('webhook endpoints allowed although they resolve to loopback/private/link-local ranges: comma-separated CIDRs, addresses or host names (on-premise systems)'),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000).describe('per webhook delivery attempt'),
+    WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(10).describe('attempts per webhook message before it is marked failed'),
+    WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30).describe('wait before the first webhook retry; each later one about twice as long'),
+    WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(10_000).default(20).describe('an endpoint is disabled after this many failed attempts in a row …'),
+    WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().min(0).max(24 * 30).default(24).describe('… spanning at least this many hours'),
+    WEBHOOK_SECRET_GRACE_HOURS: z.coerce.number().min(0).max(24 * 30).default(24).describe('after a secret rotation the previous secret also signs for this long'),
   })
   .superRefine((env, ctx) => {
     if (env.PKI_SOURCE !== 'builtin' && !env.PKI_DIR) ctx.addIssue({ code: 'custom', path: ['PKI_DIR'], message: `is required when PKI_SOURCE=${env.PKI_SOURCE}` });

@@ -21,6 +21,7 @@ import { devRoutes } from './routes/dev.ts';
 import { signingRoutes } from './routes/signing.ts';
 import { portalRoutes } from './routes/portal.ts';
 import { sealAuthorisationRoutes } from './routes/seal-authorisations.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { rosterRoutes } from './routes/roster.ts';
 import { selfCheckRoutes } from './routes/self-check.ts';
 import { inspectionAlertRoutes } from './routes/inspection-alerts.ts';
@@ -125,6 +126,7 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean; log
   await app.register(caseRoutes({ legalHolds: p.legalHolds }), { prefix: '/api/v1' });
   await app.register(batchRoutes({ organisations: p.organisations, batches: p.batches }), { prefix: '/api/v1' });
   await app.register(paperContractRoutes({ paperContracts: p.paperContracts }), { prefix: '/api/v1' });
+  await app.register(webhookRoutes({ webhooks: p.webhooks }), { prefix: '/api/v1' });
   await app.register(pkiRoutes({ certificates: p.certificates }));
   await app.register(verifyRoutes({ verifier: p.verifier }));
   await app.register(pageRoutes);

@@ -69,11 +69,21 @@ function chainedEvent(input: AuditInput, last: { seq: number; hash: string } | n
   return { ...fields, data: fields.data as object, contractId: input.contractId ?? null, hash: auditHash(fields) };
 }
 
+/** Sees every appended event inside its transaction: webhook deliveries are enqueued there (src/webhooks). */
+export type AuditTap = (tx: DbTx, events: { type: string; contractId: string | null; actorKind: string; data: unknown; at: Date }[]) => Promise<void>;
+let auditTap: AuditTap | undefined;
+/** Set by the composition root (one per process; the tap works through the transaction it is given). */
+export function setAuditTap(tap: AuditTap | undefined): void {
+  auditTap = tap;
+}
+
 export async function appendAudit(tx: DbTx, input: AuditInput) {
   // Serialises appends to one chain across processes; released when the transaction ends.
   await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${'audit:' + input.chain}))`;
   const last = await tx.auditEvent.findFirst({ where: { chain: input.chain }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
-  return tx.auditEvent.create({ data: chainedEvent(input, last, new Date()) });
+  const event = await tx.auditEvent.create({ data: chainedEvent(input, last, new Date()) });
+  if (auditTap) await auditTap(tx, [event]);
+  return event;
 }
 
 /**
@@ -101,6 +111,7 @@ export async function appendAuditMany(tx: DbTx, inputs: AuditInput[]): Promise<v
                 ${rows.map((r) => r.actorKind)}::text[], ${rows.map((r) => r.actorId)}::text[], ${rows.map((r) => r.ip)}::text[], ${rows.map((r) => r.userAgent)}::text[],
                 ${rows.map((r) => JSON.stringify(r.data))}::text[], ${rows.map((r) => r.at.toISOString())}::text[], ${rows.map((r) => r.prevHash)}::text[], ${rows.map((r) => r.hash)}::text[])
       as e(chain, seq, "contractId", type, "actorKind", "actorId", ip, "userAgent", data, at, "prevHash", hash)`;
+  if (auditTap) await auditTap(tx, rows);
 }
 
 export interface ChainCheck {

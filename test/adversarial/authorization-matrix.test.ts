@@ -40,7 +40,11 @@ async function sentContract(key: Record<string, string>, worker: typeof workerA)
   await post(`/api/v1/contracts/${contract.id}/send`, key, undefined);
   return { id: contract.id as string, number: contract.number as string, token: await workerPhone(app, platform, worker).latestLink() };
 }
+// A's webhook endpoint (an address literal: registration resolves nothing) receives a2's contract.sent.
+const hookA = await post('/api/v1/webhooks/endpoints', keyA, { url: 'https://1.1.1.1:1/hook', events: ['contract.sent'] });
+await post('/api/v1/webhooks/endpoints', keyB, { url: 'https://1.1.1.1:1/hook', events: ['contract.sent'] });
 const a2 = await sentContract(keyA, workerA);
+const messageA = `msg_${(await platform.db.webhookMessage.findFirstOrThrow({ where: { endpointId: hookA.id } })).id}`;
 const b2 = await sentContract(keyB, workerB);
 for (const [key, worker] of [[keyA, workerA], [keyB, workerB]] as const) {
   await post('/api/v1/roster/hires', key, { worker: { name: worker.name, idNumber: worker.idNumber }, hireDate: '2026-09-15', employmentForm: 'labor_contract' });
@@ -97,7 +101,8 @@ function requestFor(route: string, principal: PrincipalName): { url: string; pay
   const [, path] = route.split(' ') as [string, string];
   const token = credentials[principal].token ?? randomBytes(32).toString('base64url');
   const target: Record<string, string> = {
-    id: path.startsWith('/api/v1/batches') ? batchA.id : path.startsWith('/api/v1/seal-authorisations') ? authA.id : path.startsWith('/api/v1/employers') ? employerA.id : path.startsWith('/api/v1/templates') ? template.id : a1.id,
+    id: path.startsWith('/api/v1/webhooks') ? hookA.id : path.startsWith('/api/v1/batches') ? batchA.id : path.startsWith('/api/v1/seal-authorisations') ? authA.id : path.startsWith('/api/v1/employers') ? employerA.id : path.startsWith('/api/v1/templates') ? template.id : a1.id,
+    messageId: messageA,
     token,
     uscc: employerA.uscc,
     alertId: alertA.id,
@@ -140,6 +145,8 @@ function requestFor(route: string, principal: PrincipalName): { url: string; pay
     'POST /api/v1/batches': { payload: { templateId: template.id, rows: [{ worker: { name: '某' } }] }, headers: { 'idempotency-key': `matrix-${principal}` } },
     'POST /api/v1/batches/sheet': csv('姓名\n某\n'),
     'POST /api/v1/seal-authorisations': { payload: authorisation },
+    'POST /api/v1/webhooks/endpoints': { payload: { url: 'https://1.1.1.1:1/hook', events: ['contract.signed'] } },
+    'PATCH /api/v1/webhooks/endpoints/{id}': { payload: { description: 'HR' } },
     'POST /api/v1/seal-authorisations/{id}/revoke': { payload: { revokedBy: '张三（法定代表人）' } },
     // Employer B hires and separates a person of its own: were it worker A, B's roster list and 自查 would rightly show A's ID number.
     'POST /api/v1/roster/hires': { payload: { worker: { name: '周新', idNumber: principal === 'employer-b' ? hireOfB : workerA.idNumber }, hireDate: '2026-09-16', employmentForm: 'labor_contract' } },

@@ -56,7 +56,7 @@ const employers = ['employer-a', 'employer-b'] as const;
 const publicRow = (why: string): Row => ({ why, allow: everyone });
 const employerOwn: Row = { why: 'an employer manages its own records; each employer acts on its own organisation', allow: employers };
 const onContractA: Row = { why: 'employer A’s own contract: only employer A manages it', allow: ['employer-a'] };
-const onRecordOfA: Row = { why: 'employer A’s own batch or seal authorisation: only employer A', allow: ['employer-a'] };
+const onRecordOfA: Row = { why: 'employer A’s own batch, seal authorisation or webhook endpoint: only employer A', allow: ['employer-a'] };
 const adminOnly: Row = { why: 'platform operation', allow: ['admin'] };
 const linkRow: Row = { why: 'the signing link is the credential: it reaches its own contract only', allow: ['link-a'], blind: ['link-b'] };
 
@@ -112,6 +112,13 @@ export const authorizationTable: Record<string, Row> = {
   'GET /api/v1/seal-authorisations': { why: 'an employer lists its own authorisations', allow: ['employer-a'], blind: ['employer-b'] },
   'POST /api/v1/seal-authorisations': employerOwn,
   'POST /api/v1/seal-authorisations/{id}/revoke': onRecordOfA,
+  'POST /api/v1/webhooks/endpoints': employerOwn,
+  'GET /api/v1/webhooks/endpoints': { why: 'an employer lists its own webhook endpoints', allow: ['employer-a'], blind: ['employer-b'] },
+  'GET /api/v1/webhooks/endpoints/{id}': onRecordOfA,
+  'PATCH /api/v1/webhooks/endpoints/{id}': onRecordOfA,
+  'POST /api/v1/webhooks/endpoints/{id}/rotate-secret': onRecordOfA,
+  'GET /api/v1/webhooks/endpoints/{id}/messages': onRecordOfA,
+  'POST /api/v1/webhooks/endpoints/{id}/messages/{messageId}/redeliver': onRecordOfA,
 
   'POST /api/v1/roster/hires': employerOwn,
   'POST /api/v1/roster/separations': { why: 'an employer records separations from its own roster', allow: ['employer-a'], blind: ['employer-b'] },

@@ -50,7 +50,7 @@ t.test('npm start on embedded defaults becomes ready', async (t) => {
   });
 
   let ready: Response | undefined;
-  for (let attempt = 0; attempt < 120 && !ready?.ok; attempt++) {
+  for (let attempt = 0; attempt < 240 && !ready?.ok && child.exitCode === null; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
   }
@@ -149,4 +149,69 @@ t.test('after the service is killed with SIGKILL, the next start stops the orpha
   second.child.kill('SIGTERM');
   t.equal((await once(second.child, 'exit'))[0], 0, `stops cleanly: ${second.output().slice(-1000)}`);
   t.notOk(alive(own), 'and stops it on SIGTERM');
+});
+
+t.test('a busy port is one line and exit 1, and the admin key is minted by the start that listens', async (t) => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'laborsign-busy-'));
+  await chmod(dataDir, 0o755);
+  const [port, pgPort, s3Port] = [await freePort(), await freePort(), await freePort()];
+  const blocker = net.createServer().listen(port, '127.0.0.1');
+  await once(blocker, 'listening');
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), EMBEDDED_S3_PORT: String(s3Port), LOG_LEVEL: 'warn' };
+  const children: ReturnType<typeof spawn>[] = [];
+  t.teardown(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? once(child, 'exit') : undefined)));
+    if (blocker.listening) await new Promise((resolve) => blocker.close(resolve));
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  const run = () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    const output = { text: '' };
+    child.stdout!.on('data', (d) => (output.text += d));
+    child.stderr!.on('data', (d) => (output.text += d));
+    return { child, output };
+  };
+
+  const busy = run();
+  const [code] = await once(busy.child, 'exit');
+  t.equal(code, 1, busy.output.text);
+  t.match(busy.output.text, new RegExp(`LaborSign could not start: port ${port} on 127\\.0\\.0\\.1 is already in use \\(EADDRINUSE\\)`));
+  t.notMatch(busy.output.text, /\n\s+at /, 'no stack trace');
+  t.notMatch(busy.output.text, /Administrator API key/, 'no key is printed by a start that never listened');
+
+  await new Promise((resolve) => blocker.close(resolve));
+  const second = run();
+  let ready: Response | undefined;
+  for (let attempt = 0; attempt < 240 && !ready?.ok && second.child.exitCode === null; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+  }
+  t.equal(ready?.status, 200, second.output.text.slice(-2000));
+  for (let i = 0; i < 40 && !/lsk_/.test(second.output.text); i++) await new Promise((resolve) => setTimeout(resolve, 250));
+  const key = /(lsk_[\w-]+)/.exec(second.output.text)?.[1];
+  t.ok(key, 'the start that listens prints the admin key (the failed start minted none)');
+  const list = await fetch(`http://127.0.0.1:${port}/api/v1/admin/employers`, { headers: { authorization: `Bearer ${key}` } });
+  t.equal(list.status, 200, 'and it is the admin key');
+  second.child.kill('SIGTERM');
+  t.equal((await once(second.child, 'exit'))[0], 0);
+});
+
+t.test('an unreachable database is one line and exit 1', async (t) => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'laborsign-nodb-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const [port, dbPort, s3Port] = [await freePort(), await freePort(), await freePort()];
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/main.ts')], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(port), EMBEDDED_S3_PORT: String(s3Port), LOG_LEVEL: 'warn', DATABASE_URL: `postgres://laborsign:x@127.0.0.1:${dbPort}/laborsign` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const [code] = await once(child, 'exit');
+  t.equal(code, 1, output);
+  t.match(output, new RegExp(`LaborSign could not start: .*database.*127\\.0\\.0\\.1:${dbPort}`, 'i'));
+  t.equal(output.trim().split('\n').length, 1, 'one line');
+  t.notMatch(output, /\n\s+at /, 'no stack trace');
 });

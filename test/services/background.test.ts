@@ -13,7 +13,7 @@ const { app, platform, adminToken } = await createTestPlatform(t);
 const { db } = platform;
 
 t.test('every task has its queue from the start; startWorkers registers the schedules', async (t) => {
-  const names = backgroundTasks({ ...platform, batchJobTimeoutSeconds: 60 }).map((task) => task.queue);
+  const names = backgroundTasks({ ...platform, batchJobTimeoutSeconds: 60, webhookPolicy: { retryLimit: 1, retryDelay: 1, expireInSeconds: 60 } }).map((task) => task.queue);
   const queues = (await db.$queryRaw<{ name: string }[]>`select name from pgboss.queue`).map((q) => q.name);
   for (const name of names) t.ok(queues.includes(name), `queue ${name}`);
   t.same(await db.$queryRaw`select name from pgboss.schedule`, [], 'no schedule before a process works');
