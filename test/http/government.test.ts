@@ -55,6 +55,7 @@ t.test('an employer key cannot call any official API, and no key gets 401', asyn
     { method: 'GET', route: '/api/v1/inspection/employers/{uscc}', url: `/api/v1/inspection/employers/${yuncheng.uscc}?${why}` },
     { method: 'GET', route: '/api/v1/inspection/employers/{uscc}/alerts', url: `/api/v1/inspection/employers/${yuncheng.uscc}/alerts?${why}` },
     { method: 'GET', route: '/api/v1/inspection/employers/{uscc}/alerts/{alertId}', url: `/api/v1/inspection/employers/${yuncheng.uscc}/alerts/${'0'.repeat(32)}?${why}` },
+    { method: 'GET', route: '/api/v1/inspection/employers/{uscc}/paper-contracts', url: `/api/v1/inspection/employers/${yuncheng.uscc}/paper-contracts?${why}` },
     { method: 'GET', route: '/api/v1/employment/hires', url: `/api/v1/employment/hires?region=1408&from=2026-09-01&to=2026-09-30&${why}` },
     { method: 'POST', route: '/api/v1/arbitration/evidence', url: '/api/v1/arbitration/evidence', payload: { caseNumber: '晋运劳人仲案字〔2027〕第0001号', purpose: '仲裁', contractId } },
     ...(['arbitration', 'inspection'] as const).flatMap((kind) => [

@@ -34,19 +34,23 @@ interface Received {
   status: number;
 }
 const received: Received[] = [];
-/** Answers 503 to the first `failFirst` requests on /ok; /fail always answers 500. */
+/**
+ * Answers 503 to the first `failFirst` deliveries of contract.sent on /ok (only that event, so the
+ * order in which other events arrive cannot use up the failures); /fail always answers 500.
+ */
 const receiver = { failFirst: 2 };
 const server = createServer(async (req, res) => {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
   let status = 200;
+  const body = Buffer.concat(chunks).toString('utf8');
   if (req.url === '/fail') status = 500;
-  else if (receiver.failFirst > 0) {
+  else if (receiver.failFirst > 0 && (JSON.parse(body) as { type?: string }).type === 'contract.sent') {
     receiver.failFirst--;
     status = 503;
   }
-  received.push({ path: req.url!, id: headers['webhook-id']!, body: Buffer.concat(chunks).toString('utf8'), headers, status });
+  received.push({ path: req.url!, id: headers['webhook-id']!, body, headers, status });
   res.writeHead(status).end();
 }).listen(0, '127.0.0.2');
 await once(server, 'listening');
