@@ -28,6 +28,7 @@ import { Organisations } from './services/organisations.ts';
 import { Certificates } from './services/certificates.ts';
 import { Readiness } from './services/readiness.ts';
 import { verifyUpload } from './services/verification.ts';
+import { IsolatedVerifier } from './signing/verify/isolated.ts';
 import type { AuditAnchors } from './services/audit.ts';
 import { ObjectArchive } from './storage/archive.ts';
 import { ArchiveScrub } from './services/archive-scrub.ts';
@@ -193,6 +194,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
     // Every audit append (the one place contract changes are recorded, in their transaction) queues its webhooks.
     setAuditTap((tx, events) => webhooks.enqueueFor(tx, events));
     stops.push(async () => setAuditTap(undefined));
+    const uploads = new IsolatedVerifier({ timeLimitMs: config.VERIFY_TIME_LIMIT_MS, memoryLimitMb: config.VERIFY_MEMORY_MB, threads: config.VERIFY_THREADS, queueLimit: config.VERIFY_QUEUE_LIMIT });
+    stops.push(() => uploads.close());
     const tasks = backgroundTasks({ db, batches, outbox, lifecycle, dailySupervision, auditAnchors, archiveScrub, batchJobTimeoutSeconds: config.BATCH_JOB_TIMEOUT_SECONDS, webhooks, webhookPolicy: webhookQueuePolicy(webhookSettings) });
     await createQueues(queue, tasks);
 
@@ -229,7 +232,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
       organisations: new Organisations({ db, archive }),
       certificates: new Certificates({ db, pki, ocsp, tsa: tsaAuthority, crypto: fieldCrypto }),
       readiness: new Readiness({ db, archive, embedded: { postgres: !config.DATABASE_URL, s3: !config.MINIO_ENDPOINT } }),
-      verifier: { verifyUpload: (pdf) => verifyUpload(db, pki, pdf) },
+      // Uploaded files are untrusted: verified in budgeted threads; archived ones (official access) in process.
+      verifier: { verifyUpload: (pdf) => verifyUpload(db, pki, pdf, (bytes, options) => uploads.verify(bytes, options)) },
       webhooks,
       terminations: new TerminationService({ db, archive, crypto: fieldCrypto, outbox, templates, renderer, sealing, publicBaseUrl: config.PUBLIC_BASE_URL }),
       workerSigning,

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import { Problem } from '../problem.ts';
 import type { Pki } from '../signing/pki/authority.ts';
-import { UnreadablePdfError, verifyPdf, type VerificationReport } from '../signing/verify/verify.ts';
+import { VerificationLimitError, VerifierBusyError } from '../signing/verify/isolated.ts';
+import { UnreadablePdfError, verifyPdf, type VerificationReport, type VerifyOptions } from '../signing/verify/verify.ts';
 import { contractById } from './contract/access.ts';
 
 /** The ETSI sub-indications a verdict may carry, for the answer's schema. */
@@ -91,19 +92,29 @@ function platformStatus(pki: Pki) {
   };
 }
 
-export async function verifyUpload(db: Db, pki: Pki, pdf: Uint8Array): Promise<VerificationReport & { archived?: ArchivedMatch; version?: VersionMatch }> {
+/** Runs the verifier: in this thread for the platform's own archived files, in a budgeted thread (IsolatedVerifier) for uploads. */
+export type PdfVerification = (pdf: Uint8Array, options: VerifyOptions) => Promise<VerificationReport>;
+
+export async function verifyUpload(db: Db, pki: Pki, pdf: Uint8Array, verify: PdfVerification = verifyPdf): Promise<VerificationReport & { archived?: ArchivedMatch; version?: VersionMatch }> {
   if (pdf.length < 8 || Buffer.from(pdf.subarray(0, 5)).toString('latin1') !== '%PDF-') {
     throw Problem.badRequest([{ field: '(body)', in: 'body', rule: 'pdf', message: 'the body must be a PDF file', messageZh: '请上传 PDF 文件' }]);
   }
   let report: VerificationReport;
   try {
-    report = await verifyPdf(pdf, {
+    report = await verify(pdf, {
       trustAnchors: pki.trustAnchors.map((anchor) => anchor.der),
       statusLookup: platformStatus(pki),
     });
   } catch (error) {
     if (error instanceof UnreadablePdfError) {
       throw new Problem(422, 'unreadable-pdf', 'Unreadable PDF', error.message, [{ field: '(body)', in: 'body', rule: 'pdf', message: error.message, messageZh: '无法读取该 PDF 文件' }]);
+    }
+    if (error instanceof VerificationLimitError) {
+      const messageZh = error.limit === 'time' ? '该文件结构损坏或过于复杂，未能在规定时间内完成验证' : '该文件结构损坏或过于复杂，验证所需内存超出限制';
+      throw new Problem(422, 'verification-limit', 'Verification limit reached', `${error.message}: the file is damaged or too complex to verify`, [{ field: '(body)', in: 'body', rule: `verification-${error.limit}-limit`, message: error.message, messageZh }]);
+    }
+    if (error instanceof VerifierBusyError) {
+      throw new Problem(503, 'verifier-busy', 'Verifier busy', `${error.message}; try again shortly`);
     }
     throw error;
   }

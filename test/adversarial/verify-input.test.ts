@@ -5,6 +5,9 @@
  * bytes changed) or a 4xx problem+json, the deployed process stays alive and under 512 MB RSS.
  * LABORSIGN_ADVERSARIAL_DUMP=dir keeps the inputs that failed; LABORSIGN_ADVERSARIAL_PATH replays one.
  * /tsa answers garbage with an RFC 3161 rejection (badDataFormat) and no internal text.
+ * A file whose repair costs the PDF parser minutes (a run of digits between objects: pdf-lib's
+ * recovery rescans it from every offset) meets the verification time limit, while the service
+ * goes on answering others.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -29,7 +32,8 @@ const contractId = created.json().id as string;
 const seal = await app.inject({ method: 'POST', url: `/api/v1/contracts/${contractId}/seal`, headers: employer });
 if (seal.statusCode !== 200) throw new Error(seal.body.slice(0, 300));
 const sealed = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${contractId}/pdf`, headers: employer })).rawPayload;
-const service = await startServiceProcess(t, test, { RATE_LIMIT_PER_MINUTE: '1000000' });
+// A short verification budget, so the case of a file that takes the parser minutes ends soon.
+const service = await startServiceProcess(t, test, { RATE_LIMIT_PER_MINUTE: '1000000', VERIFY_TIME_LIMIT_MS: '10000' });
 
 const blankContents = (pdf: Buffer) => pdf.toString('latin1').replace(/\/Contents\s*<[0-9a-fA-F\s]*>/g, '/Contents<>');
 
@@ -84,6 +88,27 @@ t.test('/tsa answers garbage with an RFC 3161 rejection, badDataFormat, without 
   }
   const json = await post('/tsa', 'application/json', '{"a":1}');
   t.equal(json.status, 415);
+});
+
+t.test('a file that costs the parser minutes meets the time limit (422) while other requests are answered', async (t) => {
+  // Quadratic in the run's length: 40 KB took 19 s on this machine, 400 KB would take about half an hour.
+  const slow = Buffer.from(`%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n${'0'.repeat(400_000)}\ntrailer\n<< /Size 2 /Root 1 0 R >>\nstartxref\n9\n%%EOF\n`, 'latin1');
+  let slowAnswered = false;
+  const pending = post('/api/v1/verify', 'application/pdf', slow).then((answer) => ((slowAnswered = true), answer));
+  // While that thread works, the service answers: a health check and a sealed contract's verification.
+  const health = await fetch(`${service.url}/healthz`);
+  t.equal(health.status, 200);
+  const valid = await post('/api/v1/verify', 'application/pdf', sealed);
+  t.equal(JSON.parse(valid.body.toString()).valid, true);
+  t.notOk(slowAnswered, 'the slow verification was still running meanwhile');
+  const answer = await pending;
+  t.equal(answer.status, 422);
+  t.match(answer.type, /problem\+json/);
+  const problem = JSON.parse(answer.body.toString());
+  t.equal(problem.type, 'https://laborsign.org/problems/verification-limit');
+  t.equal(problem.errors[0].rule, 'verification-time-limit');
+  t.match(problem.errors[0].messageZh, /未能在规定时间内完成验证/);
+  t.ok(service.alive());
 });
 
 t.test(`${mutations} seeded mutations of a sealed contract: 200 or 4xx, never 5xx`, async (t) => {
