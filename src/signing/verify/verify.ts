@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { type ParsedCertificate } from '../pki/certificate.ts';
 import { buildAndValidate, sameCertificate, type PathContext, type PathResult, type Purpose } from '../pki/path-validation.ts';
-import { findSignatures, revisionEnds, revisionsAfter, text, withoutSignatureContents, writesAfter, type SignatureEntry } from './byte-range.ts';
+import { findSignatures, revisionEnds, revisionsAfter, text, compactSignatureContents, writesAfter, type SignatureEntry } from './byte-range.ts';
 import { checkCrypto, type CryptoCheck } from './cms-signature.ts';
 import { analyseChanges, docMdpOf, type DiffResult } from './diff-policy.ts';
 import { emptyDss, readDss, type DssMaterial } from './dss.ts';
@@ -68,7 +68,8 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
   if (!Buffer.from(pdf.subarray(Math.max(0, pdf.length - 1024))).toString('latin1').includes('%%EOF')) {
     throw new UnreadablePdfError('not a readable PDF: no %%EOF at its end (truncated?)');
   }
-  const readable = withoutSignatureContents(pdf);
+  const compact = compactSignatureContents(pdf);
+  const readable = compact.bytes;
   const doc = await load(readable).catch((error: unknown) => {
     throw new UnreadablePdfError(`not a readable PDF: ${(error as Error).message}`);
   });
@@ -122,7 +123,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
   const revisions = new Map<number, Promise<PDFDocument | undefined>>();
   const revisionAt = (end: number) => {
     let found = revisions.get(end);
-    if (!found) revisions.set(end, (found = end >= readable.length ? Promise.resolve(doc) : load(readable.subarray(0, end)).catch(() => undefined)));
+    if (!found) revisions.set(end, (found = end >= pdf.length ? Promise.resolve(doc) : load(readable.subarray(0, compact.at(end))).catch(() => undefined)));
     return found;
   };
   const dssAt = async (end: number): Promise<DssMaterial> => {
