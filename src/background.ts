@@ -15,6 +15,7 @@ import type { LifecycleService } from './services/lifecycle.ts';
 import type { ArchiveScrub } from './services/archive-scrub.ts';
 import { archiveScrubCron, archiveScrubQueue } from './jobs/archive-scrub.ts';
 import { webhookQueueName, type WebhookService } from './services/webhooks.ts';
+import type { ObjectIntentSweep } from './services/batches/object-intents.ts';
 
 export interface BackgroundTask {
   queue: string;
@@ -33,6 +34,7 @@ export interface BackgroundDeps {
   lifecycle: LifecycleService;
   dailySupervision: DailySupervision;
   archiveScrub: ArchiveScrub;
+  objectIntents: ObjectIntentSweep;
   batchJobTimeoutSeconds: number;
   webhooks: WebhookService;
   webhookPolicy: QueuePolicy;
@@ -69,6 +71,8 @@ export function backgroundTasks(deps: BackgroundDeps): BackgroundTask[] {
     scheduled('audit-checkpoint', '*/5 * * * *', 5 * 60, () => checkpointAudit(deps.db, deps.auditAnchors)),
     // Hourly: re-hash the archived documents checked longest ago (all within ARCHIVE_SCRUB_PERIOD_DAYS).
     scheduled(archiveScrubQueue, archiveScrubCron, 30 * 60, () => deps.archiveScrub.run()),
+    // Every 10 minutes: objects a batch attempt stored after losing its lease, then died before removing.
+    scheduled('object-intent-sweep', '*/10 * * * *', 10 * 60, () => deps.objectIntents.run()),
   ];
 }
 

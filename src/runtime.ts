@@ -29,6 +29,7 @@ import { Certificates } from './services/certificates.ts';
 import { Readiness } from './services/readiness.ts';
 import { verifyUpload } from './services/verification.ts';
 import { IsolatedVerifier } from './signing/verify/isolated.ts';
+import { ObjectIntentSweep } from './services/batches/object-intents.ts';
 import type { AuditAnchors } from './services/audit.ts';
 import { ObjectArchive } from './storage/archive.ts';
 import { ArchiveScrub } from './services/archive-scrub.ts';
@@ -96,6 +97,7 @@ export interface Platform {
   legalHolds: LegalHolds;
   /** Re-hashes archived objects (hourly pg-boss schedule, started with the workers). */
   archiveScrub: ArchiveScrub;
+  objectIntents: ObjectIntentSweep;
   evidence: EvidenceService;
   /** Voiding, link expiry and the end of terms. */
   lifecycle: LifecycleService;
@@ -196,7 +198,9 @@ export async function startPlatform(config: Config): Promise<Platform> {
     stops.push(async () => setAuditTap(undefined));
     const uploads = new IsolatedVerifier({ timeLimitMs: config.VERIFY_TIME_LIMIT_MS, memoryLimitMb: config.VERIFY_MEMORY_MB, threads: config.VERIFY_THREADS, queueLimit: config.VERIFY_QUEUE_LIMIT });
     stops.push(() => uploads.close());
-    const tasks = backgroundTasks({ db, batches, outbox, lifecycle, dailySupervision, auditAnchors, archiveScrub, batchJobTimeoutSeconds: config.BATCH_JOB_TIMEOUT_SECONDS, webhooks, webhookPolicy: webhookQueuePolicy(webhookSettings) });
+    // An attempt that lost its lease stores for seconds at most; several job timeouts is ample.
+    const objectIntents = new ObjectIntentSweep({ db, archive, graceSeconds: Math.max(600, 3 * config.BATCH_JOB_TIMEOUT_SECONDS) });
+    const tasks = backgroundTasks({ db, batches, objectIntents, outbox, lifecycle, dailySupervision, auditAnchors, archiveScrub, batchJobTimeoutSeconds: config.BATCH_JOB_TIMEOUT_SECONDS, webhooks, webhookPolicy: webhookQueuePolicy(webhookSettings) });
     await createQueues(queue, tasks);
 
     return {
@@ -221,6 +225,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       organisationProfiles: new OrganisationProfiles({ db }),
       legalHolds: new LegalHolds({ db, archive }),
       archiveScrub,
+      objectIntents,
       lifecycle,
       dailySupervision,
       auditAnchors,

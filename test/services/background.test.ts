@@ -24,6 +24,7 @@ t.test('every task has its queue from the start; startWorkers registers the sche
     { name: 'audit-checkpoint', cron: '*/5 * * * *', tz: 'Asia/Shanghai' },
     { name: 'daily-supervision', cron: '10 * * * *', tz: 'Asia/Shanghai' },
     { name: 'lifecycle-sweep', cron: '0 * * * *', tz: 'Asia/Shanghai' },
+    { name: 'object-intent-sweep', cron: '*/10 * * * *', tz: 'Asia/Shanghai' },
   ]);
 });
 

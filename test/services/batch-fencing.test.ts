@@ -6,6 +6,7 @@
  * attempt records. Only the attempt holding the lease may record; every recorded object exists.
  */
 import t from 'tap';
+import { ObjectIntentSweep } from '../../src/services/batches/object-intents.ts';
 import { keyForDigest } from '../../src/storage/archive.ts';
 import type { Test } from 'tap';
 import { employerBody } from '../helpers/fixtures.ts';
@@ -104,4 +105,37 @@ t.test('a crashed attempt leaves written-ahead keys; the retry removes their obj
   await platform.batches.processChunk(job);
   t.notOk((await bucketKeys(platform.config, bucket)).includes(orphan), 'the retry removed it');
   await checkArchive(t, batchId, 1);
+});
+
+t.test('the intent sweep removes what a lease-less attempt stored after the cleanup; it spares recorded objects, live leases and fresh intents', async (t) => {
+  const put = async (text: string) => (await platform.archive.put(Buffer.from(text), { contentType: 'application/pdf', fresh: true })).key;
+  const intent = (key: string, attemptId: string, ageSeconds: number) =>
+    platform.db.objectIntent.create({ data: { key, attemptId, createdAt: new Date(Date.now() - ageSeconds * 1000) } });
+  // Lease-less and old: an attempt that stored after the retry's cleanup, then died.
+  const orphan = await put('stored by an attempt that lost its lease');
+  await intent(orphan, '01900000-0000-7000-8000-000000000001', 3600);
+  // An old intent whose object was recorded meanwhile (content-addressed keys meet).
+  const recorded = (await platform.db.document.findFirstOrThrow({ where: { contract: { batchId: { not: null } } } })).objectKey;
+  await intent(recorded, '01900000-0000-7000-8000-000000000002', 3600);
+  // An attempt that still holds a pending row may yet record: it waits, however old.
+  const batchId = await submitBatch(1, 31);
+  const holder = '01900000-0000-7000-8000-000000000003';
+  await platform.db.batchRow.updateMany({ where: { batchId }, data: { attemptId: holder } });
+  const held = await put('stored by the attempt holding the lease');
+  await intent(held, holder, 3600);
+  // Within the grace: its attempt may still be storing.
+  const fresh = await put('stored a moment ago');
+  await intent(fresh, '01900000-0000-7000-8000-000000000004', 1);
+
+  const swept = await new ObjectIntentSweep({ db: platform.db, archive: platform.archive, graceSeconds: 600 }).run();
+  // Earlier cases here leave fresh intents of their own (a crashed attempt's, cleaned by its retry): not swept within the grace.
+  t.equal(swept.intents, 2, 'the orphan and the recorded object’s intents close');
+  const keys = await bucketKeys(platform.config, bucket);
+  t.notOk(keys.includes(orphan), 'the orphan is removed');
+  t.ok(keys.includes(recorded), 'a recorded object stays');
+  t.ok(keys.includes(held), 'the lease holder’s object stays');
+  t.ok(keys.includes(fresh), 'a fresh intent’s object stays');
+  const left = await platform.db.objectIntent.findMany({ where: { key: { in: [orphan, recorded, held, fresh] } }, orderBy: { key: 'asc' } });
+  t.same(left.map((i) => i.key), [held, fresh].sort(), 'the held and the fresh intents stay on the ledger');
+  await platform.db.objectIntent.deleteMany();
 });

@@ -19,6 +19,7 @@ import type { SealAuthorisations } from '../seal-authorisations.ts';
 import { removeUnrecorded, requireTransition, type SealingService } from '../sealing.ts';
 import type { WorkerSigningService } from '../worker-signing.ts';
 import { upsertWorkers } from '../workers.ts';
+import { recordIntents, settleIntents } from './object-intents.ts';
 import { batchFieldsColumn, commonText, type BatchJob } from './rows.ts';
 
 interface Prepared {
@@ -176,9 +177,14 @@ export class BatchChunkJob {
     // Write-ahead: the keys are on record before any object exists, and only while this attempt
     // holds the lease (a retry that took it may already have cleaned up: nothing may follow).
     const keys = prepared.map((p) => keyForDigest(p.sealed.sha256));
+    await recordIntents(db, attempt, keys);
     const written = await db.$executeRaw`update "BatchRow" as r set "objectKey" = v.key from unnest(${prepared.map((p) => p.row)}::int[], ${keys}::text[]) as v(row, key)
       where r."batchId" = ${batchId}::uuid and r.row = v.row and r."attemptId" = ${attempt}::uuid and r.status = 'pending'`;
-    if (written !== prepared.length) throw new LeaseLost();
+    if (written !== prepared.length) {
+      // Nothing stored yet: this attempt's intents can go now.
+      await db.objectIntent.deleteMany({ where: { key: { in: keys }, attemptId: attempt } });
+      throw new LeaseLost();
+    }
     const stored = await mapLimited(prepared, 4, (p) => archive.put(p.sealed.pdf, { contentType: 'application/pdf', fresh: true, sha256: p.sealed.sha256 }));
 
     const sealedState = requireTransition('draft', 'seal');
@@ -240,6 +246,7 @@ export class BatchChunkJob {
             if (link) events.push({ ...base, type: 'contract.sent', data: { linkId: link.id, expiresAt: link.expiresAt.toISOString() } });
           }
           await appendAuditMany(tx, events);
+          await settleIntents(tx, stored.map((s) => s.key));
           await tx.$executeRaw`update "BatchRow" set status = 'done', "updatedAt" = ${new Date().toISOString()}::timestamp(3) where "batchId" = ${batchId}::uuid and row = any(${prepared.map((p) => p.row)}::int[])`;
         }
         for (const failure of failures) await tx.batchRow.update({ where: { batchId_row: { batchId, row: failure.row } }, data: { status: 'failed', error: failure.error, objectKey: null } });
@@ -248,7 +255,9 @@ export class BatchChunkJob {
     );
     await recording.catch(async (error: unknown) => {
       // Nothing recorded (another worker finished these rows, or the database failed): our objects go.
-      await removeUnrecorded(this.deps.db, this.deps.archive, stored.map((s) => s.key)).catch(() => undefined);
+      await removeUnrecorded(this.deps.db, this.deps.archive, stored.map((s) => s.key))
+        .then(() => this.deps.db.objectIntent.deleteMany({ where: { key: { in: stored.map((s) => s.key) }, attemptId: attempt } }))
+        .catch(() => undefined);
       throw error;
     });
   }
