@@ -141,7 +141,8 @@ export const contractRoutes =
     app.post(
       '/contracts/:id/seal',
       {
-        config: employerOnly,
+        // Sealing binds the employer: among console users only managers and admins (src/domain/staff-roles.ts).
+        config: { ...employerOnly, act: 'seal' },
         schema: {
           tags: ['contracts'],
           summary: "Seal the draft with the employer's certificate: a PAdES certification signature with an RFC 3161 timestamp",
