@@ -92,6 +92,10 @@ t.test('a clerk creates and sends but cannot seal; a manager seals; acts are aud
   t.equal(clerkSeal.statusCode, 403, 'a clerk may not seal');
   const sealAuthorisation = await app.inject({ method: 'POST', url: '/api/v1/seal-authorisations', headers: as(clerk), payload: { templateIds: ['labor-contract-general'], validFrom: new Date().toISOString(), validUntil: new Date(Date.now() + 3_600_000).toISOString(), grantedBy: '张三' } });
   t.equal(sealAuthorisation.statusCode, 403, 'nor authorise sealing');
+  const autoSeal = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: as(clerk), payload: { templateId: 'labor-contract-general', fields: example, autoSeal: true } });
+  t.equal(autoSeal.statusCode, 403, 'nor seal on creation under an authorisation');
+  const batch = await app.inject({ method: 'POST', url: '/api/v1/batches', headers: { ...as(clerk), 'idempotency-key': 'console-clerk' }, payload: { templateId: 'labor-contract-general', rows: [{}] } });
+  t.equal(batch.statusCode, 403, 'nor submit a batch, which is sealed automatically');
   t.equal((await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/seal`, headers: as(manager) })).statusCode, 200, 'a manager seals');
   t.equal((await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/send`, headers: as(clerk) })).statusCode, 200, 'a clerk sends');
 

@@ -78,10 +78,9 @@ export function registerAuth(app: FastifyInstance, principals: Authenticator): v
     if (!needsApiKey(resource)) return payload;
     const principal = await principalOfRequest(request, principals);
     if (!grantOf(readerKindOf(principal), resource)) throw Problem.forbidden(`This route is for: ${readersOf(resource).join(', ')}.`);
-    const staff = principal.kind === 'employer' ? principal.staff : undefined;
-    const act = staff && staffActOf(resource, request.method, request.routeOptions.config.act);
-    if (staff && act && !staffMay(staff.role, act)) throw Problem.forbidden(`Your console role (${staff.role}) may not do this (${act}).`);
     request.principal = principal;
+    const act = staffActOf(resource, request.method, request.routeOptions.config.act);
+    if (act) requireStaffAct(request, act);
     return payload;
   });
   // API answers are personal (contracts, PDFs, portal and government reads, evidence, signing
@@ -89,6 +88,12 @@ export function registerAuth(app: FastifyInstance, principals: Authenticator): v
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
+}
+
+/** Refuses a console user whose role may not do `act` (an API key may do everything its grant allows). */
+export function requireStaffAct(request: FastifyRequest, act: StaffAct): void {
+  const staff = request.principal?.kind === 'employer' ? request.principal.staff : undefined;
+  if (staff && !staffMay(staff.role, act)) throw Problem.forbidden(`Your console role (${staff.role}) may not do this (${act}).`);
 }
 
 /** The authenticated principal of a route that needs an API key (set by the hook). */

@@ -60,7 +60,8 @@ export const consoleRoutes =
     app.post(
       '/console/session',
       {
-        config: { resource: 'public' },
+        // Password guessing: ten tries a minute from one address (the portal login's figure).
+        config: { resource: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
         schema: {
           tags: ['console'],
           summary: 'Sign a console user in: sets the HttpOnly session cookie and answers the CSRF token its changes must carry (X-CSRF-Token)',
