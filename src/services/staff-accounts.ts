@@ -33,8 +33,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
-// Compared against when the user name is unknown, so both answers take as long.
-const absentUserHash = hashPassword(randomBytes(16).toString('hex'));
+// Compared against when the user name is unknown, so both answers take as long (made on first use).
+let absentUser: Promise<string> | undefined;
+const absentUserHash = () => (absentUser ??= hashPassword(randomBytes(16).toString('hex')));
 
 export interface NewStaffUser {
   username: string;
@@ -91,7 +92,7 @@ export class StaffAccounts {
   async signIn(credentials: { username: string; password: string }, context: RequestContext = {}, now = new Date()) {
     const { db } = this.deps;
     const user = await db.staffUser.findUnique({ where: { username: credentials.username.toLowerCase() } });
-    const matches = await verifyPassword(credentials.password, user?.passwordHash ?? (await absentUserHash));
+    const matches = await verifyPassword(credentials.password, user?.passwordHash ?? (await absentUserHash()));
     if (!user || !matches || user.disabledAt) throw Problem.unauthorized('The user name or password is wrong.');
     const token = newToken();
     const csrfToken = newToken();

@@ -131,6 +131,11 @@ t.test('the contract list: filters, search by number, paging', async (t) => {
   t.equal((await list('templateId=labor-contract-general')).total, 3);
   t.equal((await list('templateId=other')).total, 0);
   t.equal((await list('expiringWithinDays=30')).total, 0, 'none in force yet');
+  // One in force whose term ends in ten days (Beijing calendar): found within 30 days, not within 5.
+  const endDate = new Date(Date.now() + 8 * 3_600_000 + 10 * 86_400_000).toISOString().slice(0, 10);
+  await platform.db.contract.update({ where: { id: extra.id }, data: { status: 'signed', endDate: new Date(endDate) } });
+  t.same((await list('expiringWithinDays=30')).items.map((c: { id: string }) => c.id), [extra.id], 'expiring within 30 days');
+  t.equal((await list('expiringWithinDays=5')).total, 0, 'not within 5');
   t.match(all.items[0], { worker: /^.\*+$/, templateTitle: String, status: 'draft' });
   t.equal((await list('', bearer(second.apiKey))).total, 0, 'another employer sees none of them');
   t.equal((await app.inject({ method: 'GET', url: '/api/v1/contracts?status=nope', headers: employer })).statusCode, 400);
