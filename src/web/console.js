@@ -297,7 +297,24 @@ async function create(event) {
     history.pushState(null, '', `#/contracts/${created.id}`);
     await openContract(created.id, `合同 ${created.number} 已创建。下一步：盖章后发送给职工签署。`);
   } catch (problem) {
-    if (problem?.errors) showProblems(problem.errors, true);
+    // A 422 lists the labor-law violations with their articles; a 400 the fields that do not parse.
+    if (problem?.violations ?? problem?.errors) showProblems(problem.violations ?? problem.errors, true);
+    showError(problem);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** The contract as it would be rendered, downloaded without saving anything; problems shown as on creation. */
+async function preview() {
+  clearError();
+  const button = control('n-preview');
+  button.disabled = true;
+  try {
+    const response = await api('/api/v1/contracts/preview', { method: 'POST', body: { templateId: form.templateId, fields: collect() } });
+    await saveDownload(response, `合同预览-${form.templateId}.pdf`);
+  } catch (problem) {
+    if (problem?.violations ?? problem?.errors) showProblems(problem.violations ?? problem.errors, true);
     showError(problem);
   } finally {
     button.disabled = false;
@@ -353,6 +370,7 @@ $('c-pdf').addEventListener('click', async () => {
 });
 $('n-template').addEventListener('change', () => openForm().catch(showError));
 $('contract-form').addEventListener('submit', create);
+$('n-preview').addEventListener('click', preview);
 // Checked as it is filled in: each change, a moment after the last one.
 $('n-fields').addEventListener('change', (event) => {
   const target = /** @type {HTMLElement} */ (event.target);

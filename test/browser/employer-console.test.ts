@@ -1,7 +1,7 @@
 /**
  * The employer console (/e) in Chromium: a clerk signs in, fills the form generated from the
  * template's schema, sees a labor-law violation beside its field with the article and corrects
- * it, creates the contract, and cannot seal it (no button, and 403 from the API); a manager
+ * it, previews the PDF, creates the contract, and cannot seal it (no button, and 403 from the API); a manager
  * signs in, seals and sends; the timeline names each person; the list finds the contract.
  * The page loads its own Chinese face and fits a 360 px phone.
  * Screenshots go to the ignored .screens/ (docs/screens/ with `npm run screens`).
@@ -91,6 +91,11 @@ t.test('HR staff create a contract from the form, a manager seals and sends it',
   await page.locator('[id="in-probation.endDate"]').dispatchEvent('change');
   await page.locator('#n-status').getByText('可以创建').waitFor();
   t.equal((await probationProblem.textContent())?.trim(), '', 'corrected: the message is gone');
+  const [previewDownload] = await Promise.all([page.waitForEvent('download'), page.click('#n-preview')]);
+  const previewed: Buffer[] = [];
+  for await (const chunk of await previewDownload.createReadStream()) previewed.push(chunk as Buffer);
+  t.equal(Buffer.concat(previewed).subarray(0, 5).toString(), '%PDF-', 'the PDF preview downloads');
+  t.equal(await platform.db.contract.count(), 0, 'a preview saves nothing');
   await page.click('#n-create');
   await page.locator('#c-title').getByText('草稿').waitFor();
   t.match(await page.locator('#c-notice').textContent(), /已创建/);
