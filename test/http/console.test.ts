@@ -140,3 +140,12 @@ t.test('the contract list: filters, search by number, paging', async (t) => {
   t.equal((await list('', bearer(second.apiKey))).total, 0, 'another employer sees none of them');
   t.equal((await app.inject({ method: 'GET', url: '/api/v1/contracts?status=nope', headers: employer })).statusCode, 400);
 });
+
+t.test('behind a trusted https proxy the session cookie is Secure', async (t) => {
+  const behind = await createTestPlatform(t, { TRUST_PROXY: '1' });
+  const key = (await behind.app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: bearer(behind.adminToken), payload: employerBody(63) })).json().apiKey as string;
+  await behind.app.inject({ method: 'POST', url: '/api/v1/staff', headers: bearer(key), payload: staff('qian.clerk', 'hr_clerk') });
+  const signIn = (proto: string) => behind.app.inject({ method: 'POST', url: '/api/v1/console/session', headers: { 'x-forwarded-proto': proto }, payload: { username: 'qian.clerk', password: 'correct horse battery' } });
+  t.match(String((await signIn('https')).headers['set-cookie']), /; Secure/, 'Secure over https');
+  t.notMatch(String((await signIn('http')).headers['set-cookie']), /Secure/, 'not over http');
+});
