@@ -24,6 +24,8 @@ import { EmbeddedTsaClient, HttpTsaClient } from './signing/tsa/clients.ts';
 import type { TimestampClient } from './signing/types.ts';
 import { resolveMasterKey } from './security/master-key.ts';
 import { ensureAdmin, Principals } from './services/principals.ts';
+import { StaffAccounts } from './services/staff-accounts.ts';
+import { ContractListing } from './services/contract/listing.ts';
 import { Organisations } from './services/organisations.ts';
 import { Certificates } from './services/certificates.ts';
 import { Readiness } from './services/readiness.ts';
@@ -109,8 +111,12 @@ export interface Platform {
   /** Registers the schedules and starts this process's background workers: every queue, batch jobs `batchWorkers` at a time (BATCH_WORKERS). */
   startWorkers(batchWorkers?: number): Promise<void>;
   sealAuthorisations: SealAuthorisations;
-  /** API keys to principals (the HTTP authentication hook). */
+  /** API keys and console sessions to principals (the HTTP authentication hook). */
   principals: Principals;
+  /** The employer's console users, their sign-in and sessions. */
+  staffAccounts: StaffAccounts;
+  /** The employer's contracts as the console lists and shows them. */
+  contractListing: ContractListing;
   /** Employers, dispatch agencies and officials; an employer's own record and seal image. */
   organisations: Organisations;
   /** Public CA certificates, CRLs, OCSP, the TSA, and revocation by an administrator. */
@@ -196,6 +202,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     // Every audit append (the one place contract changes are recorded, in their transaction) queues its webhooks.
     setAuditTap((tx, events) => webhooks.enqueueFor(tx, events));
     stops.push(async () => setAuditTap(undefined));
+    const staffAccounts = new StaffAccounts({ db });
     const uploads = new IsolatedVerifier({ timeLimitMs: config.VERIFY_TIME_LIMIT_MS, memoryLimitMb: config.VERIFY_MEMORY_MB, threads: config.VERIFY_THREADS, queueLimit: config.VERIFY_QUEUE_LIMIT });
     stops.push(() => uploads.close());
     // An attempt that lost its lease stores for seconds at most; several job timeouts is ample.
@@ -234,6 +241,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
       sealing,
       sealAuthorisations,
       principals: new Principals({ db }),
+      staffAccounts,
+      contractListing: new ContractListing({ db, crypto: fieldCrypto, actorNames: staffAccounts }),
       organisations: new Organisations({ db, archive }),
       certificates: new Certificates({ db, pki, ocsp, tsa: tsaAuthority, crypto: fieldCrypto }),
       readiness: new Readiness({ db, archive, embedded: { postgres: !config.DATABASE_URL, s3: !config.MINIO_ENDPOINT } }),

@@ -43,6 +43,7 @@ export const resources = [
   'batches',
   'roster',
   'seal',
+  'staff',
   'worker.contracts',
   'insurance.enrolment',
   'employer.file',
@@ -105,6 +106,7 @@ export const accessTable: Record<Resource, Partial<Record<ReaderKind, Grant>>> =
   batches: { employer: { scope: 'own', purpose: manage } },
   roster: { employer: { scope: 'own', purpose: '用工备案: the employer records hires and separations (劳动合同法 Art. 7)' } },
   seal: { employer: { scope: 'own', purpose: 'the employer’s seal image and its authorisations for automatic sealing' } },
+  staff: { employer: { scope: 'own', purpose: 'the employer names the people who use its console and their roles; each act is audited under the person' } },
   'worker.contracts': { inspection: { scope: 'region', purpose: inspect } },
   'insurance.enrolment': {
     insurance: { scope: 'region', purpose: '社保经办: enrolment needs identity, 用工起始日, 用工形式, term, wage and the employer’s USCC (社会保险法 Art. 57, 58)' },

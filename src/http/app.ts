@@ -17,6 +17,7 @@ import { frameworkErrors, registerErrorHandling } from './plugins/errors.ts';
 import { registerJsonParser } from './json-body.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { contractRoutes } from './routes/contracts.ts';
+import { consoleRoutes } from './routes/console.ts';
 import { devRoutes } from './routes/dev.ts';
 import { signingRoutes } from './routes/signing.ts';
 import { portalRoutes } from './routes/portal.ts';
@@ -116,6 +117,7 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean; log
     }),
     { prefix: '/api/v1' },
   );
+  await app.register(consoleRoutes({ staffAccounts: p.staffAccounts, contractListing: p.contractListing }), { prefix: '/api/v1' });
   await app.register(signingRoutes({ workerSigning: p.workerSigning }), { prefix: '/api/v1' });
   await app.register(portalRoutes({ workerPortal: p.workerPortal, officialAccess: p.officialAccess }), { prefix: '/api/v1' });
   await app.register(sealAuthorisationRoutes({ organisations: p.organisations, sealAuthorisations: p.sealAuthorisations, templates: p.templates }), { prefix: '/api/v1' });

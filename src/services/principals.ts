@@ -3,12 +3,21 @@
  * enough for a key of that entropy. Every request resolves to exactly one principal.
  */
 import type { Db, DbTx } from '../db/client.ts';
-import type { OfficialRole } from '../generated/prisma/enums.ts';
+import type { OfficialRole, StaffRole } from '../generated/prisma/enums.ts';
 import { hashToken, newToken } from './tokens.ts';
+
+/** A named console user acting for its employer (services/staff-accounts.ts); the principal id is `staff:<userId>`, so audit events name the person. */
+export interface StaffIdentity {
+  userId: string;
+  sessionId: string;
+  role: StaffRole;
+  username: string;
+  displayName: string;
+}
 
 export type Principal =
   | { kind: 'admin'; principalId: string }
-  | { kind: 'employer'; principalId: string; organisationId: string }
+  | { kind: 'employer'; principalId: string; organisationId: string; staff?: StaffIdentity }
   | { kind: 'official'; principalId: string; officialId: string; role: OfficialRole; regionCode: string };
 
 export function newApiKey(): string {
@@ -46,7 +55,16 @@ export async function authenticate(db: Db, key: string): Promise<Principal | und
   return undefined;
 }
 
-/** Resolves bearer keys to principals: all the HTTP authentication hook needs. */
+/** The principal of a live console session (cookie token) and the CSRF token its state-changing requests must carry. */
+export async function authenticateSession(db: Db, token: string, now = new Date()): Promise<{ principal: Principal; csrfToken: string } | undefined> {
+  const row = await db.staffSession.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
+  if (!row || row.endedAt || row.expiresAt <= now || row.user.disabledAt) return undefined;
+  const { user } = row;
+  const staff: StaffIdentity = { userId: user.id, sessionId: row.id, role: user.role, username: user.username, displayName: user.displayName };
+  return { principal: { kind: 'employer', principalId: `staff:${user.id}`, organisationId: user.organisationId, staff }, csrfToken: row.csrfToken };
+}
+
+/** Resolves bearer keys and console sessions to principals: all the HTTP authentication hook needs. */
 export class Principals {
   private readonly db: Db;
 
@@ -56,6 +74,10 @@ export class Principals {
 
   authenticate(key: string): Promise<Principal | undefined> {
     return authenticate(this.db, key);
+  }
+
+  session(token: string) {
+    return authenticateSession(this.db, token);
   }
 }
 

@@ -56,6 +56,8 @@ await post('/api/v1/seal-authorisations', keyB, authorisation);
 // A batch of A: one row, a worker of its own, not sent; worked in this process.
 await platform.startWorkers(1);
 const { worker: _worker, probation: _probation, ...shared } = example as Record<string, unknown>;
+// A console user of A: every caller who knows the password may sign in (the route is public).
+await post('/api/v1/staff', keyA, { username: 'matrix.a', displayName: '矩阵', role: 'hr_clerk', password: 'matrix password' });
 const batchA = await post('/api/v1/batches', keyA, { templateId: template.id, shared, rows: [{ worker: person('吴批量', '14080219950101123', '13900000073') }], send: false });
 
 // Its progress stream ends once the batch is finished: wait for that.
@@ -136,6 +138,8 @@ function requestFor(route: string, principal: PrincipalName): { url: string; pay
     'POST /api/v1/admin/certificates/{serial}/revoke': { payload: { reason: 'no-such-reason' } },
     'PUT /api/v1/employers/me/profile': { payload: { industry: 'C' } },
     'PUT /api/v1/employers/me/seal-image': { payload: png, headers: { 'content-type': 'image/png' } },
+    'POST /api/v1/console/session': { payload: { username: 'matrix.a', password: 'matrix password' } },
+    'POST /api/v1/staff': { payload: { username: `matrix.${principal}`, displayName: '新用户', role: 'hr_clerk', password: 'matrix password' } },
     'POST /api/v1/contracts/validate': { payload: contractRequest },
     'POST /api/v1/contracts/preview': { payload: contractRequest },
     'POST /api/v1/contracts': { payload: contractRequest },

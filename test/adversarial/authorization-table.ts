@@ -97,6 +97,12 @@ export const authorizationTable: Record<string, Row> = {
   'POST /api/v1/contracts/{id}/void': onContractA,
   'POST /api/v1/contracts/{id}/terminate': onContractA,
   'POST /api/v1/contracts/{id}/attachments': onContractA,
+  'GET /api/v1/contracts': { why: 'an employer lists its own contracts', allow: ['employer-a'], blind: ['employer-b'] },
+  'GET /api/v1/contracts/{id}/overview': onContractA,
+  'POST /api/v1/console/session': publicRow('console sign-in: the user name and password are the credential'),
+  'DELETE /api/v1/console/session': { why: 'ends the caller’s own console session: API keys and other credentials have none' },
+  'GET /api/v1/staff': { why: 'an employer lists its own console users', allow: ['employer-a'], blind: ['employer-b'] },
+  'POST /api/v1/staff': employerOwn,
   'GET /api/v1/contracts/{id}/audit': { why: 'the evidence trail: its employer and the platform operator; officials read evidence through the logged government API', allow: ['admin', 'employer-a'] },
 
   'POST /api/v1/batches': employerOwn,

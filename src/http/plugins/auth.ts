@@ -5,8 +5,10 @@
  * refusing others with 401/403. Which record a reader reaches (own organisation, region, own
  * contract) is decided by the same table when the record is loaded (services/contract-access.ts).
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { grantOf, needsApiKey, readersOf, type Resource } from '../../domain/access.ts';
+import { staffActOf, staffMay, type StaffAct } from '../../domain/staff-roles.ts';
 import { readerKindOf } from '../../services/contract-access.ts';
 import { scopedOfficial } from '../../services/official-access.ts';
 import type { Organisations } from '../../services/organisations.ts';
@@ -17,6 +19,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** What the route serves, a row of the access table; portal and signing routes check their own credential. */
     resource?: Resource;
+    /** An act kept to some console roles (src/domain/staff-roles.ts), e.g. sealing. */
+    act?: StaffAct;
   }
   interface FastifyRequest {
     principal?: Principal;
@@ -28,8 +32,43 @@ export function resourceOf(request: FastifyRequest): Resource {
   return request.routeOptions.config.resource ?? (request.url.startsWith('/api/') ? 'administration' : 'public');
 }
 
-/** Resolves a bearer key to its principal (undefined: unknown or revoked). */
-export type Authenticator = Pick<Principals, 'authenticate'>;
+/** Resolves a bearer key or a console session to its principal (undefined: unknown, revoked or ended). */
+export type Authenticator = Pick<Principals, 'authenticate' | 'session'>;
+
+/** The console's session cookie (set by routes/console-session.ts). */
+export const consoleCookie = 'ls_console';
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function cookieOf(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=') || undefined;
+  }
+  return undefined;
+}
+
+const sameToken = (given: unknown, expected: string) => typeof given === 'string' && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+
+/**
+ * The principal of a request: its bearer key, or else its console session cookie. A browser
+ * sends the cookie by itself, so a session's state-changing requests must also carry the
+ * session's CSRF token in X-CSRF-Token (the cookie is SameSite=Strict as well).
+ */
+async function principalOfRequest(request: FastifyRequest, principals: Authenticator): Promise<Principal> {
+  const header = request.headers.authorization;
+  const token = header ? undefined : cookieOf(request.headers.cookie, consoleCookie);
+  if (!token) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+    if (!match?.[1]) throw Problem.unauthorized();
+    const principal = await principals.authenticate(match[1]);
+    if (!principal) throw Problem.unauthorized('The API key is unknown or revoked.');
+    return principal;
+  }
+  const session = await principals.session(token);
+  if (!session) throw Problem.unauthorized('The console session has ended: sign in again.');
+  if (!safeMethods.has(request.method) && !sameToken(request.headers['x-csrf-token'], session.csrfToken)) throw Problem.forbidden('A console request that changes something must carry the session’s X-CSRF-Token.');
+  return session.principal;
+}
 
 export function registerAuth(app: FastifyInstance, principals: Authenticator): void {
   app.decorateRequest('principal', undefined);
@@ -37,13 +76,11 @@ export function registerAuth(app: FastifyInstance, principals: Authenticator): v
   app.addHook('preParsing', async (request, _reply, payload) => {
     const resource = resourceOf(request);
     if (!needsApiKey(resource)) return payload;
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) throw Problem.unauthorized();
-    const principal = await principals.authenticate(match[1]);
-    if (!principal) throw Problem.unauthorized('The API key is unknown or revoked.');
+    const principal = await principalOfRequest(request, principals);
     if (!grantOf(readerKindOf(principal), resource)) throw Problem.forbidden(`This route is for: ${readersOf(resource).join(', ')}.`);
     request.principal = principal;
+    const act = staffActOf(resource, request.method, request.routeOptions.config.act);
+    if (act) requireStaffAct(request, act);
     return payload;
   });
   // API answers are personal (contracts, PDFs, portal and government reads, evidence, signing
@@ -51,6 +88,12 @@ export function registerAuth(app: FastifyInstance, principals: Authenticator): v
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
+}
+
+/** Refuses a console user whose role may not do `act` (an API key may do everything its grant allows). */
+export function requireStaffAct(request: FastifyRequest, act: StaffAct): void {
+  const staff = request.principal?.kind === 'employer' ? request.principal.staff : undefined;
+  if (staff && !staffMay(staff.role, act)) throw Problem.forbidden(`Your console role (${staff.role}) may not do this (${act}).`);
 }
 
 /** The authenticated principal of a route that needs an API key (set by the hook). */

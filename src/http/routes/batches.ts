@@ -9,6 +9,8 @@ import { organisationOf, principalOf } from '../plugins/auth.ts';
 import { uuidParam } from '../schemas.ts';
 
 const config = { resource: 'batches' as const };
+// A batch is sealed under the employer's seal authorisation: among console users, an act of those who may seal.
+const sealingConfig = { ...config, act: 'seal' as const };
 const tags = ['batches'];
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const idempotencyHeader = z.object({ 'idempotency-key': z.string().min(8).max(100).optional().describe('a retried submission with the same key creates nothing twice') }).loose();
@@ -27,7 +29,7 @@ export const batchRoutes =
     app.post(
       '/batches',
       {
-        config,
+        config: sealingConfig,
         bodyLimit: 50 * 1024 * 1024,
         schema: {
           tags,
@@ -52,7 +54,7 @@ export const batchRoutes =
     app.post(
       '/batches/sheet',
       {
-        config,
+        config: sealingConfig,
         bodyLimit: Math.max(SHEET_LIMITS.csvBytes, SHEET_LIMITS.xlsxBytes),
         // The route's limit is the larger of the two; a body declared over its own type's limit is
         // refused before any of it is read (the zip guard still counts what a chunked body sends).

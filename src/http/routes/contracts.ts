@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { Problem } from '../../problem.ts';
 import type { TemplateCatalog } from '../../services/contracts.ts';
-import { organisationOf, principalOf } from '../plugins/auth.ts';
+import { organisationOf, principalOf, requireStaffAct } from '../plugins/auth.ts';
 import { uuidParam } from '../schemas.ts';
 
 const contractRequest = z.strictObject({
@@ -106,6 +106,7 @@ export const contractRoutes =
         },
       },
       async (request, reply) => {
+        if (request.body.autoSeal) requireStaffAct(request, 'seal');
         const actor = { kind: 'employer' as const, id: principalOf(request).principalId };
         const organisation = await ownOrganisation(request);
         const context = { actor, ip: request.ip, userAgent: request.headers['user-agent'] };
@@ -141,7 +142,8 @@ export const contractRoutes =
     app.post(
       '/contracts/:id/seal',
       {
-        config: employerOnly,
+        // Sealing binds the employer: among console users only managers and admins (src/domain/staff-roles.ts).
+        config: { ...employerOnly, act: 'seal' },
         schema: {
           tags: ['contracts'],
           summary: "Seal the draft with the employer's certificate: a PAdES certification signature with an RFC 3161 timestamp",

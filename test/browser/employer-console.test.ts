@@ -1,0 +1,142 @@
+/**
+ * The employer console (/e) in Chromium: a clerk signs in, fills the form generated from the
+ * template's schema, sees a labor-law violation beside its field with the article and corrects
+ * it, previews the PDF, creates the contract, and cannot seal it (no button, and 403 from the API); a manager
+ * signs in, seals and sends; the timeline names each person; the list finds the contract.
+ * The page loads its own Chinese face and fits a 360 px phone.
+ * Screenshots go to the ignored .screens/ (docs/screens/ with `npm run screens`).
+ */
+import path from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import t from 'tap';
+import { employerBody } from '../helpers/fixtures.ts';
+import { bearer, createTestPlatform } from '../helpers/platform.ts';
+import { needs, screensDir } from '../helpers/tools.ts';
+
+const screens = screensDir();
+
+/** Every leaf of an object as [dotted path, value]. */
+function leaves(value: Record<string, unknown>, prefix = ''): [string, unknown][] {
+  return Object.entries(value).flatMap(([key, child]) =>
+    child && typeof child === 'object' && !Array.isArray(child) ? leaves(child as Record<string, unknown>, `${prefix}${key}.`) : [[`${prefix}${key}`, child] as [string, unknown]],
+  );
+}
+
+async function signIn(page: Page, username: string) {
+  await page.locator('#view-sign-in').waitFor();
+  await page.fill('#username', username);
+  await page.fill('#password', 'console password 1');
+  await page.click('#view-sign-in button[type=submit]');
+  await page.locator('#who').getByText(username === 'li.clerk' ? '李文（人事专员）' : '赵敏（人事经理）').waitFor();
+}
+
+t.test('HR staff create a contract from the form, a manager seals and sends it', needs('chromium'), async (t) => {
+  const { app, platform, adminToken } = await createTestPlatform(t);
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  const apiKey = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: bearer(adminToken), payload: employerBody(93) })).json().apiKey as string;
+  for (const [username, displayName, role] of [['li.clerk', '李文', 'hr_clerk'], ['zhao.manager', '赵敏', 'hr_manager']]) {
+    const made = await app.inject({ method: 'POST', url: '/api/v1/staff', headers: bearer(apiKey), payload: { username, displayName, role, password: 'console password 1' } });
+    t.equal(made.statusCode, 201);
+  }
+  const example = platform.templates.get('labor-contract-general')!.example as Record<string, unknown>;
+  const { employer: _employer, ...fields } = example;
+
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  t.teardown(() => browser.close());
+  const page = await (await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'zh-CN', acceptDownloads: true })).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('dialog', (dialog) => dialog.accept());
+
+  await page.goto(`${base}/e`);
+  await page.locator('#view-sign-in').waitFor();
+  const fontLoaded = await page.evaluate(async () => {
+    await document.fonts.load('16px "LaborSign Hei"', '劳动合同');
+    let loaded = false;
+    document.fonts.forEach((face) => (loaded ||= face.family.includes('LaborSign Hei') && face.status === 'loaded'));
+    return loaded;
+  });
+  t.ok(fontLoaded, 'the page loads its own Chinese face');
+  await page.screenshot({ path: path.join(screens, 'console-01-sign-in.png'), fullPage: true });
+  await page.fill('#username', 'li.clerk');
+  await page.fill('#password', 'wrong password');
+  await page.click('#view-sign-in button[type=submit]');
+  await page.locator('#alert').getByText('用户名或密码错误').waitFor();
+  await signIn(page, 'li.clerk');
+  const cookies = await page.context().cookies();
+  t.match(cookies.find((c) => c.name === 'ls_console'), { httpOnly: true, sameSite: 'Strict' }, 'an HttpOnly, SameSite=Strict session cookie');
+
+  // The form, generated from the template's schema; probation one day longer than Art. 19 allows.
+  await page.click('a[href="#/new"]');
+  await page.locator('[id="in-worker.name"]').waitFor();
+  t.equal(await page.locator('#n-template').inputValue(), 'labor-contract-general', 'the general labor contract is offered first');
+  t.equal(await page.locator('[id="in-employer.name"]').count(), 0, 'the employer part comes from the registration, not the form');
+  const wrong = { ...fields, probation: { ...(fields.probation as object), endDate: '2027-03-15' } };
+  for (const [fieldPath, value] of leaves(wrong)) {
+    const input = page.locator(`[id="in-${fieldPath}"]`);
+    if (typeof value === 'boolean') await input.setChecked(value);
+    else if ((await input.evaluate((e) => e.tagName)) === 'SELECT') await input.selectOption(String(value));
+    else await input.fill(String(value));
+    await input.dispatchEvent('change');
+  }
+  const probationProblem = page.locator('[id="p-probation.endDate"]');
+  await probationProblem.getByText('第十九条').waitFor();
+  t.match(await probationProblem.textContent(), /试用期/, 'the violation is shown beside the field, in Chinese');
+  await page.screenshot({ path: path.join(screens, 'console-02-form-violation.png'), fullPage: true });
+  await page.setViewportSize({ width: 360, height: 780 });
+  t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'the form fits a 360 px phone');
+  await page.setViewportSize({ width: 1100, height: 900 });
+
+  await page.fill('[id="in-probation.endDate"]', '2027-03-14');
+  await page.locator('[id="in-probation.endDate"]').dispatchEvent('change');
+  await page.locator('#n-status').getByText('可以创建').waitFor();
+  t.equal((await probationProblem.textContent())?.trim(), '', 'corrected: the message is gone');
+  const [previewDownload] = await Promise.all([page.waitForEvent('download'), page.click('#n-preview')]);
+  const previewed: Buffer[] = [];
+  for await (const chunk of await previewDownload.createReadStream()) previewed.push(chunk as Buffer);
+  t.equal(Buffer.concat(previewed).subarray(0, 5).toString(), '%PDF-', 'the PDF preview downloads');
+  t.equal(await platform.db.contract.count(), 0, 'a preview saves nothing');
+  await page.click('#n-create');
+  await page.locator('#c-title').getByText('草稿').waitFor();
+  t.match(await page.locator('#c-notice').textContent(), /已创建/);
+  const contractId = new URL(page.url()).hash.split('/')[2]!;
+  t.match(contractId, /^[0-9a-f-]{36}$/);
+
+  // A clerk cannot seal: no usable button, and the API refuses the session.
+  t.ok(await page.locator('button[data-act=seal]').isDisabled(), 'the seal button is not offered to a clerk');
+  const clerkSeal = await page.evaluate(async (id) => (await fetch(`/api/v1/contracts/${id}/seal`, { method: 'POST', headers: { 'x-csrf-token': sessionStorage.getItem('console-csrf') ?? '' } })).status, contractId);
+  t.equal(clerkSeal, 403, 'the API refuses a clerk’s seal');
+  const noToken = await page.evaluate(async (id) => (await fetch(`/api/v1/contracts/${id}/send`, { method: 'POST' })).status, contractId);
+  t.equal(noToken, 403, 'a change without the CSRF token is refused');
+  t.equal((await platform.db.contract.findUniqueOrThrow({ where: { id: contractId } })).status, 'draft');
+
+  // The manager seals and sends.
+  await page.click('#sign-out');
+  await signIn(page, 'zhao.manager');
+  await page.goto(`${base}/e#/contracts/${contractId}`);
+  await page.locator('button[data-act=seal]:not([disabled])').click();
+  await page.locator('#c-notice').getByText('已加盖单位电子印章').waitFor();
+  await page.locator('button[data-act=send]').click();
+  await page.locator('#c-notice').getByText('签署短信已发送').waitFor();
+  t.match(await page.locator('#c-title').textContent(), /待职工签署/);
+  const timeline = (await page.locator('#c-timeline').textContent()) ?? '';
+  t.match(timeline, /创建合同 · 李文/, 'the timeline names the clerk who created it');
+  t.match(timeline, /加盖单位电子印章 · 赵敏/, 'and the manager who sealed it');
+  t.match(timeline, /发送签署短信 · 赵敏/);
+  t.match(await page.locator('#c-documents').textContent(), /已盖章版本/);
+  await page.screenshot({ path: path.join(screens, 'console-03-contract.png'), fullPage: true });
+
+  // The list: the contract among those awaiting signature, found by part of its number.
+  const number = (await platform.db.contract.findUniqueOrThrow({ where: { id: contractId } })).number;
+  await page.click('a[href="#/contracts"]');
+  await page.check('#f-awaiting');
+  await page.fill('#f-number', number.slice(-4));
+  await page.click('#filters button[type=submit]');
+  await page.locator('#contract-rows').getByText(number).waitFor();
+  t.match(await page.locator('#contract-rows').textContent(), /王\*\*.*待职工签署/, 'masked worker and status');
+  t.match(await page.locator('#list-summary').textContent(), /共 1 份合同/);
+  await page.screenshot({ path: path.join(screens, 'console-04-list.png'), fullPage: true });
+  await page.setViewportSize({ width: 360, height: 780 });
+  t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'the list fits a 360 px phone');
+  t.same(errors, [], 'no script errors');
+});
