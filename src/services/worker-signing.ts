@@ -64,7 +64,7 @@ export class WorkerSigningService {
   }
 
   /** Phase one of the signature: code and intent checked, the browser's key certified, the signed attributes to sign. */
-  prepare(token: string, input: { code: string; publicKey: string; signatureImage: string; intent: boolean }, context: RequestContext) {
+  prepare(token: string, input: { code: string; publicKey: string; signatureImage: string; intent: boolean; confirmations?: string[] }, context: RequestContext) {
     return this.signature.prepare(token, input, context);
   }
 

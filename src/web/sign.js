@@ -163,10 +163,10 @@ const toBase64 = (buffer) => btoa(String.fromCharCode(...new Uint8Array(buffer))
 const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
 /** Key pair made on this phone; the private key cannot be exported, only used to sign. */
-async function signOnDevice(code, signatureImage) {
+async function signOnDevice(code, signatureImage, confirmations) {
   const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
   const publicKey = toBase64(await crypto.subtle.exportKey('spki', keys.publicKey));
-  const prepared = await call('/prepare', { code, publicKey, signatureImage, intent: true });
+  const prepared = await call('/prepare', { code, publicKey, signatureImage, intent: true, confirmations });
   const signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, fromBase64(prepared.signedAttributes));
   await call('/complete', { sessionId: prepared.sessionId, signature: toBase64(signature) });
 }
@@ -224,11 +224,14 @@ function wireSigning() {
     const code = control('code').value.trim();
     if (!/^\d{6}$/.test(code)) return fail('请输入短信中的 6 位数字验证码');
     if (pad.isEmpty()) return fail('请先在签名框内手写签名');
+    const declarations = [...document.querySelectorAll('#confirmations input')].map((input) => /** @type {HTMLInputElement} */ (input));
+    const unconfirmed = declarations.find((input) => !input.checked);
+    if (unconfirmed) return fail(`请勾选确认：${unconfirmed.dataset.text}`);
     if (!control('intent').checked) return fail('请勾选“我已阅读并同意签署本合同”');
     control('submit').disabled = true;
     $('submit').textContent = '正在签署……';
     try {
-      await signOnDevice(code, pad.png());
+      await signOnDevice(code, pad.png(), declarations.map((input) => input.value));
       show('done');
     } catch (problem) {
       showError(problem);
@@ -272,6 +275,17 @@ async function start() {
   $('worker').textContent = info.worker.maskedName;
   $('expires').textContent = new Date(info.expiresAt).toLocaleString('zh-CN', { hour12: false });
   $('notice').textContent = info.notice;
+  // Declarations only the worker may make (a fixed term at the worker's own request), each ticked apart.
+  for (const confirmation of info.confirmations ?? []) {
+    const label = document.createElement('label');
+    label.className = 'check';
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.value = confirmation.key;
+    box.dataset.text = confirmation.textZh;
+    label.append(box, ` ${confirmation.textZh}（${confirmation.article}）`);
+    $('confirmations').append(label);
+  }
   const download = /** @type {HTMLAnchorElement} */ ($('download'));
   download.href = api('/document.pdf');
   download.download = `${info.contract.number}.pdf`;

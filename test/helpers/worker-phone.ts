@@ -25,12 +25,12 @@ export function workerPhone(app: FastifyInstance, platform: Platform, worker: { 
   const latestLink = async () => /\/s\/([A-Za-z0-9_-]+)/.exec(await lastMessage())![1]!;
 
   /** The steps the signing page takes; returns the completion response. */
-  async function sign(token: string) {
+  async function sign(token: string, options: { confirmations?: string[] } = {}) {
     await post(api(token, '/read'));
     const identity = await post(api(token, '/identity'), { name: worker.name, idNumber: worker.idNumber });
     if (identity.statusCode !== 200) throw new Error(identity.body);
     const { keys, spki } = await phoneKey();
-    const prepared = await post(api(token, '/prepare'), { code: await latestCode(), publicKey: spki, signatureImage: signaturePng, intent: true });
+    const prepared = await post(api(token, '/prepare'), { code: await latestCode(), publicKey: spki, signatureImage: signaturePng, intent: true, ...(options.confirmations ? { confirmations: options.confirmations } : {}) });
     if (prepared.statusCode !== 200) throw new Error(prepared.body);
     const signature = Buffer.from(await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, Buffer.from(prepared.json().signedAttributes, 'base64')));
     return post(api(token, '/complete'), { sessionId: prepared.json().sessionId, signature: signature.toString('base64') });

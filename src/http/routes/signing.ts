@@ -24,7 +24,7 @@ export const signingRoutes =
 
     app.get(
       '/signing/:token',
-      { config: linkAccess, schema: { tags: tag, summary: 'Open a signing link: contract summary, steps done, pre-signing notice', params: token } },
+      { config: linkAccess, schema: { tags: tag, summary: 'Open a signing link: contract summary, steps done, declarations to confirm apart, pre-signing notice', params: token } },
       async (request) => workerSigning.open(request.params.token, context(request)),
     );
 
@@ -75,6 +75,7 @@ export const signingRoutes =
             publicKey: z.string().min(80).max(400).describe('ECDSA P-256 public key, SPKI DER, base64'),
             signatureImage: z.string().max(700_000).describe('the handwritten signature, PNG data URL'),
             intent: z.boolean().describe('the worker ticked “我已阅读并同意签署本合同”'),
+            confirmations: z.array(z.enum(['fixed_term_requested'])).max(10).optional().describe('the declarations the link’s `confirmations` lists, each ticked by the worker apart (劳动合同法 第十四条: a fixed term at the worker’s own request)'),
           }),
         },
       },

@@ -14,7 +14,8 @@ import type { TimestampClient } from '../../signing/types.ts';
 import type { ObjectArchive } from '../../storage/archive.ts';
 import { shanghaiDate } from '../../domain/calendar.ts';
 import { appendAudit, type Actor } from '../audit.ts';
-import type { TemplateCatalog } from '../contracts.ts';
+import { contractFieldsColumn, type TemplateCatalog } from '../contracts.ts';
+import { confirmationsOwed, type WorkerConfirmation } from '../../domain/worker-confirmations.ts';
 import { employerReader, loadContract } from '../contract/access.ts';
 import { moveContract, requireTransition } from '../contract/transitions.ts';
 import type { OneTimeCodes } from '../one-time-codes.ts';
@@ -103,6 +104,12 @@ export class SigningLinks {
     if (link.lockedAt) throw workerProblem(423, 'link-locked', '签署链接已锁定', [{ field: 'token', in: 'path', rule: 'not_locked', message: 'too many failed attempts', messageZh: '验证失败次数过多，链接已锁定，请联系用人单位重新发送' }]);
     if (link.expiresAt <= new Date()) throw workerProblem(410, 'link-expired', '签署链接已过期', [{ field: 'token', in: 'path', rule: 'not_expired', message: 'the link expired', messageZh: '签署链接已过期，请联系用人单位重新发送' }]);
     return link;
+  }
+
+  /** The declarations the worker must confirm apart when signing this contract (domain/worker-confirmations.ts). */
+  confirmations(contract: { templateId: string; fieldsCipher: Uint8Array }): WorkerConfirmation[] {
+    const fields = this.deps.crypto.decryptJson<Record<string, unknown>>(contract.fieldsCipher, contractFieldsColumn);
+    return confirmationsOwed(this.deps.templates.get(contract.templateId)?.toContractTerms(fields));
   }
 
   /** An audit event on the contract's chain, by the worker holding the link. */

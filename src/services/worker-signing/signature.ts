@@ -9,6 +9,7 @@
 import { createHash, createHmac, createPublicKey } from 'node:crypto';
 import type { DbTx } from '../../db/client.ts';
 import { shanghaiDate } from '../../domain/calendar.ts';
+import { missingConfirmations } from '../../domain/worker-confirmations.ts';
 import { ecdsaRawToDer } from '../../signing/asn1/ecdsa.ts';
 import { imageAppearance } from '../../signing/appearance/appearances.ts';
 import { checkImage } from '../../signing/appearance/image-header.ts';
@@ -45,11 +46,15 @@ export class WorkerSignature {
    * certificate naming the worker), prepares the PDF revision and returns the DER signed
    * attributes the browser must sign.
    */
-  async prepare(token: string, input: { code: string; publicKey: string; signatureImage: string; intent: boolean }, context: RequestContext) {
+  async prepare(token: string, input: { code: string; publicKey: string; signatureImage: string; intent: boolean; confirmations?: string[] }, context: RequestContext) {
     const { db, pki } = this.deps;
     const link = await this.links.find(token);
     if (!link.readToEndAt || !link.identityVerifiedAt) throw workerProblem(409, 'steps-missing', '请先完成阅读和身份核验', [{ field: 'identity', rule: 'required_first', message: 'read the contract and verify identity first', messageZh: '请先阅读合同全文并核验身份' }]);
     if (input.intent !== true) throw workerProblem(422, 'intent-required', '请确认签署意愿', [{ field: 'intent', rule: 'must_be_true', message: 'explicit intent is required', messageZh: '请勾选“我已阅读并同意签署本合同”' }]);
+    const missing = missingConfirmations(this.links.confirmations(link.contract), input.confirmations);
+    if (missing.length) {
+      throw workerProblem(422, 'confirmation-required', '请逐项确认', missing.map((m) => ({ field: 'confirmations', rule: m.key, message: `the worker must confirm ${m.key} (${m.article})`, messageZh: `请勾选确认：${m.textZh}` })));
+    }
     requireTransition(link.contract.status, 'sign');
     await this.steps.checkCode(link, input.code, context);
 
@@ -89,7 +94,7 @@ export class WorkerSignature {
           expiresAt: new Date(Date.now() + linkPolicy.sessionTtlMs),
         },
       });
-      await this.links.audit(tx, link, 'signature.prepared', context, { sessionId: created.id, certificateSerial: certificate.serialHex.toLowerCase(), baseDocumentSha256: document.sha256, intent: true });
+      await this.links.audit(tx, link, 'signature.prepared', context, { sessionId: created.id, certificateSerial: certificate.serialHex.toLowerCase(), baseDocumentSha256: document.sha256, intent: true, confirmations: input.confirmations?.length ? [...new Set(input.confirmations)] : [] });
       return created;
     });
     return { sessionId: session.id, signedAttributes: Buffer.from(signedAttributes).toString('base64'), certificate: Buffer.from(certificate.certificate).toString('base64') };

@@ -39,6 +39,7 @@ export class SigningSteps {
       contract: { number: contract.number, templateId: contract.templateId, status: contract.status, employerName: contract.employer.name, startDate: contract.startDate, endDate: contract.endDate },
       worker: { maskedName: maskName(worker.name) },
       steps: { readToEnd: link.readToEndAt !== null, identityVerified: link.identityVerifiedAt !== null },
+      confirmations: this.links.confirmations(contract),
       expiresAt: link.expiresAt,
       notice: preSigningNotice,
     };
