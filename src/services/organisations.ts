@@ -7,7 +7,7 @@ import { checkImage } from '../signing/appearance/image-header.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit, platformChain, type Actor } from './audit.ts';
 import { reaches } from '../domain/access.ts';
-import { readerOf } from './contract-access.ts';
+import { readerOf } from './contract/access.ts';
 import { createPrincipal, type Principal } from './principals.ts';
 
 export interface NewOrganisation {

@@ -21,7 +21,7 @@ import { appendAuditMany, type Actor } from './audit.ts';
 import { officialReader, officialScope, type AccessReason, type Official } from './official-access.ts';
 import { columnOf, paperContractFields, paperRowInput, paperSheetColumns, requiredPaperColumns, scanProblem, choiceMessagesZh, type PaperContractFields } from './paper-contract-input.ts';
 import { calendarDay, paperContractData } from './paper-contract-records.ts';
-import { removeUnrecorded } from './sealing.ts';
+import { removeUnrecorded } from './contract/documents.ts';
 import { readWorker, upsertWorkers } from './workers.ts';
 
 /** One part of a multipart sheet upload, read only when the service asks for it. */

@@ -24,9 +24,6 @@ import { contractById, employerReader, loadContract } from './contract/access.ts
 import { documentSlots, latestDocument, removeUnrecorded, sealedWithoutField, sealFieldName, sealLayout } from './contract/documents.ts';
 import { moveContract, requireTransition } from './contract/transitions.ts';
 
-/** Kept for src/services/batches.ts, which imports them from here (defined in src/services/contract/). */
-export { removeUnrecorded, requireTransition };
-
 export interface SealingDeps {
   db: Db;
   archive: ObjectArchive;
