@@ -50,6 +50,10 @@ export function workerProblem(status: number, slug: string, titleZh: string, err
   return new Problem(status, slug, titleZh, errors[0]?.messageZh ?? titleZh, errors);
 }
 
+/** Another step (a second tab, the employer) moved the contract between reading and writing it. */
+export const contractChanged = () =>
+  workerProblem(409, 'contract-changed', '合同状态已变化', [{ field: 'status', rule: 'unchanged_since_read', message: 'the contract changed meanwhile; reload it and try again', messageZh: '合同状态刚刚发生了变化，请刷新页面后查看' }]);
+
 export const workerActor = (linkId: string): Actor => ({ kind: 'worker', id: linkId });
 
 /** A link as found by its token, with its contract, worker and employer. */
