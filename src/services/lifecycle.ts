@@ -12,7 +12,7 @@ import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { appendAudit, type Actor } from './audit.ts';
 import { readWorker } from './workers.ts';
-import { contractById, employerReader, loadContract } from './contract/access.ts';
+import { contractById, employerReader, findContractsForSystem, loadContract } from './contract/access.ts';
 import { moveContract, requireTransition, tryMoveContract } from './contract/transitions.ts';
 
 const systemActor: Actor = { kind: 'system', id: 'lifecycle' };
@@ -49,7 +49,7 @@ export class LifecycleService {
   /** Sent contracts whose every link has run out become link_expired (the employer may resend). */
   async expireLinks(now = new Date()): Promise<number> {
     const { db } = this.deps;
-    const due = await db.contract.findMany({
+    const due = await findContractsForSystem(db, {
       where: { status: 'sent', links: { none: { OR: [{ expiresAt: { gt: now } }, { usedAt: { not: null } }] } } },
       select: { id: true },
       take: 1000,
@@ -73,7 +73,7 @@ export class LifecycleService {
    */
   async expireTerms(today = shanghaiDate()): Promise<number> {
     const { db, archive } = this.deps;
-    const due = await db.contract.findMany({
+    const due = await findContractsForSystem(db, {
       where: { status: { in: ['signed', 'renewed', 'changed'] }, previousId: null, endDate: { lt: new Date(`${today}T00:00:00Z`) } },
       select: { id: true, employerId: true, workerId: true },
       take: 1000,

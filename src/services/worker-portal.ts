@@ -8,9 +8,8 @@ import type { Outbox } from '../notify/outbox.ts';
 import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
-import { workerVisibleStatuses } from '../domain/access.ts';
 import { appendAudit } from './audit.ts';
-import { loadContract } from './contract/access.ts';
+import { findContracts, loadContract } from './contract/access.ts';
 import type { OneTimeCodes } from './one-time-codes.ts';
 import { contractDocument } from './contract/documents.ts';
 import { hashToken, newToken } from './tokens.ts';
@@ -76,8 +75,7 @@ export class WorkerPortal {
 
   async contracts(token: string | undefined) {
     const index = await this.phoneOf(token);
-    const rows = await this.deps.db.contract.findMany({
-      where: { worker: { phoneIndex: index }, status: { in: [...workerVisibleStatuses] } },
+    const rows = await findContracts(this.deps.db, { kind: 'worker', phoneIndex: index }, 'portal', {
       include: { employer: { select: { name: true } }, template: { select: { title: true } } },
       orderBy: { createdAt: 'desc' },
     });
