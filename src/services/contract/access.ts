@@ -90,7 +90,7 @@ function reachWhere(reader: Reader, resource: Resource): Prisma.ContractWhereInp
 }
 
 /** The contracts matching `args.where` that the reader may reach for `resource` (a list: what is out of reach is left out, not refused). */
-export function findContracts<A extends Prisma.ContractFindManyArgs>(db: DbTx, reader: Reader, resource: Resource, args: Prisma.SelectSubset<A, Prisma.ContractFindManyArgs>) {
+export async function findContracts<A extends Prisma.ContractFindManyArgs>(db: DbTx, reader: Reader, resource: Resource, args: Prisma.SelectSubset<A, Prisma.ContractFindManyArgs>): Promise<Prisma.ContractGetPayload<A>[]> {
   const asked = args as Prisma.ContractFindManyArgs;
   const where: Prisma.ContractWhereInput = { AND: [asked.where ?? {}, reachWhere(reader, resource)] };
   return db.contract.findMany<A>({ ...asked, where } as Prisma.SelectSubset<A, Prisma.ContractFindManyArgs>);
