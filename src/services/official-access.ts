@@ -17,7 +17,7 @@ import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { Pki } from '../signing/pki/authority.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
-import { appendAudit } from './audit.ts';
+import type { AuditLog } from './audit.ts';
 import { employerReader, findContracts, loadContract } from './contract/access.ts';
 import { contractFieldsColumn } from './contracts.ts';
 import { latestDocument } from './contract/documents.ts';
@@ -96,7 +96,7 @@ function monthEnd(iso: string, back: number): string {
 }
 
 export class OfficialAccess {
-  constructor(private readonly deps: { db: Db; crypto: FieldCrypto; archive: ObjectArchive; pki: Pki; supervision: SupervisionService; feedSettleSeconds: number }) {}
+  constructor(private readonly deps: { db: Db; audit: AuditLog; crypto: FieldCrypto; archive: ObjectArchive; pki: Pki; supervision: SupervisionService; feedSettleSeconds: number }) {}
 
   /** Refuses an official whose role has no grant for the resource in the access table. */
   authorize(official: Official, resource: Resource): void {
@@ -107,7 +107,7 @@ export class OfficialAccess {
   private async log(tx: DbTx, official: Official, entry: { action: string; contractId?: string; workerId?: string } & AccessReason) {
     await tx.accessLog.create({ data: { officialId: official.officialId, action: entry.action, purpose: entry.purpose, caseNumber: entry.caseNumber ?? null, contractId: entry.contractId ?? null, workerId: entry.workerId ?? null } });
     if (entry.contractId) {
-      await appendAudit(tx, {
+      await this.deps.audit.append(tx, {
         chain: entry.contractId,
         contractId: entry.contractId,
         type: 'official.accessed',

@@ -8,7 +8,7 @@ import type { Outbox } from '../notify/outbox.ts';
 import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
-import { appendAudit } from './audit.ts';
+import type { AuditLog } from './audit.ts';
 import { findContracts, loadContract } from './contract/access.ts';
 import type { OneTimeCodes } from './one-time-codes.ts';
 import { contractDocument } from './contract/documents.ts';
@@ -20,6 +20,7 @@ const sessionTtlMs = 12 * 3_600_000;
 
 export interface PortalDeps {
   db: Db;
+  audit: AuditLog;
   crypto: FieldCrypto;
   outbox: Outbox;
   codes: OneTimeCodes;
@@ -91,7 +92,7 @@ export class WorkerPortal {
     const document = await contractDocument(db, contract.id, which);
     const pdf = await archive.read(document);
     await db.$transaction((tx) =>
-      appendAudit(tx, { chain: contract.id, contractId: contract.id, type: 'document.downloaded', actor: { kind: 'worker', id: index.slice(0, 16) }, ip: context.ip, userAgent: context.userAgent, data: { documentSha256: document.sha256, kind: document.kind, via: 'portal' } }),
+      this.deps.audit.append(tx, { chain: contract.id, contractId: contract.id, type: 'document.downloaded', actor: { kind: 'worker', id: index.slice(0, 16) }, ip: context.ip, userAgent: context.userAgent, data: { documentSha256: document.sha256, kind: document.kind, via: 'portal' } }),
     );
     return { pdf, number: which === 'contract' ? contract.number : `${contract.number}-Z`, sha256: document.sha256 };
   }

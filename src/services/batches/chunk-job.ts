@@ -13,7 +13,7 @@ import type { FieldCrypto } from '../../security/field-crypto.ts';
 import type { SignedPdf } from '../../signing/pades/signature.ts';
 import { keyForDigest, type ObjectArchive } from '../../storage/archive.ts';
 import type { TemplateCatalog } from '../../templates/catalog.ts';
-import { appendAuditMany, type Actor, type AuditInput } from '../audit.ts';
+import type { Actor, AuditInput, AuditLog } from '../audit.ts';
 import { contractRecord, newContractNumber, registerTemplateVersion, type ContractService } from '../contracts.ts';
 import type { SealAuthorisations } from '../seal-authorisations.ts';
 import { removeUnrecorded } from '../contract/documents.ts';
@@ -80,6 +80,7 @@ export interface BatchHooks {
 
 export interface BatchJobDeps {
   db: Db;
+  audit: AuditLog;
   crypto: FieldCrypto;
   contracts: ContractService;
   sealing: SealingService;
@@ -241,7 +242,7 @@ export class BatchChunkJob {
             const link = links.get(contractId);
             if (link) events.push({ ...base, type: 'contract.sent', data: { linkId: link.id, expiresAt: link.expiresAt.toISOString() } });
           }
-          await appendAuditMany(tx, events);
+          await this.deps.audit.appendMany(tx, events);
           await tx.$executeRaw`update "BatchRow" set status = 'done', "updatedAt" = ${new Date().toISOString()}::timestamp(3) where "batchId" = ${batchId}::uuid and row = any(${prepared.map((p) => p.row)}::int[])`;
         }
         for (const failure of failures) await tx.batchRow.update({ where: { batchId_row: { batchId, row: failure.row } }, data: { status: 'failed', error: failure.error, objectKey: null } });

@@ -18,7 +18,6 @@ import { embedSignature, prepareSignature, signedBytes, type PreparedSignature }
 import { collectValidationMaterial } from '../../signing/pades/validation-material.ts';
 import { parseCertificate } from '../../signing/pki/certificate.ts';
 import { algorithmOfKey, verifyWithKey } from '../../signing/pki/keys.ts';
-import { appendAudit } from '../audit.ts';
 import { attachmentKinds } from '../contracts.ts';
 import { documentSlots, latestDocument, removeUnrecorded, sealedWithoutField, signatureFieldName } from '../contract/documents.ts';
 import { moveContract, requireTransition } from '../contract/transitions.ts';
@@ -165,7 +164,7 @@ export class WorkerSignature {
     const previous = await contractById(tx, attachment.previousId);
     const after = requireTransition(previous.status, event);
     await moveContract(tx, previous, after, { whenChanged: contractChanged(), data: event === 'renew' && attachment.endDate ? { endDate: attachment.endDate } : {} });
-    await appendAudit(tx, { chain: previous.id, contractId: previous.id, type: event === 'renew' ? 'contract.renewed' : 'contract.changed', actor: workerActor(linkId), ip: context.ip, userAgent: context.userAgent, data: { attachment: attachment.id, documentSha256: sha256 } });
+    await this.deps.audit.append(tx, { chain: previous.id, contractId: previous.id, type: event === 'renew' ? 'contract.renewed' : 'contract.changed', actor: workerActor(linkId), ip: context.ip, userAgent: context.userAgent, data: { attachment: attachment.id, documentSha256: sha256 } });
   }
 
   private async notifyCompletion(tx: DbTx, contract: { number: string; employer: { name: string; phone: string | null } }, workerPhone: string, workerName: string) {
