@@ -60,13 +60,15 @@ import { SealAuthorisations } from './services/seal-authorisations.ts';
 import { GlyphOutliner } from './signing/appearance/outlines.ts';
 import { TemplateCatalog } from './templates/catalog.ts';
 import { encryptNamesAtRest } from './services/names-at-rest.ts';
-import { setAuditTap } from './services/audit.ts';
+import { AuditLog } from './services/audit.ts';
 import { WebhookService, webhookQueuePolicy, type WebhookSettings } from './services/webhooks.ts';
 import { Allowlist } from './webhooks/address-guard.ts';
 
 export interface Platform {
   config: Config;
   db: Db;
+  /** Appends to the audit trail; every event reaches this platform's webhooks in its transaction. */
+  audit: AuditLog;
   archive: ObjectArchive;
   fieldCrypto: FieldCrypto;
   masterKey: Buffer;
@@ -182,27 +184,26 @@ export async function startPlatform(config: Config): Promise<Platform> {
     await queue.start();
     stops.push(() => queue.stop());
     const outbox = new Outbox(db, fieldCrypto, gateway, queue);
-    const supervision = new SupervisionService({ db, crypto: fieldCrypto, templates });
-    const lifecycle = new LifecycleService({ db, archive, outbox, crypto: fieldCrypto });
-    const sealAuthorisations = new SealAuthorisations(db);
-    const sealing = new SealingService({ db, archive, pki, timestamps, masterKey, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()) });
-    const workerSigning = new WorkerSigningService({ db, archive, crypto: fieldCrypto, outbox, codes, pki, ocsp, timestamps, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()), publicBaseUrl: config.PUBLIC_BASE_URL, templates, linkTtlHours: config.SIGNING_LINK_TTL_HOURS, sealing });
-    const officialAccess = new OfficialAccess({ db, crypto: fieldCrypto, archive, pki, supervision, feedSettleSeconds: config.INSURANCE_FEED_SETTLE_SECONDS });
+    const webhookSettings: WebhookSettings = { timeoutMs: config.WEBHOOK_TIMEOUT_MS, attempts: config.WEBHOOK_ATTEMPTS, retryDelaySeconds: config.WEBHOOK_RETRY_DELAY_SECONDS, disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES, disableAfterHours: config.WEBHOOK_DISABLE_AFTER_HOURS, secretGraceHours: config.WEBHOOK_SECRET_GRACE_HOURS };
+    const webhooks = new WebhookService({ db, crypto: fieldCrypto, queue, allowlist: new Allowlist(config.WEBHOOK_ALLOWLIST), settings: webhookSettings });
+    // Every audit append (the one place contract changes are recorded, in their transaction) queues its webhooks.
+    const audit = new AuditLog((tx, events) => webhooks.enqueueFor(tx, events));
+    const supervision = new SupervisionService({ db, audit, crypto: fieldCrypto, templates });
+    const lifecycle = new LifecycleService({ db, audit, archive, outbox, crypto: fieldCrypto });
+    const sealAuthorisations = new SealAuthorisations(db, audit);
+    const sealing = new SealingService({ db, audit, archive, pki, timestamps, masterKey, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()) });
+    const workerSigning = new WorkerSigningService({ db, audit, archive, crypto: fieldCrypto, outbox, codes, pki, ocsp, timestamps, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()), publicBaseUrl: config.PUBLIC_BASE_URL, templates, linkTtlHours: config.SIGNING_LINK_TTL_HOURS, sealing });
+    const officialAccess = new OfficialAccess({ db, audit, crypto: fieldCrypto, archive, pki, supervision, feedSettleSeconds: config.INSURANCE_FEED_SETTLE_SECONDS });
     const platformOrganisation = ensurePlatformOrganisation(db, config);
     await platformOrganisation;
-    const contracts = new ContractService({ db, archive, crypto: fieldCrypto, templates, renderer });
-    const archiveScrub = new ArchiveScrub({ db, archive, periodDays: config.ARCHIVE_SCRUB_PERIOD_DAYS, intervalMinutes: archiveScrubIntervalMinutes });
-    const batches = new BatchService({ db, crypto: fieldCrypto, queue, contracts, sealing, workerSigning, sealAuthorisations, templates, archive, outbox });
+    const contracts = new ContractService({ db, audit, archive, crypto: fieldCrypto, templates, renderer });
+    const archiveScrub = new ArchiveScrub({ db, audit, archive, periodDays: config.ARCHIVE_SCRUB_PERIOD_DAYS, intervalMinutes: archiveScrubIntervalMinutes });
+    const batches = new BatchService({ db, audit, crypto: fieldCrypto, queue, contracts, sealing, workerSigning, sealAuthorisations, templates, archive, outbox });
     const dailySupervision = new DailySupervision({ db, supervision });
     const platformTsa = Buffer.from(pki.tsa.certificate.der);
     // External TSAs are trusted as configured; the embedded one by its certificate.
     const auditAnchors: AuditAnchors = { archive, timestamps, trustsTsa: (certificate) => config.TSA_URLS.length > 0 || platformTsa.equals(Buffer.from(certificate.der)) };
-    const webhookSettings: WebhookSettings = { timeoutMs: config.WEBHOOK_TIMEOUT_MS, attempts: config.WEBHOOK_ATTEMPTS, retryDelaySeconds: config.WEBHOOK_RETRY_DELAY_SECONDS, disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES, disableAfterHours: config.WEBHOOK_DISABLE_AFTER_HOURS, secretGraceHours: config.WEBHOOK_SECRET_GRACE_HOURS };
-    const webhooks = new WebhookService({ db, crypto: fieldCrypto, queue, allowlist: new Allowlist(config.WEBHOOK_ALLOWLIST), settings: webhookSettings });
-    // Every audit append (the one place contract changes are recorded, in their transaction) queues its webhooks.
-    setAuditTap((tx, events) => webhooks.enqueueFor(tx, events));
-    stops.push(async () => setAuditTap(undefined));
-    const staffAccounts = new StaffAccounts({ db });
+    const staffAccounts = new StaffAccounts({ db, audit });
     const uploads = new IsolatedVerifier({ timeLimitMs: config.VERIFY_TIME_LIMIT_MS, memoryLimitMb: config.VERIFY_MEMORY_MB, threads: config.VERIFY_THREADS, queueLimit: config.VERIFY_QUEUE_LIMIT });
     stops.push(() => uploads.close());
     // An attempt that lost its lease stores for seconds at most; several job timeouts is ample.
@@ -213,6 +214,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     return {
       config,
       db,
+      audit,
       archive,
       masterKey,
       fieldCrypto,
@@ -221,35 +223,35 @@ export async function startPlatform(config: Config): Promise<Platform> {
       tsaAuthority,
       timestamps,
       templates,
-      workerPortal: new WorkerPortal({ db, crypto: fieldCrypto, outbox, codes, archive }),
+      workerPortal: new WorkerPortal({ db, audit, crypto: fieldCrypto, outbox, codes, archive }),
       contracts,
       contractQueries: new ContractQueries({ db, archive, auditAnchors }),
       supervision,
-      paperContracts: new PaperContractService({ db, crypto: fieldCrypto, archive }),
+      paperContracts: new PaperContractService({ db, audit, crypto: fieldCrypto, archive }),
       officialAccess,
       namedAlerts: new NamedAlerts({ db, crypto: fieldCrypto, supervision }),
       rosterQueries: new RosterQueries({ db, crypto: fieldCrypto }),
-      organisationProfiles: new OrganisationProfiles({ db }),
-      legalHolds: new LegalHolds({ db, archive }),
+      organisationProfiles: new OrganisationProfiles({ db, audit }),
+      legalHolds: new LegalHolds({ db, audit, archive }),
       archiveScrub,
       objectIntents,
       lifecycle,
       dailySupervision,
       auditAnchors,
       evidence: new EvidenceService({ db, crypto: fieldCrypto, pki, templates, renderer, sealing, officialAccess, platform: () => platformOrganisation }),
-      attachments: new AttachmentService({ db, archive, crypto: fieldCrypto, templates, contracts }),
+      attachments: new AttachmentService({ db, audit, archive, crypto: fieldCrypto, templates, contracts }),
       sealing,
       sealAuthorisations,
       principals: new Principals({ db }),
       staffAccounts,
       contractListing: new ContractListing({ db, crypto: fieldCrypto, actorNames: staffAccounts }),
-      organisations: new Organisations({ db, archive }),
-      certificates: new Certificates({ db, pki, ocsp, tsa: tsaAuthority, crypto: fieldCrypto }),
+      organisations: new Organisations({ db, audit, archive }),
+      certificates: new Certificates({ db, audit, pki, ocsp, tsa: tsaAuthority, crypto: fieldCrypto }),
       readiness: new Readiness({ db, archive, embedded: { postgres: !config.DATABASE_URL, s3: !config.MINIO_ENDPOINT } }),
       // Uploaded files are untrusted: verified in budgeted threads; archived ones (official access) in process.
       verifier: { verifyUpload: (pdf) => verifyUpload(db, pki, pdf, (bytes, options) => uploads.verify(bytes, options)) },
       webhooks,
-      terminations: new TerminationService({ db, archive, crypto: fieldCrypto, outbox, templates, renderer, sealing, publicBaseUrl: config.PUBLIC_BASE_URL }),
+      terminations: new TerminationService({ db, audit, archive, crypto: fieldCrypto, outbox, templates, renderer, sealing, publicBaseUrl: config.PUBLIC_BASE_URL }),
       workerSigning,
       queue,
       batches,

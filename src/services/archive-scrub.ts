@@ -8,7 +8,7 @@
  */
 import type { Db } from '../db/client.ts';
 import { IntegrityError, type ObjectArchive } from '../storage/archive.ts';
-import { appendAudit } from './audit.ts';
+import type { AuditLog } from './audit.ts';
 
 export interface ScrubResult {
   total: number;
@@ -25,7 +25,7 @@ export function scrubSampleSize(total: number, periodDays: number, intervalMinut
 }
 
 export class ArchiveScrub {
-  constructor(private readonly deps: { db: Db; archive: ObjectArchive; periodDays: number; intervalMinutes: number; concurrency?: number }) {}
+  constructor(private readonly deps: { db: Db; audit: AuditLog; archive: ObjectArchive; periodDays: number; intervalMinutes: number; concurrency?: number }) {}
 
   /** One run; `limit` overrides the computed sample size (tests, the benchmark). */
   async run(options: { limit?: number; now?: Date } = {}): Promise<ScrubResult> {
@@ -61,7 +61,7 @@ export class ArchiveScrub {
       for (const f of failed) {
         await tx.archiveFinding.create({ data: { documentId: f.id, problem: f.error.problem, actualSha256: f.error.problem === 'altered' ? f.error.actual : null, at: now } });
         if (f.contractId) {
-          await appendAudit(tx, {
+          await this.deps.audit.append(tx, {
             chain: f.contractId,
             contractId: f.contractId,
             type: 'archive.integrity_failed',

@@ -70,28 +70,41 @@ function chainedEvent(input: AuditInput, last: { seq: number; hash: string } | n
 }
 
 /** Sees every appended event inside its transaction: webhook deliveries are enqueued there (src/webhooks). */
-export type AuditTap = (tx: DbTx, events: { type: string; contractId: string | null; actorKind: string; data: unknown; at: Date }[]) => Promise<void>;
-let auditTap: AuditTap | undefined;
-/** Set by the composition root (one per process; the tap works through the transaction it is given). */
-export function setAuditTap(tap: AuditTap | undefined): void {
-  auditTap = tap;
+export type AuditSink = (tx: DbTx, events: { type: string; contractId: string | null; actorKind: string; data: unknown; at: Date }[]) => Promise<void>;
+
+/**
+ * Appends to the audit trail and hands every appended event to the platform's sink, in the same
+ * transaction (so what the sink writes commits or rolls back with the event). The composition
+ * root builds one per platform with its sink; services receive it as their `audit` dependency.
+ */
+export class AuditLog {
+  constructor(private readonly sink?: AuditSink) {}
+
+  async append(tx: DbTx, input: AuditInput) {
+    const event = await appendChained(tx, input);
+    if (this.sink) await this.sink(tx, [event]);
+    return event;
+  }
+
+  async appendMany(tx: DbTx, inputs: AuditInput[]): Promise<void> {
+    const rows = await appendChainedMany(tx, inputs);
+    if (this.sink && rows.length) await this.sink(tx, rows);
+  }
 }
 
-export async function appendAudit(tx: DbTx, input: AuditInput) {
+async function appendChained(tx: DbTx, input: AuditInput) {
   // Serialises appends to one chain across processes; released when the transaction ends.
   await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${'audit:' + input.chain}))`;
   const last = await tx.auditEvent.findFirst({ where: { chain: input.chain }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
-  const event = await tx.auditEvent.create({ data: chainedEvent(input, last, new Date()) });
-  if (auditTap) await auditTap(tx, [event]);
-  return event;
+  return tx.auditEvent.create({ data: chainedEvent(input, last, new Date()) });
 }
 
 /**
  * Many events at once (a batch of contracts), in the order given: one lock statement, one read
- * of the chain heads and one insert, with the same hashing and linking as appendAudit.
+ * of the chain heads and one insert, with the same hashing and linking as appendChained.
  */
-export async function appendAuditMany(tx: DbTx, inputs: AuditInput[]): Promise<void> {
-  if (!inputs.length) return;
+async function appendChainedMany(tx: DbTx, inputs: AuditInput[]) {
+  if (!inputs.length) return [];
   const chains = [...new Set(inputs.map((input) => input.chain))].sort();
   await tx.$executeRaw`select pg_advisory_xact_lock(hashtext('audit:' || c)) from unnest(${chains}::text[]) as c`;
   const heads = await tx.$queryRaw<{ chain: string; seq: number; hash: string }[]>`
@@ -111,7 +124,7 @@ export async function appendAuditMany(tx: DbTx, inputs: AuditInput[]): Promise<v
                 ${rows.map((r) => r.actorKind)}::text[], ${rows.map((r) => r.actorId)}::text[], ${rows.map((r) => r.ip)}::text[], ${rows.map((r) => r.userAgent)}::text[],
                 ${rows.map((r) => JSON.stringify(r.data))}::text[], ${rows.map((r) => r.at.toISOString())}::text[], ${rows.map((r) => r.prevHash)}::text[], ${rows.map((r) => r.hash)}::text[])
       as e(chain, seq, "contractId", type, "actorKind", "actorId", ip, "userAgent", data, at, "prevHash", hash)`;
-  if (auditTap) await auditTap(tx, rows);
+  return rows;
 }
 
 export interface ChainCheck {

@@ -5,6 +5,7 @@
  * and enqueueing), chunk-job (the job that creates, seals and sends a chunk of rows) and reports
  * (progress, results, error report).
  */
+import type { AuditLog } from './audit.ts';
 import type { Db } from '../db/client.ts';
 import type { Organisation } from '../generated/prisma/client.ts';
 import type { Outbox } from '../notify/outbox.ts';
@@ -34,7 +35,7 @@ export class BatchService {
   private readonly reports: BatchReports;
 
   constructor(
-    deps: { db: Db; crypto: FieldCrypto; queue: JobSender; contracts: ContractService; sealing: SealingService; workerSigning: WorkerSigningService; sealAuthorisations: SealAuthorisations; templates: TemplateCatalog; archive: ObjectArchive; outbox: Outbox },
+    deps: { db: Db; audit: AuditLog; crypto: FieldCrypto; queue: JobSender; contracts: ContractService; sealing: SealingService; workerSigning: WorkerSigningService; sealAuthorisations: SealAuthorisations; templates: TemplateCatalog; archive: ObjectArchive; outbox: Outbox },
   ) {
     this.sheets = new BatchSheets(deps);
     this.submission = new BatchSubmission({ ...deps, sheets: this.sheets });

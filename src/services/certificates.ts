@@ -11,7 +11,7 @@ import { RevocationReasonCode, type RevocationReason } from '../signing/pki/stat
 import { issueCrl } from '../signing/revocation/crl.ts';
 import type { OcspResponder } from '../signing/revocation/ocsp.ts';
 import type { TimestampAuthority } from '../signing/tsa/authority.ts';
-import { appendAudit, platformChain, type Actor } from './audit.ts';
+import { platformChain, type Actor, type AuditLog } from './audit.ts';
 import { PrismaCertificateStatusStore } from './certificate-store.ts';
 
 export { type RevocationReason };
@@ -31,9 +31,11 @@ export class Certificates {
   private readonly ocsp: OcspResponder;
   private readonly tsa: Pick<TimestampAuthority, 'respond'>;
   private readonly crypto: FieldCrypto | undefined;
+  private readonly audit: AuditLog;
 
-  constructor(deps: { db: Db; pki: Pki; ocsp: OcspResponder; tsa: Pick<TimestampAuthority, 'respond'>; crypto?: FieldCrypto }) {
+  constructor(deps: { db: Db; audit: AuditLog; pki: Pki; ocsp: OcspResponder; tsa: Pick<TimestampAuthority, 'respond'>; crypto?: FieldCrypto }) {
     this.db = deps.db;
+    this.audit = deps.audit;
     this.pki = deps.pki;
     this.ocsp = deps.ocsp;
     this.tsa = deps.tsa;
@@ -70,7 +72,7 @@ export class Certificates {
       await store.revoke(serial, reason, revokedAt);
       const status = await store.status(serial);
       if (status.status !== 'revoked') throw new Error('revocation did not take effect');
-      await appendAudit(tx, { chain: platformChain, type: 'certificate.revoked', actor, data: { serial, reason: status.reason, revokedAt: status.revokedAt.toISOString() } });
+      await this.audit.append(tx, { chain: platformChain, type: 'certificate.revoked', actor, data: { serial, reason: status.reason, revokedAt: status.revokedAt.toISOString() } });
       return { serial, status: 'revoked' as const, revokedAt: status.revokedAt, reason: status.reason };
     });
   }

@@ -16,7 +16,7 @@ import type { Organisation } from '../generated/prisma/client.ts';
 import { Problem, type FieldProblem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
-import { appendAudit, type Actor } from './audit.ts';
+import type { Actor, AuditLog } from './audit.ts';
 import { idNumberIndex, upsertWorker } from './workers.ts';
 import { shanghaiDate } from '../domain/calendar.ts';
 import { declaredPart } from '../templates/strict.ts';
@@ -87,7 +87,7 @@ export function violationProblem(violations: Violation[]): Problem {
 
 export class ContractService {
   constructor(
-    private readonly deps: { db: Db; archive: ObjectArchive; crypto: FieldCrypto; templates: TemplateCatalog; renderer: DocumentRenderer },
+    private readonly deps: { db: Db; audit: AuditLog; archive: ObjectArchive; crypto: FieldCrypto; templates: TemplateCatalog; renderer: DocumentRenderer },
   ) {}
 
   private template(request: ContractRequest): ContractTemplate {
@@ -217,7 +217,7 @@ export class ContractService {
       const document = await tx.document.create({
         data: { contractId: contract.id, kind: 'draft', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: signatureSlots as object[] },
       });
-      await appendAudit(tx, {
+      await this.deps.audit.append(tx, {
         chain: contract.id,
         contractId: contract.id,
         type: 'contract.created',
@@ -262,7 +262,7 @@ export function contractRecord(
 export const attachmentKinds = { renewal: 'renew', change: 'change' } as const;
 
 export class AttachmentService {
-  constructor(private readonly deps: { db: Db; archive: ObjectArchive; crypto: FieldCrypto; templates: TemplateCatalog; contracts: ContractService }) {}
+  constructor(private readonly deps: { db: Db; audit: AuditLog; archive: ObjectArchive; crypto: FieldCrypto; templates: TemplateCatalog; contracts: ContractService }) {}
 
   /**
    * A 续订书 or 变更书 for an effective contract: the parties and the prior contract are taken
@@ -315,7 +315,7 @@ export class AttachmentService {
         data: { contractId: contract.id, kind: 'draft', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: signatureSlots as object[] },
       });
       for (const chain of [contract.id, previous.id]) {
-        await appendAudit(tx, { chain, contractId: chain, type: 'attachment.created', actor: context.actor, ip: context.ip, userAgent: context.userAgent, data: { attachment: contract.id, of: previous.id, kind: checked.kind, number, documentSha256: stored.sha256 } });
+        await this.deps.audit.append(tx, { chain, contractId: chain, type: 'attachment.created', actor: context.actor, ip: context.ip, userAgent: context.userAgent, data: { attachment: contract.id, of: previous.id, kind: checked.kind, number, documentSha256: stored.sha256 } });
       }
       return { contract, document };
     });

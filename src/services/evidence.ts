@@ -21,7 +21,8 @@ import type { Pki } from '../signing/pki/authority.ts';
 import { verifyAuditChain } from './audit.ts';
 import type { DocumentRenderer, TemplateCatalog } from './contracts.ts';
 import { idNumberIndex, readWorker } from './workers.ts';
-import { officialScope, type AccessReason, type Official, type OfficialAccess } from './official-access.ts';
+import { findContracts } from './contract/access.ts';
+import { officialReader, type AccessReason, type Official, type OfficialAccess } from './official-access.ts';
 import type { SealingService } from './sealing.ts';
 import { maskIdNumber } from './contract/masking.ts';
 import { shanghaiDate } from '../domain/calendar.ts';
@@ -68,10 +69,11 @@ export class EvidenceService {
     if (!target.idNumber || !target.employerUscc) {
       throw Problem.badRequest([{ field: 'contractId', in: 'body', rule: 'contract_or_parties', message: 'give contractId, or idNumber with employerUscc' }]);
     }
-    const found = await this.deps.db.contract.findFirst({
-      where: { worker: { idIndex: idNumberIndex(this.deps.crypto, target.idNumber) }, employer: { uscc: target.employerUscc }, regionCode: { startsWith: officialScope(official) }, previousId: null },
+    const [found] = await findContracts(this.deps.db, officialReader(official), 'evidence.bundle', {
+      where: { worker: { idIndex: idNumberIndex(this.deps.crypto, target.idNumber) }, employer: { uscc: target.employerUscc }, previousId: null },
       orderBy: { createdAt: 'desc' },
       select: { id: true },
+      take: 1,
     });
     if (!found) throw Problem.notFound('Contract between this worker and employer');
     return found.id;

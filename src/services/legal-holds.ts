@@ -9,7 +9,7 @@ import type { Db } from '../db/client.ts';
 import type { CaseKind } from '../generated/prisma/client.ts';
 import { Problem } from '../problem.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
-import { appendAudit } from './audit.ts';
+import type { AuditLog } from './audit.ts';
 import { officialReader, type Official } from './official-access.ts';
 import { loadContract } from './contract/access.ts';
 
@@ -40,7 +40,7 @@ export async function syncLegalHolds(db: Db, archive: ObjectArchive, contractId:
 }
 
 export class LegalHolds {
-  constructor(private readonly deps: { db: Db; archive: ObjectArchive }) {}
+  constructor(private readonly deps: { db: Db; audit: AuditLog; archive: ObjectArchive }) {}
 
   /** The official's role must be the case's kind: arbitration commissions open arbitration cases, inspectors inspection cases. */
   private requireKind(official: Official, kind: CaseKind) {
@@ -68,7 +68,7 @@ export class LegalHolds {
     for (const document of documents) enforced = (await archive.setLegalHold(document.objectKey, document.versionId, true)) || enforced;
     const created = await db.$transaction(async (tx) => {
       const row = await tx.officialCase.create({ data: { kind, caseNumber: input.caseNumber, contractId: input.contractId, openedBy: official.officialId } });
-      await appendAudit(tx, {
+      await this.deps.audit.append(tx, {
         chain: input.contractId,
         contractId: input.contractId,
         type: 'archive.legal_hold_placed',
@@ -92,7 +92,7 @@ export class LegalHolds {
       const { count } = await tx.officialCase.updateMany({ where: { id: caseId, closedAt: null }, data: { closedAt, closedBy: official.officialId } });
       if (!count) throw Problem.conflict('The case is already closed.');
       const stillOpen = await tx.officialCase.count({ where: { contractId: row.contractId, closedAt: null } });
-      await appendAudit(tx, {
+      await this.deps.audit.append(tx, {
         chain: row.contractId,
         contractId: row.contractId,
         type: stillOpen ? 'case.closed' : 'archive.legal_hold_lifted',

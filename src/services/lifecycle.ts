@@ -10,9 +10,9 @@ import type { Organisation } from '../generated/prisma/client.ts';
 import type { Outbox } from '../notify/outbox.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
-import { appendAudit, type Actor } from './audit.ts';
+import type { Actor, AuditLog } from './audit.ts';
 import { readWorker } from './workers.ts';
-import { contractById, employerReader, loadContract } from './contract/access.ts';
+import { contractById, employerReader, findContractsForSystem, loadContract } from './contract/access.ts';
 import { moveContract, requireTransition, tryMoveContract } from './contract/transitions.ts';
 
 const systemActor: Actor = { kind: 'system', id: 'lifecycle' };
@@ -23,7 +23,7 @@ export interface SweepResult {
 }
 
 export class LifecycleService {
-  constructor(private readonly deps: { db: Db; archive: ObjectArchive; outbox: Outbox; crypto: FieldCrypto }) {}
+  constructor(private readonly deps: { db: Db; audit: AuditLog; archive: ObjectArchive; outbox: Outbox; crypto: FieldCrypto }) {}
 
   /**
    * Voids a contract the worker has not signed (wrong data, position withdrawn): its links stop
@@ -37,7 +37,7 @@ export class LifecycleService {
       await moveContract(tx, contract, next, { whenChanged: 'The contract changed meanwhile; reload it and try again' });
       const now = new Date();
       const revoked = await tx.signingLink.updateMany({ where: { contractId: contract.id, usedAt: null, expiresAt: { gt: now } }, data: { expiresAt: now } });
-      await appendAudit(tx, { chain: contract.id, contractId: contract.id, type: 'contract.voided', actor: context.actor, ip: context.ip, userAgent: context.userAgent, data: { reason, from: contract.status, linksRevoked: revoked.count } });
+      await this.deps.audit.append(tx, { chain: contract.id, contractId: contract.id, type: 'contract.voided', actor: context.actor, ip: context.ip, userAgent: context.userAgent, data: { reason, from: contract.status, linksRevoked: revoked.count } });
       const worker = readWorker(crypto, contract.worker);
       if (contract.status !== 'draft' && contract.status !== 'sealed' && worker.phone) {
         await outbox.enqueue(tx, { channel: 'sms', kind: 'contract-voided', to: worker.phone, text: `【劳签】${organisation.name}已作废待签署的电子劳动合同（编号${contract.number}），原签署链接失效，无需签署。理由：${reason}` });
@@ -49,7 +49,7 @@ export class LifecycleService {
   /** Sent contracts whose every link has run out become link_expired (the employer may resend). */
   async expireLinks(now = new Date()): Promise<number> {
     const { db } = this.deps;
-    const due = await db.contract.findMany({
+    const due = await findContractsForSystem(db, {
       where: { status: 'sent', links: { none: { OR: [{ expiresAt: { gt: now } }, { usedAt: { not: null } }] } } },
       select: { id: true },
       take: 1000,
@@ -73,7 +73,7 @@ export class LifecycleService {
    */
   async expireTerms(today = shanghaiDate()): Promise<number> {
     const { db, archive } = this.deps;
-    const due = await db.contract.findMany({
+    const due = await findContractsForSystem(db, {
       where: { status: { in: ['signed', 'renewed', 'changed'] }, previousId: null, endDate: { lt: new Date(`${today}T00:00:00Z`) } },
       select: { id: true, employerId: true, workerId: true },
       take: 1000,
@@ -107,7 +107,7 @@ export class LifecycleService {
   private async move(tx: DbTx, contract: { id: string; status: string; revision: number }, event: 'expire_link' | 'expire_term', type: string, data: Record<string, unknown>, extra: { retainUntil?: Date } = {}): Promise<boolean> {
     const next = requireTransition(contract.status, event);
     if (!(await tryMoveContract(tx, contract, next, extra))) return false;
-    await appendAudit(tx, { chain: contract.id, contractId: contract.id, type, actor: systemActor, data });
+    await this.deps.audit.append(tx, { chain: contract.id, contractId: contract.id, type, actor: systemActor, data });
     return true;
   }
 }

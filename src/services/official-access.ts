@@ -17,8 +17,8 @@ import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { Pki } from '../signing/pki/authority.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
-import { appendAudit } from './audit.ts';
-import { loadContract } from './contract/access.ts';
+import type { AuditLog } from './audit.ts';
+import { employerReader, findContracts, loadContract } from './contract/access.ts';
 import { contractFieldsColumn } from './contracts.ts';
 import { latestDocument } from './contract/documents.ts';
 import { maskIdNumber } from './contract/masking.ts';
@@ -96,7 +96,7 @@ function monthEnd(iso: string, back: number): string {
 }
 
 export class OfficialAccess {
-  constructor(private readonly deps: { db: Db; crypto: FieldCrypto; archive: ObjectArchive; pki: Pki; supervision: SupervisionService; feedSettleSeconds: number }) {}
+  constructor(private readonly deps: { db: Db; audit: AuditLog; crypto: FieldCrypto; archive: ObjectArchive; pki: Pki; supervision: SupervisionService; feedSettleSeconds: number }) {}
 
   /** Refuses an official whose role has no grant for the resource in the access table. */
   authorize(official: Official, resource: Resource): void {
@@ -107,7 +107,7 @@ export class OfficialAccess {
   private async log(tx: DbTx, official: Official, entry: { action: string; contractId?: string; workerId?: string } & AccessReason) {
     await tx.accessLog.create({ data: { officialId: official.officialId, action: entry.action, purpose: entry.purpose, caseNumber: entry.caseNumber ?? null, contractId: entry.contractId ?? null, workerId: entry.workerId ?? null } });
     if (entry.contractId) {
-      await appendAudit(tx, {
+      await this.deps.audit.append(tx, {
         chain: entry.contractId,
         contractId: entry.contractId,
         type: 'official.accessed',
@@ -121,8 +121,8 @@ export class OfficialAccess {
   async insuranceContracts(official: Official, idNumber: string, reason: AccessReason) {
     this.authorize(official, 'insurance.enrolment');
     const { db, crypto } = this.deps;
-    const contracts = await db.contract.findMany({
-      where: { worker: { idIndex: idNumberIndex(crypto, idNumber) }, status: { in: [...effectiveStatuses, 'terminated', 'expired'] }, regionCode: { startsWith: officialScope(official) } },
+    const contracts = await findContracts(db, officialReader(official), 'insurance.enrolment', {
+      where: { worker: { idIndex: idNumberIndex(crypto, idNumber) }, status: { in: [...effectiveStatuses, 'terminated', 'expired'] } },
       include: { employer: { select: { name: true, uscc: true, regionCode: true } } },
       orderBy: { startDate: 'desc' },
     });
@@ -193,8 +193,8 @@ export class OfficialAccess {
   async workerContracts(official: Official, idNumber: string, reason: AccessReason) {
     this.authorize(official, 'worker.contracts');
     const { db, crypto } = this.deps;
-    const contracts = await db.contract.findMany({
-      where: { worker: { idIndex: idNumberIndex(crypto, idNumber) }, regionCode: { startsWith: officialScope(official) } },
+    const contracts = await findContracts(db, officialReader(official), 'worker.contracts', {
+      where: { worker: { idIndex: idNumberIndex(crypto, idNumber) } },
       include: { employer: { select: { name: true, uscc: true } } },
       orderBy: { createdAt: 'desc' },
       take: 100,
@@ -247,7 +247,8 @@ export class OfficialAccess {
         trend.push({ asOf: date, rate: signing.rate ?? null, required: signing.required, signed: signing.signed, source: 'recomputed' });
       }
     }
-    const contracts = await this.deps.db.contract.findMany({ where: { employerId: organisation.id, previousId: null }, orderBy: { createdAt: 'desc' }, take: 200, select: { id: true, workerId: true, number: true, status: true, startDate: true, endDate: true } });
+    // The file was granted above: its contracts are all the employer's own, wherever their workplace.
+    const contracts = await findContracts(this.deps.db, employerReader(organisation), 'contract.read', { where: { previousId: null }, orderBy: { createdAt: 'desc' }, take: 200, select: { id: true, workerId: true, number: true, status: true, startDate: true, endDate: true } });
     // One row per contract listed and per worker an alert is about, so each worker finds the
     // inspection in 我的合同; an employer file that shows no worker still leaves one row.
     const shownWorkers = new Set(contracts.map((c) => c.workerId));

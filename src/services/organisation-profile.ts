@@ -4,17 +4,17 @@
  */
 import type { Db } from '../db/client.ts';
 import { describeProfile, type OrganisationProfile } from '../domain/reference/organisation-profile.ts';
-import { appendAudit, type Actor } from './audit.ts';
+import type { Actor, AuditLog } from './audit.ts';
 
 export class OrganisationProfiles {
-  constructor(private readonly deps: { db: Db }) {}
+  constructor(private readonly deps: { db: Db; audit: AuditLog }) {}
 
   /** Sets the fields given (null clears one); returns the whole profile. */
   async update(organisationId: string, change: Partial<OrganisationProfile>, actor: Actor) {
     return this.deps.db.$transaction(async (tx) => {
       const before = await tx.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { ownership: true, industry: true, sizeClass: true } });
       const after = await tx.organisation.update({ where: { id: organisationId }, data: change, select: { ownership: true, industry: true, sizeClass: true } });
-      await appendAudit(tx, { chain: `organisation:${organisationId}`, type: 'organisation.profile_updated', actor, data: { before, after } });
+      await this.deps.audit.append(tx, { chain: `organisation:${organisationId}`, type: 'organisation.profile_updated', actor, data: { before, after } });
       return describeProfile(after);
     });
   }

@@ -5,9 +5,9 @@ import type { OfficialRole, OrganisationKind } from '../generated/prisma/enums.t
 import { Problem } from '../problem.ts';
 import { checkImage } from '../signing/appearance/image-header.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
-import { appendAudit, platformChain, type Actor } from './audit.ts';
+import { platformChain, type Actor, type AuditLog } from './audit.ts';
 import { reaches } from '../domain/access.ts';
-import { readerOf } from './contract-access.ts';
+import { readerOf } from './contract/access.ts';
 import { createPrincipal, type Principal } from './principals.ts';
 
 export interface NewOrganisation {
@@ -31,8 +31,11 @@ export class Organisations {
   private readonly db: Db;
   private readonly archive: Pick<ObjectArchive, 'put'>;
 
-  constructor(deps: { db: Db; archive: Pick<ObjectArchive, 'put'> }) {
+  private readonly audit: AuditLog;
+
+  constructor(deps: { db: Db; audit: AuditLog; archive: Pick<ObjectArchive, 'put'> }) {
     this.db = deps.db;
+    this.audit = deps.audit;
     this.archive = deps.archive;
   }
 
@@ -41,7 +44,7 @@ export class Organisations {
       return await this.db.$transaction(async (tx) => {
         const organisation = await tx.organisation.create({ data: input });
         const { key } = await createPrincipal(tx, { kind: 'employer', label: `${input.name} (initial key)`, organisationId: organisation.id });
-        await appendAudit(tx, { chain: platformChain, type: 'organisation.created', actor, data: { organisationId: organisation.id, uscc: input.uscc, ownership: input.ownership ?? null, industry: input.industry ?? null, sizeClass: input.sizeClass ?? null } });
+        await this.audit.append(tx, { chain: platformChain, type: 'organisation.created', actor, data: { organisationId: organisation.id, uscc: input.uscc, ownership: input.ownership ?? null, industry: input.industry ?? null, sizeClass: input.sizeClass ?? null } });
         return { organisation, apiKey: key };
       });
     } catch (error) {
@@ -95,7 +98,7 @@ export class Organisations {
     const stored = await this.archive.put(image, { contentType: checked.type === 'png' ? 'image/png' : 'image/jpeg' });
     await this.db.$transaction(async (tx) => {
       await tx.organisation.update({ where: { id: principal.organisationId }, data: { sealImageKey: stored.key, sealImageSha256: stored.sha256 } });
-      await appendAudit(tx, { chain: `organisation:${principal.organisationId}`, type: 'seal_image.uploaded', actor: { kind: 'employer', id: principal.principalId }, data: { sha256: stored.sha256, size: stored.size } });
+      await this.audit.append(tx, { chain: `organisation:${principal.organisationId}`, type: 'seal_image.uploaded', actor: { kind: 'employer', id: principal.principalId }, data: { sha256: stored.sha256, size: stored.size } });
     });
     return { sha256: stored.sha256, size: stored.size };
   }
@@ -104,7 +107,7 @@ export class Organisations {
     return this.db.$transaction(async (tx) => {
       const official = await tx.official.create({ data: input });
       const { key } = await createPrincipal(tx, { kind: 'official', label: `${input.name} (${input.role})`, officialId: official.id });
-      await appendAudit(tx, { chain: platformChain, type: 'official.created', actor, data: { officialId: official.id, role: input.role, regionCode: input.regionCode } });
+      await this.audit.append(tx, { chain: platformChain, type: 'official.created', actor, data: { officialId: official.id, role: input.role, regionCode: input.regionCode } });
       return { official, apiKey: key };
     });
   }

@@ -17,11 +17,11 @@ import { csvRecords } from '../sheets/csv.ts';
 import { SHEET_LIMITS, sheetLimitProblem } from '../sheets/limits.ts';
 import { readXlsx } from '../sheets/xlsx.ts';
 import type { ArchivedObject, ObjectArchive } from '../storage/archive.ts';
-import { appendAuditMany, type Actor } from './audit.ts';
+import type { Actor, AuditLog } from './audit.ts';
 import { officialReader, officialScope, type AccessReason, type Official } from './official-access.ts';
 import { columnOf, paperContractFields, paperRowInput, paperSheetColumns, requiredPaperColumns, scanProblem, choiceMessagesZh, type PaperContractFields } from './paper-contract-input.ts';
 import { calendarDay, paperContractData } from './paper-contract-records.ts';
-import { removeUnrecorded } from './sealing.ts';
+import { removeUnrecorded } from './contract/documents.ts';
 import { readWorker, upsertWorkers } from './workers.ts';
 
 /** One part of a multipart sheet upload, read only when the service asks for it. */
@@ -61,7 +61,7 @@ export function paperContractView(row: PaperContract & { document: { sha256: str
 }
 
 export class PaperContractService {
-  constructor(private readonly deps: { db: Db; crypto: FieldCrypto; archive: ObjectArchive }) {}
+  constructor(private readonly deps: { db: Db; audit: AuditLog; crypto: FieldCrypto; archive: ObjectArchive }) {}
 
   /** One paper contract with its scan (already a PDF of allowed size: see scanProblem). */
   private organisation(organisationId: string): Promise<Organisation> {
@@ -222,7 +222,7 @@ export class PaperContractService {
     }));
     await tx.document.createMany({ data: documents });
     await tx.paperContract.createMany({ data: rows });
-    await appendAuditMany(
+    await this.deps.audit.appendMany(
       tx,
       rows.map((row, i) => ({
         chain: chainOf(organisation.id),
@@ -265,7 +265,7 @@ export class PaperContractService {
     if (row.renewedById) throw Problem.conflict('This paper contract has been renewed already.', [{ field: 'contractId', rule: 'not_renewed', message: `renewed by ${row.renewedById}`, messageZh: '该纸质合同已续订为电子劳动合同' }]);
     return this.deps.db.$transaction(async (tx) => {
       const updated = await tx.paperContract.update({ where: { id: row.id }, data: { renewedById: contract.id }, include: { document: { select: { sha256: true, size: true } } } });
-      await appendAuditMany(tx, [
+      await this.deps.audit.appendMany(tx, [
         { chain: chainOf(organisationId), type: 'paper_contract.renewed_electronically', actor, data: { paperContractId: row.id, contractId: contract.id } },
         { chain: contract.id, contractId: contract.id, type: 'contract.renews_paper', actor, data: { paperContractId: row.id, paperSha256: row.document.sha256 } },
       ]);

@@ -6,7 +6,7 @@
 import type { Db } from '../db/client.ts';
 import type { Organisation } from '../generated/prisma/client.ts';
 import { Problem } from '../problem.ts';
-import { appendAudit, type Actor } from './audit.ts';
+import type { Actor, AuditLog } from './audit.ts';
 
 export interface AuthorisationGrant {
   templateIds: string[];
@@ -19,13 +19,16 @@ export interface AuthorisationGrant {
 const chainOf = (organisationId: string) => `organisation:${organisationId}`;
 
 export class SealAuthorisations {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditLog,
+  ) {}
 
   async grant(organisation: Organisation, grant: AuthorisationGrant, actor: Actor) {
     if (grant.validUntil <= grant.validFrom) throw Problem.badRequest([{ field: 'validUntil', in: 'body', rule: 'after_valid_from', message: 'must be after validFrom' }]);
     return this.db.$transaction(async (tx) => {
       const created = await tx.sealAuthorisation.create({ data: { organisationId: organisation.id, ...grant } });
-      await appendAudit(tx, { chain: chainOf(organisation.id), type: 'seal_authorisation.granted', actor, data: { id: created.id, templateIds: grant.templateIds, validFrom: grant.validFrom.toISOString(), validUntil: grant.validUntil.toISOString(), grantedBy: grant.grantedBy } });
+      await this.audit.append(tx, { chain: chainOf(organisation.id), type: 'seal_authorisation.granted', actor, data: { id: created.id, templateIds: grant.templateIds, validFrom: grant.validFrom.toISOString(), validUntil: grant.validUntil.toISOString(), grantedBy: grant.grantedBy } });
       return created;
     });
   }
@@ -36,7 +39,7 @@ export class SealAuthorisations {
       if (!existing || existing.organisationId !== organisation.id) throw Problem.notFound('Seal authorisation');
       if (existing.revokedAt) return existing;
       const revoked = await tx.sealAuthorisation.update({ where: { id }, data: { revokedAt: new Date(), revokedBy } });
-      await appendAudit(tx, { chain: chainOf(organisation.id), type: 'seal_authorisation.revoked', actor, data: { id, revokedBy } });
+      await this.audit.append(tx, { chain: chainOf(organisation.id), type: 'seal_authorisation.revoked', actor, data: { id, revokedBy } });
       return revoked;
     });
   }

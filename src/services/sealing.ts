@@ -19,16 +19,14 @@ import { localSignatureKey, openSealedPrivateKey } from '../signing/pki/keys.ts'
 import type { Signer, TimestampClient } from '../signing/types.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { LruCache } from '../support/lru-cache.ts';
-import { appendAudit, type Actor } from './audit.ts';
+import type { Actor, AuditLog } from './audit.ts';
 import { contractById, employerReader, loadContract } from './contract/access.ts';
 import { documentSlots, latestDocument, removeUnrecorded, sealedWithoutField, sealFieldName, sealLayout } from './contract/documents.ts';
 import { moveContract, requireTransition } from './contract/transitions.ts';
 
-/** Kept for src/services/batches.ts, which imports them from here (defined in src/services/contract/). */
-export { removeUnrecorded, requireTransition };
-
 export interface SealingDeps {
   db: Db;
+  audit: AuditLog;
   archive: ObjectArchive;
   pki: Pki;
   timestamps: TimestampClient;
@@ -150,7 +148,7 @@ export class SealingService {
       await tx.signature.create({
         data: { contractId: contract.id, documentId: document.id, role: 'employer', fieldName: sealFieldName, signerName: organisation.name, certificateSerial: serial, signedAt: signingTime, timestampAt: signingTime },
       });
-      await appendAudit(tx, {
+      await this.deps.audit.append(tx, {
         chain: contract.id,
         contractId: contract.id,
         type: 'contract.sealed',
@@ -196,7 +194,7 @@ export class SealingService {
         await tx.signature.create({
           data: { contractId: contract.id, documentId: created.id, role: 'employer', fieldName: sealFieldName, signerName: contract.employer.name, certificateSerial: serial, signedAt: signingTime, timestampAt: signingTime },
         });
-        await appendAudit(tx, {
+        await this.deps.audit.append(tx, {
           chain: contract.id,
           contractId: contract.id,
           type: 'contract.resealed',

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import type { Db } from '../db/client.ts';
 import { staffMay, type StaffRoleName } from '../domain/staff-roles.ts';
 import { Problem } from '../problem.ts';
-import { appendAudit, type Actor } from './audit.ts';
+import type { Actor, AuditLog } from './audit.ts';
 import type { Principal } from './principals.ts';
 import { hashToken, newToken } from './tokens.ts';
 
@@ -66,7 +66,7 @@ function staffManagerOf(principal: Principal): { organisationId: string; actor: 
 }
 
 export class StaffAccounts {
-  constructor(private readonly deps: { db: Db }) {}
+  constructor(private readonly deps: { db: Db; audit: AuditLog }) {}
 
   async create(principal: Principal, input: NewStaffUser, context: RequestContext = {}) {
     const { organisationId, actor } = staffManagerOf(principal);
@@ -77,7 +77,7 @@ export class StaffAccounts {
         throw Problem.conflict('The user name is taken.', [{ field: 'username', rule: 'unique', message: 'the user name is taken', messageZh: '该用户名已被使用' }]);
       }
       const user = await tx.staffUser.create({ data: { organisationId, username, displayName: input.displayName, role: input.role, passwordHash } });
-      await appendAudit(tx, { chain: `organisation:${organisationId}`, type: 'staff.created', actor, ...context, data: { user: user.id, username, role: user.role } });
+      await this.deps.audit.append(tx, { chain: `organisation:${organisationId}`, type: 'staff.created', actor, ...context, data: { user: user.id, username, role: user.role } });
       return view(user);
     });
   }
@@ -99,7 +99,7 @@ export class StaffAccounts {
     const expiresAt = new Date(now.getTime() + sessionHours * 3_600_000);
     await db.$transaction(async (tx) => {
       const session = await tx.staffSession.create({ data: { userId: user.id, tokenHash: hashToken(token), csrfToken, expiresAt } });
-      await appendAudit(tx, { chain: `organisation:${user.organisationId}`, type: 'staff.signed_in', actor: { kind: 'employer', id: `staff:${user.id}` }, ...context, data: { session: session.id } });
+      await this.deps.audit.append(tx, { chain: `organisation:${user.organisationId}`, type: 'staff.signed_in', actor: { kind: 'employer', id: `staff:${user.id}` }, ...context, data: { session: session.id } });
     });
     return { token, csrfToken, expiresAt, user: view(user) };
   }
@@ -110,7 +110,7 @@ export class StaffAccounts {
     const { sessionId } = principal.staff;
     await this.deps.db.$transaction(async (tx) => {
       await tx.staffSession.update({ where: { id: sessionId }, data: { endedAt: new Date() } });
-      await appendAudit(tx, { chain: `organisation:${principal.organisationId}`, type: 'staff.signed_out', actor: { kind: 'employer', id: principal.principalId }, ...context, data: { session: sessionId } });
+      await this.deps.audit.append(tx, { chain: `organisation:${principal.organisationId}`, type: 'staff.signed_out', actor: { kind: 'employer', id: principal.principalId }, ...context, data: { session: sessionId } });
     });
   }
 

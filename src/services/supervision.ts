@@ -12,7 +12,7 @@ import type { ContractRecord, RosterRecord, SeparationKind } from '../domain/sup
 import type { Organisation } from '../generated/prisma/client.ts';
 import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
-import { appendAudit, type Actor } from './audit.ts';
+import type { Actor, AuditLog } from './audit.ts';
 import { contractFieldsColumn, type TemplateCatalog } from './contracts.ts';
 import { paperContractRecords } from './paper-contract-records.ts';
 import { idNumberIndex, upsertWorker, upsertWorkers, type WorkerIdentity } from './workers.ts';
@@ -42,7 +42,7 @@ const asDate = (iso: string) => new Date(`${iso}T00:00:00Z`);
 const rosterChain = (organisationId: string) => `roster:${organisationId}`;
 
 export class SupervisionService {
-  constructor(private readonly deps: { db: Db; crypto: FieldCrypto; templates: TemplateCatalog }) {}
+  constructor(private readonly deps: { db: Db; audit: AuditLog; crypto: FieldCrypto; templates: TemplateCatalog }) {}
 
   async hire(organisation: Organisation, hire: Hire, actor: Actor) {
     const { db, crypto } = this.deps;
@@ -53,7 +53,7 @@ export class SupervisionService {
       const entry = await tx.rosterEntry.create({
         data: { organisationId: organisation.id, workerId, employmentForm: hire.employmentForm, hireDate: asDate(hire.hireDate), post: hire.post ?? null, postCategory: hire.postCategory ?? null, agencyUscc: hire.agencyUscc ?? null, graduationYear: hire.graduationYear ?? null },
       });
-      await appendAudit(tx, { chain: rosterChain(organisation.id), type: 'roster.hired', actor, data: { entryId: entry.id, workerId, hireDate: hire.hireDate, employmentForm: hire.employmentForm } });
+      await this.deps.audit.append(tx, { chain: rosterChain(organisation.id), type: 'roster.hired', actor, data: { entryId: entry.id, workerId, hireDate: hire.hireDate, employmentForm: hire.employmentForm } });
       return entry;
     });
   }
@@ -83,7 +83,7 @@ export class SupervisionService {
       await tx.rosterEntry.createMany({
         data: accepted.map(({ hire }, i) => ({ organisationId: organisation.id, workerId: workerIds[i]!, employmentForm: hire.employmentForm, hireDate: asDate(hire.hireDate), post: hire.post ?? null, postCategory: hire.postCategory ?? null, agencyUscc: hire.agencyUscc ?? null, graduationYear: hire.graduationYear ?? null })),
       });
-      if (accepted.length) await appendAudit(tx, { chain: rosterChain(organisation.id), type: 'roster.bulk_hired', actor, data: { rows: accepted.length, skipped: errors.length } });
+      if (accepted.length) await this.deps.audit.append(tx, { chain: rosterChain(organisation.id), type: 'roster.bulk_hired', actor, data: { rows: accepted.length, skipped: errors.length } });
       return { created: accepted.length, errors };
     }, { timeout: 2 * 60_000 });
   }
@@ -95,7 +95,7 @@ export class SupervisionService {
       if (!open) throw Problem.notFound('Roster entry of an employed worker with this ID number');
       if (day(open.hireDate)! > separation.separationDate) throw Problem.badRequest([{ field: 'separationDate', in: 'body', rule: 'on_or_after_hire', message: `must not be before the hire date ${day(open.hireDate)}` }]);
       const entry = await tx.rosterEntry.update({ where: { id: open.id }, data: { separationDate: asDate(separation.separationDate), separationKind: separation.kind } });
-      await appendAudit(tx, { chain: rosterChain(organisation.id), type: 'roster.separated', actor, data: { entryId: entry.id, separationDate: separation.separationDate, kind: separation.kind } });
+      await this.deps.audit.append(tx, { chain: rosterChain(organisation.id), type: 'roster.separated', actor, data: { entryId: entry.id, separationDate: separation.separationDate, kind: separation.kind } });
       return entry;
     });
   }

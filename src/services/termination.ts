@@ -14,7 +14,7 @@ import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
 import { syncLegalHolds } from './legal-holds.ts';
-import { appendAudit, type Actor } from './audit.ts';
+import type { Actor, AuditLog } from './audit.ts';
 import { contractFieldsColumn, type DocumentRenderer, type TemplateCatalog } from './contracts.ts';
 import type { SealingService } from './sealing.ts';
 import { sealFieldName } from './contract/documents.ts';
@@ -36,7 +36,7 @@ const isoDay = (date: Date | null) => date?.toISOString().slice(0, 10);
 
 export class TerminationService {
   constructor(
-    private readonly deps: { db: Db; archive: ObjectArchive; crypto: FieldCrypto; outbox: Outbox; templates: TemplateCatalog; renderer: DocumentRenderer; sealing: SealingService; publicBaseUrl: string },
+    private readonly deps: { db: Db; audit: AuditLog; archive: ObjectArchive; crypto: FieldCrypto; outbox: Outbox; templates: TemplateCatalog; renderer: DocumentRenderer; sealing: SealingService; publicBaseUrl: string },
   ) {}
 
   async terminate(organisation: Organisation, contractId: string, request: TerminationRequest, context: { actor: Actor; ip?: string; userAgent?: string }) {
@@ -80,7 +80,7 @@ export class TerminationService {
         data: { contractId: contract.id, kind: 'termination_certificate', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', retainUntil, signatureSlots: rendered.signatureSlots as object[] },
       });
       await tx.signature.create({ data: { contractId: contract.id, documentId: document.id, role: 'employer', fieldName: sealFieldName, signerName: organisation.name, certificateSerial, signedAt: issuedAt, timestampAt: issuedAt } });
-      await appendAudit(tx, {
+      await this.deps.audit.append(tx, {
         chain: contract.id,
         contractId: contract.id,
         type: 'contract.terminated',

@@ -1,6 +1,6 @@
 /**
  * Webhook endpoints and their deliveries (docs/WEBHOOKS.md). Messages are created and their
- * delivery jobs queued inside the transaction that changed the contract (the audit tap), and
+ * delivery jobs queued inside the transaction that changed the contract (the audit log's event sink), and
  * delivered after commit by the queue: signed (Standard Webhooks), to the checked address,
  * retried with a growing wait, every attempt logged. An endpoint failing on and on is disabled.
  */
@@ -176,7 +176,7 @@ export class WebhookService {
   }
 
   /**
-   * The audit tap: for each contract event some enabled endpoint of the employer listens to, a
+   * The audit log's event sink (wired in runtime.ts): for each contract event some enabled endpoint of the employer listens to, a
    * message and its delivery job, in the caller's transaction (they commit with the change).
    */
   async enqueueFor(tx: DbTx, events: AuditedEvent[]): Promise<void> {

@@ -8,9 +8,8 @@ import type { Outbox } from '../notify/outbox.ts';
 import { Problem } from '../problem.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { ObjectArchive } from '../storage/archive.ts';
-import { workerVisibleStatuses } from '../domain/access.ts';
-import { appendAudit } from './audit.ts';
-import { loadContract } from './contract/access.ts';
+import type { AuditLog } from './audit.ts';
+import { findContracts, loadContract } from './contract/access.ts';
 import type { OneTimeCodes } from './one-time-codes.ts';
 import { contractDocument } from './contract/documents.ts';
 import { hashToken, newToken } from './tokens.ts';
@@ -21,6 +20,7 @@ const sessionTtlMs = 12 * 3_600_000;
 
 export interface PortalDeps {
   db: Db;
+  audit: AuditLog;
   crypto: FieldCrypto;
   outbox: Outbox;
   codes: OneTimeCodes;
@@ -76,8 +76,7 @@ export class WorkerPortal {
 
   async contracts(token: string | undefined) {
     const index = await this.phoneOf(token);
-    const rows = await this.deps.db.contract.findMany({
-      where: { worker: { phoneIndex: index }, status: { in: [...workerVisibleStatuses] } },
+    const rows = await findContracts(this.deps.db, { kind: 'worker', phoneIndex: index }, 'portal', {
       include: { employer: { select: { name: true } }, template: { select: { title: true } } },
       orderBy: { createdAt: 'desc' },
     });
@@ -93,7 +92,7 @@ export class WorkerPortal {
     const document = await contractDocument(db, contract.id, which);
     const pdf = await archive.read(document);
     await db.$transaction((tx) =>
-      appendAudit(tx, { chain: contract.id, contractId: contract.id, type: 'document.downloaded', actor: { kind: 'worker', id: index.slice(0, 16) }, ip: context.ip, userAgent: context.userAgent, data: { documentSha256: document.sha256, kind: document.kind, via: 'portal' } }),
+      this.deps.audit.append(tx, { chain: contract.id, contractId: contract.id, type: 'document.downloaded', actor: { kind: 'worker', id: index.slice(0, 16) }, ip: context.ip, userAgent: context.userAgent, data: { documentSha256: document.sha256, kind: document.kind, via: 'portal' } }),
     );
     return { pdf, number: which === 'contract' ? contract.number : `${contract.number}-Z`, sha256: document.sha256 };
   }

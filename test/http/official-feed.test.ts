@@ -5,7 +5,6 @@
  */
 import t from 'tap';
 import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
-import { appendAudit } from '../../src/services/audit.ts';
 import { employerBody, testUscc } from '../helpers/fixtures.ts';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
 import { workerPhone } from '../helpers/worker-phone.ts';
@@ -104,7 +103,7 @@ t.test('ended: termination, and expiry at the end of a fixed term; each held bac
   // The daily lifecycle job's event (until it lands, appended here as that job will).
   await platform.db.$transaction(async (tx) => {
     await tx.contract.update({ where: { id: c.id }, data: { status: 'expired' } });
-    await appendAudit(tx, { chain: c.id, contractId: c.id, type: 'contract.expired', actor: { kind: 'system' }, data: { endDate: '2029-09-14' } });
+    await platform.audit.append(tx, { chain: c.id, contractId: c.id, type: 'contract.expired', actor: { kind: 'system' }, data: { endDate: '2029-09-14' } });
   });
   t.same((await page(insurance, cursor)).items, [], 'held back');
   await settle();

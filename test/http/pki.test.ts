@@ -91,7 +91,7 @@ t.test('a revocation and its audit event are one transaction: when the audit fai
         );
     },
   });
-  const certificates = new Certificates({ db: auditDown, pki: platform.pki, ocsp: platform.ocsp, tsa: platform.tsaAuthority, crypto: platform.fieldCrypto });
+  const certificates = new Certificates({ db: auditDown, audit: platform.audit, pki: platform.pki, ocsp: platform.ocsp, tsa: platform.tsaAuthority, crypto: platform.fieldCrypto });
   await t.rejects(certificates.revoke(leaf.serialHex, 'keyCompromise', new Date(), { kind: 'admin' }), /audit store unavailable/);
   t.equal((await platform.pki.statusStore.status(leaf.serialHex)).status, 'good', 'the revocation was rolled back with the audit event');
 

@@ -383,7 +383,7 @@ t.test('a failure after the archive write inside complete leaves no trace; the w
     },
   }) as Db;
   const failing = new WorkerSigningService({
-    db, archive, crypto: platform.fieldCrypto, outbox: platform.outbox, codes: platform.codes, pki: platform.pki, ocsp: platform.ocsp, timestamps: platform.timestamps,
+    db, audit: platform.audit, archive, crypto: platform.fieldCrypto, outbox: platform.outbox, codes: platform.codes, pki: platform.pki, ocsp: platform.ocsp, timestamps: platform.timestamps,
     outliner: () => GlyphOutliner.fromFirstExisting(), publicBaseUrl: platform.config.PUBLIC_BASE_URL, templates: platform.templates, linkTtlHours: platform.config.SIGNING_LINK_TTL_HOURS, sealing: platform.sealing,
   });
   const failingApp = await buildApp({ ...platform, workerSigning: failing }, { logger: false });

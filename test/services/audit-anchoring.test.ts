@@ -5,13 +5,13 @@
  * and verification says how many later events are not yet anchored.
  */
 import t from 'tap';
-import { anchorSettleMs, appendAudit, auditHash, checkpointAudit, verifyAuditChain } from '../../src/services/audit.ts';
+import { anchorSettleMs, auditHash, checkpointAudit, verifyAuditChain } from '../../src/services/audit.ts';
 import { createTestPlatform } from '../helpers/platform.ts';
 
 const { platform } = await createTestPlatform(t);
 const { db, auditAnchors: anchors } = platform;
 
-const append = (chain: string, type: string) => db.$transaction((tx) => appendAudit(tx, { chain, type, actor: { kind: 'system' }, data: { type } }));
+const append = (chain: string, type: string) => db.$transaction((tx) => platform.audit.append(tx, { chain, type, actor: { kind: 'system' }, data: { type } }));
 /** A checkpoint as the 5-minute job makes it once these events have settled. */
 const checkpointNow = async () => {
   const made = await checkpointAudit(db, anchors, new Date(Date.now() + anchorSettleMs));

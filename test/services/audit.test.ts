@@ -1,9 +1,10 @@
 import t from 'tap';
-import { appendAudit, verifyAuditChain } from '../../src/services/audit.ts';
+import { verifyAuditChain } from '../../src/services/audit.ts';
 import { createTestPlatform } from '../helpers/platform.ts';
 
 const { platform } = await createTestPlatform(t);
 const db = platform.db;
+const appendAudit = platform.audit.append.bind(platform.audit);
 
 t.test('events chain by hash and the chain verifies', async (t) => {
   for (const type of ['created', 'sealed', 'sent']) {

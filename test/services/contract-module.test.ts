@@ -1,6 +1,7 @@
 import t from 'tap';
 import { Problem } from '../../src/problem.ts';
-import { employerReader, loadContract } from '../../src/services/contract/access.ts';
+import type { Reader } from '../../src/domain/access.ts';
+import { employerReader, findContracts, loadContract } from '../../src/services/contract/access.ts';
 import { maskIdNumber, maskName, maskPhone } from '../../src/services/contract/masking.ts';
 import { moveContract, requireTransition } from '../../src/services/contract/transitions.ts';
 import { employerBody } from '../helpers/fixtures.ts';
@@ -67,4 +68,34 @@ t.test('masking', async (t) => {
   t.equal(maskName('张'), '张');
   t.equal(maskPhone('13800138000'), '138****8000');
   t.equal(maskPhone('12345'), '***');
+});
+
+t.test('a list reaches exactly what a single load reaches, for every reader', async (t) => {
+  const row = await db.contract.findUniqueOrThrow({ where: { id: contract.id }, include: { worker: true } });
+  const readers: Reader[] = [
+    { kind: 'admin' },
+    employerReader(owner),
+    employerReader(other),
+    { kind: 'inspection', regionCode: row.regionCode.slice(0, 4) },
+    { kind: 'inspection', regionCode: '110000' },
+    { kind: 'insurance', regionCode: row.regionCode.slice(0, 2) },
+    { kind: 'arbitration', regionCode: row.regionCode },
+    { kind: 'worker', phoneIndex: row.worker.phoneIndex! },
+    { kind: 'signing-link', contractId: contract.id },
+  ];
+  const outcome = (e: unknown) => (e instanceof Problem ? e.status : e);
+  let compared = 0;
+  for (const status of ['draft', 'sent'] as const) {
+    await db.contract.update({ where: { id: contract.id }, data: { status } });
+    for (const resource of ['contract.read', 'contract.manage', 'contract.audit', 'worker.contracts', 'insurance.enrolment', 'evidence.bundle', 'portal'] as const) {
+      for (const reader of readers) {
+        const loaded = await loadContract(db, reader, contract.id, resource, { caseNumber: '(2026)晋0802劳人仲案字第1号' }).then(() => 200, outcome);
+        const listed = await findContracts(db, reader, resource, { where: { id: contract.id }, select: { id: true } }).then((rows) => (rows.length ? 200 : 404), outcome);
+        t.equal(listed, loaded, `${status} ${resource} by ${JSON.stringify(reader)}`);
+        compared += loaded === 200 ? 1 : 0;
+      }
+    }
+  }
+  t.ok(compared > 5, 'some readers do reach it');
+  await db.contract.update({ where: { id: contract.id }, data: { status: 'draft' } });
 });

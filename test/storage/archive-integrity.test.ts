@@ -111,7 +111,7 @@ t.test('the scrub re-hashes every document and records what it finds, once per p
 
   // The next runs take the documents checked longest ago: with the hourly share of a one-day
   // period, 24 runs cover every document once more, and no document twice before all once.
-  const daily = new ArchiveScrub({ db: platform.db, archive: platform.archive, periodDays: 1, intervalMinutes: 60 });
+  const daily = new ArchiveScrub({ db: platform.db, audit: platform.audit, archive: platform.archive, periodDays: 1, intervalMinutes: 60 });
   const before = await platform.db.document.findMany({ select: { id: true, checkedAt: true } });
   for (let run = 0; run < 24; run++) await daily.run({ now: new Date(Date.now() + (run + 1) * 1000) });
   const after = await platform.db.document.findMany({ select: { id: true, checkedAt: true } });

@@ -3,13 +3,13 @@
  * in `config.resource`; the hook resolves the bearer key to a principal and asks the access
  * table (src/domain/access.ts) whether that kind of reader has a grant for the resource,
  * refusing others with 401/403. Which record a reader reaches (own organisation, region, own
- * contract) is decided by the same table when the record is loaded (services/contract-access.ts).
+ * contract) is decided by the same table when the record is loaded (services/contract/access.ts).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { grantOf, needsApiKey, readersOf, type Resource } from '../../domain/access.ts';
 import { staffActOf, staffMay, type StaffAct } from '../../domain/staff-roles.ts';
-import { readerKindOf } from '../../services/contract-access.ts';
+import { readerKindOf } from '../../services/contract/access.ts';
 import { scopedOfficial } from '../../services/official-access.ts';
 import type { Organisations } from '../../services/organisations.ts';
 import type { Principal, Principals } from '../../services/principals.ts';

@@ -13,10 +13,12 @@ import type { FieldCrypto } from '../../security/field-crypto.ts';
 import type { SignedPdf } from '../../signing/pades/signature.ts';
 import { keyForDigest, type ObjectArchive } from '../../storage/archive.ts';
 import type { TemplateCatalog } from '../../templates/catalog.ts';
-import { appendAuditMany, type Actor, type AuditInput } from '../audit.ts';
+import type { Actor, AuditInput, AuditLog } from '../audit.ts';
 import { contractRecord, newContractNumber, registerTemplateVersion, type ContractService } from '../contracts.ts';
 import type { SealAuthorisations } from '../seal-authorisations.ts';
-import { removeUnrecorded, requireTransition, type SealingService } from '../sealing.ts';
+import { removeUnrecorded } from '../contract/documents.ts';
+import { requireTransition } from '../contract/transitions.ts';
+import type { SealingService } from '../sealing.ts';
 import type { WorkerSigningService } from '../worker-signing.ts';
 import { upsertWorkers } from '../workers.ts';
 import { recordIntents, settleIntents } from './object-intents.ts';
@@ -79,6 +81,7 @@ export interface BatchHooks {
 
 export interface BatchJobDeps {
   db: Db;
+  audit: AuditLog;
   crypto: FieldCrypto;
   contracts: ContractService;
   sealing: SealingService;
@@ -245,7 +248,7 @@ export class BatchChunkJob {
             const link = links.get(contractId);
             if (link) events.push({ ...base, type: 'contract.sent', data: { linkId: link.id, expiresAt: link.expiresAt.toISOString() } });
           }
-          await appendAuditMany(tx, events);
+          await this.deps.audit.appendMany(tx, events);
           await settleIntents(tx, stored.map((s) => s.key));
           await tx.$executeRaw`update "BatchRow" set status = 'done', "updatedAt" = ${new Date().toISOString()}::timestamp(3) where "batchId" = ${batchId}::uuid and row = any(${prepared.map((p) => p.row)}::int[])`;
         }

@@ -12,7 +12,7 @@ import { rowsFromSheet, unknownHeaders } from '../../sheets/batch-sheet.ts';
 import { csvRecords } from '../../sheets/csv.ts';
 import { readXlsx } from '../../sheets/xlsx.ts';
 import type { JobSender } from '../../support/jobs.ts';
-import { appendAudit, type Actor } from '../audit.ts';
+import type { Actor, AuditLog } from '../audit.ts';
 import { violationProblem, type ContractService } from '../contracts.ts';
 import type { SealAuthorisations } from '../seal-authorisations.ts';
 import type { BatchSheets } from './sheets.ts';
@@ -20,7 +20,7 @@ import { batchChunkRows, batchFieldsColumn, batchQueueName, rejectedRows, rowFie
 
 export class BatchSubmission {
   constructor(
-    private readonly deps: { db: Db; crypto: FieldCrypto; queue: JobSender; contracts: ContractService; sealAuthorisations: SealAuthorisations; sheets: BatchSheets },
+    private readonly deps: { db: Db; audit: AuditLog; crypto: FieldCrypto; queue: JobSender; contracts: ContractService; sealAuthorisations: SealAuthorisations; sheets: BatchSheets },
   ) {}
 
   /** A CSV or XLSX sheet of rows: headers must be known columns; cells convert to fields, then rows go as in submit. */
@@ -77,7 +77,7 @@ export class BatchSubmission {
             const rows = valid.slice(i, i + 1000).map(({ row, fields }) => ({ batchId: created.id, row, fieldsCipher: crypto.encryptJson(fields, batchFieldsColumn), status: 'pending', updatedAt }));
             await insertRows(tx, 'BatchRow', { batchId: 'uuid', row: 'int', fieldsCipher: 'bytea', status: 'text', updatedAt: 'timestamp' }, rows);
           }
-          await appendAudit(tx, { chain: `organisation:${organisation.id}`, type: 'batch.submitted', actor, data: { batchId: created.id, rows: valid.length, rejected: new Set(errors.map((e) => e.row)).size, source: request.source ?? 'json' } });
+          await this.deps.audit.append(tx, { chain: `organisation:${organisation.id}`, type: 'batch.submitted', actor, data: { batchId: created.id, rows: valid.length, rejected: new Set(errors.map((e) => e.row)).size, source: request.source ?? 'json' } });
           for (let i = 0; i < valid.length; i += batchChunkRows) {
             const rows = valid.slice(i, i + batchChunkRows).map((v) => v.row);
             jobs.push({ data: { batchId: created.id, rows }, singletonKey: `${created.id}:${rows[0]}` });

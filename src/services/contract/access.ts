@@ -5,7 +5,7 @@
  * answers 404 (its existence is not revealed); a reader whose kind has no grant answers 403.
  */
 import type { DbTx, Prisma } from '../../db/client.ts';
-import { reaches, type Reader, type ReaderKind, type Resource } from '../../domain/access.ts';
+import { grantOf, reaches, regionScope, workerVisibleStatuses, type Reader, type ReaderKind, type Resource } from '../../domain/access.ts';
 import { Problem } from '../../problem.ts';
 import type { Principal } from '../principals.ts';
 
@@ -60,4 +60,43 @@ export async function loadContract<I extends Prisma.ContractInclude = Record<str
 /** A contract by id, for a step that already holds the right to act on it (a signing link, a job, a verified file): no reader check. */
 export function contractById<I extends Prisma.ContractInclude = Record<string, never>>(tx: DbTx, id: string, include?: I) {
   return tx.contract.findUniqueOrThrow({ where: { id }, include: include ?? ({} as I) }) as unknown as Promise<Prisma.ContractGetPayload<{ include: I }>>;
+}
+
+/**
+ * The contracts a reader reaches for `resource`, as a query condition: the scope of the same
+ * grant `reaches` decides on (own organisation, region prefix, the worker's own visible ones,
+ * the link's one). A reader with no grant is refused (403), as by loadContract.
+ */
+function reachWhere(reader: Reader, resource: Resource): Prisma.ContractWhereInput {
+  const grant = grantOf(reader.kind, resource);
+  if (!grant) throw refusal('no_grant');
+  switch (grant.scope) {
+    case 'all':
+      return {};
+    case 'own':
+      return reader.kind === 'employer' ? { employerId: reader.organisationId } : { id: { in: [] } };
+    case 'region':
+    case 'region-case': {
+      if (!('regionCode' in reader)) return { id: { in: [] } };
+      const scope = regionScope(reader.regionCode);
+      if (!scope) throw Problem.forbidden(`Your region code ${reader.regionCode} is no 行政区划代码 prefix.`);
+      return { regionCode: { startsWith: scope } };
+    }
+    case 'self':
+      return reader.kind === 'worker' ? { worker: { phoneIndex: reader.phoneIndex }, status: { in: [...workerVisibleStatuses] } } : { id: { in: [] } };
+    case 'link':
+      return reader.kind === 'signing-link' ? { id: reader.contractId } : { id: { in: [] } };
+  }
+}
+
+/** The contracts matching `args.where` that the reader may reach for `resource` (a list: what is out of reach is left out, not refused). */
+export async function findContracts<A extends Prisma.ContractFindManyArgs>(db: DbTx, reader: Reader, resource: Resource, args: Prisma.SelectSubset<A, Prisma.ContractFindManyArgs>): Promise<Prisma.ContractGetPayload<A>[]> {
+  const asked = args as Prisma.ContractFindManyArgs;
+  const where: Prisma.ContractWhereInput = { AND: [asked.where ?? {}, reachWhere(reader, resource)] };
+  return db.contract.findMany<A>({ ...asked, where } as Prisma.SelectSubset<A, Prisma.ContractFindManyArgs>);
+}
+
+/** Contracts by a query, for a step that holds its own right over all of them (a scheduled sweep): no reader check. */
+export function findContractsForSystem<A extends Prisma.ContractFindManyArgs>(db: DbTx, args: Prisma.SelectSubset<A, Prisma.ContractFindManyArgs>) {
+  return db.contract.findMany<A>(args);
 }

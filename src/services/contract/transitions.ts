@@ -17,29 +17,22 @@ export function requireTransition(state: string, event: ContractEvent): Contract
 
 /**
  * Moves a loaded contract to `next` (with `data`) if nobody moved it since it was read;
- * `whenChanged` is the 409 detail otherwise. `sameStatus` also requires the status it was read in.
+ * otherwise `whenChanged`, a 409 detail or the problem itself (a worker's, in Chinese).
+ * `sameStatus` also requires the status it was read in.
  */
 export async function moveContract(
   tx: DbTx,
   contract: { id: string; revision: number; status: ContractStatus },
   next: ContractState,
-  options: { whenChanged: string; data?: Prisma.ContractUpdateManyMutationInput; sameStatus?: boolean },
+  options: { whenChanged: string | Problem; data?: Prisma.ContractUpdateManyMutationInput; sameStatus?: boolean },
 ): Promise<void> {
   const where = { id: contract.id, revision: contract.revision, ...(options.sameStatus ? { status: contract.status } : {}) };
   const updated = await tx.contract.updateMany({ where, data: { ...options.data, status: next, revision: { increment: 1 } } });
-  if (updated.count !== 1) throw Problem.conflict(options.whenChanged);
+  if (updated.count !== 1) throw typeof options.whenChanged === 'string' ? Problem.conflict(options.whenChanged) : options.whenChanged;
 }
 
 /** Like moveContract, but false (nothing moved) when another process moved the contract first. */
 export async function tryMoveContract(tx: DbTx, contract: { id: string; revision: number }, next: ContractState, data: Prisma.ContractUpdateManyMutationInput = {}): Promise<boolean> {
   const moved = await tx.contract.updateMany({ where: { id: contract.id, revision: contract.revision }, data: { ...data, status: next, revision: { increment: 1 } } });
   return moved.count === 1;
-}
-
-/**
- * Moves a contract read in the same transaction: the revision in the key makes a concurrent
- * change fail the transaction (the step is retried as a whole by its caller).
- */
-export async function moveReadContract(tx: DbTx, contract: { id: string; revision: number }, next: ContractState, data: Prisma.ContractUpdateInput = {}): Promise<void> {
-  await tx.contract.update({ where: { id: contract.id, revision: contract.revision }, data: { ...data, status: next, revision: { increment: 1 } } });
 }

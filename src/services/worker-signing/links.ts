@@ -13,7 +13,7 @@ import type { OcspResponder } from '../../signing/revocation/ocsp.ts';
 import type { TimestampClient } from '../../signing/types.ts';
 import type { ObjectArchive } from '../../storage/archive.ts';
 import { shanghaiDate } from '../../domain/calendar.ts';
-import { appendAudit, type Actor } from '../audit.ts';
+import type { Actor, AuditLog } from '../audit.ts';
 import { contractFieldsColumn, type TemplateCatalog } from '../contracts.ts';
 import { confirmationsOwed, type WorkerConfirmation } from '../../domain/worker-confirmations.ts';
 import { employerReader, loadContract } from '../contract/access.ts';
@@ -27,6 +27,7 @@ export const linkPolicy = { maxFailures: 5, sessionTtlMs: 10 * 60_000, eventCert
 
 export interface WorkerSigningDeps {
   db: Db;
+  audit: AuditLog;
   archive: ObjectArchive;
   crypto: FieldCrypto;
   outbox: Outbox;
@@ -50,6 +51,10 @@ export interface RequestContext {
 export function workerProblem(status: number, slug: string, titleZh: string, errors: FieldProblem[] = []): Problem {
   return new Problem(status, slug, titleZh, errors[0]?.messageZh ?? titleZh, errors);
 }
+
+/** Another step (a second tab, the employer) moved the contract between reading and writing it. */
+export const contractChanged = () =>
+  workerProblem(409, 'contract-changed', '合同状态已变化', [{ field: 'status', rule: 'unchanged_since_read', message: 'the contract changed meanwhile; reload it and try again', messageZh: '合同状态刚刚发生了变化，请刷新页面后查看' }]);
 
 export const workerActor = (linkId: string): Actor => ({ kind: 'worker', id: linkId });
 
@@ -91,7 +96,7 @@ export class SigningLinks {
       await tx.signingLink.updateMany({ where: { contractId: contract.id, usedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
       const link = await tx.signingLink.create({ data: { contractId: contract.id, tokenHash: invitation.tokenHash, expiresAt } });
       await outbox.enqueue(tx, invitation.message);
-      await appendAudit(tx, { chain: contract.id, contractId: contract.id, type: event === 'send' ? 'contract.sent' : 'contract.resent', actor: context.actor, ip: context.ip, userAgent: context.userAgent, data: { linkId: link.id, expiresAt: expiresAt.toISOString() } });
+      await this.deps.audit.append(tx, { chain: contract.id, contractId: contract.id, type: event === 'send' ? 'contract.sent' : 'contract.resent', actor: context.actor, ip: context.ip, userAgent: context.userAgent, data: { linkId: link.id, expiresAt: expiresAt.toISOString() } });
     });
     return { status: next, expiresAt };
   }
@@ -114,7 +119,7 @@ export class SigningLinks {
 
   /** An audit event on the contract's chain, by the worker holding the link. */
   async audit(tx: DbTx, link: { id: string; contractId: string }, type: string, context: RequestContext, data: Record<string, unknown> = {}) {
-    await appendAudit(tx, { chain: link.contractId, contractId: link.contractId, type, actor: workerActor(link.id), ip: context.ip, userAgent: context.userAgent, data });
+    await this.deps.audit.append(tx, { chain: link.contractId, contractId: link.contractId, type, actor: workerActor(link.id), ip: context.ip, userAgent: context.userAgent, data });
   }
 
   /** Counts a failed check; the fifth locks the link. */

@@ -19,12 +19,11 @@ import { embedSignature, prepareSignature, signedBytes, type PreparedSignature }
 import { collectValidationMaterial } from '../../signing/pades/validation-material.ts';
 import { parseCertificate } from '../../signing/pki/certificate.ts';
 import { algorithmOfKey, verifyWithKey } from '../../signing/pki/keys.ts';
-import { appendAudit } from '../audit.ts';
 import { attachmentKinds } from '../contracts.ts';
 import { documentSlots, latestDocument, removeUnrecorded, sealedWithoutField, signatureFieldName } from '../contract/documents.ts';
-import { moveReadContract, requireTransition } from '../contract/transitions.ts';
+import { moveContract, requireTransition } from '../contract/transitions.ts';
 import { readWorker } from '../workers.ts';
-import { linkPolicy, workerActor, workerProblem, type RequestContext, type SigningLinks, type WorkerSigningDeps } from './links.ts';
+import { contractChanged, linkPolicy, workerActor, workerProblem, type RequestContext, type SigningLinks, type WorkerSigningDeps } from './links.ts';
 import type { SigningSteps } from './steps.ts';
 import { contractById } from '../contract/access.ts';
 
@@ -140,7 +139,7 @@ export class WorkerSignature {
         const next = requireTransition(contract.status, 'sign');
         const claimed = await tx.signingSession.updateMany({ where: { id: session.id, completedAt: null }, data: { completedAt: signingTime } });
         if (claimed.count !== 1) throw workerProblem(409, 'session-invalid', '签署会话已失效');
-        await moveReadContract(tx, contract, next, { effectiveAt: signingTime });
+        await moveContract(tx, contract, next, { whenChanged: contractChanged(), data: { effectiveAt: signingTime } });
         const previous = await latestDocument(tx, contract.id);
         const document = await tx.document.create({
           data: { contractId: contract.id, kind: 'signed', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: previous.signatureSlots ?? undefined },
@@ -169,8 +168,8 @@ export class WorkerSignature {
     if (!event || !attachment.previousId) return;
     const previous = await contractById(tx, attachment.previousId);
     const after = requireTransition(previous.status, event);
-    await moveReadContract(tx, previous, after, event === 'renew' && attachment.endDate ? { endDate: attachment.endDate } : {});
-    await appendAudit(tx, { chain: previous.id, contractId: previous.id, type: event === 'renew' ? 'contract.renewed' : 'contract.changed', actor: workerActor(linkId), ip: context.ip, userAgent: context.userAgent, data: { attachment: attachment.id, documentSha256: sha256 } });
+    await moveContract(tx, previous, after, { whenChanged: contractChanged(), data: event === 'renew' && attachment.endDate ? { endDate: attachment.endDate } : {} });
+    await this.deps.audit.append(tx, { chain: previous.id, contractId: previous.id, type: event === 'renew' ? 'contract.renewed' : 'contract.changed', actor: workerActor(linkId), ip: context.ip, userAgent: context.userAgent, data: { attachment: attachment.id, documentSha256: sha256 } });
   }
 
   private async notifyCompletion(tx: DbTx, contract: { number: string; employer: { name: string; phone: string | null } }, workerPhone: string, workerName: string) {

@@ -5,11 +5,11 @@
  */
 import type { DbTx } from '../../db/client.ts';
 import { parseResidentId } from '../../domain/identity.ts';
-import { moveReadContract, requireTransition } from '../contract/transitions.ts';
+import { moveContract, requireTransition } from '../contract/transitions.ts';
 import { latestDocument } from '../contract/documents.ts';
 import { maskName, maskPhone } from '../contract/masking.ts';
 import { readWorker } from '../workers.ts';
-import { workerProblem, type RequestContext, type SigningLink, type SigningLinks, type WorkerSigningDeps } from './links.ts';
+import { contractChanged, workerProblem, type RequestContext, type SigningLink, type SigningLinks, type WorkerSigningDeps } from './links.ts';
 import { contractById } from '../contract/access.ts';
 
 const signingCodePurpose = 'signing';
@@ -123,7 +123,7 @@ export class SigningSteps {
     return db.$transaction(async (tx) => {
       const contract = await contractById(tx, link.contractId, { employer: true });
       const next = requireTransition(contract.status, 'decline');
-      await moveReadContract(tx, contract, next);
+      await moveContract(tx, contract, next, { whenChanged: contractChanged() });
       await tx.signingLink.update({ where: { id: link.id }, data: { usedAt: new Date() } });
       await this.links.audit(tx, link, 'contract.declined', context, { reason });
       if (contract.employer.phone) {
