@@ -2,8 +2,8 @@
  * The synthetic province at scale (issue 24 items 1 and 6): seeding time for BENCH_PROVINCE_WORKERS
  * workers (default 1,000,000) and BENCH_PROVINCE_EMPLOYERS employers (default 50,000) into an
  * empty embedded PostgreSQL, then the per-request supervision report (src/services/supervision.ts)
- * over the seeded data: the largest employer, and a random sample from which the duration of
- * today's daily run (every employer in turn) is extrapolated; and the set-based figures
+ * over the seeded data (the largest employer up to BENCH_PROVINCE_REPORT_MAX workers, and a
+ * random sample of the smaller ones); and the set-based figures
  * (src/services/supervision-figures.ts), full and for 1 % of the employers.
  */
 import { randomBytes } from 'node:crypto';
@@ -21,6 +21,7 @@ export const title = 'Synthetic province: seeding, set-based figures and per-req
 const workers = Number(process.env.BENCH_PROVINCE_WORKERS ?? 1_000_000);
 const employers = Number(process.env.BENCH_PROVINCE_EMPLOYERS ?? 50_000);
 const sampleSize = Number(process.env.BENCH_PROVINCE_SAMPLE ?? 300);
+const reportLimit = Number(process.env.BENCH_PROVINCE_REPORT_MAX ?? 10_000);
 const asOf = '2026-11-30';
 /** Embedded PostgreSQL port; S3 takes the next one. */
 const port = Number(process.env.BENCH_PROVINCE_PORT ?? 55511);
@@ -55,20 +56,17 @@ export async function run(): Promise<string> {
         await platform.supervision.report(organisation, asOf);
         return performance.now() - started;
       };
+      // Employers above reportLimit are left out: at 100,000 workers one report did not end in 20 minutes (docs/BENCHMARKS.md).
       const bySize = [...seeded.employers].sort((a, b) => b.size - a.size);
-      const largest = bySize[0]!;
+      const reportable = bySize.filter((e) => e.size <= reportLimit);
+      const largest = reportable[0]!;
       const largestMs = await timeReport(largest.index);
-      // The giants alone, then a random sample of the rest, scaled to their number.
-      const giants = bySize.filter((e) => e.size >= 10_000);
-      let giantsMs = 0;
-      for (const e of giants) giantsMs += e === largest ? largestMs : await timeReport(e.index);
-      const others = seeded.employers.filter((e) => e.size < 10_000);
+      const others = reportable.slice(1);
       const r = rng(99);
       const sample = Array.from({ length: Math.min(sampleSize, others.length) }, () => others[Math.floor(r() * others.length)]!);
       const times: number[] = [];
       for (const e of sample) times.push(await timeReport(e.index));
       const sorted = [...times].sort((a, b) => a - b);
-      const estimateS = (giantsMs + (times.reduce((a, b) => a + b, 0) / times.length) * others.length) / 1000;
       const median = bySize[Math.floor(bySize.length / 2)]!;
       return [
         `${employers.toLocaleString('en')} employers, ${workers.toLocaleString('en')} workers, seed 1, as of ${asOf}, into an empty embedded PostgreSQL 17 (default settings) on the same machine. The machine is shared (other jobs were running), so figures are upper bounds.`,
@@ -77,14 +75,14 @@ export async function run(): Promise<string> {
         `|---|---|`,
         `| seeding (\`npm run seed:province\`) | ${seeded.seconds.toFixed(0)} s (${Math.round(rows / seeded.seconds).toLocaleString('en')} rows/s) |`,
         `| rows | ${counts.organisations.toLocaleString('en')} organisations, ${counts.workers.toLocaleString('en')} workers, ${counts.roster.toLocaleString('en')} roster lines, ${counts.contracts.toLocaleString('en')} contracts, ${counts.auditEvents.toLocaleString('en')} delivery events |`,
-        `| employer sizes | largest ${largest.size.toLocaleString('en')}, ${giants.length} with ≥ 10,000, median ${median.size}, ${seeded.employers.filter((e) => e.size < 20).length.toLocaleString('en')} under 20 |`,
+        `| employer sizes | largest ${bySize[0]!.size.toLocaleString('en')}, ${bySize.filter((e) => e.size >= 50_000).length} with ≥ 50,000, median ${median.size}, ${seeded.employers.filter((e) => e.size < 20).length.toLocaleString('en')} under 20 |`,
         `| database size after seeding | ${mib(Number(size))} |`,
         `| peak RSS of the seeding process | ${mib(seedRss)} |`,
         `| signing figures of every employer, county, city and province in SQL (\`SupervisionFigures.run\`) | ${full.seconds.toFixed(1)} s |`,
         `| the same for 1 % of the employers (${changed.length.toLocaleString('en')}) and every region | ${incremental.seconds.toFixed(1)} s |`,
-        `| supervision report, largest employer (${largest.size.toLocaleString('en')} workers) | ${(largestMs / 1000).toFixed(1)} s |`,
-        `| supervision report, ${sample.length} random employers under 10,000 workers | p50 ${quantile(sorted, 0.5).toFixed(0)} ms, p95 ${quantile(sorted, 0.95).toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms |`,
-        `| today's daily run (every employer's report in turn), extrapolated | ≈ ${(estimateS / 60).toFixed(0)} min (giants measured: ${(giantsMs / 1000).toFixed(0)} s; the rest from the sample) |`,
+        `| supervision report, largest employer up to ${reportLimit.toLocaleString('en')} workers (${largest.size.toLocaleString('en')}) | ${(largestMs / 1000).toFixed(1)} s |`,
+        `| supervision report, ${sample.length} random smaller employers | p50 ${quantile(sorted, 0.5).toFixed(0)} ms, p95 ${quantile(sorted, 0.95).toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms |`,
+        `| employers left out of the report timings (over ${reportLimit.toLocaleString('en')} workers) | ${bySize.length - reportable.length} |`,
         `| peak RSS overall | ${mib(peakRss)} |`,
         '',
         'Personal data is encrypted and blind-indexed through the platform’s own functions, so the seeding cost includes AES-GCM and HMAC for every worker and contract. ' +
