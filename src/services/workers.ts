@@ -24,7 +24,7 @@ export function phoneIndex(crypto: FieldCrypto, phone: string): string {
 }
 
 /** The encrypted columns of a worker record: what an update sets, and what a new record also needs. */
-function workerRecord(crypto: FieldCrypto, identity: WorkerIdentity) {
+export function workerRecord(crypto: FieldCrypto, identity: WorkerIdentity) {
   const idNumber = identity.idNumber.trim().toUpperCase();
   const parsed = parseResidentId(idNumber);
   // A record without a phone number (a roster line) keeps the number already known.
