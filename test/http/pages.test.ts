@@ -66,6 +66,15 @@ t.test('static files are served precompressed, JSON compressed on the fly', asyn
     t.ok(packed.rawPayload.length < plain.rawPayload.length / 3, `pdf.js worker ${plain.rawPayload.length} → ${packed.rawPayload.length} bytes (${encoding})`);
     t.ok(decode(packed.rawPayload).equals(plain.rawPayload), 'decodes to the file');
   }
+  // The first answers come at a fast brotli level; the full-strength encoding replaces it once made.
+  const first = (await app.inject({ url: '/assets/pdfjs/pdf.min.mjs', headers: { 'accept-encoding': 'br' } })).rawPayload;
+  let best = first;
+  for (let i = 0; i < 600 && best.length >= first.length; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    best = (await app.inject({ url: '/assets/pdfjs/pdf.min.mjs', headers: { 'accept-encoding': 'br' } })).rawPayload;
+  }
+  t.ok(best.length < first.length, `pdf.js ${first.length} → ${best.length} bytes once the full-strength encoding is ready`);
+  t.ok(brotliDecompressSync(best).equals(brotliDecompressSync(first)), 'both decode to the same file');
   const spec = await app.inject({ url: '/openapi.json', headers: { 'accept-encoding': 'br, gzip' } });
   t.equal(spec.headers['content-encoding'], 'br');
   t.ok(JSON.parse(brotliDecompressSync(spec.rawPayload).toString('utf8')).openapi, 'JSON compressed with brotli');
