@@ -65,7 +65,15 @@ export class WebFontsService {
 
   /** The common subset (built on first use, then read from the cache directory). */
   async commonFont(): Promise<WebFont> {
-    this.common ??= this.buildCommon();
+    return this.commonWithCoverage();
+  }
+
+  /** Memoised; a failed build is tried again at the next request. */
+  private commonWithCoverage() {
+    this.common ??= this.buildCommon().catch((error: unknown) => {
+      this.common = undefined;
+      throw error;
+    });
     return this.common;
   }
 
@@ -74,7 +82,7 @@ export class WebFontsService {
    * the Song face for what Hei lacks too. Characters neither face has are listed as missing.
    */
   async rareFonts(text: string): Promise<{ faces: { family: string; woff2: Uint8Array }[]; missing: string[] }> {
-    const { covered } = await (this.common ??= this.buildCommon());
+    const { covered } = await this.commonWithCoverage();
     const wanted = [...new Set(Array.from(text, (c) => c.codePointAt(0)!))].filter((cp) => cp > 0x20 && !covered.has(cp));
     const faces: { family: string; woff2: Uint8Array }[] = [];
     let rest = wanted;

@@ -4,13 +4,15 @@
  * a glyph of a face the page loaded (none is the tofu box a missing glyph draws) and does not
  * scroll sideways, and a worker whose name begins with an Extension B character (U+20021, in
  * the Song face only) sees it on the signing page. Also measures the time to show the contract.
+ * Screenshots go to the ignored .screens/ (docs/screens/ with `npm run screens`).
  */
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import t from 'tap';
 import { chromium, type Page } from 'playwright-core';
 import { bearer, createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { employerBody } from '../helpers/fixtures.ts';
-import { needs } from '../helpers/tools.ts';
+import { needs, screensDir } from '../helpers/tools.ts';
 
 type ExampleFields = { worker: { name: string; idNumber: string; phone: string } };
 const phoneWidth = 360;
@@ -91,6 +93,7 @@ t.test('pages show Chinese with their own faces at 360 px, an Extension B name i
     t.ok(checked > 5, `${url}: ${checked} Chinese characters checked`);
     t.same(boxes, [], `${url}: every Chinese character has a glyph`);
     t.ok((await overflow(page)) <= phoneWidth, `${url}: no horizontal overflow`);
+    if (url === '/') await page.screenshot({ path: path.join(screensDir(), 'fonts-01-landing.png'), fullPage: true });
   }
 
   const started = Date.now();
@@ -103,6 +106,7 @@ t.test('pages show Chinese with their own faces at 360 px, an Extension B name i
   const extensionBGlyph = await page.evaluate((c) => document.fonts.check('32px "LaborSign Song Extra"', c) && Array.from((document.fonts as unknown as { values(): Iterable<FontFace> }).values()).some((f) => f.family.includes('LaborSign Song Extra') && f.status === 'loaded'), extensionB);
   t.ok(extensionBGlyph, 'its glyph comes from the per-page Song subset');
   t.ok((await overflow(page)) <= phoneWidth, 'the signing page: no horizontal overflow');
+  await page.screenshot({ path: path.join(screensDir(), 'fonts-02-sign-extension-b.png') });
 
   // The same once the browser has the common face and pdf.js cached (a worker's second visit).
   const again = Date.now();

@@ -31,6 +31,10 @@ const rareFontsResponse = z.object({
 export const pageRoutes =
   (deps: PageRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
+    // Made (or read from its cache) as soon as the service listens, not at the first visitor's page.
+    app.addHook('onListen', async () => {
+      deps.webFonts.commonFont().catch((error: unknown) => app.log.error({ err: error }, 'building the pages\' font subset failed'));
+    });
     const pages: Record<string, string> = { '/': 'index.html', '/verify': 'verify.html', '/w': 'portal.html', '/s/:token': 'sign.html', '/gov': 'gov.html', '/e/batches': 'batch.html', '/e': 'console.html' };
     for (const [url, file] of Object.entries(pages)) {
       const page = load(file);
