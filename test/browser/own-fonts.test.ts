@@ -106,6 +106,7 @@ t.test('pages show Chinese with their own faces at 360 px, an Extension B name i
   const extensionBGlyph = await page.evaluate((c) => document.fonts.check('32px "LaborSign Song Extra"', c) && Array.from((document.fonts as unknown as { values(): Iterable<FontFace> }).values()).some((f) => f.family.includes('LaborSign Song Extra') && f.status === 'loaded'), extensionB);
   t.ok(extensionBGlyph, 'its glyph comes from the per-page Song subset');
   t.ok((await overflow(page)) <= phoneWidth, 'the signing page: no horizontal overflow');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(screensDir(), 'fonts-02-sign-extension-b.png') });
 
   // The same once the browser has the common face and pdf.js cached (a worker's second visit).
