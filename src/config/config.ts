@@ -68,6 +68,7 @@ export const configSchema = z
     PUBLIC_BASE_URL: optionalUrl.describe('URL the service is reached at (links, CRL and OCSP addresses)'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATA_DIR: z.string().default('.data'),
+    WEB_FONT_CACHE_DIR: z.string().optional().describe("where the pages' font subset is kept between starts; unset = DATA_DIR/web-fonts"),
     DATABASE_URL: optionalUrl.describe('PostgreSQL URL; unset = embedded PostgreSQL under DATA_DIR'),
     EMBEDDED_PG_PORT: port.default(54329),
     MINIO_ENDPOINT: optionalUrl.describe('S3/MinIO URL, e.g. https://minio.internal:9000; unset = embedded S3 endpoint'),

@@ -3,7 +3,9 @@
  * problem+json errors, OpenAPI at /openapi.json and a UI at /docs. Routes stay thin and call
  * services; this file only wires them.
  */
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import compress from '@fastify/compress';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -34,7 +36,8 @@ import { xlsxMediaType } from '../sheets/xlsx.ts';
 import { SHEET_LIMITS } from '../sheets/limits.ts';
 import { employerRoutes } from './routes/employers.ts';
 import { healthRoutes } from './routes/health.ts';
-import { pageRoutes } from './routes/pages.ts';
+import { pageRoutes, webPageFiles } from './routes/pages.ts';
+import { WebFontsService } from '../services/web-fonts.ts';
 import { pkiRoutes } from './routes/pki.ts';
 import { verifyRoutes } from './routes/verify.ts';
 
@@ -83,6 +86,8 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean; log
     // The API docs UI and the worker pages load their own scripts and styles only.
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"], workerSrc: ["'self'", 'blob:'], fontSrc: ["'self'", 'data:', 'blob:'] } },
   });
+  // JSON and text answers compressed as the client accepts (brotli at the plugin's fast level); the pages' static files come precompressed (routes/pages.ts).
+  await app.register(compress, { encodings: ['br', 'gzip'], globalDecompression: false });
   await app.register(rateLimit, { max: platform.config.RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' });
   await app.register(swagger, {
     openapi: {
@@ -131,7 +136,7 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean; log
   await app.register(webhookRoutes({ webhooks: p.webhooks }), { prefix: '/api/v1' });
   await app.register(pkiRoutes({ certificates: p.certificates }));
   await app.register(verifyRoutes({ verifier: p.verifier }));
-  await app.register(pageRoutes);
+  await app.register(pageRoutes({ webFonts: new WebFontsService({ cacheDir: p.config.WEB_FONT_CACHE_DIR ?? path.join(p.config.DATA_DIR, 'web-fonts'), pageFiles: webPageFiles }) }));
   if (p.config.NODE_ENV !== 'production' && !p.config.SMS_GATEWAY_URL) await app.register(devRoutes({ outbox: p.outbox }), { prefix: '/api/v1/dev' });
   return app;
 }

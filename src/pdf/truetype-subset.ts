@@ -42,7 +42,8 @@ export class TrueTypeFile {
     return this.tables.get(tag)!;
   }
 
-  private tableBytes(tag: string): Uint8Array | undefined {
+  /** A table's bytes as stored (a view into the file), undefined when absent. */
+  tableBytes(tag: string): Uint8Array | undefined {
     const record = this.tables.get(tag);
     return record && this.bytes.subarray(record.offset, record.offset + record.length);
   }
@@ -67,9 +68,10 @@ export class TrueTypeFile {
 
   /**
    * A font holding .notdef and these glyphs, in this order (new glyph id = index + 1), then
-   * any components composite glyphs refer to, renumbered.
+   * any components composite glyphs refer to, renumbered. `extraTables` are written as given
+   * (a web font adds cmap, OS/2, name and post, which a PDF's embedded program does not need).
    */
-  subset(gids: readonly number[]): Uint8Array {
+  subset(gids: readonly number[], extraTables: [string, Uint8Array][] = []): Uint8Array {
     const order = [0, ...gids];
     const newId = new Map(order.map((gid, index) => [gid, index]));
     const programs: Uint8Array[] = [];
@@ -114,7 +116,7 @@ export class TrueTypeFile {
       const bytes = this.tableBytes(tag);
       if (bytes) tables.push([tag, bytes]);
     }
-    return writeFont(tables);
+    return writeFont([...tables, ...extraTables]);
   }
 
   /** A composite glyph's program with its component ids renumbered (components are appended to the order). */

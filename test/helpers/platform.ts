@@ -98,6 +98,8 @@ async function startTestService(
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATA_DIR: where.dataDir,
+    // The pages' font subset depends only on the shipped files: built once for all tests (ignored folder).
+    WEB_FONT_CACHE_DIR: path.resolve(import.meta.dirname, '../../.cache/web-fonts'),
     DATABASE_URL: where.databaseUrl,
     MINIO_ENDPOINT: servers.s3.endpoint,
     MINIO_ACCESS_KEY: servers.s3.accessKey,
