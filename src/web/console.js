@@ -29,7 +29,8 @@ let csrf = sessionStorage.getItem('console-csrf') ?? '';
 let me;
 let templates = [];
 let listPage = 1;
-let form = { templateId: '', schema: undefined, touched: new Set(), checking: undefined };
+/** The form being filled: its template, and for a 续订书/变更书 the contract it belongs to. */
+let form = { templateId: '', parentId: undefined, schema: undefined, touched: new Set(), checking: undefined };
 
 /** A problem in Chinese: the first field's Chinese message, else what the status means. */
 function chinese(problem) {
@@ -54,8 +55,9 @@ async function api(url, { method = 'GET', body = undefined } = {}) {
   /** @type {Record<string, string>} */
   const headers = {};
   if (method !== 'GET') headers['x-csrf-token'] = csrf;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(url, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const binary = body instanceof Blob;
+  if (body !== undefined) headers['content-type'] = binary ? 'application/pdf' : 'application/json';
+  const response = await fetch(url, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: binary ? body : JSON.stringify(body) } : {}) });
   if (response.status === 401 && !url.endsWith('/console/session')) {
     showView('sign-in');
     throw { status: 401 };
@@ -98,10 +100,11 @@ async function start() {
 
 async function route() {
   clearError();
-  const [, view, id] = location.hash.split('/');
+  const [, view, id, parentId] = location.hash.split('/');
   try {
     if (view === 'contracts' && id) return await openContract(id);
-    if (view === 'new') return await openForm();
+    // #/new/contract-renewal/<contract>: a 续订书 or 变更书 of that contract, through the same form.
+    if (view === 'new') return await openForm(id && parentId ? { templateId: id, parentId } : undefined);
     return await listContracts();
   } catch (problem) {
     if (problem?.status !== 401) showError(problem);
@@ -140,25 +143,73 @@ async function openContract(id, notice = '') {
     .map((e) => `<li><time>${esc(beijing(e.at))}</time>${esc(eventNames[e.type] ?? e.type)} · ${esc(e.actor ?? actorKinds[e.actorKind] ?? e.actorKind)}</li>`)
     .join('');
   const can = new Set(c.allowedEvents);
+  const manager = (label, act, extra = '') => (mayAct('seal') ? `<button type="button" class="primary" data-act="${act}"${extra}>${label}</button>` : `<button type="button" data-act="${act}" disabled>${label}（需人事经理）</button>`);
   const actions = [];
-  if (can.has('seal')) actions.push(mayAct('seal') ? '<button type="button" class="primary" data-act="seal">加盖单位电子印章</button>' : '<button type="button" data-act="seal" disabled>加盖印章（需人事经理）</button>');
-  if (can.has('send') || can.has('resend')) actions.push(`<button type="button" class="primary" data-act="send">${can.has('resend') ? '重新发送签署短信' : '发送签署短信给职工'}</button>`);
+  if (can.has('seal')) actions.push(manager('加盖单位电子印章', 'seal'));
+  if (can.has('send')) actions.push('<button type="button" class="primary" data-act="send">发送签署短信给职工</button>');
+  // 提醒: a new signing link by SMS; the earlier one stops working.
+  if (can.has('resend')) actions.push('<button type="button" class="primary" data-act="send">提醒职工签署（重新发送签署短信）</button>');
   if (can.has('void')) actions.push('<input id="void-reason" type="text" placeholder="作废原因（职工会收到通知）" aria-label="作废原因"><button type="button" data-act="void">作废合同</button>');
+  if (can.has('renew')) actions.push(`<a class="button" href="#/new/contract-renewal/${esc(c.id)}">续订合同</a>`);
+  if (can.has('change')) actions.push(`<a class="button" href="#/new/contract-change/${esc(c.id)}">变更合同</a>`);
+  if (can.has('terminate')) {
+    // The certificate carries the employer's seal: the same role rule as sealing.
+    actions.push(`<fieldset class="terminate"><legend>解除或终止劳动合同</legend>
+      <label for="t-ending">方式</label><select id="t-ending"><option value="rescission">解除</option><option value="termination">终止</option></select>
+      <label for="t-date">最后工作日</label><input id="t-date" type="date">
+      <label for="t-reason">原因及法律依据（打印在证明书上）</label><textarea id="t-reason" rows="3"></textarea>
+      ${manager('解除/终止并出具证明书', 'terminate')}</fieldset>`);
+  }
+  if (c.documents.some((d) => d.kind === 'termination_certificate')) actions.push('<button type="button" data-act="certificate">下载解除/终止证明书</button>');
   $('c-actions').innerHTML = actions.length ? actions.join('') : '<p class="lead">当前状态下没有可进行的操作。</p>';
   $('c-actions').dataset.id = c.id;
+  $('c-actions').dataset.number = c.number;
   $('c-pdf').dataset.id = c.id;
   $('c-pdf').dataset.number = c.number;
   $('c-notice').textContent = notice;
+  await showSignatures(c);
 }
 
-const actionNotices = { seal: '已加盖单位电子印章。', send: '签署短信已发送给职工。', void: '合同已作废。' };
+/** 验签: the latest PDF through the public verifier, each signature's result in Chinese. */
+async function showSignatures(c) {
+  const card = $('c-signatures');
+  const sealed = c.documents.some((d) => d.kind === 'sealed' || d.kind === 'signed');
+  card.classList.toggle('hidden', !sealed);
+  if (!sealed) return;
+  $('c-verify').textContent = '正在验签……';
+  $('c-signature-rows').innerHTML = '';
+  const pdf = await (await api(`/api/v1/contracts/${c.id}/pdf`)).blob();
+  const report = await json('/api/v1/verify', { method: 'POST', body: pdf });
+  const kinds = { signature: '电子签名', 'document-timestamp': '文档时间戳' };
+  $('c-signature-rows').innerHTML = report.signatures
+    .map((s) => `<tr><td>${esc(kinds[s.kind] ?? s.kind)}</td><td>${esc(s.signer?.name ?? '—')}</td><td>${esc(s.signingTime ? beijing(s.signingTime) : s.timestamp ? beijing(s.timestamp.time) : '—')}</td><td class="${s.valid ? 'ok' : 'bad'}">${s.valid ? '有效' : '无效'}：${esc(s.summaryZh)}</td></tr>`)
+    .join('');
+  $('c-verify').textContent = report.valid ? `验签通过：共 ${report.signatures.length} 个签名/时间戳，全部有效，文件签署后未被篡改。` : '验签未通过：请查看各签名的结果。';
+  $('c-verify').className = report.valid ? 'ok' : 'bad';
+}
+
+const actionNotices = { seal: '已加盖单位电子印章。', send: '签署短信已发送给职工。', void: '合同已作废。', terminate: '合同已解除/终止，证明书已加盖单位印章。' };
 async function act(button) {
-  const id = $('c-actions').dataset.id;
+  const { id, number } = $('c-actions').dataset;
   const name = button.dataset.act;
-  const body = name === 'void' ? { reason: control('void-reason').value.trim() } : undefined;
+  if (name === 'certificate') {
+    try {
+      return await saveDownload(await api(`/api/v1/contracts/${id}/pdf?document=termination-certificate`), `${number}-解除终止证明书.pdf`);
+    } catch (problem) {
+      return showError(problem);
+    }
+  }
+  let body;
   if (name === 'void') {
+    body = { reason: control('void-reason').value.trim() };
     if (body.reason.length < 2) return showError('请填写作废原因。');
     if (!confirm('确定作废这份合同吗？作废后不能恢复。')) return;
+  }
+  if (name === 'terminate') {
+    body = { ending: control('t-ending').value, date: control('t-date').value, reason: control('t-reason').value.trim() };
+    if (!body.date) return showError('请填写最后工作日。');
+    if (body.reason.length < 2) return showError('请填写解除或终止的原因及法律依据。');
+    if (!confirm('确定解除/终止这份合同并出具证明书吗？此操作不能撤回。')) return;
   }
   button.disabled = true;
   clearError();
@@ -218,12 +269,15 @@ function objectHtml(prefix, schema, required) {
   return `<fieldset data-object="${esc(prefix)}"><legend>${esc(labelOf(prefix, schema))}${hint}</legend>${inner}<p class="field-problem" id="p-${esc(prefix)}"></p></fieldset>`;
 }
 
-async function openForm() {
+async function openForm(attachment = undefined) {
   showView('new');
-  const templateId = control('n-template').value || templates[0]?.id;
-  if (form.templateId === templateId && form.schema) return;
+  const templateId = attachment?.templateId ?? (control('n-template').value || templates[0]?.id);
+  const parentId = attachment?.parentId;
+  $('n-choose').classList.toggle('hidden', Boolean(parentId));
+  if (form.templateId === templateId && form.parentId === parentId && form.schema) return;
   const template = await json(`/api/v1/templates/${encodeURIComponent(templateId)}`);
-  form = { templateId, schema: template.fieldsSchema, touched: new Set(), checking: undefined };
+  $('n-title').textContent = parentId ? template.title : '从模板新建合同';
+  form = { templateId, parentId, schema: template.fieldsSchema, touched: new Set(), checking: undefined };
   $('n-fields').innerHTML = `<div class="card">${objectHtml('', { ...template.fieldsSchema, properties: Object.fromEntries(Object.entries(template.fieldsSchema.properties).filter(([, s]) => s.type !== 'object')) }, true)}</div>${Object.entries(template.fieldsSchema.properties)
     .filter(([key, s]) => s.type === 'object' && key !== 'employer')
     .map(([key, s]) => objectHtml(key, s, (template.fieldsSchema.required ?? []).includes(key)))
@@ -292,8 +346,9 @@ async function create(event) {
   button.disabled = true;
   try {
     if (!(await check(true))) return;
-    const created = await json('/api/v1/contracts', { method: 'POST', body: { templateId: form.templateId, fields: collect() } });
-    form = { templateId: '', schema: undefined, touched: new Set(), checking: undefined };
+    const url = form.parentId ? `/api/v1/contracts/${form.parentId}/attachments` : '/api/v1/contracts';
+    const created = await json(url, { method: 'POST', body: { templateId: form.templateId, fields: collect() } });
+    form = { templateId: '', parentId: undefined, schema: undefined, touched: new Set(), checking: undefined };
     history.pushState(null, '', `#/contracts/${created.id}`);
     await openContract(created.id, `合同 ${created.number} 已创建。下一步：盖章后发送给职工签署。`);
   } catch (problem) {
