@@ -7,7 +7,7 @@ import { $, control, esc, saveDownload } from './dom.js';
 const statusNames = { draft: '草稿', sealed: '已盖章', sent: '待职工签署', signed: '已生效', declined: '职工拒签', voided: '已作废', link_expired: '签署链接过期', renewed: '已续订', changed: '已变更', terminated: '已解除/终止', expired: '已到期终止' };
 const eventNames = {
   'contract.created': '创建合同', 'contract.sealed': '加盖单位电子印章', 'contract.resealed': '重新盖章', 'contract.sent': '发送签署短信', 'contract.resent': '重新发送签署短信',
-  'link.opened': '职工打开签署链接', 'code.sent': '发送验证码', 'code.verified': '验证码通过', 'code.failed': '验证码错误', 'identity.verified': '职工身份核验通过', 'identity.failed': '职工身份核验未通过',
+  'link.opened': '职工打开签署链接', 'document.viewed': '职工查看合同', 'document.read_to_end': '职工阅读合同至末页', 'signature.prepared': '准备签名', 'code.sent': '发送验证码', 'code.verified': '验证码通过', 'code.failed': '验证码错误', 'identity.verified': '职工身份核验通过', 'identity.failed': '职工身份核验未通过',
   'contract.signed': '职工签署，合同生效', 'contract.declined': '职工拒签', 'contract.voided': '作废', 'contract.link_expired': '签署链接过期', 'contract.terminated': '解除/终止',
   'contract.renewed': '续订', 'contract.changed': '变更', 'contract.expired': '期满终止', 'document.downloaded': '下载文件', 'attachment.created': '创建续订书/变更书',
 };
@@ -72,6 +72,13 @@ async function api(url, { method = 'GET', body = undefined } = {}) {
 const json = async (url, options) => (await api(url, options)).json();
 
 const beijing = (iso) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+/** A PDF date (D:YYYYMMDDHHmmSS+08'00'), the signer's own claim when no timestamp proves the time. */
+function pdfTime(value) {
+  const m = /^D:(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:(Z)|([+-])(\d{2})'?(\d{2})'?)?/.exec(value ?? '');
+  if (!m) return '—';
+  const zone = m[8] ? `${m[8]}${m[9]}:${m[10]}` : 'Z';
+  return `${beijing(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${zone}`)}（签署方声明）`;
+}
 const statusTag = (status) => `<span class="status ${esc(status)}">${esc(statusNames[status] ?? status)}</span>`;
 const mayAct = (act) => !me?.staff || (act === 'seal' ? ['hr_manager', 'admin'].includes(me.staff.role) : true);
 
@@ -182,7 +189,7 @@ async function showSignatures(c) {
   const report = await json('/api/v1/verify', { method: 'POST', body: pdf });
   const kinds = { signature: '电子签名', 'document-timestamp': '文档时间戳' };
   $('c-signature-rows').innerHTML = report.signatures
-    .map((s) => `<tr><td>${esc(kinds[s.kind] ?? s.kind)}</td><td>${esc(s.signer?.name ?? '—')}</td><td>${esc(s.signingTime ? beijing(s.signingTime) : s.timestamp ? beijing(s.timestamp.time) : '—')}</td><td class="${s.valid ? 'ok' : 'bad'}">${s.valid ? '有效' : '无效'}：${esc(s.summaryZh)}</td></tr>`)
+    .map((s) => `<tr><td>${esc(kinds[s.kind] ?? s.kind)}</td><td>${esc(s.signer?.name ?? '—')}</td><td>${esc(s.timestamp ? beijing(s.timestamp.time) : pdfTime(s.signingTime))}</td><td class="${s.valid ? 'ok' : 'bad'}">${s.valid ? '有效' : '无效'}：${esc(s.summaryZh)}</td></tr>`)
     .join('');
   $('c-verify').textContent = report.valid ? `验签通过：共 ${report.signatures.length} 个签名/时间戳，全部有效，文件签署后未被篡改。` : '验签未通过：请查看各签名的结果。';
   $('c-verify').className = report.valid ? 'ok' : 'bad';

@@ -2,10 +2,13 @@
  * The employer console (/e) in Chromium: a clerk signs in, fills the form generated from the
  * template's schema, sees a labor-law violation beside its field with the article and corrects
  * it, previews the PDF, creates the contract, and cannot seal it (no button, and 403 from the API); a manager
- * signs in, seals and sends; the timeline names each person; the list finds the contract.
+ * signs in, seals and sends; the timeline names each person; the list finds the contract; the
+ * worker signs through the worker's page; the contract page shows it signed with each signature
+ * verified; the manager terminates it and downloads the sealed certificate.
  * The page loads its own Chinese face and fits a 360 px phone.
  * Screenshots go to the ignored .screens/ (docs/screens/ with `npm run screens`).
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import t from 'tap';
@@ -138,5 +141,60 @@ t.test('HR staff create a contract from the form, a manager seals and sends it',
   await page.screenshot({ path: path.join(screens, 'console-04-list.png'), fullPage: true });
   await page.setViewportSize({ width: 360, height: 780 });
   t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'the list fits a 360 px phone');
+  await page.setViewportSize({ width: 1100, height: 900 });
+
+  // The worker signs through the worker's page, with the link and code from the dev outbox.
+  const worker = fields.worker as { name: string; idNumber: string; phone: string };
+  const lastSms = async () => (await app.inject({ method: 'GET', url: `/api/v1/dev/outbox?phone=${worker.phone}&limit=1`, headers: bearer(adminToken) })).json().items[0].text as string;
+  const link = /\/s\/[A-Za-z0-9_-]+/.exec(await lastSms())![0];
+  const phone = await (await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'zh-CN' })).newPage();
+  phone.on('pageerror', (error) => errors.push(`worker page: ${error.message}`));
+  await phone.goto(base + link);
+  await phone.locator('#read-state').getByText(/共 \d+ 页/).waitFor();
+  await phone.locator('#pages').evaluate((element) => element.scrollTo(0, element.scrollHeight));
+  await phone.locator('#identity').waitFor({ state: 'visible' });
+  await phone.fill('#name', worker.name);
+  await phone.fill('#id-number', worker.idNumber);
+  await phone.click('#verify-identity');
+  await phone.locator('#sign').waitFor({ state: 'visible' });
+  await phone.fill('#code', /验证码(\d{6})/.exec(await lastSms())![1]!);
+  await drawSignature(phone);
+  await phone.check('#intent');
+  await phone.click('#submit');
+  await phone.getByRole('heading', { name: '签署完成' }).waitFor({ timeout: 60_000 });
+  await phone.close();
+
+  // The console sees it signed, every signature verified; the manager ends it with the certificate.
+  await page.goto(`${base}/e#/contracts/${contractId}`);
+  await page.locator('#c-title').getByText('已生效').waitFor();
+  await page.locator('#c-verify').getByText('验签通过').waitFor({ timeout: 60_000 });
+  const verdicts = await page.locator('#c-signature-rows tr').allTextContents();
+  t.equal(verdicts.length, 3, 'employer seal, worker signature, document timestamp');
+  t.ok(verdicts.every((row) => row.includes('有效')), 'each signature verifies');
+  t.notOk(verdicts.some((row) => row.includes('Invalid') || row.includes('—')), 'each with its time in Beijing time');
+  t.match(await page.locator('#c-timeline').textContent(), /职工签署，合同生效/);
+  await page.screenshot({ path: path.join(screens, 'console-05-signed.png'), fullPage: true });
+  await page.fill('#t-date', String(fields.endDate ?? fields.startDate));
+  await page.fill('#t-reason', '双方协商一致解除劳动合同（《劳动合同法》第三十六条）');
+  await page.locator('button[data-act=terminate]').click();
+  await page.locator('#c-notice').getByText('证明书已加盖单位印章').waitFor({ timeout: 60_000 });
+  t.match(await page.locator('#c-title').textContent(), /已解除\/终止/);
+  const [certificate] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-act=certificate]').click()]);
+  const chunks: Buffer[] = [];
+  for await (const chunk of await certificate.createReadStream()) chunks.push(chunk as Buffer);
+  const certificatePdf = Buffer.concat(chunks);
+  t.equal(certificatePdf.subarray(0, 5).toString(), '%PDF-', 'the certificate downloads as a PDF');
+  const stored = await platform.db.document.findFirstOrThrow({ where: { contractId, kind: 'termination_certificate' } });
+  t.equal(createHash('sha256').update(certificatePdf).digest('hex'), stored.sha256, 'and it is the archived certificate');
+  await page.screenshot({ path: path.join(screens, 'console-06-terminated.png'), fullPage: true });
   t.same(errors, [], 'no script errors');
 });
+
+async function drawSignature(page: Page) {
+  await page.locator('#pad').scrollIntoViewIfNeeded();
+  const box = (await page.locator('#pad').boundingBox())!;
+  await page.mouse.move(box.x + 20, box.y + box.height * 0.7);
+  await page.mouse.down();
+  for (let i = 1; i <= 20; i++) await page.mouse.move(box.x + 20 + i * 12, box.y + box.height * (0.7 - 0.4 * Math.sin(i / 3)));
+  await page.mouse.up();
+}
