@@ -2,6 +2,7 @@
 // carry the session's CSRF token), list and search contracts, open one (timeline, documents, the
 // actions its state allows), and create one from a template through a form generated from the
 // template's JSON Schema, checked against labor law as it is filled in.
+import { hire, listAlerts, listRoster, restartAlerts, restartRoster, separate, turn } from './console-roster.js';
 import { $, control, esc, saveDownload } from './dom.js';
 
 const statusNames = { draft: '草稿', sealed: '已盖章', sent: '待职工签署', signed: '已生效', declined: '职工拒签', voided: '已作废', link_expired: '签署链接过期', renewed: '已续订', changed: '已变更', terminated: '已解除/终止', expired: '已到期终止' };
@@ -83,7 +84,7 @@ const statusTag = (status) => `<span class="status ${esc(status)}">${esc(statusN
 const mayAct = (act) => !me?.staff || (act === 'seal' ? ['hr_manager', 'admin'].includes(me.staff.role) : true);
 
 function showView(name) {
-  for (const view of ['sign-in', 'contracts', 'contract', 'new']) $(`view-${view}`).classList.toggle('hidden', view !== name);
+  for (const view of ['sign-in', 'contracts', 'contract', 'new', 'roster', 'alerts']) $(`view-${view}`).classList.toggle('hidden', view !== name);
   $('bar').classList.toggle('hidden', name === 'sign-in');
 }
 
@@ -110,6 +111,8 @@ async function route() {
   const [, view, id, parentId] = location.hash.split('/');
   try {
     if (view === 'contracts' && id) return await openContract(id);
+    if (view === 'roster') return showView('roster'), await listRoster(json);
+    if (view === 'alerts') return showView('alerts'), await listAlerts(json);
     // #/new/contract-renewal/<contract>: a 续订书 or 变更书 of that contract, through the same form.
     if (view === 'new') return await openForm(id && parentId ? { templateId: id, parentId } : undefined);
     return await listContracts();
@@ -430,6 +433,34 @@ $('c-pdf').addEventListener('click', async () => {
     showError(problem);
   }
 });
+// --- roster and self-check (console-roster.js)
+for (const [which, list, restart] of /** @type {const} */ ([['roster', listRoster, restartRoster], ['alerts', listAlerts, restartAlerts]])) {
+  const prefix = which === 'roster' ? 'r-' : 'a-';
+  $(`${prefix}filters`).addEventListener('submit', (event) => {
+    event.preventDefault();
+    restart();
+    list(json).catch(showError);
+  });
+  for (const [id, step] of /** @type {const} */ ([['prev', -1], ['next', 1]])) {
+    $(`${prefix}${id}`).addEventListener('click', () => {
+      turn(which, step);
+      list(json).catch(showError);
+    });
+  }
+}
+for (const [id, register] of /** @type {const} */ ([['hire', hire], ['separate', separate]])) {
+  $(id).addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearError();
+    try {
+      $('r-notice').textContent = await register(json);
+      /** @type {HTMLFormElement} */ ($(id)).reset();
+      await listRoster(json);
+    } catch (problem) {
+      showError(problem);
+    }
+  });
+}
 $('n-template').addEventListener('change', () => openForm().catch(showError));
 $('contract-form').addEventListener('submit', create);
 $('n-preview').addEventListener('click', preview);

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import t from 'tap';
+import { residentIdCheckCharacter } from '../../src/domain/identity.ts';
 import { employerBody } from '../helpers/fixtures.ts';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
 import { needs, screensDir } from '../helpers/tools.ts';
@@ -187,6 +188,81 @@ t.test('HR staff create a contract from the form, a manager seals and sends it',
   const stored = await platform.db.document.findFirstOrThrow({ where: { contractId, kind: 'termination_certificate' } });
   t.equal(createHash('sha256').update(certificatePdf).digest('hex'), stored.sha256, 'and it is the archived certificate');
   await page.screenshot({ path: path.join(screens, 'console-06-terminated.png'), fullPage: true });
+  t.same(errors, [], 'no script errors');
+});
+
+t.test('the roster and the self-check alerts, paged; a hire and a separation registered from the page', needs('chromium'), async (t) => {
+  const { app, adminToken } = await createTestPlatform(t);
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  const apiKey = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: bearer(adminToken), payload: employerBody(94) })).json().apiKey as string;
+  t.equal((await app.inject({ method: 'POST', url: '/api/v1/staff', headers: bearer(apiKey), payload: { username: 'li.clerk', displayName: '李文', role: 'hr_clerk', password: 'console password 1' } })).statusCode, 201);
+  const id = (n: number) => {
+    const first17 = `14080219910101${String(n).padStart(3, '0')}`;
+    return first17 + residentIdCheckCharacter(first17);
+  };
+  // 22 hires with no written contract past the one-month period (劳动合同法 第十条): 22 rows, and alerts on each.
+  for (let n = 1; n <= 22; n++) {
+    const hired = await app.inject({ method: 'POST', url: '/api/v1/roster/hires', headers: bearer(apiKey), payload: { worker: { name: `职工${n}`, idNumber: id(n) }, hireDate: '2026-08-01', employmentForm: 'labor_contract' } });
+    t.equal(hired.statusCode, 201, hired.body);
+  }
+
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  t.teardown(() => browser.close());
+  const page = await (await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'zh-CN' })).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${base}/e#/roster`);
+  await signIn(page, 'li.clerk');
+
+  await page.locator('#r-page-no').getByText('第 1 页').waitFor();
+  t.equal(await page.locator('#roster-rows tr').count(), 20, 'a page of 20');
+  t.match(await page.locator('#roster-rows').textContent(), /未订立书面合同/);
+  t.ok(await page.locator('#r-prev').isDisabled(), 'no page before the first');
+  await page.click('#r-next');
+  await page.locator('#r-page-no').getByText('第 2 页').waitFor();
+  t.equal(await page.locator('#roster-rows tr').count(), 2, 'the last two');
+  t.ok(await page.locator('#r-next').isDisabled(), 'no page after the last');
+  await page.click('#r-prev');
+  await page.locator('#r-page-no').getByText('第 1 页').waitFor();
+  t.equal(await page.locator('#roster-rows tr').count(), 20, 'back to the first page');
+
+  await page.fill('#h-name', '孙悟');
+  await page.fill('#h-id', '12345');
+  await page.fill('#h-date', '2026-11-30');
+  await page.click('#hire button[type=submit]');
+  await page.locator('#alert').getByText('身份证号码').waitFor();
+  t.pass('a bad ID number is refused in Chinese');
+  await page.fill('#h-id', id(23));
+  await page.click('#hire button[type=submit]');
+  await page.locator('#r-notice').getByText('孙悟 的用工备案已登记').waitFor();
+  await page.fill('#s-id', id(1));
+  await page.fill('#s-date', '2026-11-30');
+  await page.click('#separate button[type=submit]');
+  await page.locator('#r-notice').getByText('离职已登记').waitFor();
+  await page.selectOption('#r-status', 'separated');
+  await page.click('#r-filters button[type=submit]');
+  // The unfiltered page shows the separation too: wait for the filtered answer, a single row.
+  await page.waitForFunction(() => document.querySelectorAll('#roster-rows tr').length === 1);
+  t.match(await page.locator('#roster-rows').textContent(), /职工1.*2026-11-30（辞职）/, 'the separated worker alone');
+  await page.selectOption('#r-status', '');
+  await page.click('#r-filters button[type=submit]');
+  await page.locator('#r-page-no').getByText('第 1 页').waitFor();
+  await page.screenshot({ path: path.join(screens, 'console-07-roster.png'), fullPage: true });
+
+  await page.click('a[href="#/alerts"]');
+  await page.locator('#a-page-no').getByText('第 1 页').waitFor();
+  const summary = (await page.locator('#a-summary').textContent()) ?? '';
+  t.match(summary, /在职人数22/, 'the head count: 23 hired, one left');
+  const total = Number(/提醒事项(\d+) 项/.exec(summary)?.[1]);
+  t.ok(total > 20, `more alerts than a page (${total})`);
+  t.equal(await page.locator('#alert-rows tr').count(), 20);
+  t.match(await page.locator('#alert-rows').textContent(), /第十条|第八十二条/, 'each with its legal basis');
+  await page.screenshot({ path: path.join(screens, 'console-08-alerts.png'), fullPage: true });
+  await page.click('#a-next');
+  await page.locator('#a-page-no').getByText('第 2 页').waitFor();
+  t.equal(await page.locator('#alert-rows tr').count(), Math.min(20, total - 20), 'the rest on the next page');
+  await page.setViewportSize({ width: 360, height: 780 });
+  t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'the alerts fit a 360 px phone');
   t.same(errors, [], 'no script errors');
 });
 
