@@ -30,6 +30,11 @@ let csrf = sessionStorage.getItem('console-csrf') ?? '';
 let me;
 let templates = [];
 let listPage = 1;
+/** Parts of a form filled from records, not by hand: the employer always; the parties and prior contract of a 续订书/变更书. */
+function fromRecord(path) {
+  const top = path.split('.')[0];
+  return top === 'employer' || (Boolean(form.parentId) && (top === 'worker' || top === 'priorContract'));
+}
 /** The form being filled: its template, and for a 续订书/变更书 the contract it belongs to. */
 let form = { templateId: '', parentId: undefined, schema: undefined, touched: new Set(), checking: undefined };
 
@@ -267,7 +272,7 @@ function fieldHtml(path, schema, required) {
 function objectHtml(prefix, schema, required) {
   const requiredKeys = new Set(schema.required ?? []);
   const inner = Object.entries(schema.properties ?? {})
-    .filter(([key]) => !(prefix === '' && key === 'employer'))
+    .filter(([key]) => !(prefix === '' && fromRecord(key)))
     .map(([key, child]) => {
       const path = prefix ? `${prefix}.${key}` : key;
       return child.type === 'object' ? objectHtml(path, child, requiredKeys.has(key)) : fieldHtml(path, child, requiredKeys.has(key));
@@ -284,12 +289,13 @@ async function openForm(attachment = undefined) {
   const templateId = attachment?.templateId ?? (control('n-template').value || templates[0]?.id);
   const parentId = attachment?.parentId;
   $('n-choose').classList.toggle('hidden', Boolean(parentId));
+  $('n-preview').classList.toggle('hidden', Boolean(parentId));
   if (form.templateId === templateId && form.parentId === parentId && form.schema) return;
   const template = await json(`/api/v1/templates/${encodeURIComponent(templateId)}`);
   $('n-title').textContent = parentId ? template.title : '从模板新建合同';
   form = { templateId, parentId, schema: template.fieldsSchema, touched: new Set(), checking: undefined };
   $('n-fields').innerHTML = `<div class="card">${objectHtml('', { ...template.fieldsSchema, properties: Object.fromEntries(Object.entries(template.fieldsSchema.properties).filter(([, s]) => s.type !== 'object')) }, true)}</div>${Object.entries(template.fieldsSchema.properties)
-    .filter(([key, s]) => s.type === 'object' && key !== 'employer')
+    .filter(([key, s]) => s.type === 'object' && !fromRecord(key))
     .map(([key, s]) => objectHtml(key, s, (template.fieldsSchema.required ?? []).includes(key)))
     .join('')}`;
   $('n-status').textContent = '';
@@ -336,14 +342,23 @@ function showProblems(problems, all) {
 /** Checks the form against the template and labor law; true when nothing blocks creating it. */
 async function check(all = false) {
   const request = { templateId: form.templateId, fields: collect() };
+  const own = (problems) => problems.filter((p) => !fromRecord(String(p.field ?? '').replace(/^fields\.?/, '')));
   try {
-    const { valid, violations } = await json('/api/v1/contracts/validate', { method: 'POST', body: request });
+    const answer = await json('/api/v1/contracts/validate', { method: 'POST', body: request });
+    const violations = own(answer.violations);
+    const valid = form.parentId ? !violations.some((v) => v.severity === 'error') : answer.valid;
     showProblems(violations, all);
     $('n-status').textContent = valid ? (violations.length ? '可以创建（有提醒事项，请留意）。' : '校验通过，可以创建。') : '还有不符合规定的内容，请按红字提示修改。';
     return valid;
   } catch (problem) {
     if (problem?.status !== 400) throw problem;
-    showProblems(problem.errors ?? [], all);
+    const errors = own(problem.errors ?? []);
+    showProblems(errors, all);
+    // A 续订书/变更书 is checked in full when it is created, with the parties from the record.
+    if (form.parentId && errors.length === 0) {
+      $('n-status').textContent = '已填写完整，创建时按原合同信息校验。';
+      return true;
+    }
     $('n-status').textContent = '还有未填或填写有误的栏目。';
     return false;
   }

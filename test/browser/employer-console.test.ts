@@ -175,6 +175,15 @@ t.test('HR staff create a contract from the form, a manager seals and sends it',
   t.notOk(verdicts.some((row) => row.includes('Invalid') || row.includes('—')), 'each with its time in Beijing time');
   t.match(await page.locator('#c-timeline').textContent(), /职工签署，合同生效/);
   await page.screenshot({ path: path.join(screens, 'console-05-signed.png'), fullPage: true });
+  // Renewal goes through the same form, with the worker and the prior contract taken from the record.
+  await page.click('a[href^="#/new/contract-renewal/"]');
+  await page.locator('[id="in-startDate"]').waitFor();
+  t.match(await page.locator('#n-title').textContent(), /续订/);
+  t.equal(await page.locator('[id="in-worker.name"]').count(), 0, 'the renewal form does not ask for the worker again');
+  t.ok(await page.locator('#n-choose').isHidden(), 'nor for the template');
+  await page.goBack();
+  await page.reload(); // a fresh page: the one going back shows is re-rendered when its data arrives
+  await page.locator('#t-date').waitFor();
   await page.fill('#t-date', String(fields.endDate ?? fields.startDate));
   await page.fill('#t-reason', '双方协商一致解除劳动合同（《劳动合同法》第三十六条）');
   await page.locator('button[data-act=terminate]').click();
