@@ -3,6 +3,7 @@
 // actions its state allows), and create one from a template through a form generated from the
 // template's JSON Schema, checked against labor law as it is filled in.
 import { hire, listAlerts, listRoster, restartAlerts, restartRoster, separate, turn } from './console-roster.js';
+import { grant, previewSeal, revoke, showSeal, uploadSeal } from './console-seal.js';
 import { $, control, esc, saveDownload } from './dom.js';
 
 const statusNames = { draft: '草稿', sealed: '已盖章', sent: '待职工签署', signed: '已生效', declined: '职工拒签', voided: '已作废', link_expired: '签署链接过期', renewed: '已续订', changed: '已变更', terminated: '已解除/终止', expired: '已到期终止' };
@@ -62,7 +63,7 @@ async function api(url, { method = 'GET', body = undefined } = {}) {
   const headers = {};
   if (method !== 'GET') headers['x-csrf-token'] = csrf;
   const binary = body instanceof Blob;
-  if (body !== undefined) headers['content-type'] = binary ? 'application/pdf' : 'application/json';
+  if (body !== undefined) headers['content-type'] = binary ? body.type || 'application/pdf' : 'application/json';
   const response = await fetch(url, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: binary ? body : JSON.stringify(body) } : {}) });
   if (response.status === 401 && !url.endsWith('/console/session')) {
     showView('sign-in');
@@ -89,7 +90,7 @@ const statusTag = (status) => `<span class="status ${esc(status)}">${esc(statusN
 const mayAct = (act) => !me?.staff || (act === 'seal' ? ['hr_manager', 'admin'].includes(me.staff.role) : true);
 
 function showView(name) {
-  for (const view of ['sign-in', 'contracts', 'contract', 'new', 'roster', 'alerts']) $(`view-${view}`).classList.toggle('hidden', view !== name);
+  for (const view of ['sign-in', 'contracts', 'contract', 'new', 'roster', 'alerts', 'seal']) $(`view-${view}`).classList.toggle('hidden', view !== name);
   $('bar').classList.toggle('hidden', name === 'sign-in');
 }
 
@@ -118,6 +119,7 @@ async function route() {
     if (view === 'contracts' && id) return await openContract(id);
     if (view === 'roster') return showView('roster'), await listRoster(json);
     if (view === 'alerts') return showView('alerts'), await listAlerts(json);
+    if (view === 'seal') return showView('seal'), await showSeal(json, templates, mayAct('seal'));
     // #/new/contract-renewal/<contract>: a 续订书 or 变更书 of that contract, through the same form.
     if (view === 'new') return await openForm(id && parentId ? { templateId: id, parentId } : undefined);
     return await listContracts();
@@ -476,6 +478,27 @@ for (const [id, register] of /** @type {const} */ ([['hire', hire], ['separate',
     }
   });
 }
+// --- seal and authorisations (console-seal.js)
+$('seal-file').addEventListener('change', previewSeal);
+/** Runs a seal-view change, shows its notice, and lists again. */
+async function sealChange(change) {
+  clearError();
+  try {
+    $('seal-notice').textContent = await change();
+    await showSeal(json, templates, mayAct('seal'));
+  } catch (problem) {
+    showError(problem);
+  }
+}
+$('seal-upload').addEventListener('click', () => sealChange(() => uploadSeal(json)));
+$('grant').addEventListener('submit', (event) => {
+  event.preventDefault();
+  sealChange(() => grant(json));
+});
+$('g-rows').addEventListener('click', (event) => {
+  const button = /** @type {HTMLElement} */ (event.target).closest('button[data-revoke]');
+  if (button) sealChange(() => revoke(json, /** @type {HTMLElement} */ (button).dataset.revoke));
+});
 $('n-template').addEventListener('change', () => openForm().catch(showError));
 $('contract-form').addEventListener('submit', create);
 $('n-preview').addEventListener('click', preview);

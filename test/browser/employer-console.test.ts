@@ -201,10 +201,12 @@ t.test('HR staff create a contract from the form, a manager seals and sends it',
 });
 
 t.test('the roster and the self-check alerts, paged; a hire and a separation registered from the page', needs('chromium'), async (t) => {
-  const { app, adminToken } = await createTestPlatform(t);
+  const { app, platform, adminToken } = await createTestPlatform(t);
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const apiKey = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: bearer(adminToken), payload: employerBody(94) })).json().apiKey as string;
-  t.equal((await app.inject({ method: 'POST', url: '/api/v1/staff', headers: bearer(apiKey), payload: { username: 'li.clerk', displayName: '李文', role: 'hr_clerk', password: 'console password 1' } })).statusCode, 201);
+  for (const [username, displayName, role] of [['li.clerk', '李文', 'hr_clerk'], ['zhao.manager', '赵敏', 'hr_manager']]) {
+    t.equal((await app.inject({ method: 'POST', url: '/api/v1/staff', headers: bearer(apiKey), payload: { username, displayName, role, password: 'console password 1' } })).statusCode, 201);
+  }
   const id = (n: number) => {
     const first17 = `14080219910101${String(n).padStart(3, '0')}`;
     return first17 + residentIdCheckCharacter(first17);
@@ -272,6 +274,32 @@ t.test('the roster and the self-check alerts, paged; a hire and a separation reg
   t.equal(await page.locator('#alert-rows tr').count(), Math.min(20, total - 20), 'the rest on the next page');
   await page.setViewportSize({ width: 360, height: 780 });
   t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'the alerts fit a 360 px phone');
+  await page.setViewportSize({ width: 1100, height: 900 });
+
+  // The seal view: a clerk only reads it; a manager previews and uploads the image, and authorises automatic sealing.
+  await page.click('a[href="#/seal"]');
+  await page.locator('#g-rows').getByText('尚未授权自动盖章').waitFor();
+  t.ok(await page.locator('#seal-role').isVisible(), 'a clerk is told the role may only read');
+  t.ok(await page.locator('#seal-upload').isDisabled(), 'and cannot upload');
+  const png = await page.screenshot({ clip: { x: 0, y: 0, width: 120, height: 120 } });
+  await page.click('#sign-out');
+  await signIn(page, 'zhao.manager');
+  await page.locator('#g-submit:not([disabled])').waitFor();
+  await page.setInputFiles('#seal-file', { name: 'seal.png', mimeType: 'image/png', buffer: png });
+  await page.locator('#seal-preview').waitFor({ state: 'visible' });
+  t.ok(await page.locator('#seal-preview').evaluate((image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth === 120), 'previewed before the upload');
+  t.equal(await platform.db.organisation.count({ where: { sealImageSha256: { not: null } } }), 0, 'nothing uploaded yet');
+  await page.click('#seal-upload');
+  await page.locator('#seal-notice').getByText('印章图片已上传').waitFor();
+  t.equal(await platform.db.organisation.count({ where: { sealImageSha256: createHash('sha256').update(png).digest('hex') } }), 1, 'the image is the employer’s seal image');
+  await page.check('#g-templates input[value="labor-contract-general"]');
+  await page.fill('#g-from', '2026-12-01');
+  await page.fill('#g-until', '2026-12-31');
+  await page.fill('#g-by', '李红梅（法定代表人）');
+  await page.click('#g-submit');
+  await page.locator('#seal-notice').getByText('已授权自动盖章').waitFor();
+  t.match(await page.locator('#g-rows').textContent(), /劳动合同.*李红梅（法定代表人）.*撤销/, 'the authorisation is listed, revocable');
+  await page.screenshot({ path: path.join(screens, 'console-09-seal.png'), fullPage: true });
   t.same(errors, [], 'no script errors');
 });
 

@@ -23,7 +23,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       reply.type(page.type).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send(page.body),
     );
   }
-  serveAssets(app, '/assets/:file', ['dom.js', 'verify.js', 'sign.js', 'portal.js', 'gov.js', 'batch.js', 'site.css', 'console.js', 'console-roster.js', 'console.css'], webDir, 300);
+  serveAssets(app, '/assets/:file', ['dom.js', 'verify.js', 'sign.js', 'portal.js', 'gov.js', 'batch.js', 'site.css', 'console.js', 'console-roster.js', 'console-seal.js', 'console.css'], webDir, 300);
   // The console's Chinese face, the one the contract PDFs use for headings: pages render the same without CJK system fonts.
   serveAssets(app, '/assets/fonts/:file', ['wqy-microhei.ttf'], fontDirectory, 86_400);
   // pdf.js renders the contract on the worker's phone (pdfjs-dist, served from node_modules).
