@@ -293,6 +293,8 @@ async function openForm(attachment = undefined) {
   $('n-choose').classList.toggle('hidden', Boolean(parentId));
   $('n-preview').classList.toggle('hidden', Boolean(parentId));
   if (form.templateId === templateId && form.parentId === parentId && form.schema) return;
+  // Not the previous form while the new template loads.
+  $('n-fields').innerHTML = '';
   const template = await json(`/api/v1/templates/${encodeURIComponent(templateId)}`);
   $('n-title').textContent = parentId ? template.title : '从模板新建合同';
   form = { templateId, parentId, schema: template.fieldsSchema, touched: new Set(), checking: undefined };
@@ -470,9 +472,10 @@ for (const [id, register] of /** @type {const} */ ([['hire', hire], ['separate',
     event.preventDefault();
     clearError();
     try {
-      $('r-notice').textContent = await register(json);
+      const notice = await register(json);
       /** @type {HTMLFormElement} */ ($(id)).reset();
       await listRoster(json);
+      $('r-notice').textContent = notice; // once the list shows the change
     } catch (problem) {
       showError(problem);
     }
@@ -484,8 +487,9 @@ $('seal-file').addEventListener('change', previewSeal);
 async function sealChange(change) {
   clearError();
   try {
-    $('seal-notice').textContent = await change();
+    const notice = await change();
     await showSeal(json, templates, mayAct('seal'));
+    $('seal-notice').textContent = notice; // once the list shows the change
   } catch (problem) {
     showError(problem);
   }
