@@ -6,7 +6,7 @@
 export const staffRoles = ['hr_clerk', 'hr_manager', 'admin'] as const;
 export type StaffRoleName = (typeof staffRoles)[number];
 
-/** Acts kept to some roles: sealing in the employer's name (its seal, its authorisations) and naming console users. */
+/** Acts kept to some roles: sealing in the employer's name (its seal, its authorisations, a sealed termination certificate) and naming console users. */
 export const staffActs = ['seal', 'staff'] as const;
 export type StaffAct = (typeof staffActs)[number];
 

@@ -2,12 +2,14 @@
 // carry the session's CSRF token), list and search contracts, open one (timeline, documents, the
 // actions its state allows), and create one from a template through a form generated from the
 // template's JSON Schema, checked against labor law as it is filled in.
+import { hire, listAlerts, listRoster, restartAlerts, restartRoster, separate, turn } from './console-roster.js';
+import { grant, previewSeal, revoke, showSeal, uploadSeal } from './console-seal.js';
 import { $, control, esc, saveDownload } from './dom.js';
 
 const statusNames = { draft: '草稿', sealed: '已盖章', sent: '待职工签署', signed: '已生效', declined: '职工拒签', voided: '已作废', link_expired: '签署链接过期', renewed: '已续订', changed: '已变更', terminated: '已解除/终止', expired: '已到期终止' };
 const eventNames = {
   'contract.created': '创建合同', 'contract.sealed': '加盖单位电子印章', 'contract.resealed': '重新盖章', 'contract.sent': '发送签署短信', 'contract.resent': '重新发送签署短信',
-  'link.opened': '职工打开签署链接', 'code.sent': '发送验证码', 'code.verified': '验证码通过', 'code.failed': '验证码错误', 'identity.verified': '职工身份核验通过', 'identity.failed': '职工身份核验未通过',
+  'link.opened': '职工打开签署链接', 'document.viewed': '职工查看合同', 'document.read_to_end': '职工阅读合同至末页', 'signature.prepared': '准备签名', 'code.sent': '发送验证码', 'code.verified': '验证码通过', 'code.failed': '验证码错误', 'identity.verified': '职工身份核验通过', 'identity.failed': '职工身份核验未通过',
   'contract.signed': '职工签署，合同生效', 'contract.declined': '职工拒签', 'contract.voided': '作废', 'contract.link_expired': '签署链接过期', 'contract.terminated': '解除/终止',
   'contract.renewed': '续订', 'contract.changed': '变更', 'contract.expired': '期满终止', 'document.downloaded': '下载文件', 'attachment.created': '创建续订书/变更书',
 };
@@ -29,7 +31,13 @@ let csrf = sessionStorage.getItem('console-csrf') ?? '';
 let me;
 let templates = [];
 let listPage = 1;
-let form = { templateId: '', schema: undefined, touched: new Set(), checking: undefined };
+/** Parts of a form filled from records, not by hand: the employer always; the parties and prior contract of a 续订书/变更书. */
+function fromRecord(path) {
+  const top = path.split('.')[0];
+  return top === 'employer' || (Boolean(form.parentId) && (top === 'worker' || top === 'priorContract'));
+}
+/** The form being filled: its template, and for a 续订书/变更书 the contract it belongs to. */
+let form = { templateId: '', parentId: undefined, schema: undefined, touched: new Set(), checking: undefined };
 
 /** A problem in Chinese: the first field's Chinese message, else what the status means. */
 function chinese(problem) {
@@ -54,8 +62,9 @@ async function api(url, { method = 'GET', body = undefined } = {}) {
   /** @type {Record<string, string>} */
   const headers = {};
   if (method !== 'GET') headers['x-csrf-token'] = csrf;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(url, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const binary = body instanceof Blob;
+  if (body !== undefined) headers['content-type'] = binary ? body.type || 'application/pdf' : 'application/json';
+  const response = await fetch(url, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: binary ? body : JSON.stringify(body) } : {}) });
   if (response.status === 401 && !url.endsWith('/console/session')) {
     showView('sign-in');
     throw { status: 401 };
@@ -70,11 +79,18 @@ async function api(url, { method = 'GET', body = undefined } = {}) {
 const json = async (url, options) => (await api(url, options)).json();
 
 const beijing = (iso) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+/** A PDF date (D:YYYYMMDDHHmmSS+08'00'), the signer's own claim when no timestamp proves the time. */
+function pdfTime(value) {
+  const m = /^D:(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:(Z)|([+-])(\d{2})'?(\d{2})'?)?/.exec(value ?? '');
+  if (!m) return '—';
+  const zone = m[8] ? `${m[8]}${m[9]}:${m[10]}` : 'Z';
+  return `${beijing(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${zone}`)}（签署方声明）`;
+}
 const statusTag = (status) => `<span class="status ${esc(status)}">${esc(statusNames[status] ?? status)}</span>`;
 const mayAct = (act) => !me?.staff || (act === 'seal' ? ['hr_manager', 'admin'].includes(me.staff.role) : true);
 
 function showView(name) {
-  for (const view of ['sign-in', 'contracts', 'contract', 'new']) $(`view-${view}`).classList.toggle('hidden', view !== name);
+  for (const view of ['sign-in', 'contracts', 'contract', 'new', 'roster', 'alerts', 'seal']) $(`view-${view}`).classList.toggle('hidden', view !== name);
   $('bar').classList.toggle('hidden', name === 'sign-in');
 }
 
@@ -98,10 +114,14 @@ async function start() {
 
 async function route() {
   clearError();
-  const [, view, id] = location.hash.split('/');
+  const [, view, id, parentId] = location.hash.split('/');
   try {
     if (view === 'contracts' && id) return await openContract(id);
-    if (view === 'new') return await openForm();
+    if (view === 'roster') return showView('roster'), await listRoster(json);
+    if (view === 'alerts') return showView('alerts'), await listAlerts(json);
+    if (view === 'seal') return showView('seal'), await showSeal(json, templates, mayAct('seal'));
+    // #/new/contract-renewal/<contract>: a 续订书 or 变更书 of that contract, through the same form.
+    if (view === 'new') return await openForm(id && parentId ? { templateId: id, parentId } : undefined);
     return await listContracts();
   } catch (problem) {
     if (problem?.status !== 401) showError(problem);
@@ -140,25 +160,73 @@ async function openContract(id, notice = '') {
     .map((e) => `<li><time>${esc(beijing(e.at))}</time>${esc(eventNames[e.type] ?? e.type)} · ${esc(e.actor ?? actorKinds[e.actorKind] ?? e.actorKind)}</li>`)
     .join('');
   const can = new Set(c.allowedEvents);
+  const manager = (label, act, extra = '') => (mayAct('seal') ? `<button type="button" class="primary" data-act="${act}"${extra}>${label}</button>` : `<button type="button" data-act="${act}" disabled>${label}（需人事经理）</button>`);
   const actions = [];
-  if (can.has('seal')) actions.push(mayAct('seal') ? '<button type="button" class="primary" data-act="seal">加盖单位电子印章</button>' : '<button type="button" data-act="seal" disabled>加盖印章（需人事经理）</button>');
-  if (can.has('send') || can.has('resend')) actions.push(`<button type="button" class="primary" data-act="send">${can.has('resend') ? '重新发送签署短信' : '发送签署短信给职工'}</button>`);
+  if (can.has('seal')) actions.push(manager('加盖单位电子印章', 'seal'));
+  if (can.has('send')) actions.push('<button type="button" class="primary" data-act="send">发送签署短信给职工</button>');
+  // 提醒: a new signing link by SMS; the earlier one stops working.
+  if (can.has('resend')) actions.push('<button type="button" class="primary" data-act="send">提醒职工签署（重新发送签署短信）</button>');
   if (can.has('void')) actions.push('<input id="void-reason" type="text" placeholder="作废原因（职工会收到通知）" aria-label="作废原因"><button type="button" data-act="void">作废合同</button>');
+  if (can.has('renew')) actions.push(`<a class="button" href="#/new/contract-renewal/${esc(c.id)}">续订合同</a>`);
+  if (can.has('change')) actions.push(`<a class="button" href="#/new/contract-change/${esc(c.id)}">变更合同</a>`);
+  if (can.has('terminate')) {
+    // The certificate carries the employer's seal: the same role rule as sealing.
+    actions.push(`<fieldset class="terminate"><legend>解除或终止劳动合同</legend>
+      <label for="t-ending">方式</label><select id="t-ending"><option value="rescission">解除</option><option value="termination">终止</option></select>
+      <label for="t-date">最后工作日</label><input id="t-date" type="date">
+      <label for="t-reason">原因及法律依据（打印在证明书上）</label><textarea id="t-reason" rows="3"></textarea>
+      ${manager('解除/终止并出具证明书', 'terminate')}</fieldset>`);
+  }
+  if (c.documents.some((d) => d.kind === 'termination_certificate')) actions.push('<button type="button" data-act="certificate">下载解除/终止证明书</button>');
   $('c-actions').innerHTML = actions.length ? actions.join('') : '<p class="lead">当前状态下没有可进行的操作。</p>';
   $('c-actions').dataset.id = c.id;
+  $('c-actions').dataset.number = c.number;
   $('c-pdf').dataset.id = c.id;
   $('c-pdf').dataset.number = c.number;
   $('c-notice').textContent = notice;
+  await showSignatures(c);
 }
 
-const actionNotices = { seal: '已加盖单位电子印章。', send: '签署短信已发送给职工。', void: '合同已作废。' };
+/** 验签: the latest PDF through the public verifier, each signature's result in Chinese. */
+async function showSignatures(c) {
+  const card = $('c-signatures');
+  const sealed = c.documents.some((d) => d.kind === 'sealed' || d.kind === 'signed');
+  card.classList.toggle('hidden', !sealed);
+  if (!sealed) return;
+  $('c-verify').textContent = '正在验签……';
+  $('c-signature-rows').innerHTML = '';
+  const pdf = await (await api(`/api/v1/contracts/${c.id}/pdf`)).blob();
+  const report = await json('/api/v1/verify', { method: 'POST', body: pdf });
+  const kinds = { signature: '电子签名', 'document-timestamp': '文档时间戳' };
+  $('c-signature-rows').innerHTML = report.signatures
+    .map((s) => `<tr><td>${esc(kinds[s.kind] ?? s.kind)}</td><td>${esc(s.signer?.name ?? '—')}</td><td>${esc(s.timestamp ? beijing(s.timestamp.time) : pdfTime(s.signingTime))}</td><td class="${s.valid ? 'ok' : 'bad'}">${s.valid ? '有效' : '无效'}：${esc(s.summaryZh)}</td></tr>`)
+    .join('');
+  $('c-verify').textContent = report.valid ? `验签通过：共 ${report.signatures.length} 个签名/时间戳，全部有效，文件签署后未被篡改。` : '验签未通过：请查看各签名的结果。';
+  $('c-verify').className = report.valid ? 'ok' : 'bad';
+}
+
+const actionNotices = { seal: '已加盖单位电子印章。', send: '签署短信已发送给职工。', void: '合同已作废。', terminate: '合同已解除/终止，证明书已加盖单位印章。' };
 async function act(button) {
-  const id = $('c-actions').dataset.id;
+  const { id, number } = $('c-actions').dataset;
   const name = button.dataset.act;
-  const body = name === 'void' ? { reason: control('void-reason').value.trim() } : undefined;
+  if (name === 'certificate') {
+    try {
+      return await saveDownload(await api(`/api/v1/contracts/${id}/pdf?document=termination-certificate`), `${number}-解除终止证明书.pdf`);
+    } catch (problem) {
+      return showError(problem);
+    }
+  }
+  let body;
   if (name === 'void') {
+    body = { reason: control('void-reason').value.trim() };
     if (body.reason.length < 2) return showError('请填写作废原因。');
     if (!confirm('确定作废这份合同吗？作废后不能恢复。')) return;
+  }
+  if (name === 'terminate') {
+    body = { ending: control('t-ending').value, date: control('t-date').value, reason: control('t-reason').value.trim() };
+    if (!body.date) return showError('请填写最后工作日。');
+    if (body.reason.length < 2) return showError('请填写解除或终止的原因及法律依据。');
+    if (!confirm('确定解除/终止这份合同并出具证明书吗？此操作不能撤回。')) return;
   }
   button.disabled = true;
   clearError();
@@ -206,7 +274,7 @@ function fieldHtml(path, schema, required) {
 function objectHtml(prefix, schema, required) {
   const requiredKeys = new Set(schema.required ?? []);
   const inner = Object.entries(schema.properties ?? {})
-    .filter(([key]) => !(prefix === '' && key === 'employer'))
+    .filter(([key]) => !(prefix === '' && fromRecord(key)))
     .map(([key, child]) => {
       const path = prefix ? `${prefix}.${key}` : key;
       return child.type === 'object' ? objectHtml(path, child, requiredKeys.has(key)) : fieldHtml(path, child, requiredKeys.has(key));
@@ -218,14 +286,20 @@ function objectHtml(prefix, schema, required) {
   return `<fieldset data-object="${esc(prefix)}"><legend>${esc(labelOf(prefix, schema))}${hint}</legend>${inner}<p class="field-problem" id="p-${esc(prefix)}"></p></fieldset>`;
 }
 
-async function openForm() {
+async function openForm(attachment = undefined) {
   showView('new');
-  const templateId = control('n-template').value || templates[0]?.id;
-  if (form.templateId === templateId && form.schema) return;
+  const templateId = attachment?.templateId ?? (control('n-template').value || templates[0]?.id);
+  const parentId = attachment?.parentId;
+  $('n-choose').classList.toggle('hidden', Boolean(parentId));
+  $('n-preview').classList.toggle('hidden', Boolean(parentId));
+  if (form.templateId === templateId && form.parentId === parentId && form.schema) return;
+  // Not the previous form while the new template loads.
+  $('n-fields').innerHTML = '';
   const template = await json(`/api/v1/templates/${encodeURIComponent(templateId)}`);
-  form = { templateId, schema: template.fieldsSchema, touched: new Set(), checking: undefined };
+  $('n-title').textContent = parentId ? template.title : '从模板新建合同';
+  form = { templateId, parentId, schema: template.fieldsSchema, touched: new Set(), checking: undefined };
   $('n-fields').innerHTML = `<div class="card">${objectHtml('', { ...template.fieldsSchema, properties: Object.fromEntries(Object.entries(template.fieldsSchema.properties).filter(([, s]) => s.type !== 'object')) }, true)}</div>${Object.entries(template.fieldsSchema.properties)
-    .filter(([key, s]) => s.type === 'object' && key !== 'employer')
+    .filter(([key, s]) => s.type === 'object' && !fromRecord(key))
     .map(([key, s]) => objectHtml(key, s, (template.fieldsSchema.required ?? []).includes(key)))
     .join('')}`;
   $('n-status').textContent = '';
@@ -272,14 +346,23 @@ function showProblems(problems, all) {
 /** Checks the form against the template and labor law; true when nothing blocks creating it. */
 async function check(all = false) {
   const request = { templateId: form.templateId, fields: collect() };
+  const own = (problems) => problems.filter((p) => !fromRecord(String(p.field ?? '').replace(/^fields\.?/, '')));
   try {
-    const { valid, violations } = await json('/api/v1/contracts/validate', { method: 'POST', body: request });
+    const answer = await json('/api/v1/contracts/validate', { method: 'POST', body: request });
+    const violations = own(answer.violations);
+    const valid = form.parentId ? !violations.some((v) => v.severity === 'error') : answer.valid;
     showProblems(violations, all);
     $('n-status').textContent = valid ? (violations.length ? '可以创建（有提醒事项，请留意）。' : '校验通过，可以创建。') : '还有不符合规定的内容，请按红字提示修改。';
     return valid;
   } catch (problem) {
     if (problem?.status !== 400) throw problem;
-    showProblems(problem.errors ?? [], all);
+    const errors = own(problem.errors ?? []);
+    showProblems(errors, all);
+    // A 续订书/变更书 is checked in full when it is created, with the parties from the record.
+    if (form.parentId && errors.length === 0) {
+      $('n-status').textContent = '已填写完整，创建时按原合同信息校验。';
+      return true;
+    }
     $('n-status').textContent = '还有未填或填写有误的栏目。';
     return false;
   }
@@ -292,8 +375,9 @@ async function create(event) {
   button.disabled = true;
   try {
     if (!(await check(true))) return;
-    const created = await json('/api/v1/contracts', { method: 'POST', body: { templateId: form.templateId, fields: collect() } });
-    form = { templateId: '', schema: undefined, touched: new Set(), checking: undefined };
+    const url = form.parentId ? `/api/v1/contracts/${form.parentId}/attachments` : '/api/v1/contracts';
+    const created = await json(url, { method: 'POST', body: { templateId: form.templateId, fields: collect() } });
+    form = { templateId: '', parentId: undefined, schema: undefined, touched: new Set(), checking: undefined };
     history.pushState(null, '', `#/contracts/${created.id}`);
     await openContract(created.id, `合同 ${created.number} 已创建。下一步：盖章后发送给职工签署。`);
   } catch (problem) {
@@ -367,6 +451,57 @@ $('c-pdf').addEventListener('click', async () => {
   } catch (problem) {
     showError(problem);
   }
+});
+// --- roster and self-check (console-roster.js)
+for (const [which, list, restart] of /** @type {const} */ ([['roster', listRoster, restartRoster], ['alerts', listAlerts, restartAlerts]])) {
+  const prefix = which === 'roster' ? 'r-' : 'a-';
+  $(`${prefix}filters`).addEventListener('submit', (event) => {
+    event.preventDefault();
+    restart();
+    list(json).catch(showError);
+  });
+  for (const [id, step] of /** @type {const} */ ([['prev', -1], ['next', 1]])) {
+    $(`${prefix}${id}`).addEventListener('click', () => {
+      turn(which, step);
+      list(json).catch(showError);
+    });
+  }
+}
+for (const [id, register] of /** @type {const} */ ([['hire', hire], ['separate', separate]])) {
+  $(id).addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearError();
+    try {
+      const notice = await register(json);
+      /** @type {HTMLFormElement} */ ($(id)).reset();
+      await listRoster(json);
+      $('r-notice').textContent = notice; // once the list shows the change
+    } catch (problem) {
+      showError(problem);
+    }
+  });
+}
+// --- seal and authorisations (console-seal.js)
+$('seal-file').addEventListener('change', previewSeal);
+/** Runs a seal-view change, shows its notice, and lists again. */
+async function sealChange(change) {
+  clearError();
+  try {
+    const notice = await change();
+    await showSeal(json, templates, mayAct('seal'));
+    $('seal-notice').textContent = notice; // once the list shows the change
+  } catch (problem) {
+    showError(problem);
+  }
+}
+$('seal-upload').addEventListener('click', () => sealChange(() => uploadSeal(json)));
+$('grant').addEventListener('submit', (event) => {
+  event.preventDefault();
+  sealChange(() => grant(json));
+});
+$('g-rows').addEventListener('click', (event) => {
+  const button = /** @type {HTMLElement} */ (event.target).closest('button[data-revoke]');
+  if (button) sealChange(() => revoke(json, /** @type {HTMLElement} */ (button).dataset.revoke));
 });
 $('n-template').addEventListener('change', () => openForm().catch(showError));
 $('contract-form').addEventListener('submit', create);

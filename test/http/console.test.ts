@@ -98,6 +98,8 @@ t.test('a clerk creates and sends but cannot seal; a manager seals; acts are aud
   t.equal(batch.statusCode, 403, 'nor submit a batch, which is sealed automatically');
   t.equal((await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/seal`, headers: as(manager) })).statusCode, 200, 'a manager seals');
   t.equal((await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/send`, headers: as(clerk) })).statusCode, 200, 'a clerk sends');
+  const clerkTerminate = await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/terminate`, headers: as(clerk), payload: { ending: 'rescission', date: '2027-01-31', reason: '协商一致解除' } });
+  t.equal(clerkTerminate.statusCode, 403, 'a clerk may not end a contract: its certificate is sealed (before the state is looked at)');
 
   const users = new Map((await platform.db.staffUser.findMany()).map((u) => [u.username, u.id]));
   const trail = await platform.db.auditEvent.findMany({ where: { chain: id }, orderBy: { seq: 'asc' } });

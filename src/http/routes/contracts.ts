@@ -221,7 +221,8 @@ export const contractRoutes =
     app.post(
       '/contracts/:id/terminate',
       {
-        config: employerOnly,
+        // The certificate carries the employer's seal: among console users, those who may seal.
+        config: { ...employerOnly, act: 'seal' },
         schema: {
           tags: ['contracts'],
           summary: 'End an effective contract (解除 or 终止): issues the sealed certificate and starts the two-year retention',

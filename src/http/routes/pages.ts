@@ -43,7 +43,7 @@ export const pageRoutes =
         reply.type(page.type).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send(page.body),
       );
     }
-    serveAssets(app, '/assets/:file', ['dom.js', 'glyphs.js', 'verify.js', 'sign.js', 'portal.js', 'gov.js', 'batch.js', 'site.css', 'console.js', 'console.css', 'favicon.svg'], webDir, 300);
+    serveAssets(app, '/assets/:file', ['dom.js', 'glyphs.js', 'verify.js', 'sign.js', 'portal.js', 'gov.js', 'batch.js', 'site.css', 'console.js', 'console-roster.js', 'console-seal.js', 'console.css', 'favicon.svg'], webDir, 300);
     const favicon = load('favicon.svg');
     app.get('/favicon.ico', { config: { resource: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.type(favicon.type).header('cache-control', 'public, max-age=86400').send(favicon.body));
     // The full Hei face (4.6 MB), kept for pages cached before the subset existed.
