@@ -40,7 +40,7 @@ t.test('HR staff create a contract from the form, a manager seals and sends it',
   const apiKey = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: bearer(adminToken), payload: employerBody(93) })).json().apiKey as string;
   for (const [username, displayName, role] of [['li.clerk', '李文', 'hr_clerk'], ['zhao.manager', '赵敏', 'hr_manager']]) {
     const made = await app.inject({ method: 'POST', url: '/api/v1/staff', headers: bearer(apiKey), payload: { username, displayName, role, password: 'console password 1' } });
-    t.equal(made.statusCode, 201);
+    t.equal(made.statusCode, 201, made.body.slice(0, 300));
   }
   const example = platform.templates.get('labor-contract-general')!.example as Record<string, unknown>;
   const { employer: _employer, ...fields } = example;
