@@ -26,10 +26,7 @@ const layerZones = [
     message: 'src/domain holds pure rules: it imports nothing from I/O, adapters or use cases.',
   },
   {
-    target: [
-      ...below('db', 'storage', 'signing', 'pdf', 'templates', 'sheets', 'notify', 'security', 'evidence'),
-      ...below('infra', 'support', 'config'),
-    ],
+    target: [...below('db', 'storage', 'signing', 'pdf', 'templates', 'sheets', 'notify', 'security', 'evidence'), ...below('infra', 'support', 'config')],
     from: [...below('services', 'http'), ...compositionRoot],
     message: 'Infrastructure adapters sit below the use cases: they import neither services nor http.',
   },

@@ -17,7 +17,9 @@ const sections = catalog
   .list()
   .filter((template) => template.toContractTerms(template.example) !== undefined)
   .map((template) => {
-    const rows = sheetColumns(template.fieldsSchema).map((c) => `| ${c.header} | \`${c.path}\` | ${c.type === 'choice' ? `${typeNames.choice} ${c.choices!.map((o) => o.label).join('、')}` : typeNames[c.type]} | ${c.required ? 'yes' : ''} |`);
+    const rows = sheetColumns(template.fieldsSchema).map(
+      (c) => `| ${c.header} | \`${c.path}\` | ${c.type === 'choice' ? `${typeNames.choice} ${c.choices!.map((o) => o.label).join('、')}` : typeNames[c.type]} | ${c.required ? 'yes' : ''} |`,
+    );
     return [`### ${template.title} (\`${template.id}\`)`, '', '| column | field | value | required |', '|---|---|---|---|', ...rows].join('\n');
   });
 const doc = await readFile(docPath, 'utf8');

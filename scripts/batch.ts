@@ -167,7 +167,9 @@ async function submit(opts: Options): Promise<Submitted> {
   }
   if (!response.ok) throw new CliError(await problemText(response));
   const accepted = (await response.json()) as { id: string; rows: number; replayed: boolean; errors: RowError[] };
-  console.log(`${accepted.replayed ? '已提交过，继续跟踪 (already submitted; following it)' : '已提交 (submitted)'}: batch ${accepted.id}, ${accepted.rows} rows accepted, ${new Set(accepted.errors.map((e) => e.row)).size} refused`);
+  console.log(
+    `${accepted.replayed ? '已提交过，继续跟踪 (already submitted; following it)' : '已提交 (submitted)'}: batch ${accepted.id}, ${accepted.rows} rows accepted, ${new Set(accepted.errors.map((e) => e.row)).size} refused`,
+  );
   printRowErrors(accepted.errors);
   return { kind: 'accepted', id: accepted.id };
 }

@@ -37,7 +37,10 @@ const store = storeAt >= 0 ? args.splice(storeAt, 2)[1] : undefined;
 if (store && !['embedded', 'rgw'].includes(store)) throw new Error('--store is embedded or rgw');
 if (store) process.env.BENCH_STORE = store;
 const wanted = args;
-const names = (await readdir(benchDir)).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
+const names = (await readdir(benchDir))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3))
+  .sort();
 let doc = await readFile(docPath, 'utf8').catch(() => '# Benchmarks\n\nWritten by `npm run bench`; each section says when and where it was measured.\n');
 for (const name of names.filter((n) => wanted.length === 0 || wanted.includes(n))) {
   const bench = (await import(path.join(benchDir, `${name}.ts`))) as Benchmark & { usesStore?: boolean };

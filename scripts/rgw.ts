@@ -30,7 +30,12 @@ export async function startRgw(port: number): Promise<RgwHandle> {
   const tools = toolsDir();
   const dir = await mkdtemp(path.join(tmpdir(), 'laborsign-rgw-'));
   execFileSync('bash', [path.join(tools, 'start-rgw.sh'), dir, String(port)], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const vars = Object.fromEntries(readFileSync(path.join(dir, 'env'), 'utf8').trim().split('\n').map((line) => line.split('=', 2) as [string, string]));
+  const vars = Object.fromEntries(
+    readFileSync(path.join(dir, 'env'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split('=', 2) as [string, string]),
+  );
   return {
     dir,
     env: { MINIO_ENDPOINT: vars.S3_ENDPOINT!, MINIO_ACCESS_KEY: vars.S3_ACCESS_KEY!, MINIO_SECRET_KEY: vars.S3_SECRET_KEY! },

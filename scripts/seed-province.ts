@@ -12,7 +12,9 @@ import { todayInShanghai } from '../src/domain/calendar.ts';
 import { startPlatform } from '../src/runtime.ts';
 import { seedProvince } from './seed/province-writer.ts';
 
-const { values } = parseArgs({ options: { employers: { type: 'string', default: '200' }, workers: { type: 'string', default: '5000' }, seed: { type: 'string', default: '1' }, 'as-of': { type: 'string' } } });
+const { values } = parseArgs({
+  options: { employers: { type: 'string', default: '200' }, workers: { type: 'string', default: '5000' }, seed: { type: 'string', default: '1' }, 'as-of': { type: 'string' } },
+});
 const employers = Number(values.employers);
 const workers = Number(values.workers);
 const seed = Number(values.seed);
@@ -26,7 +28,9 @@ const platform = await startPlatform(loadConfig());
 try {
   const result = await seedProvince({ db: platform.db, crypto: platform.fieldCrypto, templates: platform.templates }, { employers, workers, seed, asOf }, (line) => console.log(line));
   const { counts } = result;
-  console.log(`seeded ${counts.organisations} organisations, ${counts.workers} workers, ${counts.roster} roster lines, ${counts.contracts} contracts, ${counts.auditEvents} delivery events as of ${asOf} in ${result.seconds.toFixed(1)} s`);
+  console.log(
+    `seeded ${counts.organisations} organisations, ${counts.workers} workers, ${counts.roster} roster lines, ${counts.contracts} contracts, ${counts.auditEvents} delivery events as of ${asOf} in ${result.seconds.toFixed(1)} s`,
+  );
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;

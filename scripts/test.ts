@@ -65,7 +65,13 @@ for (const stop of stops.reverse()) await stop().catch(() => undefined);
 await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
 
 // tap closes with a line such as `# { total: 12, pass: 11, fail: 1, skip: 2 }`.
-const summary = /#\s*\{([^}]*)\}/.exec(tail.split('\n').filter((line) => line.includes('total')).at(-1) ?? '')?.[1] ?? '';
+const summary =
+  /#\s*\{([^}]*)\}/.exec(
+    tail
+      .split('\n')
+      .filter((line) => line.includes('total'))
+      .at(-1) ?? '',
+  )?.[1] ?? '';
 const count = (name: string) => Number(new RegExp(`${name}:\\s*(\\d+)`).exec(summary)?.[1] ?? 0);
 const failed = count('fail') + (code !== 0 && count('fail') === 0 ? 1 : 0);
 console.log(`${count('pass')} passed, ${failed} failed${count('skip') ? `, ${count('skip')} skipped` : ''}`);

@@ -10,7 +10,12 @@ import { brotliCompressSync, constants } from 'node:zlib';
 
 const droppedTables = new Set(['EBDT', 'EBLC', 'EBSC', 'BDF ', 'FFTM']);
 
-interface TableRecord { tag: string; checksum: number; offset: number; length: number }
+interface TableRecord {
+  tag: string;
+  checksum: number;
+  offset: number;
+  length: number;
+}
 
 function checksum(data: Buffer): number {
   let sum = 0;

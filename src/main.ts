@@ -62,7 +62,4 @@ try {
   await platform.close();
   fail(error);
 }
-app.log.info(
-  { embedded: platform.embedded, objectLock: platform.archive.objectLock, docs: `${config.PUBLIC_BASE_URL}/docs` },
-  'LaborSign is ready',
-);
+app.log.info({ embedded: platform.embedded, objectLock: platform.archive.objectLock, docs: `${config.PUBLIC_BASE_URL}/docs` }, 'LaborSign is ready');

@@ -150,9 +150,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       await ensureDatabase(server.serverUrl, 'laborsign');
       databaseUrl = server.urlFor('laborsign');
     }
-    let s3 = config.MINIO_ENDPOINT
-      ? { endpoint: config.MINIO_ENDPOINT, accessKey: config.MINIO_ACCESS_KEY ?? '', secretKey: config.MINIO_SECRET_KEY ?? '' }
-      : undefined;
+    let s3 = config.MINIO_ENDPOINT ? { endpoint: config.MINIO_ENDPOINT, accessKey: config.MINIO_ACCESS_KEY ?? '', secretKey: config.MINIO_SECRET_KEY ?? '' } : undefined;
     if (!s3) {
       const server = await startEmbeddedS3({ dir: path.join(config.DATA_DIR, 's3'), port: config.EMBEDDED_S3_PORT });
       stops.push(() => server.stop());
@@ -175,7 +173,9 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const templates = await TemplateCatalog.load();
     const pdfRenderer = new ContractPdfRenderer();
     const renderer = { render: (input: Parameters<ContractPdfRenderer['renderTemplate']>[0]) => pdfRenderer.renderTemplate(input) };
-    const timestamps: TimestampClient = config.TSA_URLS.length ? new HttpTsaClient(config.TSA_URLS, { timeoutMs: config.TSA_TIMEOUT_MS, retries: config.TSA_RETRIES }) : new EmbeddedTsaClient(tsaAuthority);
+    const timestamps: TimestampClient = config.TSA_URLS.length
+      ? new HttpTsaClient(config.TSA_URLS, { timeoutMs: config.TSA_TIMEOUT_MS, retries: config.TSA_RETRIES })
+      : new EmbeddedTsaClient(tsaAuthority);
     let outliner: GlyphOutliner | undefined;
     const ocsp = createOcspResponder({ responders: pki.ocspResponders, statusStore: pki.statusStore });
     const codes = new OneTimeCodes(Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'laborsign one-time codes v1', 32)));
@@ -184,7 +184,14 @@ export async function startPlatform(config: Config): Promise<Platform> {
     await queue.start();
     stops.push(() => queue.stop());
     const outbox = new Outbox(db, fieldCrypto, gateway, queue);
-    const webhookSettings: WebhookSettings = { timeoutMs: config.WEBHOOK_TIMEOUT_MS, attempts: config.WEBHOOK_ATTEMPTS, retryDelaySeconds: config.WEBHOOK_RETRY_DELAY_SECONDS, disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES, disableAfterHours: config.WEBHOOK_DISABLE_AFTER_HOURS, secretGraceHours: config.WEBHOOK_SECRET_GRACE_HOURS };
+    const webhookSettings: WebhookSettings = {
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      attempts: config.WEBHOOK_ATTEMPTS,
+      retryDelaySeconds: config.WEBHOOK_RETRY_DELAY_SECONDS,
+      disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
+      disableAfterHours: config.WEBHOOK_DISABLE_AFTER_HOURS,
+      secretGraceHours: config.WEBHOOK_SECRET_GRACE_HOURS,
+    };
     const webhooks = new WebhookService({ db, crypto: fieldCrypto, queue, allowlist: new Allowlist(config.WEBHOOK_ALLOWLIST), settings: webhookSettings });
     // Every audit append (the one place contract changes are recorded, in their transaction) queues its webhooks.
     const audit = new AuditLog((tx, events) => webhooks.enqueueFor(tx, events));
@@ -192,7 +199,22 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const lifecycle = new LifecycleService({ db, audit, archive, outbox, crypto: fieldCrypto });
     const sealAuthorisations = new SealAuthorisations(db, audit);
     const sealing = new SealingService({ db, audit, archive, pki, timestamps, masterKey, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()) });
-    const workerSigning = new WorkerSigningService({ db, audit, archive, crypto: fieldCrypto, outbox, codes, pki, ocsp, timestamps, outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()), publicBaseUrl: config.PUBLIC_BASE_URL, templates, linkTtlHours: config.SIGNING_LINK_TTL_HOURS, sealing });
+    const workerSigning = new WorkerSigningService({
+      db,
+      audit,
+      archive,
+      crypto: fieldCrypto,
+      outbox,
+      codes,
+      pki,
+      ocsp,
+      timestamps,
+      outliner: () => (outliner ??= GlyphOutliner.fromFirstExisting()),
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      templates,
+      linkTtlHours: config.SIGNING_LINK_TTL_HOURS,
+      sealing,
+    });
     const officialAccess = new OfficialAccess({ db, audit, crypto: fieldCrypto, archive, pki, supervision, feedSettleSeconds: config.INSURANCE_FEED_SETTLE_SECONDS });
     const platformOrganisation = ensurePlatformOrganisation(db, config);
     await platformOrganisation;
@@ -208,7 +230,19 @@ export async function startPlatform(config: Config): Promise<Platform> {
     stops.push(() => uploads.close());
     // An attempt that lost its lease stores for seconds at most; several job timeouts is ample.
     const objectIntents = new ObjectIntentSweep({ db, archive, graceSeconds: Math.max(600, 3 * config.BATCH_JOB_TIMEOUT_SECONDS) });
-    const tasks = backgroundTasks({ db, batches, objectIntents, outbox, lifecycle, dailySupervision, auditAnchors, archiveScrub, batchJobTimeoutSeconds: config.BATCH_JOB_TIMEOUT_SECONDS, webhooks, webhookPolicy: webhookQueuePolicy(webhookSettings) });
+    const tasks = backgroundTasks({
+      db,
+      batches,
+      objectIntents,
+      outbox,
+      lifecycle,
+      dailySupervision,
+      auditAnchors,
+      archiveScrub,
+      batchJobTimeoutSeconds: config.BATCH_JOB_TIMEOUT_SECONDS,
+      webhooks,
+      webhookPolicy: webhookQueuePolicy(webhookSettings),
+    });
     await createQueues(queue, tasks);
 
     return {
@@ -288,7 +322,14 @@ async function configuredPki(config: Config, masterKey: Buffer, statusStore: Pri
     });
   }
   const ocspP12 = optional('ocsp.p12');
-  return loadPkiFromPkcs12({ ...common, rootCertPem: text('root.pem'), caP12: readFileSync(path.join(dir, 'ca.p12')), tsaP12: readFileSync(path.join(dir, 'tsa.p12')), password: config.PKI_PASSPHRASE ?? '', ...(ocspP12 ? { ocspP12 } : {}) });
+  return loadPkiFromPkcs12({
+    ...common,
+    rootCertPem: text('root.pem'),
+    caP12: readFileSync(path.join(dir, 'ca.p12')),
+    tsaP12: readFileSync(path.join(dir, 'tsa.p12')),
+    password: config.PKI_PASSPHRASE ?? '',
+    ...(ocspP12 ? { ocspP12 } : {}),
+  });
 }
 
 async function closeAll(stops: Array<() => Promise<void>>): Promise<void> {

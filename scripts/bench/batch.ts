@@ -51,7 +51,10 @@ export function cpuTimesOf(pid: number): { user: number; kernel: number } {
 
 /** CPU seconds of every PostgreSQL server process on the machine. */
 function postgresCpuSeconds(): number {
-  const pids = execFileSync('ps', ['-C', 'postgres', '-o', 'pid='], { encoding: 'utf8' }).split('\n').map((line) => Number(line.trim())).filter(Boolean);
+  const pids = execFileSync('ps', ['-C', 'postgres', '-o', 'pid='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => Number(line.trim()))
+    .filter(Boolean);
   return pids.reduce((sum, pid) => {
     try {
       return sum + cpuSecondsOf(pid);
@@ -71,7 +74,11 @@ export function benchWorker(n: number) {
 /** Starts `src/<file>` as its own process with the V8 options `npm start` / `npm run worker` use. */
 function startProcess(file: keyof typeof launches, env: NodeJS.ProcessEnv, isReady: (output: string) => boolean | Promise<boolean>): Promise<ChildProcess> {
   const launch = launches[file];
-  const child = spawn(process.execPath, [...(optionsOverride ?? launch.nodeOptions), '--import', 'tsx', path.join(root, 'src', file)], { cwd: root, env: { ...process.env, ...launch.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(optionsOverride ?? launch.nodeOptions), '--import', 'tsx', path.join(root, 'src', file)], {
+    cwd: root,
+    env: { ...process.env, ...launch.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return new Promise((resolve, reject) => {
@@ -112,15 +119,32 @@ export async function run(): Promise<string> {
     for (let i = 0; i < 2; i++) processes.push(await startProcess('worker.ts', { ...env, BATCH_WORKERS: String(perWorker) }, (output) => output.includes('working on the batch queue')));
     const workers = processes.slice(1);
     const call = async (url: string, key: string, body?: unknown, headers: Record<string, string> = {}) => {
-      const response = await fetch(`${base}${url}`, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      const response = await fetch(`${base}${url}`, {
+        method: body ? 'POST' : 'GET',
+        headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
       const text = await response.text();
       if (!response.ok) throw new Error(`${url}: ${response.status} ${text.slice(0, 500)}`);
       return JSON.parse(text);
     };
-    const employerKey = (await call('/api/v1/admin/employers', env.ADMIN_TOKEN, { name: '山西示范能源集团有限公司', uscc: '91140105MA0KXH8T39', legalRepresentative: '李红梅', address: '山西省太原市小店区长治路100号', regionCode: '140105' })).apiKey as string;
+    const employerKey = (
+      await call('/api/v1/admin/employers', env.ADMIN_TOKEN, {
+        name: '山西示范能源集团有限公司',
+        uscc: '91140105MA0KXH8T39',
+        legalRepresentative: '李红梅',
+        address: '山西省太原市小店区长治路100号',
+        regionCode: '140105',
+      })
+    ).apiKey as string;
     const templateId = 'labor-contract-general';
     const now = Date.now();
-    await call('/api/v1/seal-authorisations', employerKey, { templateIds: [templateId], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 86_400_000).toISOString(), grantedBy: '李红梅（法定代表人）' });
+    await call('/api/v1/seal-authorisations', employerKey, {
+      templateIds: [templateId],
+      validFrom: new Date(now - 60_000).toISOString(),
+      validUntil: new Date(now + 86_400_000).toISOString(),
+      grantedBy: '李红梅（法定代表人）',
+    });
     const example = (await TemplateCatalog.load()).get(templateId)!.example;
     const { employer: _employer, worker: _worker, ...shared } = example;
 
@@ -131,7 +155,13 @@ export async function run(): Promise<string> {
     };
     const kernelSeconds = () => processes.reduce((sum, child) => sum + cpuTimesOf(child.pid!).kernel, 0);
     // The gateway's processes (monitor, OSD, radosgw), by the pids its start script recorded.
-    const cephCpuSeconds = () => (rgw ? readFileSync(path.join(rgw.dir, 'pids'), 'utf8').split('\n').filter(Boolean).reduce((sum, pid) => sum + cpuSecondsOf(Number(pid)), 0) : 0);
+    const cephCpuSeconds = () =>
+      rgw
+        ? readFileSync(path.join(rgw.dir, 'pids'), 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .reduce((sum, pid) => sum + cpuSecondsOf(Number(pid)), 0)
+        : 0;
     const cpuBefore = { workers: workers.map((w) => cpuSecondsOf(w.pid!)), service: cpuSecondsOf(service.pid!), postgres: postgresCpuSeconds(), kernel: kernelSeconds(), ceph: cephCpuSeconds() };
     const started = performance.now();
     const { id, errors } = (await call('/api/v1/batches', employerKey, { templateId, shared, rows }, { 'idempotency-key': `bench-${now}` })) as { id: string; errors: unknown[] };

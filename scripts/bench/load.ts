@@ -53,7 +53,10 @@ export async function run(): Promise<string> {
     }
     const result = await runLoad({ baseUrl: base, adminToken, workers, durationMs: seconds * 1000, seed, thinkMs, servicePid: service.pid!, log: console.log });
     const { p50, p90, p99, max } = result.latencyMs;
-    const errorLines = result.errors.slice(0, 10).map((line) => `- ${line}`).join('\n');
+    const errorLines = result.errors
+      .slice(0, 10)
+      .map((line) => `- ${line}`)
+      .join('\n');
     return [
       '| workers | requests | errors | p50 | p90 | p99 | max | signed | portal logins | downloads | employer reads | service peak RSS |',
       '|---|---|---|---|---|---|---|---|---|---|---|---|',

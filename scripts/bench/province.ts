@@ -35,7 +35,15 @@ export async function run(): Promise<string> {
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
   try {
-    const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(port), EMBEDDED_S3_PORT: String(port + 1), MASTER_KEY: randomBytes(32).toString('base64'), ADMIN_TOKEN: `bench-${randomBytes(12).toString('hex')}` });
+    const config = loadConfig({
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(port),
+      EMBEDDED_S3_PORT: String(port + 1),
+      MASTER_KEY: randomBytes(32).toString('base64'),
+      ADMIN_TOKEN: `bench-${randomBytes(12).toString('hex')}`,
+    });
     const platform = await startPlatform(config);
     try {
       const seeded = await seedProvince({ db: platform.db, crypto: platform.fieldCrypto, templates: platform.templates }, { employers, workers, seed: 1, asOf }, (line) => console.log(`  ${line}`));

@@ -25,12 +25,23 @@ export async function run(): Promise<string> {
   let rgw: RgwHandle | undefined;
   try {
     if (process.env.BENCH_STORE === 'rgw') rgw = await startRgw(55503);
-    const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', DATA_DIR: dataDir, EMBEDDED_PG_PORT: '55501', EMBEDDED_S3_PORT: '55502', MASTER_KEY: randomBytes(32).toString('base64'), ADMIN_TOKEN: `bench-${randomBytes(12).toString('hex')}`, ...(rgw?.env ?? {}) });
+    const config = loadConfig({
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: '55501',
+      EMBEDDED_S3_PORT: '55502',
+      MASTER_KEY: randomBytes(32).toString('base64'),
+      ADMIN_TOKEN: `bench-${randomBytes(12).toString('hex')}`,
+      ...(rgw?.env ?? {}),
+    });
     const platform = await startPlatform(config);
     try {
       const stored = [];
       for (let i = 0; i < objects; i++) stored.push(await platform.archive.put(randomBytes(objectSize), { contentType: 'application/pdf', fresh: true }));
-      await platform.db.document.createMany({ data: stored.map((s) => ({ kind: 'sealed' as const, objectKey: s.key, versionId: s.versionId, sha256: s.sha256, size: s.size, contentType: 'application/pdf' })) });
+      await platform.db.document.createMany({
+        data: stored.map((s) => ({ kind: 'sealed' as const, objectKey: s.key, versionId: s.versionId, sha256: s.sha256, size: s.size, contentType: 'application/pdf' })),
+      });
       const runs = [];
       for (let i = 0; i < 3; i++) runs.push(await platform.archiveScrub.run({ limit: objects }));
       const rates = runs.map((r) => r.checked / r.seconds);

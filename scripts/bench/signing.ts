@@ -53,7 +53,12 @@ export async function run(): Promise<string> {
     const timestamps = new EmbeddedTsaClient(tsa);
     const catalog = await TemplateCatalog.load();
     const template = catalog.get('labor-contract-general')!;
-    const { pdf, signatureSlots } = await new ContractPdfRenderer().renderTemplate({ template, fields: template.example, documentNumber: 'LS20261123BENCH001', createdAt: new Date('2026-11-23T00:00:00Z') });
+    const { pdf, signatureSlots } = await new ContractPdfRenderer().renderTemplate({
+      template,
+      fields: template.example,
+      documentNumber: 'LS20261123BENCH001',
+      createdAt: new Date('2026-11-23T00:00:00Z'),
+    });
     const sealSlot = signatureSlots.find((s) => s.mode === 'seal')!;
     const outliner = GlyphOutliner.fromFirstExisting();
     const organisation = { name: '山西晋阳示范科技有限公司', uscc: '91140105MA0KXH8T39' };
@@ -81,7 +86,16 @@ export async function run(): Promise<string> {
     const ourSeal = (signer: Signer) => () =>
       signPdf(
         pdf,
-        { fieldName: 'employer-seal', page: sealSlot.page, rect: sealSlot.rect, appearance: roundSealAppearance(outliner, organisation.name), signingTime: new Date(), certify: true, name: organisation.name, reason: '甲方盖章' },
+        {
+          fieldName: 'employer-seal',
+          page: sealSlot.page,
+          rect: sealSlot.rect,
+          appearance: roundSealAppearance(outliner, organisation.name),
+          signingTime: new Date(),
+          certify: true,
+          name: organisation.name,
+          reason: '甲方盖章',
+        },
         (digest) => createCadesSignature(digest, signer, timestamps),
       );
 
@@ -113,7 +127,13 @@ export async function run(): Promise<string> {
     };
 
     const runs = 100;
-    const [oursEc, oursRsa, libpdfEcTimes, libpdfRsaTimes, signpdfTimes] = (await interleaved(runs, 20, [ourSeal(ecSigner), ourSeal(rsaSigner), libpdfEc, libpdfRsa, signpdfSeal])) as [number[], number[], number[], number[], number[]];
+    const [oursEc, oursRsa, libpdfEcTimes, libpdfRsaTimes, signpdfTimes] = (await interleaved(runs, 20, [ourSeal(ecSigner), ourSeal(rsaSigner), libpdfEc, libpdfRsa, signpdfSeal])) as [
+      number[],
+      number[],
+      number[],
+      number[],
+      number[],
+    ];
 
     const median = (t: number[]) => percentile(t, 50);
     const row = (name: string, t: number[], note: string) => `| ${name} | ${median(t).toFixed(1)} ms | ${percentile(t, 95).toFixed(1)} ms | ${note} |`;
@@ -123,7 +143,11 @@ export async function run(): Promise<string> {
       '',
       '| contender | median | p95 | what it does |',
       '|---|---|---|---|',
-      row('LaborSign seal, ECDSA P-256 (platform default)', oursEc, `PAdES B-T: certification signature (DocMDP), visible round seal drawn from font outlines, CAdES + timestamp; output: ${outputs.oursEc}`),
+      row(
+        'LaborSign seal, ECDSA P-256 (platform default)',
+        oursEc,
+        `PAdES B-T: certification signature (DocMDP), visible round seal drawn from font outlines, CAdES + timestamp; output: ${outputs.oursEc}`,
+      ),
       row('LaborSign seal, RSA-3072', oursRsa, `same, with the RSA key all contenders share; output: ${outputs.oursRsa}`),
       row('@libpdf/core 0.4.2, P12 ECDSA P-256 (same key and chain as ours), B-T', libpdfEcTimes, `invisible signature + timestamp; output: ${outputs.libpdfEc}`),
       row('@libpdf/core 0.4.2, P12 RSA-3072, B-T', libpdfRsaTimes, `invisible signature + timestamp; output: ${outputs.libpdfRsa}`),

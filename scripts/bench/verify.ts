@@ -31,7 +31,12 @@ export async function run(): Promise<string> {
     const pki = await createBuiltInPki({ dataDir: dir, masterKey: Buffer.alloc(32, 7), baseUrl: 'http://127.0.0.1:3000' });
     const timestamps = new EmbeddedTsaClient(new TimestampAuthority(pki.tsa));
     const template = (await TemplateCatalog.load()).get('labor-contract-general')!;
-    const { pdf, signatureSlots } = await new ContractPdfRenderer().renderTemplate({ template, fields: template.example, documentNumber: 'LS20261123BENCH002', createdAt: new Date('2026-11-23T00:00:00Z') });
+    const { pdf, signatureSlots } = await new ContractPdfRenderer().renderTemplate({
+      template,
+      fields: template.example,
+      documentNumber: 'LS20261123BENCH002',
+      createdAt: new Date('2026-11-23T00:00:00Z'),
+    });
     const sealSlot = signatureSlots.find((s) => s.mode === 'seal')!;
     const workerSlot = signatureSlots.find((s) => s.mode === 'sign')!;
     const organisation = { name: '山西晋阳示范科技有限公司', uscc: '91140105MA0KXH8T39' };
@@ -41,7 +46,17 @@ export async function run(): Promise<string> {
     // field empty, which the worker's revision then only fills.
     const sealed = await signPdf(
       pdf,
-      { fieldName: 'employer-seal', page: sealSlot.page, rect: sealSlot.rect, appearance: roundSealAppearance(GlyphOutliner.fromFirstExisting(), organisation.name), signingTime: new Date(), name: organisation.name, reason: '甲方盖章', certify: true, emptyFields: [{ name: 'worker-signature', page: workerSlot.page, rect: workerSlot.rect }] },
+      {
+        fieldName: 'employer-seal',
+        page: sealSlot.page,
+        rect: sealSlot.rect,
+        appearance: roundSealAppearance(GlyphOutliner.fromFirstExisting(), organisation.name),
+        signingTime: new Date(),
+        name: organisation.name,
+        reason: '甲方盖章',
+        certify: true,
+        emptyFields: [{ name: 'worker-signature', page: workerSlot.page, rect: workerSlot.rect }],
+      },
       (digest) => createCadesSignature(digest, { key: localSignatureKey(employer.privateKey), chain: employerCertificate.chain }, timestamps),
     );
     const worker = generateKeyPair('ecdsa-p256-sha256');

@@ -102,7 +102,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   // Setup (not measured): one employer, one sent contract per worker.
   const admin = { authorization: `Bearer ${options.adminToken}` };
   const employerKey = json(
-    await request('POST', '/api/v1/admin/employers', admin, { name: '山西示范能源集团有限公司', uscc: '91140105MA0KXH8T39', legalRepresentative: '李红梅', address: '山西省太原市小店区长治路100号', regionCode: '140105' }, [201, 200]),
+    await request(
+      'POST',
+      '/api/v1/admin/employers',
+      admin,
+      { name: '山西示范能源集团有限公司', uscc: '91140105MA0KXH8T39', legalRepresentative: '李红梅', address: '山西省太原市小店区长治路100号', regionCode: '140105' },
+      [201, 200],
+    ),
   ).apiKey as string;
   const employer = { authorization: `Bearer ${employerKey}` };
   const example = (await TemplateCatalog.load()).get('labor-contract-general')!.example;
@@ -183,7 +189,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
 
   const flows = people.map((_, i) => workerFlow(i).catch((error: Error) => void (errors.at(-1) === error.message || errors.push(`worker ${i}: ${error.message}`))));
-  const employers = Array.from({ length: Math.max(1, Math.round(workers / 10)) }, () => employerFlow().catch((error: Error) => void (errors.at(-1) === error.message || errors.push(`employer: ${error.message}`))));
+  const employers = Array.from({ length: Math.max(1, Math.round(workers / 10)) }, () =>
+    employerFlow().catch((error: Error) => void (errors.at(-1) === error.message || errors.push(`employer: ${error.message}`))),
+  );
   deadline = started + options.durationMs;
   await Promise.all([...flows, ...employers]);
   const seconds = (performance.now() - started) / 1000;

@@ -116,11 +116,62 @@ const countyTable = counties.map((d) => [d.code, (cityWeight[d.code.slice(0, 4)]
 const cityName = new Map(SHANXI_DIVISIONS.filter((d) => d.level === 'city').map((d) => [d.code.slice(0, 4), d.name]));
 const countyName = new Map(counties.map((d) => [d.code, d.name]));
 
-const surnames = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文';
+const surnames =
+  '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文';
 const givenChars = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红文玉梅晓东海波宁辉鹏飞宇浩然思雨欣怡子涵晨阳佳琪俊凯婷雪峰斌亮';
-const firmWords = ['晋阳', '汾河', '太行', '吕梁', '五台', '恒山', '中条', '云冈', '黄河', '晋源', '龙城', '并州', '三晋', '晋中', '沁水', '桑干', '雁门', '壶口', '鹳雀', '平遥', '绵山', '介休', '河东', '潞安', '阳城', '晋祠', '尧都', '霍山', '王屋', '滹沱'];
+const firmWords = [
+  '晋阳',
+  '汾河',
+  '太行',
+  '吕梁',
+  '五台',
+  '恒山',
+  '中条',
+  '云冈',
+  '黄河',
+  '晋源',
+  '龙城',
+  '并州',
+  '三晋',
+  '晋中',
+  '沁水',
+  '桑干',
+  '雁门',
+  '壶口',
+  '鹳雀',
+  '平遥',
+  '绵山',
+  '介休',
+  '河东',
+  '潞安',
+  '阳城',
+  '晋祠',
+  '尧都',
+  '霍山',
+  '王屋',
+  '滹沱',
+];
 const firmMiddles = ['恒通', '鑫源', '宏达', '顺泰', '华兴', '金桥', '永盛', '瑞丰', '德隆', '安泰', '博远', '广源', '昌盛', '兴业', '嘉禾', '天成', '万通', '新星', '远航', '众合'];
-const industryWords: Partial<Record<IndustrySection, string>> = { A: '农业', B: '煤业', C: '制造', D: '能源', E: '建设', F: '商贸', G: '物流', H: '餐饮', I: '信息技术', J: '金融服务', K: '置业', L: '商务服务', M: '科技', N: '环境工程', O: '家政服务', P: '教育咨询', Q: '医疗', R: '文化传媒' };
+const industryWords: Partial<Record<IndustrySection, string>> = {
+  A: '农业',
+  B: '煤业',
+  C: '制造',
+  D: '能源',
+  E: '建设',
+  F: '商贸',
+  G: '物流',
+  H: '餐饮',
+  I: '信息技术',
+  J: '金融服务',
+  K: '置业',
+  L: '商务服务',
+  M: '科技',
+  N: '环境工程',
+  O: '家政服务',
+  P: '教育咨询',
+  Q: '医疗',
+  R: '文化传媒',
+};
 const posts: Partial<Record<IndustrySection, readonly string[]>> = {
   B: ['综采工', '掘进工', '通风工', '机电维修工', '安全检查员'],
   C: ['装配工', '操作工', '质检员', '设备维修工', '仓管员'],
@@ -132,11 +183,39 @@ const posts: Partial<Record<IndustrySection, readonly string[]>> = {
 };
 const officePosts = ['行政专员', '会计', '销售代表', '客服专员', '技术员', '人事专员'];
 
-const industryTableGiant: readonly (readonly [IndustrySection, number])[] = [['B', 5], ['C', 2], ['D', 2], ['G', 1], ['E', 1]];
-const industryTable: readonly (readonly [IndustrySection, number])[] = [
-  ['F', 22], ['H', 12], ['C', 12], ['E', 9], ['O', 8], ['I', 6], ['L', 6], ['G', 6], ['A', 4], ['B', 3], ['K', 3], ['M', 3], ['Q', 2], ['P', 2], ['R', 1], ['D', 1],
+const industryTableGiant: readonly (readonly [IndustrySection, number])[] = [
+  ['B', 5],
+  ['C', 2],
+  ['D', 2],
+  ['G', 1],
+  ['E', 1],
 ];
-const ownershipTable: readonly (readonly [OwnershipCode, number])[] = [['3', 80], ['1', 5], ['2', 3], ['4', 2], ['5', 3], ['9', 7]];
+const industryTable: readonly (readonly [IndustrySection, number])[] = [
+  ['F', 22],
+  ['H', 12],
+  ['C', 12],
+  ['E', 9],
+  ['O', 8],
+  ['I', 6],
+  ['L', 6],
+  ['G', 6],
+  ['A', 4],
+  ['B', 3],
+  ['K', 3],
+  ['M', 3],
+  ['Q', 2],
+  ['P', 2],
+  ['R', 1],
+  ['D', 1],
+];
+const ownershipTable: readonly (readonly [OwnershipCode, number])[] = [
+  ['3', 80],
+  ['1', 5],
+  ['2', 3],
+  ['4', 2],
+  ['5', 3],
+  ['9', 7],
+];
 
 export function sizeClassOf(headcount: number): SizeClass {
   return headcount >= SIZE_CLASSES.large.minHeadcount ? 'large' : headcount >= SIZE_CLASSES.medium.minHeadcount ? 'medium' : headcount >= SIZE_CLASSES.small.minHeadcount ? 'small' : 'micro';
@@ -185,7 +264,10 @@ function sizes(r: Random, employers: number, workers: number): { sizes: number[]
   const scaled = weights.map((w) => Math.max(1, Math.floor((w * remaining) / total)));
   // Largest weights absorb the rounding so the total is exact and no employer is left empty.
   let diff = remaining - scaled.reduce((a, b) => a + b, 0);
-  const order = weights.map((w, i) => [w, i] as const).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
+  const order = weights
+    .map((w, i) => [w, i] as const)
+    .sort((a, b) => b[0] - a[0])
+    .map(([, i]) => i);
   for (let k = 0; diff !== 0; k = (k + 1) % order.length) {
     const i = order[k]!;
     if (diff > 0) {
@@ -295,12 +377,20 @@ function planOne(r: Random, asOf: string, form: RosterPlan['employmentForm'], la
   }
   if (x < 0.09) {
     const hireDate = addDays(asOf, -(150 + (back % 900)));
-    return { scenario: 'late', hireDate, contract: { status: 'signed', termType: 'fixed', startDate: hireDate, endDate: fixed3(hireDate), signedOn: addDays(hireDate, int(r, 32, 120)), delivered: true, monthlyWage: wage } };
+    return {
+      scenario: 'late',
+      hireDate,
+      contract: { status: 'signed', termType: 'fixed', startDate: hireDate, endDate: fixed3(hireDate), signedOn: addDays(hireDate, int(r, 32, 120)), delivered: true, monthlyWage: wage },
+    };
   }
   if (x < 0.13) {
     const endDate = addDays(asOf, int(r, 0, 29));
     const hireDate = addDays(addYears(endDate, -3), 1);
-    return { scenario: 'expiring', hireDate, contract: { status: 'signed', termType: 'fixed', startDate: hireDate, endDate, signedOn: signedOn(hireDate, 10), delivered: r() < 0.9, monthlyWage: wage } };
+    return {
+      scenario: 'expiring',
+      hireDate,
+      contract: { status: 'signed', termType: 'fixed', startDate: hireDate, endDate, signedOn: signedOn(hireDate, 10), delivered: r() < 0.9, monthlyWage: wage },
+    };
   }
   if (x < 0.14) {
     const endDate = addDays(asOf, -int(r, 1, 60));
@@ -312,13 +402,27 @@ function planOne(r: Random, asOf: string, form: RosterPlan['employmentForm'], la
   if (separated || laidOff) {
     const hireDate = addDays(asOf, -(400 + back));
     const separationDate = laidOff ? addDays(asOf, -int(r, 1, 25)) : addDays(asOf, -int(r, 1, 365));
-    const separationKind = laidOff ? 'layoff' : weighted(r, [['resignation', 6], ['expiry', 2], ['other', 1]] as const);
+    const separationKind = laidOff
+      ? 'layoff'
+      : weighted(r, [
+          ['resignation', 6],
+          ['expiry', 2],
+          ['other', 1],
+        ] as const);
     return {
       scenario: laidOff ? 'laid_off' : 'separated',
       hireDate,
       separation: { separationDate, separationKind },
       // A dispatch contract is fixed-term (二年以上固定期限, 劳动合同法 第五十八条); it ran past the separation.
-      contract: { status: 'terminated', ...(form === 'dispatch' ? { termType: 'fixed' as const, endDate: addYears(separationDate, 1) } : { termType: 'open_ended' as const }), startDate: hireDate, signedOn: signedOn(hireDate, 20), delivered: true, terminatedOn: separationDate, monthlyWage: wage },
+      contract: {
+        status: 'terminated',
+        ...(form === 'dispatch' ? { termType: 'fixed' as const, endDate: addYears(separationDate, 1) } : { termType: 'open_ended' as const }),
+        startDate: hireDate,
+        signedOn: signedOn(hireDate, 20),
+        delivered: true,
+        terminatedOn: separationDate,
+        monthlyWage: wage,
+      },
     };
   }
   // A dispatched worker's fixed term is still running: hired within the last 1,000 days.

@@ -38,20 +38,78 @@ function seededId(base: number, table: number, seed: number, n: number): string 
 }
 
 const organisationTable: ColumnSpec = {
-  id: 'uuid', kind: { enum: 'OrganisationKind' }, name: 'text', uscc: 'text', legalRepresentative: 'text', address: 'text', regionCode: 'text', phone: 'text',
-  dispatchLicence: 'text', ownership: 'text', industry: 'text', sizeClass: 'text', createdAt: 'timestamp',
+  id: 'uuid',
+  kind: { enum: 'OrganisationKind' },
+  name: 'text',
+  uscc: 'text',
+  legalRepresentative: 'text',
+  address: 'text',
+  regionCode: 'text',
+  phone: 'text',
+  dispatchLicence: 'text',
+  ownership: 'text',
+  industry: 'text',
+  sizeClass: 'text',
+  createdAt: 'timestamp',
 };
-const workerTable: ColumnSpec = { id: 'uuid', nameCipher: 'bytea', idCipher: 'bytea', idIndex: 'text', phoneCipher: 'bytea', phoneIndex: 'text', birthDate: 'date', sex: 'text', createdAt: 'timestamp' };
+const workerTable: ColumnSpec = {
+  id: 'uuid',
+  nameCipher: 'bytea',
+  idCipher: 'bytea',
+  idIndex: 'text',
+  phoneCipher: 'bytea',
+  phoneIndex: 'text',
+  birthDate: 'date',
+  sex: 'text',
+  createdAt: 'timestamp',
+};
 const rosterTable: ColumnSpec = {
-  id: 'uuid', organisationId: 'uuid', workerId: 'uuid', employmentForm: 'text', hireDate: 'date', separationDate: 'date', separationKind: 'text', post: 'text', agencyUscc: 'text', createdAt: 'timestamp',
+  id: 'uuid',
+  organisationId: 'uuid',
+  workerId: 'uuid',
+  employmentForm: 'text',
+  hireDate: 'date',
+  separationDate: 'date',
+  separationKind: 'text',
+  post: 'text',
+  agencyUscc: 'text',
+  createdAt: 'timestamp',
 };
 const contractTable: ColumnSpec = {
-  id: 'uuid', number: 'text', employerId: 'uuid', workerId: 'uuid', templateId: 'text', templateVersion: 'text', fieldsCipher: 'bytea', status: { enum: 'ContractStatus' }, employmentForm: 'text',
-  termType: 'text', startDate: 'date', endDate: 'date', probationEnd: 'date', monthlyWage: 'numeric', regionCode: 'text', createdAt: 'timestamp', updatedAt: 'timestamp', effectiveAt: 'timestamp',
-  terminatedAt: 'date', retainUntil: 'date',
+  id: 'uuid',
+  number: 'text',
+  employerId: 'uuid',
+  workerId: 'uuid',
+  templateId: 'text',
+  templateVersion: 'text',
+  fieldsCipher: 'bytea',
+  status: { enum: 'ContractStatus' },
+  employmentForm: 'text',
+  termType: 'text',
+  startDate: 'date',
+  endDate: 'date',
+  probationEnd: 'date',
+  monthlyWage: 'numeric',
+  regionCode: 'text',
+  createdAt: 'timestamp',
+  updatedAt: 'timestamp',
+  effectiveAt: 'timestamp',
+  terminatedAt: 'date',
+  retainUntil: 'date',
 };
 const auditTable: ColumnSpec = {
-  chain: 'text', seq: 'int', contractId: 'uuid', type: 'text', actorKind: 'text', actorId: 'text', ip: 'text', userAgent: 'text', data: 'jsonb', at: 'timestamp', prevHash: 'text', hash: 'text',
+  chain: 'text',
+  seq: 'int',
+  contractId: 'uuid',
+  type: 'text',
+  actorKind: 'text',
+  actorId: 'text',
+  ip: 'text',
+  userAgent: 'text',
+  data: 'jsonb',
+  at: 'timestamp',
+  prevHash: 'text',
+  hash: 'text',
 };
 
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
@@ -76,14 +134,31 @@ export async function seedProvince(deps: { db: Db; crypto: FieldCrypto; template
   const general = templates.get('labor-contract-general')!;
   const dispatch = templates.get('labor-contract-dispatch')!;
   for (const template of [general, dispatch]) {
-    await db.templateVersion.upsert({ where: { templateId_version: { templateId: template.id, version: template.version } }, update: {}, create: { templateId: template.id, version: template.version, title: template.title, kind: template.kind, contentHash: template.contentHash } });
+    await db.templateVersion.upsert({
+      where: { templateId_version: { templateId: template.id, version: template.version } },
+      update: {},
+      create: { templateId: template.id, version: template.version, title: template.title, kind: template.kind, contentHash: template.contentHash },
+    });
   }
 
   const employers = planEmployers(options);
   const organisationIds = employers.map((e) => seededId(base, 1, options.seed, e.index));
   const organisations: Organisation[] = employers.map((e) => ({
-    id: organisationIds[e.index]!, kind: e.kind, name: e.name, uscc: e.uscc, legalRepresentative: e.legalRepresentative, address: e.address, regionCode: e.regionCode, phone: e.phone,
-    dispatchLicence: e.dispatchLicence, sealImageKey: null, sealImageSha256: null, ownership: e.ownership, industry: e.industry, sizeClass: e.sizeClass, createdAt: day(addYears(options.asOf, -10)),
+    id: organisationIds[e.index]!,
+    kind: e.kind,
+    name: e.name,
+    uscc: e.uscc,
+    legalRepresentative: e.legalRepresentative,
+    address: e.address,
+    regionCode: e.regionCode,
+    phone: e.phone,
+    dispatchLicence: e.dispatchLicence,
+    sealImageKey: null,
+    sealImageSha256: null,
+    ownership: e.ownership,
+    industry: e.industry,
+    sizeClass: e.sizeClass,
+    createdAt: day(addYears(options.asOf, -10)),
   }));
   for (let i = 0; i < organisations.length; i += 10_000) await insertRows(db, 'Organisation', organisationTable, organisations.slice(i, i + 10_000) as unknown as Record<string, unknown>[]);
   log(`${organisations.length} organisations`);
@@ -114,8 +189,16 @@ export async function seedProvince(deps: { db: Db; crypto: FieldCrypto; template
     rows.workers.push({ id: workerId, ...record.create, createdAt: hiredAt });
     worker.roster.forEach((line, i) => {
       rows.roster.push({
-        id: seededId(base, 3 + i, options.seed, worker.index), organisationId: organisationIds[line.employer], workerId, employmentForm: line.employmentForm, hireDate: day(line.hireDate),
-        separationDate: line.separationDate ? day(line.separationDate) : null, separationKind: line.separationKind ?? null, post: line.post, agencyUscc: line.agencyUscc ?? null, createdAt: hiredAt,
+        id: seededId(base, 3 + i, options.seed, worker.index),
+        organisationId: organisationIds[line.employer],
+        workerId,
+        employmentForm: line.employmentForm,
+        hireDate: day(line.hireDate),
+        separationDate: line.separationDate ? day(line.separationDate) : null,
+        separationKind: line.separationKind ?? null,
+        post: line.post,
+        agencyUscc: line.agencyUscc ?? null,
+        createdAt: hiredAt,
       });
     });
     if (worker.contract) addContract(rows, worker, workerId, seededId(base, 5, options.seed, worker.index));
@@ -148,7 +231,16 @@ export async function seedProvince(deps: { db: Db; crypto: FieldCrypto; template
     };
     if (plan.template === 'dispatch') {
       const host = employers[plan.host!]!;
-      fields.dispatch = { ...(example.dispatch as object), agencyName: owner.name, agencyUscc: owner.uscc, licenceNumber: owner.dispatchLicence, hostEmployerName: host.name, hostEmployerUscc: host.uscc, assignmentStartDate: plan.startDate, assignmentEndDate: plan.endDate };
+      fields.dispatch = {
+        ...(example.dispatch as object),
+        agencyName: owner.name,
+        agencyUscc: owner.uscc,
+        licenceNumber: owner.dispatchLicence,
+        hostEmployerName: host.name,
+        hostEmployerUscc: host.uscc,
+        assignmentStartDate: plan.startDate,
+        assignmentEndDate: plan.endDate,
+      };
     }
     const terms = template.toContractTerms(fields)!;
     const createdAt = beijingMorning(plan.startDate);
@@ -165,7 +257,18 @@ export async function seedProvince(deps: { db: Db; crypto: FieldCrypto; template
     counts.contracts += 1;
     if (effectiveAt && plan.delivered) {
       // The worker's first download of the signed contract, an hour after it took effect.
-      const fields = { chain: contractId, seq: 1, type: 'document.downloaded', actorKind: 'worker', actorId: null, ip: null, userAgent: null, data: { kind: 'signed', via: 'portal' }, at: new Date(effectiveAt.getTime() + 3_600_000), prevHash: genesis };
+      const fields = {
+        chain: contractId,
+        seq: 1,
+        type: 'document.downloaded',
+        actorKind: 'worker',
+        actorId: null,
+        ip: null,
+        userAgent: null,
+        data: { kind: 'signed', via: 'portal' },
+        at: new Date(effectiveAt.getTime() + 3_600_000),
+        prevHash: genesis,
+      };
       target.audit.push({ ...fields, contractId, hash: auditHash(fields) });
       counts.auditEvents += 1;
     }

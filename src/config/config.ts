@@ -34,7 +34,10 @@ const trustProxy = z
     const text = value.trim();
     if (text === '' || text === 'none' || text === 'false') return false;
     if (/^\d+$/.test(text)) return Number(text);
-    const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+    const entries = text
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
     const bad = entries.filter((entry) => {
       const [address, bits, extra] = entry.split('/');
       const family = isIP(address ?? '');
@@ -49,7 +52,10 @@ const webhookAllowlist = z
   .string()
   .default('')
   .transform((value, ctx): string[] => {
-    const entries = value.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean);
+    const entries = value
+      .split(',')
+      .map((entry) => entry.trim().toLowerCase())
+      .filter(Boolean);
     const bad = entries.filter((entry) => {
       const [address, bits, extra] = entry.split('/');
       const family = isIP(address ?? '');
@@ -80,8 +86,20 @@ export const configSchema = z
       .default('laborsign'),
     MINIO_REGION: z.string().default('us-east-1'),
     EMBEDDED_S3_PORT: port.default(9199),
-    ARCHIVE_LOCK_DAYS: z.coerce.number().int().min(1).max(36_500).default(3650).describe('default COMPLIANCE lock (days) of every archived object where MinIO object lock is on; termination extends it to the Art. 50 date'),
-    ARCHIVE_SCRUB_PERIOD_DAYS: z.coerce.number().int().min(1).max(3650).default(30).describe('the archive scrub re-hashes every archived object at least once in this many days (hourly runs, each a share)'),
+    ARCHIVE_LOCK_DAYS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(36_500)
+      .default(3650)
+      .describe('default COMPLIANCE lock (days) of every archived object where MinIO object lock is on; termination extends it to the Art. 50 date'),
+    ARCHIVE_SCRUB_PERIOD_DAYS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(30)
+      .describe('the archive scrub re-hashes every archived object at least once in this many days (hourly runs, each a share)'),
     MASTER_KEY: key32.describe('encrypts personal data and CA keys at rest; unset = generated under DATA_DIR (development only)'),
     ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional().describe('bootstrap admin API key; unset = generated and printed once'),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
@@ -91,32 +109,69 @@ export const configSchema = z
     TSA_URLS: z
       .string()
       .optional()
-      .transform((value) => (value ? value.split(',').map((url) => url.trim()).filter(Boolean) : []))
+      .transform((value) =>
+        value
+          ? value
+              .split(',')
+              .map((url) => url.trim())
+              .filter(Boolean)
+          : [],
+      )
       .pipe(z.array(z.url('each TSA URL must be a URL')))
       .describe('comma-separated RFC 3161 TSA URLs; unset = the embedded TSA'),
     TSA_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000).describe('per request to an external TSA'),
     TSA_RETRIES: z.coerce.number().int().min(0).max(5).default(1).describe('further attempts (each TSA URL in turn) before a signature fails'),
-    VERIFY_TIME_LIMIT_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000).describe('an uploaded PDF not verified within this time is answered 422 verification-limit (a damaged file can make the parser rescan it for minutes)'),
+    VERIFY_TIME_LIMIT_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .max(600_000)
+      .default(15_000)
+      .describe('an uploaded PDF not verified within this time is answered 422 verification-limit (a damaged file can make the parser rescan it for minutes)'),
     VERIFY_MEMORY_MB: z.coerce.number().int().min(64).max(4096).default(192).describe('heap limit of each verification thread'),
     VERIFY_THREADS: z.coerce.number().int().min(1).max(32).default(2).describe('threads verifying uploaded PDFs at once (started on demand, stopped when idle)'),
     VERIFY_QUEUE_LIMIT: z.coerce.number().int().min(0).max(10_000).default(32).describe('uploads waiting for a verification thread beyond which the service answers 503'),
-    SIGNING_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+    SIGNING_LINK_TTL_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(72),
     PLATFORM_NAME: z.string().trim().min(2).max(100).default('LaborSign 电子劳动合同平台').describe('the operator named on evidence reports'),
-    PLATFORM_USCC: z.string().refine((code) => parseUscc(code).ok, 'must be a valid 统一社会信用代码 (GB 32100 check character)').default('91140105MA0LB00017').describe("the operator's 统一社会信用代码 (its evidence-report seal names it)"),
-    PLATFORM_REGION_CODE: z.string().regex(/^\d{6}$/).default('140105'),
+    PLATFORM_USCC: z
+      .string()
+      .refine((code) => parseUscc(code).ok, 'must be a valid 统一社会信用代码 (GB 32100 check character)')
+      .default('91140105MA0LB00017')
+      .describe("the operator's 统一社会信用代码 (its evidence-report seal names it)"),
+    PLATFORM_REGION_CODE: z
+      .string()
+      .regex(/^\d{6}$/)
+      .default('140105'),
     PKI_SOURCE: z.enum(['builtin', 'pem', 'pkcs12']).default('builtin').describe('builtin: a CA generated under DATA_DIR; pem / pkcs12: CA and TSA material imported from PKI_DIR'),
     PKI_DIR: z.string().optional().describe('pem: root.pem, ca.pem, ca.key, tsa.pem, tsa.key [, ocsp.pem, ocsp.key]; pkcs12: root.pem, ca.p12, tsa.p12 [, ocsp.p12]'),
     PKI_PASSPHRASE: z.string().optional().describe('passphrase of encrypted PEM keys, or the PKCS#12 password'),
     BATCH_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(120).describe('a batch job not finished in this time (its worker died) is given to another worker'),
     BATCH_WORKERS: z.coerce.number().int().min(0).max(32).default(2).describe('batch jobs this process works on at once; 0 = leave them to `npm run worker` processes'),
     INSURANCE_FEED_SETTLE_SECONDS: z.coerce.number().int().min(0).max(600).default(5).describe('the insurance change feed holds back events younger than this (ids are assigned before commit)'),
-    WEBHOOK_ALLOWLIST: webhookAllowlist.describe('webhook endpoints allowed although they resolve to loopback/private/link-local ranges: comma-separated CIDRs, addresses or host names (on-premise systems)'),
+    WEBHOOK_ALLOWLIST: webhookAllowlist.describe(
+      'webhook endpoints allowed although they resolve to loopback/private/link-local ranges: comma-separated CIDRs, addresses or host names (on-premise systems)',
+    ),
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000).describe('per webhook delivery attempt'),
     WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(10).describe('attempts per webhook message before it is marked failed'),
     WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30).describe('wait before the first webhook retry; each later one about twice as long'),
     WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(10_000).default(20).describe('an endpoint is disabled after this many failed attempts in a row …'),
-    WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().min(0).max(24 * 30).default(24).describe('… spanning at least this many hours'),
-    WEBHOOK_SECRET_GRACE_HOURS: z.coerce.number().min(0).max(24 * 30).default(24).describe('after a secret rotation the previous secret also signs for this long'),
+    WEBHOOK_DISABLE_AFTER_HOURS: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 30)
+      .default(24)
+      .describe('… spanning at least this many hours'),
+    WEBHOOK_SECRET_GRACE_HOURS: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 30)
+      .default(24)
+      .describe('after a secret rotation the previous secret also signs for this long'),
   })
   .superRefine((env, ctx) => {
     if (env.PKI_SOURCE !== 'builtin' && !env.PKI_DIR) ctx.addIssue({ code: 'custom', path: ['PKI_DIR'], message: `is required when PKI_SOURCE=${env.PKI_SOURCE}` });

@@ -73,13 +73,7 @@ function selectExpression(column: string, type: ColumnType): string {
  * `suffix` follows the SELECT (an ON CONFLICT clause, a RETURNING list); with RETURNING the
  * returned rows come back, otherwise none.
  */
-export async function insertRows<Returned = never>(
-  tx: DbTx,
-  table: string,
-  columns: ColumnSpec,
-  rows: Record<string, unknown>[],
-  suffix = '',
-): Promise<Returned[]> {
+export async function insertRows<Returned = never>(tx: DbTx, table: string, columns: ColumnSpec, rows: Record<string, unknown>[], suffix = ''): Promise<Returned[]> {
   if (!rows.length) return [];
   const names = Object.keys(columns);
   const arrays = names.map((name) => rows.map((row) => encode(columns[name]!, row[name])));

@@ -44,11 +44,7 @@ async function withEngine<T>(databaseUrl: string, work: (engine: SchemaEngine, s
   // connection, and a pool left open would make the next run wait for it.
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const factory = new PrismaPg(pool);
-  const engine = await bindings.SchemaEngine.new(
-    { datamodels: [[schemaPath, schema]] },
-    () => undefined,
-    bindMigrationAwareSqlAdapterFactory(factory),
-  );
+  const engine = await bindings.SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, () => undefined, bindMigrationAwareSqlAdapterFactory(factory));
   try {
     return await work(engine, schema);
   } finally {

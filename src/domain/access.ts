@@ -201,10 +201,7 @@ export function reaches(reader: Reader, resource: Resource, target: Target, cont
         return 'regionCode' in reader && target.regionCode !== undefined && regionMatchesPrefix(target.regionCode, reader.regionCode);
       case 'self':
         return (
-          reader.kind === 'worker' &&
-          !!target.workerPhoneIndex &&
-          target.workerPhoneIndex === reader.phoneIndex &&
-          (workerVisibleStatuses as readonly (string | undefined)[]).includes(target.status)
+          reader.kind === 'worker' && !!target.workerPhoneIndex && target.workerPhoneIndex === reader.phoneIndex && (workerVisibleStatuses as readonly (string | undefined)[]).includes(target.status)
         );
       case 'link':
         return reader.kind === 'signing-link' && target.id === reader.contractId;

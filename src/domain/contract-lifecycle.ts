@@ -8,35 +8,10 @@
 
 import { addYears, wholeMonthsCovered } from './calendar.ts';
 
-export const CONTRACT_STATES = [
-  'draft',
-  'sealed',
-  'sent',
-  'signed',
-  'declined',
-  'voided',
-  'link_expired',
-  'renewed',
-  'changed',
-  'terminated',
-  'expired',
-] as const;
+export const CONTRACT_STATES = ['draft', 'sealed', 'sent', 'signed', 'declined', 'voided', 'link_expired', 'renewed', 'changed', 'terminated', 'expired'] as const;
 export type ContractState = (typeof CONTRACT_STATES)[number];
 
-export const CONTRACT_EVENTS = [
-  'seal',
-  'send',
-  'open',
-  'sign',
-  'decline',
-  'void',
-  'expire_link',
-  'resend',
-  'renew',
-  'change',
-  'terminate',
-  'expire_term',
-] as const;
+export const CONTRACT_EVENTS = ['seal', 'send', 'open', 'sign', 'decline', 'void', 'expire_link', 'resend', 'renew', 'change', 'terminate', 'expire_term'] as const;
 export type ContractEvent = (typeof CONTRACT_EVENTS)[number];
 
 export type Transition = { ok: true; state: ContractState } | { ok: false; reason: string };

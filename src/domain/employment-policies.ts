@@ -205,13 +205,15 @@ const CHECKS: Record<PolicyCondition, Check> = {
     if (!graduationYears) return undefined;
     const years = graduationYears.join('、');
     if (graduationYear === undefined) return fail('graduate_of_year', `未登记毕业年份，无法认定为 ${years} 届高校毕业生`, `no graduation year recorded; the policy is for graduates of ${years}`);
-    if (!graduationYears.includes(graduationYear)) return fail('graduate_of_year', `毕业年份 ${graduationYear} 不是政策规定的 ${years} 届`, `graduated in ${graduationYear}; the policy is for graduates of ${years}`);
+    if (!graduationYears.includes(graduationYear))
+      return fail('graduate_of_year', `毕业年份 ${graduationYear} 不是政策规定的 ${years} 届`, `graduated in ${graduationYear}; the policy is for graduates of ${years}`);
     return undefined;
   },
   age_at_hire({ ageAtHire }, { birthDate, hireDate }) {
     if (!ageAtHire) return undefined;
     const range = `${ageAtHire.min ?? 0}—${ageAtHire.max ?? '∞'} 岁`;
-    if (birthDate === undefined || !isIsoDate(birthDate) || !isIsoDate(hireDate)) return fail('age_at_hire', `出生日期未知，无法确认用工之日年龄（应为 ${range}）`, `birth date unknown; the policy requires an age of ${ageAtHire.min ?? 0}–${ageAtHire.max ?? 'any'} at hire`);
+    if (birthDate === undefined || !isIsoDate(birthDate) || !isIsoDate(hireDate))
+      return fail('age_at_hire', `出生日期未知，无法确认用工之日年龄（应为 ${range}）`, `birth date unknown; the policy requires an age of ${ageAtHire.min ?? 0}–${ageAtHire.max ?? 'any'} at hire`);
     const age = ageOn(birthDate, hireDate);
     if ((ageAtHire.min !== undefined && age < ageAtHire.min) || (ageAtHire.max !== undefined && age > ageAtHire.max)) {
       return fail('age_at_hire', `用工之日年龄 ${age} 岁，不在 ${range} 范围内`, `aged ${age} at hire, outside ${ageAtHire.min ?? 0}–${ageAtHire.max ?? 'any'}`);
@@ -220,9 +222,18 @@ const CHECKS: Record<PolicyCondition, Check> = {
   },
   employment_form({ employmentForms }, { employmentForm, contract }) {
     const allowed = employmentForms.map((form) => FORM_ZH[form]).join('、');
-    if (!employmentForms.includes(employmentForm)) return fail('employment_form', `用工形式为${FORM_ZH[employmentForm] ?? employmentForm}，政策仅适用于${allowed}`, `employment form ${employmentForm} is not covered (${employmentForms.join(', ')})`);
+    if (!employmentForms.includes(employmentForm))
+      return fail(
+        'employment_form',
+        `用工形式为${FORM_ZH[employmentForm] ?? employmentForm}，政策仅适用于${allowed}`,
+        `employment form ${employmentForm} is not covered (${employmentForms.join(', ')})`,
+      );
     if (contract && isEffective(contract.status) && !employmentForms.includes(contract.employmentForm)) {
-      return fail('employment_form', `合同用工形式为${FORM_ZH[contract.employmentForm] ?? contract.employmentForm}，政策仅适用于${allowed}`, `the contract's employment form ${contract.employmentForm} is not covered`);
+      return fail(
+        'employment_form',
+        `合同用工形式为${FORM_ZH[contract.employmentForm] ?? contract.employmentForm}，政策仅适用于${allowed}`,
+        `the contract's employment form ${contract.employmentForm} is not covered`,
+      );
     }
     return undefined;
   },
@@ -235,15 +246,20 @@ const CHECKS: Record<PolicyCondition, Check> = {
     if (!unemploymentInsurance) return undefined;
     // Without a contract in force only signed_contract is reported: it is the cause.
     if (!contract || !isEffective(contract.status)) return undefined;
-    if (!unemploymentInsuranceAgreed(contract)) return fail('unemployment_insurance', '劳动合同未约定参加社会保险（含失业保险）', 'the contract does not provide for social insurance including unemployment insurance');
+    if (!unemploymentInsuranceAgreed(contract))
+      return fail('unemployment_insurance', '劳动合同未约定参加社会保险（含失业保险）', 'the contract does not provide for social insurance including unemployment insurance');
     return undefined;
   },
   contract_term({ minContractMonths }, { contract }) {
     if (minContractMonths === undefined) return undefined;
     if (!contract || !isEffective(contract.status)) return undefined;
     if (contract.termType === 'open_ended') return undefined;
-    const months = contract.termType === 'fixed' && contract.startDate && contract.endDate && isIsoDate(contract.startDate) && isIsoDate(contract.endDate) ? wholeMonthsCovered(contract.startDate, contract.endDate) : 0;
-    if (months < minContractMonths) return fail('contract_term', `劳动合同期限 ${months} 个月，少于 ${minContractMonths} 个月`, `the contract covers ${months} whole months, less than ${minContractMonths}`);
+    const months =
+      contract.termType === 'fixed' && contract.startDate && contract.endDate && isIsoDate(contract.startDate) && isIsoDate(contract.endDate)
+        ? wholeMonthsCovered(contract.startDate, contract.endDate)
+        : 0;
+    if (months < minContractMonths)
+      return fail('contract_term', `劳动合同期限 ${months} 个月，少于 ${minContractMonths} 个月`, `the contract covers ${months} whole months, less than ${minContractMonths}`);
     return undefined;
   },
 };

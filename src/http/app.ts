@@ -78,13 +78,24 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean; log
   // PDFs, OCSP requests and timestamp queries arrive as raw bytes.
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: SHEET_LIMITS.csvBytes }, (_request, body, done) => done(null, body));
   app.addContentTypeParser(xlsxMediaType, { parseAs: 'buffer', bodyLimit: SHEET_LIMITS.xlsxBytes }, (_request, body, done) => done(null, body));
-  app.addContentTypeParser(['application/pdf', 'application/ocsp-request', 'application/timestamp-query', 'application/octet-stream', 'image/png', 'image/jpeg'], { parseAs: 'buffer' }, (_request, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    ['application/pdf', 'application/ocsp-request', 'application/timestamp-query', 'application/octet-stream', 'image/png', 'image/jpeg'],
+    { parseAs: 'buffer' },
+    (_request, body, done) => done(null, body),
   );
 
   await app.register(helmet, {
     // The API docs UI and the worker pages load their own scripts and styles only.
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"], workerSrc: ["'self'", 'blob:'], fontSrc: ["'self'", 'data:', 'blob:'] } },
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        fontSrc: ["'self'", 'data:', 'blob:'],
+      },
+    },
   });
   // JSON and text answers compressed as the client accepts (brotli at the plugin's fast level); the pages' static files come precompressed (routes/pages.ts).
   await app.register(compress, { encodings: ['br', 'gzip'], globalDecompression: false });

@@ -37,7 +37,17 @@ export function registerJsonParser(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (jsonDepth(body as string, JSON_LIMITS.depth) > JSON_LIMITS.depth) {
       const messageZh = `提交的 JSON 嵌套层数不能超过 ${JSON_LIMITS.depth} 层`;
-      done(new Problem(400, 'validation', 'Invalid request', `JSON may nest at most ${JSON_LIMITS.depth} levels.`, [{ field: '(root)', in: 'body', rule: 'json_max_depth', message: `nested deeper than ${JSON_LIMITS.depth} levels`, messageZh }], { messageZh }) as unknown as Error, undefined);
+      done(
+        new Problem(
+          400,
+          'validation',
+          'Invalid request',
+          `JSON may nest at most ${JSON_LIMITS.depth} levels.`,
+          [{ field: '(root)', in: 'body', rule: 'json_max_depth', message: `nested deeper than ${JSON_LIMITS.depth} levels`, messageZh }],
+          { messageZh },
+        ) as unknown as Error,
+        undefined,
+      );
       return;
     }
     parse(request, body as string, done);

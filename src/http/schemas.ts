@@ -52,15 +52,22 @@ export const organisationView = z.object({
   createdAt: z.date(),
 });
 
-
 /** One roster hire (用工备案), as the API body and as a row of an uploaded sheet. */
 export const rosterHire = z.object({
   worker: z.object({
     name: text(50).min(1, '姓名不能为空'),
-    idNumber: text(18).toUpperCase().refine((id) => parseResidentId(id).ok, '身份证号码无效（校验码不符或格式错误）'),
-    phone: z.string().regex(/^1\d{10}$/, '手机号码应为11位').optional(),
+    idNumber: text(18)
+      .toUpperCase()
+      .refine((id) => parseResidentId(id).ok, '身份证号码无效（校验码不符或格式错误）'),
+    phone: z
+      .string()
+      .regex(/^1\d{10}$/, '手机号码应为11位')
+      .optional(),
   }),
-  hireDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').describe('用工之日'),
+  hireDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+    .describe('用工之日'),
   employmentForm: z.enum(['labor_contract', 'dispatch', 'part_time']),
   post: text(100).optional(),
   postCategory: text(100).optional(),

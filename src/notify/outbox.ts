@@ -8,7 +8,16 @@ import type { JobSender } from '../support/jobs.ts';
 import type { FieldCrypto } from '../security/field-crypto.ts';
 import type { NotificationGateway, OutgoingMessage } from './gateway.ts';
 
-const outboxTable: ColumnSpec = { id: 'uuid', channel: 'text', kind: 'text', recipientCipher: 'bytea', recipientIndex: 'text', bodyCipher: 'bytea', nextAttemptAt: 'timestamp', createdAt: 'timestamp' };
+const outboxTable: ColumnSpec = {
+  id: 'uuid',
+  channel: 'text',
+  kind: 'text',
+  recipientCipher: 'bytea',
+  recipientIndex: 'text',
+  bodyCipher: 'bytea',
+  nextAttemptAt: 'timestamp',
+  createdAt: 'timestamp',
+};
 
 const columns = { recipient: 'OutboxMessage.recipient', body: 'OutboxMessage.body' } as const;
 
@@ -52,7 +61,11 @@ export class Outbox {
     const now = new Date();
     const rows = messages.map((m) => ({ id: uuidv7(), ...this.record(m), nextAttemptAt: now, createdAt: now }));
     await insertRows(tx, 'OutboxMessage', outboxTable, rows);
-    await this.queue.sendMany(outboxQueueName, rows.map((r) => ({ data: { id: r.id } })), sqlExecutorOf(tx));
+    await this.queue.sendMany(
+      outboxQueueName,
+      rows.map((r) => ({ data: { id: r.id } })),
+      sqlExecutorOf(tx),
+    );
   }
 
   /**
@@ -94,7 +107,11 @@ export class Outbox {
     const rows = await this.db.$queryRaw<{ id: string }[]>`
       select m.id::text as id from "OutboxMessage" m where m.status = 'pending'
       and not exists (select 1 from pgboss.job j where j.name = ${outboxQueueName} and j.data->>'id' = m.id::text)`;
-    if (rows.length) await this.queue.sendMany(outboxQueueName, rows.map((r) => ({ data: { id: r.id } })));
+    if (rows.length)
+      await this.queue.sendMany(
+        outboxQueueName,
+        rows.map((r) => ({ data: { id: r.id } })),
+      );
     return rows.length;
   }
 

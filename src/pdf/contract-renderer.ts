@@ -58,7 +58,11 @@ function templateSubsets(body: Block[]): Record<FaceName, EncodedSubset> {
     const characters = templateCharacters(body);
     const subsetOf = (name: FaceName) => {
       const face = fontFace(name);
-      return buildSubset(face, [...characters[name]].filter((c) => face.glyph(c.codePointAt(0)!)), 'reused');
+      return buildSubset(
+        face,
+        [...characters[name]].filter((c) => face.glyph(c.codePointAt(0)!)),
+        'reused',
+      );
     };
     subsets = { song: subsetOf('song'), hei: subsetOf('hei') };
     templateSubsetCache.set(body, subsets);
@@ -232,7 +236,14 @@ function textOperators(lines: PlacedLine[], fonts: FontResolver): { text: string
     }
     if (run) out.push(`<${run}> Tj`);
     if (fixedOnly) {
-      const entry = { text: out.slice(from.text).join('\n'), underlines: underlines.slice(from.underlines), ticks: ticks.slice(from.ticks), fonts: [...usedFonts], font: currentFont?.name, size: currentSize };
+      const entry = {
+        text: out.slice(from.text).join('\n'),
+        underlines: underlines.slice(from.underlines),
+        ticks: ticks.slice(from.ticks),
+        fonts: [...usedFonts],
+        font: currentFont?.name,
+        size: currentSize,
+      };
       if (byState) byState.set(state, entry);
       else known.set(line.glyphs, new Map([[state, entry]]));
     }
@@ -296,7 +307,14 @@ function attachFile(document: PDFDocument, file: { name: string; data: Uint8Arra
     ),
   );
   const spec = context.register(
-    context.obj({ Type: 'Filespec', F: PDFString.of(file.name), UF: PDFHexString.fromText(file.name), EF: { F: stream }, Desc: PDFHexString.fromText(file.description), AFRelationship: AFRelationship.Data }),
+    context.obj({
+      Type: 'Filespec',
+      F: PDFString.of(file.name),
+      UF: PDFHexString.fromText(file.name),
+      EF: { F: stream },
+      Desc: PDFHexString.fromText(file.description),
+      AFRelationship: AFRelationship.Data,
+    }),
   );
   catalog.set(PDFName.of('Names'), context.obj({ EmbeddedFiles: { Names: [PDFHexString.fromText(file.name), spec] } }));
   catalog.set(PDFName.of('AF'), context.obj([spec]));
@@ -337,7 +355,12 @@ export class ContractPdfRenderer {
       documentNumber: request.documentNumber,
       createdAt: request.createdAt,
       numberLabel: request.template.kind === 'evidence_report' ? '报告编号' : '合同编号',
-      metadata: { title: `${request.template.title}（${request.documentNumber}）`, author: employer, subject: request.template.title, keywords: [request.documentNumber, request.template.id, request.template.kind] },
+      metadata: {
+        title: `${request.template.title}（${request.documentNumber}）`,
+        author: employer,
+        subject: request.template.title,
+        keywords: [request.documentNumber, request.template.id, request.template.kind],
+      },
       attachment: { name: 'contract.json', description: '合同结构化数据（机器可读）', data: contractData(request) },
       commonText: request.commonText,
     });
@@ -376,7 +399,9 @@ export class ContractPdfRenderer {
     for (const streams of contents) {
       const page = document.addPage([pageSize.width, pageSize.height]);
       page.node.set(PDFName.of('Resources'), context.obj({ Font: fontDict }));
-      const refs = streams.map(({ bytes, compressed }) => context.register(BlockStream.of(context.obj(compressed ? { Filter: 'FlateDecode', Length: bytes.length } : { Length: bytes.length }), bytes)));
+      const refs = streams.map(({ bytes, compressed }) =>
+        context.register(BlockStream.of(context.obj(compressed ? { Filter: 'FlateDecode', Length: bytes.length } : { Length: bytes.length }), bytes)),
+      );
       page.node.set(PDFName.of('Contents'), context.obj(refs));
     }
 
@@ -391,7 +416,13 @@ export class ContractPdfRenderer {
     document.setCreationDate(request.createdAt);
     document.setModificationDate(request.createdAt);
     if (request.attachment) {
-      attachFile(document, { name: request.attachment.name, data: Buffer.from(JSON.stringify(request.attachment.data, null, 2)), mimeType: 'application/json', description: request.attachment.description, date: request.createdAt });
+      attachFile(document, {
+        name: request.attachment.name,
+        data: Buffer.from(JSON.stringify(request.attachment.data, null, 2)),
+        mimeType: 'application/json',
+        description: request.attachment.description,
+        date: request.createdAt,
+      });
     }
     // One pass: pdf-lib otherwise yields to a timer every 50 objects, idle time in a batch worker.
     const pdf = await document.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false, objectsPerTick: Infinity });

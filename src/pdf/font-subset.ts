@@ -53,7 +53,9 @@ function toUnicodeCMap(entries: [cid: number, text: string][]): string {
 
 /** A deterministic six-letter subset tag (ISO 32000 9.6.4) derived from the glyph set. */
 function subsetTag(face: FontFace, gids: number[]): string {
-  const digest = createHash('sha256').update(`${face.name}:${gids.join(',')}`).digest();
+  const digest = createHash('sha256')
+    .update(`${face.name}:${gids.join(',')}`)
+    .digest();
   return Array.from(digest.subarray(0, 6), (byte) => String.fromCharCode(65 + (byte % 26))).join('');
 }
 
@@ -116,9 +118,7 @@ export function compactWidths(widths: number[]): (number | number[])[] {
 /** Registers the font objects of a subset in a document; returns the Type0 font's reference. */
 export function embedSubset(context: PDFContext, subset: EncodedSubset): PDFRef {
   const { font, scale } = subset.face;
-  const fontFile = context.register(
-    BlockStream.of(context.obj({ Filter: 'FlateDecode', Length1: subset.fontFileLength, Length: subset.fontFile.length }), subset.fontFile),
-  );
+  const fontFile = context.register(BlockStream.of(context.obj({ Filter: 'FlateDecode', Length1: subset.fontFileLength, Length: subset.fontFile.length }), subset.fontFile));
   const toUnicode = context.register(BlockStream.of(context.obj({ Filter: 'FlateDecode', Length: subset.toUnicode.length }), subset.toUnicode));
   const descriptor = context.register(
     context.obj({

@@ -241,7 +241,12 @@ export function layOut(flow: FlowItem[]): Layout {
             const x = lefts[c]!;
             const width = columns[c]!;
             if (cell.header) page.fills.push({ x, y: y - height, width, height });
-            page.rules.push({ x1: x, y1: y, x2: x + width, y2: y }, { x1: x, y1: y - height, x2: x + width, y2: y - height }, { x1: x, y1: y, x2: x, y2: y - height }, { x1: x + width, y1: y, x2: x + width, y2: y - height });
+            page.rules.push(
+              { x1: x, y1: y, x2: x + width, y2: y },
+              { x1: x, y1: y - height, x2: x + width, y2: y - height },
+              { x1: x, y1: y, x2: x, y2: y - height },
+              { x1: x + width, y1: y, x2: x + width, y2: y - height },
+            );
             cells[c]!.forEach((line, i) => {
               const baseline = y - cellPadding - (i + 1) * leading + (leading - size) / 2 + size * 0.12;
               page.lines.push({ y: baseline, spacing: line.spacing, glyphs: line.glyphs });

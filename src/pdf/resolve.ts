@@ -127,7 +127,11 @@ export function resolve(blocks: Block[], rootContext: ResolveContext): FlowItem[
           flow.push({ kind: 'text', role: 'body', align: block.align, option: block.content[0]?.kind === 'box', spans: spans(block.content, 'song', context) });
           break;
         case 'table':
-          flow.push({ kind: 'table', widths: block.widths, rows: block.rows.map((row) => row.map((cell) => ({ header: cell.header, spans: spans(cell.content, cell.header ? 'hei' : 'song', context) }))) });
+          flow.push({
+            kind: 'table',
+            widths: block.widths,
+            rows: block.rows.map((row) => row.map((cell) => ({ header: cell.header, spans: spans(cell.content, cell.header ? 'hei' : 'song', context) }))),
+          });
           break;
         case 'pagebreak':
           flow.push({ kind: 'pagebreak' });

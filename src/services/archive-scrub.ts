@@ -66,7 +66,14 @@ export class ArchiveScrub {
             contractId: f.contractId,
             type: 'archive.integrity_failed',
             actor: { kind: 'system' },
-            data: { documentId: f.id, objectKey: f.objectKey, versionId: f.versionId, problem: f.error.problem, expectedSha256: f.error.expected, ...(f.error.problem === 'altered' ? { actualSha256: f.error.actual } : {}) },
+            data: {
+              documentId: f.id,
+              objectKey: f.objectKey,
+              versionId: f.versionId,
+              problem: f.error.problem,
+              expectedSha256: f.error.expected,
+              ...(f.error.problem === 'altered' ? { actualSha256: f.error.actual } : {}),
+            },
           });
         }
       }

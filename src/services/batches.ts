@@ -34,9 +34,19 @@ export class BatchService {
   private readonly job: BatchChunkJob;
   private readonly reports: BatchReports;
 
-  constructor(
-    deps: { db: Db; audit: AuditLog; crypto: FieldCrypto; queue: JobSender; contracts: ContractService; sealing: SealingService; workerSigning: WorkerSigningService; sealAuthorisations: SealAuthorisations; templates: TemplateCatalog; archive: ObjectArchive; outbox: Outbox },
-  ) {
+  constructor(deps: {
+    db: Db;
+    audit: AuditLog;
+    crypto: FieldCrypto;
+    queue: JobSender;
+    contracts: ContractService;
+    sealing: SealingService;
+    workerSigning: WorkerSigningService;
+    sealAuthorisations: SealAuthorisations;
+    templates: TemplateCatalog;
+    archive: ObjectArchive;
+    outbox: Outbox;
+  }) {
     this.sheets = new BatchSheets(deps);
     this.submission = new BatchSubmission({ ...deps, sheets: this.sheets });
     this.job = new BatchChunkJob(deps);

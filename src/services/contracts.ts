@@ -65,7 +65,13 @@ function fieldProblems(error: z.ZodError): FieldProblem[] {
   return error.issues.flatMap((issue): FieldProblem[] => {
     // Each unknown key on its own path: the employer learns which field to remove (never stripped).
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: ['fields', ...issue.path, key].join('.'), in: 'body', rule: issue.code, message: `unknown field "${key}"`, messageZh: '模板没有此项，请删除或检查拼写' }));
+      return issue.keys.map((key) => ({
+        field: ['fields', ...issue.path, key].join('.'),
+        in: 'body',
+        rule: issue.code,
+        message: `unknown field "${key}"`,
+        messageZh: '模板没有此项，请删除或检查拼写',
+      }));
     }
     // A schema's own rule (a refinement's params, e.g. no_control_characters) names the rule when it has one.
     const own = (issue as { params?: { rule?: string; messageZh?: string } }).params;
@@ -86,9 +92,7 @@ export function violationProblem(violations: Violation[]): Problem {
 }
 
 export class ContractService {
-  constructor(
-    private readonly deps: { db: Db; audit: AuditLog; archive: ObjectArchive; crypto: FieldCrypto; templates: TemplateCatalog; renderer: DocumentRenderer },
-  ) {}
+  constructor(private readonly deps: { db: Db; audit: AuditLog; archive: ObjectArchive; crypto: FieldCrypto; templates: TemplateCatalog; renderer: DocumentRenderer }) {}
 
   private template(request: ContractRequest): ContractTemplate {
     const template = this.deps.templates.get(request.templateId, request.templateVersion);
@@ -158,14 +162,29 @@ export class ContractService {
       }
     });
     const indexOf = (terms: ContractTerms) => idNumberIndex(this.deps.crypto, terms.worker.idNumber);
-    const prior = await this.priorProbations(organisation.id, parsed.flatMap((p) => (p.terms?.probation ? [indexOf(p.terms)] : [])));
+    const prior = await this.priorProbations(
+      organisation.id,
+      parsed.flatMap((p) => (p.terms?.probation ? [indexOf(p.terms)] : [])),
+    );
     const firstRow = new Map<string, number>();
     return parsed.map((p) => {
-      if (!('fields' in p) || !p.terms) return { row: p.row, problem: p.problem ?? Problem.badRequest([{ field: 'templateId', in: 'body', rule: 'contract_template', message: 'this template is not a contract' }]) };
+      if (!('fields' in p) || !p.terms)
+        return { row: p.row, problem: p.problem ?? Problem.badRequest([{ field: 'templateId', in: 'body', rule: 'contract_template', message: 'this template is not a contract' }]) };
       const index = indexOf(p.terms);
       const earlier = firstRow.get(index);
       if (earlier !== undefined) {
-        return { row: p.row, problem: Problem.badRequest([{ field: 'worker.idNumber', in: 'body', rule: 'worker_once_per_batch', message: `the same worker is already in row ${earlier}`, messageZh: `该劳动者已在第 ${earlier} 行，同一批次中每人只能出现一次` }]) };
+        return {
+          row: p.row,
+          problem: Problem.badRequest([
+            {
+              field: 'worker.idNumber',
+              in: 'body',
+              rule: 'worker_once_per_batch',
+              message: `the same worker is already in row ${earlier}`,
+              messageZh: `该劳动者已在第 ${earlier} 行，同一批次中每人只能出现一次`,
+            },
+          ]),
+        };
       }
       firstRow.set(index, p.row);
       const violations = checkContract(p.terms, { priorProbationWithEmployer: prior.has(index), today: shanghaiDate(new Date()) });
@@ -215,7 +234,16 @@ export class ContractService {
         data: { ...contractRecord(this.deps.crypto, organisation, template, fields, terms, { number, workerId, createdAt }), ...(batch ? { batchId: batch.id, batchRow: batch.row } : {}) },
       });
       const document = await tx.document.create({
-        data: { contractId: contract.id, kind: 'draft', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: signatureSlots as object[] },
+        data: {
+          contractId: contract.id,
+          kind: 'draft',
+          objectKey: stored.key,
+          versionId: stored.versionId,
+          sha256: stored.sha256,
+          size: stored.size,
+          contentType: 'application/pdf',
+          signatureSlots: signatureSlots as object[],
+        },
       });
       await this.deps.audit.append(tx, {
         chain: contract.id,
@@ -312,10 +340,27 @@ export class AttachmentService {
         },
       });
       const document = await tx.document.create({
-        data: { contractId: contract.id, kind: 'draft', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: signatureSlots as object[] },
+        data: {
+          contractId: contract.id,
+          kind: 'draft',
+          objectKey: stored.key,
+          versionId: stored.versionId,
+          sha256: stored.sha256,
+          size: stored.size,
+          contentType: 'application/pdf',
+          signatureSlots: signatureSlots as object[],
+        },
       });
       for (const chain of [contract.id, previous.id]) {
-        await this.deps.audit.append(tx, { chain, contractId: chain, type: 'attachment.created', actor: context.actor, ip: context.ip, userAgent: context.userAgent, data: { attachment: contract.id, of: previous.id, kind: checked.kind, number, documentSha256: stored.sha256 } });
+        await this.deps.audit.append(tx, {
+          chain,
+          contractId: chain,
+          type: 'attachment.created',
+          actor: context.actor,
+          ip: context.ip,
+          userAgent: context.userAgent,
+          data: { attachment: contract.id, of: previous.id, kind: checked.kind, number, documentSha256: stored.sha256 },
+        });
       }
       return { contract, document };
     });
@@ -336,6 +381,11 @@ export async function registerTemplateVersion(tx: DbTx, template: ContractTempla
   await tx.templateVersion.createMany({ data: [{ ...key, title: template.title, kind: template.kind, contentHash: template.contentHash }], skipDuplicates: true });
   const existing = await tx.templateVersion.findUniqueOrThrow({ where: { templateId_version: key } });
   if (existing.contentHash !== template.contentHash) {
-    throw new Problem(409, 'template-version-changed', 'Template version changed after use', `Template ${template.id}@${template.version} was used with different content; publish a new version instead of editing it.`);
+    throw new Problem(
+      409,
+      'template-version-changed',
+      'Template version changed after use',
+      `Template ${template.id}@${template.version} was used with different content; publish a new version instead of editing it.`,
+    );
   }
 }

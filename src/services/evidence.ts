@@ -30,7 +30,19 @@ import { shanghaiDate } from '../domain/calendar.ts';
 export const evidenceReportTemplate = 'evidence-report';
 export const verificationReportTemplate = 'verification-report';
 
-const statusNames: Record<string, string> = { signed: '已签署（生效）', renewed: '已续订', changed: '已变更', terminated: '已解除/终止', expired: '已到期', sent: '待劳动者签署', sealed: '已盖章待发送', draft: '草稿', declined: '劳动者拒签', voided: '已作废', link_expired: '签署链接已过期' };
+const statusNames: Record<string, string> = {
+  signed: '已签署（生效）',
+  renewed: '已续订',
+  changed: '已变更',
+  terminated: '已解除/终止',
+  expired: '已到期',
+  sent: '待劳动者签署',
+  sealed: '已盖章待发送',
+  draft: '草稿',
+  declined: '劳动者拒签',
+  voided: '已作废',
+  link_expired: '签署链接已过期',
+};
 const roleOffices: Record<string, string> = { arbitration: '劳动人事争议仲裁委员会', inspection: '劳动保障监察机构', insurance: '社会保险经办机构', employment: '公共就业服务机构' };
 
 function beijing(date: Date | string | null | undefined): string {
@@ -60,7 +72,16 @@ export async function ensurePlatformOrganisation(db: Db, config: Config): Promis
 
 export class EvidenceService {
   constructor(
-    private readonly deps: { db: Db; crypto: FieldCrypto; pki: Pki; templates: TemplateCatalog; renderer: DocumentRenderer; sealing: SealingService; officialAccess: OfficialAccess; platform: () => Promise<Organisation> },
+    private readonly deps: {
+      db: Db;
+      crypto: FieldCrypto;
+      pki: Pki;
+      templates: TemplateCatalog;
+      renderer: DocumentRenderer;
+      sealing: SealingService;
+      officialAccess: OfficialAccess;
+      platform: () => Promise<Organisation>;
+    },
   ) {}
 
   /** The contract an arbitration request names: by id, or the worker's latest with an employer. */
@@ -115,7 +136,7 @@ export class EvidenceService {
     const reason: AccessReason = { purpose: request.purpose, caseNumber: request.caseNumber };
     const contractId = await this.contractIdFor(official, request);
     const { contract, document, pdf, verification } = await this.deps.officialAccess.contract(official, contractId, reason, 'evidence.bundle');
-    const worker = readWorker(crypto, (await db.worker.findUniqueOrThrow({ where: { id: contract.workerId } })));
+    const worker = readWorker(crypto, await db.worker.findUniqueOrThrow({ where: { id: contract.workerId } }));
     const events = await db.auditEvent.findMany({ where: { chain: contract.id }, orderBy: { seq: 'asc' } });
     const chain = await verifyAuditChain(db, contract.id);
 
@@ -185,7 +206,10 @@ export class EvidenceService {
         valid: verification.valid,
         summary: verification.valid
           ? `全部 ${verification.signatures.length} 个签名和时间戳验证通过，签署后未发现不允许的修改`
-          : `存在未通过验证的签名：${verification.signatures.filter((s) => !s.valid).map((s) => s.fieldName).join('、')}`,
+          : `存在未通过验证的签名：${verification.signatures
+              .filter((s) => !s.valid)
+              .map((s) => s.fieldName)
+              .join('、')}`,
       },
       signatures: verification.signatures.map((s) => ({
         field: s.fieldName,

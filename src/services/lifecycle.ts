@@ -37,10 +37,23 @@ export class LifecycleService {
       await moveContract(tx, contract, next, { whenChanged: 'The contract changed meanwhile; reload it and try again' });
       const now = new Date();
       const revoked = await tx.signingLink.updateMany({ where: { contractId: contract.id, usedAt: null, expiresAt: { gt: now } }, data: { expiresAt: now } });
-      await this.deps.audit.append(tx, { chain: contract.id, contractId: contract.id, type: 'contract.voided', actor: context.actor, ip: context.ip, userAgent: context.userAgent, data: { reason, from: contract.status, linksRevoked: revoked.count } });
+      await this.deps.audit.append(tx, {
+        chain: contract.id,
+        contractId: contract.id,
+        type: 'contract.voided',
+        actor: context.actor,
+        ip: context.ip,
+        userAgent: context.userAgent,
+        data: { reason, from: contract.status, linksRevoked: revoked.count },
+      });
       const worker = readWorker(crypto, contract.worker);
       if (contract.status !== 'draft' && contract.status !== 'sealed' && worker.phone) {
-        await outbox.enqueue(tx, { channel: 'sms', kind: 'contract-voided', to: worker.phone, text: `【劳签】${organisation.name}已作废待签署的电子劳动合同（编号${contract.number}），原签署链接失效，无需签署。理由：${reason}` });
+        await outbox.enqueue(tx, {
+          channel: 'sms',
+          kind: 'contract-voided',
+          to: worker.phone,
+          text: `【劳签】${organisation.name}已作废待签署的电子劳动合同（编号${contract.number}），原签署链接失效，无需签署。理由：${reason}`,
+        });
       }
       return { status: next };
     });
@@ -104,7 +117,14 @@ export class LifecycleService {
   }
 
   /** False when another process moved the contract first (the revision changed). */
-  private async move(tx: DbTx, contract: { id: string; status: string; revision: number }, event: 'expire_link' | 'expire_term', type: string, data: Record<string, unknown>, extra: { retainUntil?: Date } = {}): Promise<boolean> {
+  private async move(
+    tx: DbTx,
+    contract: { id: string; status: string; revision: number },
+    event: 'expire_link' | 'expire_term',
+    type: string,
+    data: Record<string, unknown>,
+    extra: { retainUntil?: Date } = {},
+  ): Promise<boolean> {
     const next = requireTransition(contract.status, event);
     if (!(await tryMoveContract(tx, contract, next, extra))) return false;
     await this.deps.audit.append(tx, { chain: contract.id, contractId: contract.id, type, actor: systemActor, data });

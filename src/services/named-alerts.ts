@@ -37,7 +37,10 @@ export interface NamedAlert {
 
 /** The alert's id: the employer, the rule and the worker and contract it is about. */
 export function alertId(organisationId: string, alert: Pick<Alert, 'code' | 'workerKey' | 'contractId'>): string {
-  return createHash('sha256').update(`${organisationId}|${alert.code}|${alert.workerKey ?? ''}|${alert.contractId ?? ''}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`${organisationId}|${alert.code}|${alert.workerKey ?? ''}|${alert.contractId ?? ''}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export class NamedAlerts {
@@ -56,7 +59,12 @@ export class NamedAlerts {
     const { alerts } = await this.named(organisation, asOf);
     const paged = pageOf(alerts, page);
     await this.deps.db.accessLog.create({
-      data: { officialId: official.officialId, action: 'inspection.alerts_listed', purpose: `${reason.purpose}（${organisation.name} 预警 ${paged.items.length} 条，姓名证件号已遮蔽）`, caseNumber: reason.caseNumber ?? null },
+      data: {
+        officialId: official.officialId,
+        action: 'inspection.alerts_listed',
+        purpose: `${reason.purpose}（${organisation.name} 预警 ${paged.items.length} 条，姓名证件号已遮蔽）`,
+        caseNumber: reason.caseNumber ?? null,
+      },
     });
     return {
       employer: { name: organisation.name, uscc: organisation.uscc, regionCode: organisation.regionCode, profile: describeProfile(organisation) },
@@ -75,7 +83,13 @@ export class NamedAlerts {
     if (!alert) throw Problem.notFound('Alert');
     const workerId = workerIds.get(id) ?? null;
     await this.deps.db.accessLog.create({
-      data: { officialId: official.officialId, action: 'inspection.alert_viewed', purpose: `${reason.purpose}（${organisation.name} 预警：${alert.messageZh.slice(0, 60)}）`, caseNumber: reason.caseNumber ?? null, workerId },
+      data: {
+        officialId: official.officialId,
+        action: 'inspection.alert_viewed',
+        purpose: `${reason.purpose}（${organisation.name} 预警：${alert.messageZh.slice(0, 60)}）`,
+        caseNumber: reason.caseNumber ?? null,
+        workerId,
+      },
     });
     return { employer: { name: organisation.name, uscc: organisation.uscc, regionCode: organisation.regionCode }, asOf, alert };
   }
@@ -99,7 +113,17 @@ export class NamedAlerts {
       const id = alertId(organisation.id, a);
       const identity = a.workerKey ? identities.get(a.workerKey) : undefined;
       if (a.workerKey) workerIds.set(id, a.workerKey);
-      return { id, code: a.code, article: a.article, severity: a.severity, messageZh: a.messageZh, messageEn: a.messageEn, contractId: a.contractId ?? null, details: a.details, worker: identity ? { name: identity.name, idNumber: identity.idNumber } : null };
+      return {
+        id,
+        code: a.code,
+        article: a.article,
+        severity: a.severity,
+        messageZh: a.messageZh,
+        messageEn: a.messageEn,
+        contractId: a.contractId ?? null,
+        details: a.details,
+        worker: identity ? { name: identity.name, idNumber: identity.idNumber } : null,
+      };
     });
     alerts.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
     return { report, alerts, workerIds };

@@ -105,7 +105,16 @@ export class OfficialAccess {
 
   /** The access log row, and for a contract also an event in its evidence chain. */
   private async log(tx: DbTx, official: Official, entry: { action: string; contractId?: string; workerId?: string } & AccessReason) {
-    await tx.accessLog.create({ data: { officialId: official.officialId, action: entry.action, purpose: entry.purpose, caseNumber: entry.caseNumber ?? null, contractId: entry.contractId ?? null, workerId: entry.workerId ?? null } });
+    await tx.accessLog.create({
+      data: {
+        officialId: official.officialId,
+        action: entry.action,
+        purpose: entry.purpose,
+        caseNumber: entry.caseNumber ?? null,
+        contractId: entry.contractId ?? null,
+        workerId: entry.workerId ?? null,
+      },
+    });
     if (entry.contractId) {
       await this.deps.audit.append(tx, {
         chain: entry.contractId,
@@ -184,7 +193,8 @@ export class OfficialAccess {
       };
     });
     await db.$transaction(async (tx) => {
-      for (const event of events) await this.log(tx, official, { action: 'insurance.feed_read', contractId: event.contract!.id, workerId: event.contract!.workerId, purpose: '社保参保变更（自动推送）' });
+      for (const event of events)
+        await this.log(tx, official, { action: 'insurance.feed_read', contractId: event.contract!.id, workerId: event.contract!.workerId, purpose: '社保参保变更（自动推送）' });
     });
     return { items, next: items.at(-1)?.cursor ?? after.toString() };
   }
@@ -240,7 +250,15 @@ export class OfficialAccess {
       const date = monthEnd(asOf, back);
       const snapshot = snapshots.find((s) => day(s.asOf)!.slice(0, 7) === date.slice(0, 7) && day(s.asOf)! <= date);
       if (back === 0) trend.push({ asOf: date, rate: report.signing.rate ?? null, required: report.signing.required, signed: report.signing.signed, source: 'current' });
-      else if (snapshot) trend.push({ asOf: date, rate: snapshot.required ? snapshot.signed / snapshot.required : null, required: snapshot.required, signed: snapshot.signed, source: 'snapshot', snapshotOf: day(snapshot.asOf)! });
+      else if (snapshot)
+        trend.push({
+          asOf: date,
+          rate: snapshot.required ? snapshot.signed / snapshot.required : null,
+          required: snapshot.required,
+          signed: snapshot.signed,
+          source: 'snapshot',
+          snapshotOf: day(snapshot.asOf)!,
+        });
       else if (snapshots.length) trend.push({ asOf: date, rate: null, required: null, signed: null, source: null });
       else {
         const signing = (await this.deps.supervision.report(organisation, date)).signing;
@@ -248,7 +266,12 @@ export class OfficialAccess {
       }
     }
     // The file was granted above: its contracts are all the employer's own, wherever their workplace.
-    const contracts = await findContracts(this.deps.db, employerReader(organisation), 'contract.read', { where: { previousId: null }, orderBy: { createdAt: 'desc' }, take: 200, select: { id: true, workerId: true, number: true, status: true, startDate: true, endDate: true } });
+    const contracts = await findContracts(this.deps.db, employerReader(organisation), 'contract.read', {
+      where: { previousId: null },
+      orderBy: { createdAt: 'desc' },
+      take: 200,
+      select: { id: true, workerId: true, number: true, status: true, startDate: true, endDate: true },
+    });
     // One row per contract listed and per worker an alert is about, so each worker finds the
     // inspection in 我的合同; an employer file that shows no worker still leaves one row.
     const shownWorkers = new Set(contracts.map((c) => c.workerId));
@@ -280,7 +303,16 @@ export class OfficialAccess {
     const rows: { name: string; uscc: string; regionCode: string; regionName: string | null; profile: ReturnType<typeof describeProfile>; headcount: number; signing: unknown; alerts: number }[] = [];
     for (const organisation of organisations) {
       const report = await this.deps.supervision.report(organisation, asOf);
-      rows.push({ name: organisation.name, uscc: organisation.uscc, regionCode: organisation.regionCode, regionName: regionName(organisation.regionCode) ?? null, profile: describeProfile(organisation), headcount: report.headcount.active, signing: report.signing, alerts: report.alerts.length });
+      rows.push({
+        name: organisation.name,
+        uscc: organisation.uscc,
+        regionCode: organisation.regionCode,
+        regionName: regionName(organisation.regionCode) ?? null,
+        profile: describeProfile(organisation),
+        headcount: report.headcount.active,
+        signing: report.signing,
+        alerts: report.alerts.length,
+      });
     }
     const what = `辖区 ${regionLabel(scope)}${q ? `，检索“${q}”` : ''}，${rows.length} 家用人单位`;
     await this.deps.db.$transaction((tx) => this.log(tx, official, { action: 'inspection.region_listed', ...reason, purpose: `${reason.purpose}（${what}）` }));
@@ -302,7 +334,10 @@ export class OfficialAccess {
     this.authorize(official, 'employment.hires');
     const region = requestedRegion(official, query.region);
     const asked = query.policy === undefined ? undefined : employmentPolicy(query.policy);
-    if (query.policy !== undefined && !asked) throw Problem.badRequest([{ field: 'policy', in: 'query', rule: 'known_policy', message: `unknown policy; one of ${EMPLOYMENT_POLICIES.map((p) => p.id).join(', ')}`, messageZh: '未知的补贴政策' }]);
+    if (query.policy !== undefined && !asked)
+      throw Problem.badRequest([
+        { field: 'policy', in: 'query', rule: 'known_policy', message: `unknown policy; one of ${EMPLOYMENT_POLICIES.map((p) => p.id).join(', ')}`, messageZh: '未知的补贴政策' },
+      ]);
     const policies = asked ? [asked] : EMPLOYMENT_POLICIES;
     const include = query.include ?? (asked ? 'qualifying' : 'contracted');
     const { db, crypto } = this.deps;
@@ -334,7 +369,13 @@ export class OfficialAccess {
         ...(typeof fields?.unemploymentInsurance === 'boolean' ? { unemploymentInsurance: fields.unemploymentInsurance } : {}),
       };
       const eligibility = evaluateHire(
-        { hireDate, employmentForm: entry.employmentForm as EmploymentForm, ...(entry.graduationYear !== null ? { graduationYear: entry.graduationYear } : {}), ...(birthDate ? { birthDate } : {}), ...(policyContract ? { contract: policyContract } : {}) },
+        {
+          hireDate,
+          employmentForm: entry.employmentForm as EmploymentForm,
+          ...(entry.graduationYear !== null ? { graduationYear: entry.graduationYear } : {}),
+          ...(birthDate ? { birthDate } : {}),
+          ...(policyContract ? { contract: policyContract } : {}),
+        },
         policies,
       );
       if (include === 'contracted' ? !contract : include === 'qualifying' ? !eligibility.qualifies.length : false) continue;
@@ -348,13 +389,22 @@ export class OfficialAccess {
         graduationYear: entry.graduationYear,
         contract:
           contract && policyContract
-            ? { id: contract.id, number: contract.number, kind: contract.kind, effectiveAt: contract.effectiveAt, endDate: day(contract.endDate), socialInsuranceAgreed: policyContract.socialInsurance, unemploymentInsuranceAgreed: unemploymentInsuranceAgreed(policyContract) }
+            ? {
+                id: contract.id,
+                number: contract.number,
+                kind: contract.kind,
+                effectiveAt: contract.effectiveAt,
+                endDate: day(contract.endDate),
+                socialInsuranceAgreed: policyContract.socialInsurance,
+                unemploymentInsuranceAgreed: unemploymentInsuranceAgreed(policyContract),
+              }
             : null,
         eligibility,
       });
     }
     await db.$transaction(async (tx) => {
-      for (const row of rows) await this.log(tx, official, { action: 'employment.hire_read', ...(row.contract ? { contractId: row.contract.id } : { workerId: entries.find((e) => e.id === row.id)!.workerId }), ...reason });
+      for (const row of rows)
+        await this.log(tx, official, { action: 'employment.hire_read', ...(row.contract ? { contractId: row.contract.id } : { workerId: entries.find((e) => e.id === row.id)!.workerId }), ...reason });
     });
     return {
       policies: policies.map((policy) => ({ ...policy, hires: rows.filter((row) => row.eligibility.qualifies.includes(policy.id)).map((row) => row.id) })),
@@ -372,6 +422,14 @@ export class OfficialAccess {
       orderBy: { at: 'desc' },
       take: 200,
     });
-    return rows.map((row) => ({ at: row.at, role: row.official.role, regionCode: row.official.regionCode, action: row.action, purpose: row.purpose, caseNumber: row.caseNumber, contractNumber: row.contract?.number ?? null }));
+    return rows.map((row) => ({
+      at: row.at,
+      role: row.official.role,
+      regionCode: row.official.regionCode,
+      action: row.action,
+      purpose: row.purpose,
+      caseNumber: row.caseNumber,
+      contractNumber: row.contract?.number ?? null,
+    }));
   }
 }

@@ -44,7 +44,12 @@ export class Organisations {
       return await this.db.$transaction(async (tx) => {
         const organisation = await tx.organisation.create({ data: input });
         const { key } = await createPrincipal(tx, { kind: 'employer', label: `${input.name} (initial key)`, organisationId: organisation.id });
-        await this.audit.append(tx, { chain: platformChain, type: 'organisation.created', actor, data: { organisationId: organisation.id, uscc: input.uscc, ownership: input.ownership ?? null, industry: input.industry ?? null, sizeClass: input.sizeClass ?? null } });
+        await this.audit.append(tx, {
+          chain: platformChain,
+          type: 'organisation.created',
+          actor,
+          data: { organisationId: organisation.id, uscc: input.uscc, ownership: input.ownership ?? null, industry: input.industry ?? null, sizeClass: input.sizeClass ?? null },
+        });
         return { organisation, apiKey: key };
       });
     } catch (error) {
@@ -98,7 +103,12 @@ export class Organisations {
     const stored = await this.archive.put(image, { contentType: checked.type === 'png' ? 'image/png' : 'image/jpeg' });
     await this.db.$transaction(async (tx) => {
       await tx.organisation.update({ where: { id: principal.organisationId }, data: { sealImageKey: stored.key, sealImageSha256: stored.sha256 } });
-      await this.audit.append(tx, { chain: `organisation:${principal.organisationId}`, type: 'seal_image.uploaded', actor: { kind: 'employer', id: principal.principalId }, data: { sha256: stored.sha256, size: stored.size } });
+      await this.audit.append(tx, {
+        chain: `organisation:${principal.organisationId}`,
+        type: 'seal_image.uploaded',
+        actor: { kind: 'employer', id: principal.principalId },
+        data: { sha256: stored.sha256, size: stored.size },
+      });
     });
     return { sha256: stored.sha256, size: stored.size };
   }

@@ -25,7 +25,10 @@ export const paperContractFields = z.strictObject({
     idNumber: text(18)
       .toUpperCase()
       .refine((id) => parseResidentId(id).ok, { message: 'is not a valid 居民身份证号码 (GB 11643 check character)', ...own('resident_id', '身份证号码无效（校验码不符或格式错误）') }),
-    phone: z.string().regex(/^1\d{10}$/, { message: 'must be 11 digits', ...own('phone', '手机号码应为11位') }).optional(),
+    phone: z
+      .string()
+      .regex(/^1\d{10}$/, { message: 'must be 11 digits', ...own('phone', '手机号码应为11位') })
+      .optional(),
   }),
   kind: z.enum(paperContractKinds).default('labor_contract').describe('labor_contract (劳动合同) or internal_retirement (内部退养协议: recorded, never counted as the labor contract)'),
   employmentForm: z.enum(['labor_contract', 'dispatch', 'part_time']),
@@ -34,7 +37,11 @@ export const paperContractFields = z.strictObject({
   endDate: calendarDate('合同终止日期').optional(),
   signedOn: calendarDate('签订日期').describe('day both parties signed the paper'),
   post: text(100).optional(),
-  monthlyWage: z.number().positive({ message: 'must be positive', ...own('positive', '月工资应为正数') }).max(10_000_000).optional(),
+  monthlyWage: z
+    .number()
+    .positive({ message: 'must be positive', ...own('positive', '月工资应为正数') })
+    .max(10_000_000)
+    .optional(),
   paperNumber: text(60).optional().describe('the number printed on the paper contract'),
 });
 export type PaperContractFields = z.output<typeof paperContractFields>;
@@ -44,7 +51,8 @@ export const MAX_SCAN_BYTES = 10 * 1024 * 1024;
 
 /** A PDF by its header; its contents are kept as they are (a scan is evidence, never rewritten). */
 export function scanProblem(bytes: Uint8Array): { rule: string; message: string; messageZh: string } | undefined {
-  if (bytes.length > MAX_SCAN_BYTES) return { rule: 'scan_max_bytes', message: `a scan may have at most ${MAX_SCAN_BYTES / 1024 / 1024} MiB`, messageZh: `扫描件不能超过 ${MAX_SCAN_BYTES / 1024 / 1024} MiB` };
+  if (bytes.length > MAX_SCAN_BYTES)
+    return { rule: 'scan_max_bytes', message: `a scan may have at most ${MAX_SCAN_BYTES / 1024 / 1024} MiB`, messageZh: `扫描件不能超过 ${MAX_SCAN_BYTES / 1024 / 1024} MiB` };
   if (bytes.length < 8 || Buffer.from(bytes.subarray(0, 5)).toString('latin1') !== '%PDF-') return { rule: 'pdf', message: 'the scan must be a PDF file', messageZh: '扫描件应为 PDF 文件' };
   return undefined;
 }

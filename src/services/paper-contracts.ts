@@ -45,7 +45,13 @@ const asDate = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
 /** Row errors of a sheet as one problem: every bad row, its column, rule and Chinese message. */
 function rowsProblem(errors: FieldProblem[]): Problem {
-  return new Problem(422, 'sheet-rows-invalid', 'Rows refused', 'Nothing was registered: correct the rows listed and upload the sheet again.', errors.sort((a, b) => Number(a.in?.slice(4)) - Number(b.in?.slice(4))));
+  return new Problem(
+    422,
+    'sheet-rows-invalid',
+    'Rows refused',
+    'Nothing was registered: correct the rows listed and upload the sheet again.',
+    errors.sort((a, b) => Number(a.in?.slice(4)) - Number(b.in?.slice(4))),
+  );
 }
 
 export function paperContractView(row: PaperContract & { document: { sha256: string; size: number } }) {
@@ -86,7 +92,10 @@ export class PaperContractService {
     const organisation = await this.organisation(organisationId);
     const iterator = parts[Symbol.asyncIterator]();
     const first = await iterator.next();
-    if (first.done || first.value.field !== 'sheet') throw Problem.badRequest([{ field: 'sheet', in: 'body', rule: 'sheet_first', message: 'the first part must be the sheet (field "sheet")', messageZh: '请先上传备案表格（字段 sheet），再上传扫描件' }]);
+    if (first.done || first.value.field !== 'sheet')
+      throw Problem.badRequest([
+        { field: 'sheet', in: 'body', rule: 'sheet_first', message: 'the first part must be the sheet (field "sheet")', messageZh: '请先上传备案表格（字段 sheet），再上传扫描件' },
+      ]);
     const registrations = await this.readSheet(first.value);
     const byScan = new Map(registrations.map((r) => [r.scan, r]));
     // Each scan is archived as it arrives, so memory holds one scan at a time.
@@ -99,7 +108,15 @@ export class PaperContractService {
         const part = next.value;
         const registration = byScan.get(part.filename);
         if (part.field !== 'scan' || !registration || received.has(part.filename)) {
-          throw Problem.badRequest([{ field: part.field === 'scan' ? part.filename : part.field, in: 'body', rule: part.field !== 'scan' ? 'part_known' : received.has(part.filename) ? 'scan_once' : 'scan_named_in_sheet', message: 'every part after the sheet is a scan named once in the sheet', messageZh: '表格之后的每个文件都应是表格“扫描件文件名”列中列出的扫描件，且只上传一次' }]);
+          throw Problem.badRequest([
+            {
+              field: part.field === 'scan' ? part.filename : part.field,
+              in: 'body',
+              rule: part.field !== 'scan' ? 'part_known' : received.has(part.filename) ? 'scan_once' : 'scan_named_in_sheet',
+              message: 'every part after the sheet is a scan named once in the sheet',
+              messageZh: '表格之后的每个文件都应是表格“扫描件文件名”列中列出的扫描件，且只上传一次',
+            },
+          ]);
         }
         received.add(part.filename);
         const bytes = await part.bytes();
@@ -115,7 +132,9 @@ export class PaperContractService {
         }
       }
       await Promise.all(pending);
-      for (const r of registrations) if (!stored.has(r.scan) && !errors.some((e) => e.in === `row ${r.row}`)) errors.push({ field: '扫描件文件名', in: `row ${r.row}`, rule: 'scan_uploaded', message: `the scan ${r.scan} was not uploaded`, messageZh: `未上传扫描件“${r.scan}”` });
+      for (const r of registrations)
+        if (!stored.has(r.scan) && !errors.some((e) => e.in === `row ${r.row}`))
+          errors.push({ field: '扫描件文件名', in: `row ${r.row}`, rule: 'scan_uploaded', message: `the scan ${r.scan} was not uploaded`, messageZh: `未上传扫描件“${r.scan}”` });
       if (errors.length) throw rowsProblem(errors);
     } catch (error) {
       await Promise.allSettled(pending);
@@ -163,13 +182,21 @@ export class PaperContractService {
         }
       }
       if (!scan) errors.push({ field: '扫描件文件名', in: at, rule: 'required', message: 'names the scan of this contract', messageZh: '请填写扫描件文件名' });
-      else if (seen.has(`scan:${scan}`)) errors.push({ field: '扫描件文件名', in: at, rule: 'scan_unique', message: `row ${seen.get(`scan:${scan}`)} names the same scan`, messageZh: `与第 ${seen.get(`scan:${scan}`)} 行的扫描件相同` });
+      else if (seen.has(`scan:${scan}`))
+        errors.push({
+          field: '扫描件文件名',
+          in: at,
+          rule: 'scan_unique',
+          message: `row ${seen.get(`scan:${scan}`)} names the same scan`,
+          messageZh: `与第 ${seen.get(`scan:${scan}`)} 行的扫描件相同`,
+        });
       if (!parsed.success || !scan) continue;
       seen.set(`scan:${scan}`, row);
       const terms = paperTermProblems(parsed.data, today);
       for (const p of terms) errors.push({ ...p, field: columnOf(p.field), in: at });
       const key = `${parsed.data.worker.idNumber}|${parsed.data.kind}|${parsed.data.startDate}`;
-      if (seen.has(key)) errors.push({ field: '合同起始日期', in: at, rule: 'not_registered', message: `row ${seen.get(key)} registers the same contract`, messageZh: `与第 ${seen.get(key)} 行是同一份合同` });
+      if (seen.has(key))
+        errors.push({ field: '合同起始日期', in: at, rule: 'not_registered', message: `row ${seen.get(key)} registers the same contract`, messageZh: `与第 ${seen.get(key)} 行是同一份合同` });
       seen.set(key, row);
       if (!terms.length) registrations.push({ row, fields: parsed.data, scan });
     }
@@ -188,20 +215,42 @@ export class PaperContractService {
   }
 
   private async record(tx: DbTx, organisation: Organisation, registrations: Registration[], stored: Map<string, ArchivedObject>, actor: Actor, source: 'body' | 'sheet') {
-    const workerIds = await upsertWorkers(tx, this.deps.crypto, registrations.map((r) => r.fields.worker));
-    const existing = await tx.paperContract.findMany({ where: { organisationId: organisation.id, workerId: { in: [...new Set(workerIds)] } }, select: { workerId: true, kind: true, startDate: true } });
+    const workerIds = await upsertWorkers(
+      tx,
+      this.deps.crypto,
+      registrations.map((r) => r.fields.worker),
+    );
+    const existing = await tx.paperContract.findMany({
+      where: { organisationId: organisation.id, workerId: { in: [...new Set(workerIds)] } },
+      select: { workerId: true, kind: true, startDate: true },
+    });
     const taken = new Set(existing.map((e) => `${e.workerId}|${e.kind}|${calendarDay(e.startDate)}`));
     const duplicates = registrations.filter((r, i) => taken.has(`${workerIds[i]}|${r.fields.kind}|${r.fields.startDate}`));
     if (duplicates.length) {
       throw Problem.conflict(
         'A contract of this worker, kind and start date is registered already.',
-        duplicates.map((r) => ({ field: source === 'sheet' ? '合同起始日期' : 'startDate', in: source === 'sheet' ? `row ${r.row}` : 'body', rule: 'not_registered', message: 'already registered', messageZh: '该劳动者同一起始日期的合同已备案' })),
+        duplicates.map((r) => ({
+          field: source === 'sheet' ? '合同起始日期' : 'startDate',
+          in: source === 'sheet' ? `row ${r.row}` : 'body',
+          rule: 'not_registered',
+          message: 'already registered',
+          messageZh: '该劳动者同一起始日期的合同已备案',
+        })),
       );
     }
     const now = new Date();
     const documents = registrations.map((r) => {
       const object = stored.get(r.scan)!;
-      return { id: uuidv7(), kind: 'paper_scan' as const, objectKey: object.key, versionId: object.versionId, sha256: object.sha256, size: object.size, contentType: 'application/pdf', createdAt: now };
+      return {
+        id: uuidv7(),
+        kind: 'paper_scan' as const,
+        objectKey: object.key,
+        versionId: object.versionId,
+        sha256: object.sha256,
+        size: object.size,
+        contentType: 'application/pdf',
+        createdAt: now,
+      };
     });
     const rows = registrations.map((r, i) => ({
       id: uuidv7(),
@@ -228,7 +277,15 @@ export class PaperContractService {
         chain: chainOf(organisation.id),
         type: 'paper_contract.registered',
         actor,
-        data: { paperContractId: row.id, workerId: row.workerId, kind: row.kind, startDate: registrations[i]!.fields.startDate, signedOn: registrations[i]!.fields.signedOn, sha256: documents[i]!.sha256, source },
+        data: {
+          paperContractId: row.id,
+          workerId: row.workerId,
+          kind: row.kind,
+          startDate: registrations[i]!.fields.startDate,
+          signedOn: registrations[i]!.fields.signedOn,
+          sha256: documents[i]!.sha256,
+          source,
+        },
       })),
     );
     return rows.map((row, i) => paperContractView({ ...row, monthlyWage: row.monthlyWage === null ? null : (row.monthlyWage as never), renewedById: null, document: documents[i]! }));
@@ -260,9 +317,24 @@ export class PaperContractService {
   async recordRenewal(organisationId: string, id: string, contractId: string, actor: Actor) {
     const row = await this.own(organisationId, id);
     const contract = await this.deps.db.contract.findFirst({ where: { id: contractId, employerId: organisationId, workerId: row.workerId, previousId: null } });
-    if (!contract) throw Problem.badRequest([{ field: 'contractId', in: 'body', rule: 'same_worker_contract', message: "must be one of your electronic contracts with this paper contract's worker", messageZh: '应为本单位与该劳动者订立的电子劳动合同' }]);
-    if (contract.startDate && contract.startDate <= row.startDate) throw Problem.badRequest([{ field: 'contractId', in: 'body', rule: 'starts_after_paper', message: 'the renewal starts after the paper contract', messageZh: '续订的电子劳动合同应晚于纸质合同开始' }]);
-    if (row.renewedById) throw Problem.conflict('This paper contract has been renewed already.', [{ field: 'contractId', rule: 'not_renewed', message: `renewed by ${row.renewedById}`, messageZh: '该纸质合同已续订为电子劳动合同' }]);
+    if (!contract)
+      throw Problem.badRequest([
+        {
+          field: 'contractId',
+          in: 'body',
+          rule: 'same_worker_contract',
+          message: "must be one of your electronic contracts with this paper contract's worker",
+          messageZh: '应为本单位与该劳动者订立的电子劳动合同',
+        },
+      ]);
+    if (contract.startDate && contract.startDate <= row.startDate)
+      throw Problem.badRequest([
+        { field: 'contractId', in: 'body', rule: 'starts_after_paper', message: 'the renewal starts after the paper contract', messageZh: '续订的电子劳动合同应晚于纸质合同开始' },
+      ]);
+    if (row.renewedById)
+      throw Problem.conflict('This paper contract has been renewed already.', [
+        { field: 'contractId', rule: 'not_renewed', message: `renewed by ${row.renewedById}`, messageZh: '该纸质合同已续订为电子劳动合同' },
+      ]);
     return this.deps.db.$transaction(async (tx) => {
       const updated = await tx.paperContract.update({ where: { id: row.id }, data: { renewedById: contract.id }, include: { document: { select: { sha256: true, size: true } } } });
       await this.deps.audit.appendMany(tx, [
@@ -285,7 +357,13 @@ export class PaperContractService {
       take: page.limit,
     });
     await db.accessLog.createMany({
-      data: [...new Set(rows.map((r) => r.workerId))].map((workerId) => ({ officialId: official.officialId, action: 'paper_contracts.listed', purpose: `${reason.purpose}（${organisation.name}）`, caseNumber: reason.caseNumber ?? null, workerId })),
+      data: [...new Set(rows.map((r) => r.workerId))].map((workerId) => ({
+        officialId: official.officialId,
+        action: 'paper_contracts.listed',
+        purpose: `${reason.purpose}（${organisation.name}）`,
+        caseNumber: reason.caseNumber ?? null,
+        workerId,
+      })),
     });
     return {
       employer: { name: organisation.name, uscc: organisation.uscc, regionCode: organisation.regionCode },

@@ -28,7 +28,12 @@ export class SealAuthorisations {
     if (grant.validUntil <= grant.validFrom) throw Problem.badRequest([{ field: 'validUntil', in: 'body', rule: 'after_valid_from', message: 'must be after validFrom' }]);
     return this.db.$transaction(async (tx) => {
       const created = await tx.sealAuthorisation.create({ data: { organisationId: organisation.id, ...grant } });
-      await this.audit.append(tx, { chain: chainOf(organisation.id), type: 'seal_authorisation.granted', actor, data: { id: created.id, templateIds: grant.templateIds, validFrom: grant.validFrom.toISOString(), validUntil: grant.validUntil.toISOString(), grantedBy: grant.grantedBy } });
+      await this.audit.append(tx, {
+        chain: chainOf(organisation.id),
+        type: 'seal_authorisation.granted',
+        actor,
+        data: { id: created.id, templateIds: grant.templateIds, validFrom: grant.validFrom.toISOString(), validUntil: grant.validUntil.toISOString(), grantedBy: grant.grantedBy },
+      });
       return created;
     });
   }
@@ -56,9 +61,21 @@ export class SealAuthorisations {
       orderBy: { grantedAt: 'desc' },
     });
     if (!found) {
-      throw new Problem(403, 'no-seal-authorisation', 'No seal authorisation', `There is no current, unrevoked authorisation to seal ${templateId} contracts automatically; seal each contract, or grant one.`, [
-        { field, in: 'body', rule: 'authorised', message: 'no covering seal authorisation', messageZh: '没有有效的自动盖章授权：请由法定代表人或其授权人先授权平台对该模板的合同自动盖章，或逐份盖章' },
-      ]);
+      throw new Problem(
+        403,
+        'no-seal-authorisation',
+        'No seal authorisation',
+        `There is no current, unrevoked authorisation to seal ${templateId} contracts automatically; seal each contract, or grant one.`,
+        [
+          {
+            field,
+            in: 'body',
+            rule: 'authorised',
+            message: 'no covering seal authorisation',
+            messageZh: '没有有效的自动盖章授权：请由法定代表人或其授权人先授权平台对该模板的合同自动盖章，或逐份盖章',
+          },
+        ],
+      );
     }
     return found;
   }

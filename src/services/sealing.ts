@@ -143,10 +143,28 @@ export class SealingService {
       // Optimistic lock: a concurrent seal of the same contract loses here and rolls back.
       await moveContract(tx, contract, next, { sameStatus: true, whenChanged: 'The contract changed while it was being sealed; try again.' });
       const document = await tx.document.create({
-        data: { contractId: contract.id, kind: 'sealed', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: draft.signatureSlots ?? undefined },
+        data: {
+          contractId: contract.id,
+          kind: 'sealed',
+          objectKey: stored.key,
+          versionId: stored.versionId,
+          sha256: stored.sha256,
+          size: stored.size,
+          contentType: 'application/pdf',
+          signatureSlots: draft.signatureSlots ?? undefined,
+        },
       });
       await tx.signature.create({
-        data: { contractId: contract.id, documentId: document.id, role: 'employer', fieldName: sealFieldName, signerName: organisation.name, certificateSerial: serial, signedAt: signingTime, timestampAt: signingTime },
+        data: {
+          contractId: contract.id,
+          documentId: document.id,
+          role: 'employer',
+          fieldName: sealFieldName,
+          signerName: organisation.name,
+          certificateSerial: serial,
+          signedAt: signingTime,
+          timestampAt: signingTime,
+        },
       });
       await this.deps.audit.append(tx, {
         chain: contract.id,
@@ -189,10 +207,28 @@ export class SealingService {
         // The same optimistic lock as sealing: a concurrent step on the contract wins, this one retries from the start.
         await moveContract(tx, contract, contract.status, { sameStatus: true, whenChanged: 'The contract changed while it was being sealed again; try again.' });
         const created = await tx.document.create({
-          data: { contractId: contract.id, kind: 'sealed', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', signatureSlots: current.signatureSlots ?? undefined },
+          data: {
+            contractId: contract.id,
+            kind: 'sealed',
+            objectKey: stored.key,
+            versionId: stored.versionId,
+            sha256: stored.sha256,
+            size: stored.size,
+            contentType: 'application/pdf',
+            signatureSlots: current.signatureSlots ?? undefined,
+          },
         });
         await tx.signature.create({
-          data: { contractId: contract.id, documentId: created.id, role: 'employer', fieldName: sealFieldName, signerName: contract.employer.name, certificateSerial: serial, signedAt: signingTime, timestampAt: signingTime },
+          data: {
+            contractId: contract.id,
+            documentId: created.id,
+            role: 'employer',
+            fieldName: sealFieldName,
+            signerName: contract.employer.name,
+            certificateSerial: serial,
+            signedAt: signingTime,
+            timestampAt: signingTime,
+          },
         });
         await this.deps.audit.append(tx, {
           chain: contract.id,

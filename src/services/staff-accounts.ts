@@ -99,7 +99,13 @@ export class StaffAccounts {
     const expiresAt = new Date(now.getTime() + sessionHours * 3_600_000);
     await db.$transaction(async (tx) => {
       const session = await tx.staffSession.create({ data: { userId: user.id, tokenHash: hashToken(token), csrfToken, expiresAt } });
-      await this.deps.audit.append(tx, { chain: `organisation:${user.organisationId}`, type: 'staff.signed_in', actor: { kind: 'employer', id: `staff:${user.id}` }, ...context, data: { session: session.id } });
+      await this.deps.audit.append(tx, {
+        chain: `organisation:${user.organisationId}`,
+        type: 'staff.signed_in',
+        actor: { kind: 'employer', id: `staff:${user.id}` },
+        ...context,
+        data: { session: session.id },
+      });
     });
     return { token, csrfToken, expiresAt, user: view(user) };
   }
@@ -110,7 +116,13 @@ export class StaffAccounts {
     const { sessionId } = principal.staff;
     await this.deps.db.$transaction(async (tx) => {
       await tx.staffSession.update({ where: { id: sessionId }, data: { endedAt: new Date() } });
-      await this.deps.audit.append(tx, { chain: `organisation:${principal.organisationId}`, type: 'staff.signed_out', actor: { kind: 'employer', id: principal.principalId }, ...context, data: { session: sessionId } });
+      await this.deps.audit.append(tx, {
+        chain: `organisation:${principal.organisationId}`,
+        type: 'staff.signed_out',
+        actor: { kind: 'employer', id: principal.principalId },
+        ...context,
+        data: { session: sessionId },
+      });
     });
   }
 

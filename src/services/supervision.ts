@@ -49,11 +49,28 @@ export class SupervisionService {
     return db.$transaction(async (tx) => {
       const workerId = await upsertWorker(tx, crypto, hire.worker);
       const open = await tx.rosterEntry.findFirst({ where: { organisationId: organisation.id, workerId, separationDate: null } });
-      if (open) throw Problem.conflict(`This worker is already on the roster since ${day(open.hireDate)}.`, [{ field: 'worker.idNumber', rule: 'not_on_roster', message: 'already employed; record the separation first' }]);
+      if (open)
+        throw Problem.conflict(`This worker is already on the roster since ${day(open.hireDate)}.`, [
+          { field: 'worker.idNumber', rule: 'not_on_roster', message: 'already employed; record the separation first' },
+        ]);
       const entry = await tx.rosterEntry.create({
-        data: { organisationId: organisation.id, workerId, employmentForm: hire.employmentForm, hireDate: asDate(hire.hireDate), post: hire.post ?? null, postCategory: hire.postCategory ?? null, agencyUscc: hire.agencyUscc ?? null, graduationYear: hire.graduationYear ?? null },
+        data: {
+          organisationId: organisation.id,
+          workerId,
+          employmentForm: hire.employmentForm,
+          hireDate: asDate(hire.hireDate),
+          post: hire.post ?? null,
+          postCategory: hire.postCategory ?? null,
+          agencyUscc: hire.agencyUscc ?? null,
+          graduationYear: hire.graduationYear ?? null,
+        },
       });
-      await this.deps.audit.append(tx, { chain: rosterChain(organisation.id), type: 'roster.hired', actor, data: { entryId: entry.id, workerId, hireDate: hire.hireDate, employmentForm: hire.employmentForm } });
+      await this.deps.audit.append(tx, {
+        chain: rosterChain(organisation.id),
+        type: 'roster.hired',
+        actor,
+        data: { entryId: entry.id, workerId, hireDate: hire.hireDate, employmentForm: hire.employmentForm },
+      });
       return entry;
     });
   }
@@ -64,28 +81,44 @@ export class SupervisionService {
    */
   async hireMany(organisation: Organisation, rows: { row: number; hire: Hire }[], allOrNothing: boolean, actor: Actor) {
     const { db, crypto } = this.deps;
-    return db.$transaction(async (tx) => {
-      const open = await tx.rosterEntry.findMany({ where: { organisationId: organisation.id, separationDate: null }, select: { worker: { select: { idIndex: true } } } });
-      const employed = new Set(open.map((entry) => entry.worker.idIndex));
-      const errors: { row: number; field: string; rule: string; message: string; messageZh: string }[] = [];
-      const accepted: typeof rows = [];
-      for (const item of rows) {
-        const index = idNumberIndex(crypto, item.hire.worker.idNumber);
-        if (employed.has(index)) errors.push({ row: item.row, field: '身份证号码', rule: 'not_on_roster', message: 'already on the roster', messageZh: '该劳动者已在职工名册中' });
-        else {
-          employed.add(index);
-          accepted.push(item);
+    return db.$transaction(
+      async (tx) => {
+        const open = await tx.rosterEntry.findMany({ where: { organisationId: organisation.id, separationDate: null }, select: { worker: { select: { idIndex: true } } } });
+        const employed = new Set(open.map((entry) => entry.worker.idIndex));
+        const errors: { row: number; field: string; rule: string; message: string; messageZh: string }[] = [];
+        const accepted: typeof rows = [];
+        for (const item of rows) {
+          const index = idNumberIndex(crypto, item.hire.worker.idNumber);
+          if (employed.has(index)) errors.push({ row: item.row, field: '身份证号码', rule: 'not_on_roster', message: 'already on the roster', messageZh: '该劳动者已在职工名册中' });
+          else {
+            employed.add(index);
+            accepted.push(item);
+          }
         }
-      }
-      if (allOrNothing && errors.length) return { created: 0, errors };
-      // One statement per table: a roster of thousands (an employer's first filing) fits the transaction.
-      const workerIds = await upsertWorkers(tx, crypto, accepted.map(({ hire }) => hire.worker));
-      await tx.rosterEntry.createMany({
-        data: accepted.map(({ hire }, i) => ({ organisationId: organisation.id, workerId: workerIds[i]!, employmentForm: hire.employmentForm, hireDate: asDate(hire.hireDate), post: hire.post ?? null, postCategory: hire.postCategory ?? null, agencyUscc: hire.agencyUscc ?? null, graduationYear: hire.graduationYear ?? null })),
-      });
-      if (accepted.length) await this.deps.audit.append(tx, { chain: rosterChain(organisation.id), type: 'roster.bulk_hired', actor, data: { rows: accepted.length, skipped: errors.length } });
-      return { created: accepted.length, errors };
-    }, { timeout: 2 * 60_000 });
+        if (allOrNothing && errors.length) return { created: 0, errors };
+        // One statement per table: a roster of thousands (an employer's first filing) fits the transaction.
+        const workerIds = await upsertWorkers(
+          tx,
+          crypto,
+          accepted.map(({ hire }) => hire.worker),
+        );
+        await tx.rosterEntry.createMany({
+          data: accepted.map(({ hire }, i) => ({
+            organisationId: organisation.id,
+            workerId: workerIds[i]!,
+            employmentForm: hire.employmentForm,
+            hireDate: asDate(hire.hireDate),
+            post: hire.post ?? null,
+            postCategory: hire.postCategory ?? null,
+            agencyUscc: hire.agencyUscc ?? null,
+            graduationYear: hire.graduationYear ?? null,
+          })),
+        });
+        if (accepted.length) await this.deps.audit.append(tx, { chain: rosterChain(organisation.id), type: 'roster.bulk_hired', actor, data: { rows: accepted.length, skipped: errors.length } });
+        return { created: accepted.length, errors };
+      },
+      { timeout: 2 * 60_000 },
+    );
   }
 
   async separate(organisation: Organisation, separation: Separation, actor: Actor) {
@@ -93,9 +126,15 @@ export class SupervisionService {
     return db.$transaction(async (tx) => {
       const open = await tx.rosterEntry.findFirst({ where: { organisationId: organisation.id, separationDate: null, worker: { idIndex: idNumberIndex(crypto, separation.idNumber) } } });
       if (!open) throw Problem.notFound('Roster entry of an employed worker with this ID number');
-      if (day(open.hireDate)! > separation.separationDate) throw Problem.badRequest([{ field: 'separationDate', in: 'body', rule: 'on_or_after_hire', message: `must not be before the hire date ${day(open.hireDate)}` }]);
+      if (day(open.hireDate)! > separation.separationDate)
+        throw Problem.badRequest([{ field: 'separationDate', in: 'body', rule: 'on_or_after_hire', message: `must not be before the hire date ${day(open.hireDate)}` }]);
       const entry = await tx.rosterEntry.update({ where: { id: open.id }, data: { separationDate: asDate(separation.separationDate), separationKind: separation.kind } });
-      await this.deps.audit.append(tx, { chain: rosterChain(organisation.id), type: 'roster.separated', actor, data: { entryId: entry.id, separationDate: separation.separationDate, kind: separation.kind } });
+      await this.deps.audit.append(tx, {
+        chain: rosterChain(organisation.id),
+        type: 'roster.separated',
+        actor,
+        data: { entryId: entry.id, separationDate: separation.separationDate, kind: separation.kind },
+      });
       return entry;
     });
   }
@@ -105,7 +144,10 @@ export class SupervisionService {
     const { db, crypto, templates } = this.deps;
     const [roster, contracts, paper] = await Promise.all([
       db.rosterEntry.findMany({ where: { organisationId: organisation.id } }),
-      db.contract.findMany({ where: { employerId: organisation.id, previousId: null }, include: { auditEvents: { where: { type: { in: ['document.downloaded', 'document.viewed'] } }, select: { at: true, type: true } } } }),
+      db.contract.findMany({
+        where: { employerId: organisation.id, previousId: null },
+        include: { auditEvents: { where: { type: { in: ['document.downloaded', 'document.viewed'] } }, select: { at: true, type: true } } },
+      }),
       paperContractRecords(db, organisation.id),
     ]);
     const rosterRecords: RosterRecord[] = roster.map((entry) => ({

@@ -36,7 +36,17 @@ const isoDay = (date: Date | null) => date?.toISOString().slice(0, 10);
 
 export class TerminationService {
   constructor(
-    private readonly deps: { db: Db; audit: AuditLog; archive: ObjectArchive; crypto: FieldCrypto; outbox: Outbox; templates: TemplateCatalog; renderer: DocumentRenderer; sealing: SealingService; publicBaseUrl: string },
+    private readonly deps: {
+      db: Db;
+      audit: AuditLog;
+      archive: ObjectArchive;
+      crypto: FieldCrypto;
+      outbox: Outbox;
+      templates: TemplateCatalog;
+      renderer: DocumentRenderer;
+      sealing: SealingService;
+      publicBaseUrl: string;
+    },
   ) {}
 
   async terminate(organisation: Organisation, contractId: string, request: TerminationRequest, context: { actor: Actor; ip?: string; userAgent?: string }) {
@@ -77,9 +87,30 @@ export class TerminationService {
       await moveContract(tx, contract, next, { whenChanged: 'The contract changed meanwhile; try again.', data: { terminatedAt: new Date(`${request.date}T00:00:00Z`), retainUntil } });
       await tx.document.updateMany({ where: { contractId: contract.id }, data: { retainUntil } });
       const document = await tx.document.create({
-        data: { contractId: contract.id, kind: 'termination_certificate', objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf', retainUntil, signatureSlots: rendered.signatureSlots as object[] },
+        data: {
+          contractId: contract.id,
+          kind: 'termination_certificate',
+          objectKey: stored.key,
+          versionId: stored.versionId,
+          sha256: stored.sha256,
+          size: stored.size,
+          contentType: 'application/pdf',
+          retainUntil,
+          signatureSlots: rendered.signatureSlots as object[],
+        },
       });
-      await tx.signature.create({ data: { contractId: contract.id, documentId: document.id, role: 'employer', fieldName: sealFieldName, signerName: organisation.name, certificateSerial, signedAt: issuedAt, timestampAt: issuedAt } });
+      await tx.signature.create({
+        data: {
+          contractId: contract.id,
+          documentId: document.id,
+          role: 'employer',
+          fieldName: sealFieldName,
+          signerName: organisation.name,
+          certificateSerial,
+          signedAt: issuedAt,
+          timestampAt: issuedAt,
+        },
+      });
       await this.deps.audit.append(tx, {
         chain: contract.id,
         contractId: contract.id,

@@ -39,8 +39,17 @@ export interface VersionMatch {
 const versionKinds = ['draft', 'sealed', 'signed'] as const;
 const kindZh: Record<string, string> = { draft: '草稿', sealed: '单位已盖章、待劳动者签署', signed: '双方已签署' };
 const statusZh: Record<string, string> = {
-  draft: '草稿', sealed: '已盖章', sent: '已发送待签', signed: '已签署生效', declined: '劳动者已拒签', voided: '已作废', link_expired: '签署链接已过期',
-  renewed: '已续订', changed: '已变更', terminated: '已解除或终止', expired: '已到期',
+  draft: '草稿',
+  sealed: '已盖章',
+  sent: '已发送待签',
+  signed: '已签署生效',
+  declined: '劳动者已拒签',
+  voided: '已作废',
+  link_expired: '签署链接已过期',
+  renewed: '已续订',
+  changed: '已变更',
+  terminated: '已解除或终止',
+  expired: '已到期',
 };
 
 async function versionOf(db: Db, pdf: Uint8Array, sha256: string): Promise<VersionMatch | undefined> {
@@ -83,7 +92,11 @@ async function versionOf(db: Db, pdf: Uint8Array, sha256: string): Promise<Versi
  * (an operator replaces a revoked one), so a freshly sealed file is not left undetermined.
  */
 function platformStatus(pki: Pki) {
-  const own = new Set([...pki.authorities.map((a) => a.certificate), pki.organisationCa.certificate, pki.individualCa.certificate, pki.tsa.certificate, ...pki.ocspResponders.map((r) => r.certificate)].map((c) => `${c.serialHex}:${c.authorityKeyId ? Buffer.from(c.authorityKeyId).toString('hex') : ''}`));
+  const own = new Set(
+    [...pki.authorities.map((a) => a.certificate), pki.organisationCa.certificate, pki.individualCa.certificate, pki.tsa.certificate, ...pki.ocspResponders.map((r) => r.certificate)].map(
+      (c) => `${c.serialHex}:${c.authorityKeyId ? Buffer.from(c.authorityKeyId).toString('hex') : ''}`,
+    ),
+  );
   return async (serial: string, issuerKeyId: string) => {
     const found = await pki.statusStore.status(serial, issuerKeyId);
     if (found.status === 'revoked') return { status: 'revoked' as const, revokedAt: found.revokedAt };
@@ -111,7 +124,9 @@ export async function verifyUpload(db: Db, pki: Pki, pdf: Uint8Array, verify: Pd
     }
     if (error instanceof VerificationLimitError) {
       const messageZh = error.limit === 'time' ? '该文件结构损坏或过于复杂，未能在规定时间内完成验证' : '该文件结构损坏或过于复杂，验证所需内存超出限制';
-      throw new Problem(422, 'verification-limit', 'Verification limit reached', `${error.message}: the file is damaged or too complex to verify`, [{ field: '(body)', in: 'body', rule: `verification-${error.limit}-limit`, message: error.message, messageZh }]);
+      throw new Problem(422, 'verification-limit', 'Verification limit reached', `${error.message}: the file is damaged or too complex to verify`, [
+        { field: '(body)', in: 'body', rule: `verification-${error.limit}-limit`, message: error.message, messageZh },
+      ]);
     }
     if (error instanceof VerifierBusyError) {
       throw new Problem(503, 'verifier-busy', 'Verifier busy', `${error.message}; try again shortly`);
@@ -119,9 +134,7 @@ export async function verifyUpload(db: Db, pki: Pki, pdf: Uint8Array, verify: Pd
     throw error;
   }
   const document = await db.document.findFirst({ where: { sha256: report.sha256, contractId: { not: null } }, include: { contract: true }, orderBy: { createdAt: 'desc' } });
-  const archived = document?.contract
-    ? { contractId: document.contract.id, contractNumber: document.contract.number, kind: document.kind, archivedAt: document.createdAt }
-    : undefined;
+  const archived = document?.contract ? { contractId: document.contract.id, contractNumber: document.contract.number, kind: document.kind, archivedAt: document.createdAt } : undefined;
   const version = await versionOf(db, pdf, report.sha256);
   return { ...report, ...(archived ? { archived } : {}), ...(version ? { version } : {}) };
 }

@@ -86,7 +86,10 @@ export class WebFontsService {
     const wanted = [...new Set(Array.from(text, (c) => c.codePointAt(0)!))].filter((cp) => cp > 0x20 && !covered.has(cp));
     const faces: { family: string; woff2: Uint8Array }[] = [];
     let rest = wanted;
-    for (const [face, family] of [['hei', webFontFamilies.rareHei], ['song', webFontFamilies.rareSong]] as [FaceName, string][]) {
+    for (const [face, family] of [
+      ['hei', webFontFamilies.rareHei],
+      ['song', webFontFamilies.rareSong],
+    ] as [FaceName, string][]) {
       if (rest.length === 0) break;
       const subset = webFontSubset(fontFace(face), rest, family);
       if (subset.covered.length === 0) continue;
@@ -102,7 +105,10 @@ export class WebFontsService {
     for (const file of this.deps.pageFiles) for (const c of await readFile(file, 'utf8')) points.add(c.codePointAt(0)!);
     const face = fontFace('hei');
     const wanted = [...points].filter((cp) => face.glyph(cp) !== undefined).sort((a, b) => a - b);
-    const key = createHash('sha256').update(`${recipeVersion}:${face.font.postscriptName}:${wanted.join(',')}`).digest('hex').slice(0, 24);
+    const key = createHash('sha256')
+      .update(`${recipeVersion}:${face.font.postscriptName}:${wanted.join(',')}`)
+      .digest('hex')
+      .slice(0, 24);
     const file = path.join(this.deps.cacheDir, `common-${key}.woff2`);
     const covered = new Set(wanted);
     try {
@@ -124,4 +130,3 @@ export class WebFontsService {
 }
 
 const isInvisible = (cp: number) => (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef) || cp === 0x200b || cp === 0x200c || cp === 0x200d || cp === 0xfeff;
-

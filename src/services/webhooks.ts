@@ -142,7 +142,10 @@ export class WebhookService {
     const row = await this.owned(organisationId, id);
     const secret = newSecret();
     const until = new Date(Date.now() + this.deps.settings.secretGraceHours * 3_600_000);
-    const updated = await this.deps.db.webhookEndpoint.update({ where: { id: row.id }, data: { secretCipher: this.deps.crypto.encrypt(secret, secretColumn), previousSecretCipher: row.secretCipher, previousSecretUntil: until } });
+    const updated = await this.deps.db.webhookEndpoint.update({
+      where: { id: row.id },
+      data: { secretCipher: this.deps.crypto.encrypt(secret, secretColumn), previousSecretCipher: row.secretCipher, previousSecretUntil: until },
+    });
     return { ...view(updated), secret };
   }
 
@@ -197,7 +200,11 @@ export class WebhookService {
     }
     if (!messages.length) return;
     const created = await tx.webhookMessage.createManyAndReturn({ data: messages, select: { id: true } });
-    await this.deps.queue.sendMany(webhookQueueName, created.map((m) => ({ data: { id: m.id } satisfies JobData })), sqlExecutorOf(tx));
+    await this.deps.queue.sendMany(
+      webhookQueueName,
+      created.map((m) => ({ data: { id: m.id } satisfies JobData })),
+      sqlExecutorOf(tx),
+    );
   }
 
   /**
@@ -230,7 +237,15 @@ export class WebhookService {
           result = { error: `refused: ${error.message}`, durationMs: 0 };
         }
         const ok = result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300;
-        await tx.webhookAttempt.create({ data: { messageId: message.id, manual: job.manual ?? false, statusCode: result.statusCode ?? null, durationMs: result.durationMs, error: ok ? null : (result.error ?? `HTTP ${result.statusCode}`).slice(0, 500) } });
+        await tx.webhookAttempt.create({
+          data: {
+            messageId: message.id,
+            manual: job.manual ?? false,
+            statusCode: result.statusCode ?? null,
+            durationMs: result.durationMs,
+            error: ok ? null : (result.error ?? `HTTP ${result.statusCode}`).slice(0, 500),
+          },
+        });
         if (ok) {
           await tx.webhookMessage.update({ where: { id: message.id }, data: { status: 'delivered', deliveredAt: now } });
           await tx.webhookEndpoint.update({ where: { id: endpoint.id }, data: { consecutiveFailures: 0, failingSince: null } });
@@ -241,7 +256,11 @@ export class WebhookService {
         const disable = endpoint.enabled && failures >= settings.disableAfterFailures && now.getTime() - since.getTime() >= settings.disableAfterHours * 3_600_000;
         await tx.webhookEndpoint.update({
           where: { id: endpoint.id },
-          data: { consecutiveFailures: failures, failingSince: since, ...(disable ? { enabled: false, disabledAt: now, disabledReason: `${failures} failed attempts in a row since ${since.toISOString()}` } : {}) },
+          data: {
+            consecutiveFailures: failures,
+            failingSince: since,
+            ...(disable ? { enabled: false, disabledAt: now, disabledReason: `${failures} failed attempts in a row since ${since.toISOString()}` } : {}),
+          },
         });
         const final = attempt.lastAttempt || disable || !endpoint.enabled;
         if (final) await tx.webhookMessage.update({ where: { id: message.id }, data: { status: 'failed' } });

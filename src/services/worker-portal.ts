@@ -28,7 +28,9 @@ export interface PortalDeps {
 }
 
 const sessionProblem = () =>
-  new Problem(401, 'portal-session', '请先登录', '登录已过期，请用手机号和验证码重新登录', [{ field: 'x-portal-session', in: 'header', rule: 'valid_session', message: 'log in again', messageZh: '登录已过期，请重新登录' }]);
+  new Problem(401, 'portal-session', '请先登录', '登录已过期，请用手机号和验证码重新登录', [
+    { field: 'x-portal-session', in: 'header', rule: 'valid_session', message: 'log in again', messageZh: '登录已过期，请重新登录' },
+  ]);
 
 export class WorkerPortal {
   constructor(private readonly deps: PortalDeps) {}
@@ -80,7 +82,17 @@ export class WorkerPortal {
       include: { employer: { select: { name: true } }, template: { select: { title: true } } },
       orderBy: { createdAt: 'desc' },
     });
-    return rows.map((c) => ({ hasTerminationCertificate: c.status === 'terminated', id: c.id, number: c.number, title: c.template.title, employerName: c.employer.name, status: c.status, startDate: c.startDate, endDate: c.endDate, effectiveAt: c.effectiveAt }));
+    return rows.map((c) => ({
+      hasTerminationCertificate: c.status === 'terminated',
+      id: c.id,
+      number: c.number,
+      title: c.template.title,
+      employerName: c.employer.name,
+      status: c.status,
+      startDate: c.startDate,
+      endDate: c.endDate,
+      effectiveAt: c.effectiveAt,
+    }));
   }
 
   async download(token: string | undefined, contractId: string, context: { ip?: string; userAgent?: string }, which: 'contract' | 'termination-certificate' = 'contract') {
@@ -92,7 +104,15 @@ export class WorkerPortal {
     const document = await contractDocument(db, contract.id, which);
     const pdf = await archive.read(document);
     await db.$transaction((tx) =>
-      this.deps.audit.append(tx, { chain: contract.id, contractId: contract.id, type: 'document.downloaded', actor: { kind: 'worker', id: index.slice(0, 16) }, ip: context.ip, userAgent: context.userAgent, data: { documentSha256: document.sha256, kind: document.kind, via: 'portal' } }),
+      this.deps.audit.append(tx, {
+        chain: contract.id,
+        contractId: contract.id,
+        type: 'document.downloaded',
+        actor: { kind: 'worker', id: index.slice(0, 16) },
+        ip: context.ip,
+        userAgent: context.userAgent,
+        data: { documentSha256: document.sha256, kind: document.kind, via: 'portal' },
+      }),
     );
     return { pdf, number: which === 'contract' ? contract.number : `${contract.number}-Z`, sha256: document.sha256 };
   }

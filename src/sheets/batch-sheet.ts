@@ -115,8 +115,11 @@ function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean; descr
 
 /** '固定期限 / 无固定期限 / …' in a description names an enum's options in order. */
 function choiceLabels(options: string[], description: string | undefined): { value: string; label: string }[] {
-  const list = description?.replace(/^[^：]*：/, '').split(' / ').map((s) => s.trim());
-  return options.map((value, i) => ({ value, label: list && list.length === options.length && cjk.test(list[i] ?? '') ? list[i]! : choiceNames[value] ?? value }));
+  const list = description
+    ?.replace(/^[^：]*：/, '')
+    .split(' / ')
+    .map((s) => s.trim());
+  return options.map((value, i) => ({ value, label: list && list.length === options.length && cjk.test(list[i] ?? '') ? list[i]! : (choiceNames[value] ?? value) }));
 }
 
 function headerOf(path: string, description: string | undefined): string {
@@ -189,7 +192,13 @@ function convert(column: SheetColumn, cell: CellValue): { value?: unknown; error
       if (typeof cell === 'number') {
         // Spreadsheets turn digit strings into numbers; past 2^53 (an 18-digit ID number) digits are already lost.
         if (Number.isInteger(cell) && !Number.isSafeInteger(cell)) {
-          return { error: { rule: 'stored_as_number', message: 'the spreadsheet stored this as a number and lost digits; format the column as text and enter it again', messageZh: '该单元格被表格软件存成了数字，位数已丢失；请将此列设为“文本”格式后重新填写' } };
+          return {
+            error: {
+              rule: 'stored_as_number',
+              message: 'the spreadsheet stored this as a number and lost digits; format the column as text and enter it again',
+              messageZh: '该单元格被表格软件存成了数字，位数已丢失；请将此列设为“文本”格式后重新填写',
+            },
+          };
         }
         return { value: Number.isInteger(cell) ? cell.toFixed(0) : text };
       }

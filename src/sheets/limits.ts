@@ -30,7 +30,10 @@ export type SheetLimit = keyof typeof SHEET_LIMITS;
 
 const described: Record<SheetLimit, { en: string; zh: string }> = {
   xlsxBytes: { en: `an XLSX file may have at most ${SHEET_LIMITS.xlsxBytes / MiB} MiB`, zh: `Excel 文件不能超过 ${SHEET_LIMITS.xlsxBytes / MiB} MiB` },
-  xlsxUncompressedBytes: { en: `an XLSX file may hold at most ${SHEET_LIMITS.xlsxUncompressedBytes / MiB} MiB once uncompressed`, zh: `Excel 文件解压后的内容不能超过 ${SHEET_LIMITS.xlsxUncompressedBytes / MiB} MiB` },
+  xlsxUncompressedBytes: {
+    en: `an XLSX file may hold at most ${SHEET_LIMITS.xlsxUncompressedBytes / MiB} MiB once uncompressed`,
+    zh: `Excel 文件解压后的内容不能超过 ${SHEET_LIMITS.xlsxUncompressedBytes / MiB} MiB`,
+  },
   xlsxEntries: { en: `an XLSX file may hold at most ${SHEET_LIMITS.xlsxEntries} entries`, zh: `Excel 文件内部的文件数不能超过 ${SHEET_LIMITS.xlsxEntries} 个` },
   csvBytes: { en: `a CSV file may have at most ${SHEET_LIMITS.csvBytes / MiB} MiB`, zh: `CSV 文件不能超过 ${SHEET_LIMITS.csvBytes / MiB} MiB` },
   rows: { en: `a sheet may have at most ${SHEET_LIMITS.rows} data rows`, zh: `表格的数据行不能超过 ${SHEET_LIMITS.rows} 行` },

@@ -115,7 +115,10 @@ export class ObjectArchive {
       await this.client.setObjectLockConfig(this.bucket, { mode: Minio.RETENTION_MODES.COMPLIANCE, unit: Minio.RETENTION_VALIDITY_UNITS.DAYS, validity: this.options.defaultLockDays });
       defaultRetention = { mode: Minio.RETENTION_MODES.COMPLIANCE, days: this.options.defaultLockDays };
     }
-    const versioning = await this.client.getBucketVersioning(this.bucket).then((v) => (v as { Status?: string })?.Status === 'Enabled').catch(() => false);
+    const versioning = await this.client
+      .getBucketVersioning(this.bucket)
+      .then((v) => (v as { Status?: string })?.Status === 'Enabled')
+      .catch(() => false);
     this.capabilities = { versioning: versioning || objectLock, objectLock, defaultRetention };
   }
 
@@ -213,7 +216,10 @@ export class ObjectArchive {
    */
   async setLegalHold(key: string, versionId: string | null | undefined, on: boolean): Promise<boolean> {
     if (!this.objectLock) return false;
-    await (this.client.setObjectLegalHold(this.bucket, key, { status: on ? Minio.LEGAL_HOLD_STATUS.ENABLED : Minio.LEGAL_HOLD_STATUS.DISABLED, ...(versionId ? { versionId } : {}) }) as unknown as Promise<void>);
+    await (this.client.setObjectLegalHold(this.bucket, key, {
+      status: on ? Minio.LEGAL_HOLD_STATUS.ENABLED : Minio.LEGAL_HOLD_STATUS.DISABLED,
+      ...(versionId ? { versionId } : {}),
+    }) as unknown as Promise<void>);
     return true;
   }
 

@@ -63,5 +63,10 @@ export function describeStartFailure(error: unknown, targets: StartTargets): str
     return `cannot reach ${at ?? 'a required service'} (${e.code})`;
   }
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n').find((line) => line.trim())?.trim() ?? 'unknown error';
+  return (
+    message
+      .split('\n')
+      .find((line) => line.trim())
+      ?.trim() ?? 'unknown error'
+  );
 }

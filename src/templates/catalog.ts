@@ -114,11 +114,16 @@ export class TemplateCatalog {
     const folders = readdirSync(directory, { withFileTypes: true }).filter((entry) => entry.isDirectory());
     for (const id of folders.map((entry) => entry.name).sort()) {
       const idFolder = path.join(directory, id);
-      for (const version of readdirSync(idFolder, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)) {
+      for (const version of readdirSync(idFolder, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)) {
         const folder = path.join(idFolder, version);
         if (!existsSync(path.join(folder, 'manifest.ts'))) continue;
         const template = await loadTemplate(folder);
-        byId.set(id, [...(byId.get(id) ?? []), template].sort((a, b) => versionOrder(a.version, b.version)));
+        byId.set(
+          id,
+          [...(byId.get(id) ?? []), template].sort((a, b) => versionOrder(a.version, b.version)),
+        );
       }
     }
     return new TemplateCatalog(byId);

@@ -6,16 +6,7 @@
 import type { z } from 'zod';
 import type { ContractTerms, EmploymentForm } from '../domain/contract-terms.ts';
 
-export const templateKinds = [
-  'labor_contract',
-  'dispatch',
-  'platform_work',
-  'internal_retirement',
-  'renewal',
-  'change',
-  'termination_certificate',
-  'evidence_report',
-] as const;
+export const templateKinds = ['labor_contract', 'dispatch', 'platform_work', 'internal_retirement', 'renewal', 'change', 'termination_certificate', 'evidence_report'] as const;
 export type TemplateKind = (typeof templateKinds)[number];
 
 export interface TemplateManifest<Schema extends z.ZodObject = z.ZodObject> {

@@ -7,7 +7,10 @@
 import { text as plainText } from '../support/text.ts';
 import { z } from 'zod';
 
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').describe('date, YYYY-MM-DD');
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .describe('date, YYYY-MM-DD');
 export const yuan = z.number().nonnegative().multipleOf(0.01, 'at most 2 decimals').describe('amount in yuan (CNY)');
 /** Free text of a field (clauses may run over several lines); control characters are refused (src/support/text.ts). */
 export const text = (max = 500) => plainText(max, { multiline: true });
@@ -28,15 +31,16 @@ export const workerParty = z.object({
   name: line(50).min(1).describe('姓名'),
   idNumber: z.string().trim().toUpperCase().describe('居民身份证号码 (18 characters)'),
   address: line(200).describe('户籍地址或经常居住地'),
-  phone: z.string().regex(/^1\d{10}$/, 'must be an 11-digit mainland mobile number').describe('mobile number; the signing link goes here'),
+  phone: z
+    .string()
+    .regex(/^1\d{10}$/, 'must be an 11-digit mainland mobile number')
+    .describe('mobile number; the signing link goes here'),
   emergencyContact: line(100).optional(),
 });
 
 export const termType = z.enum(['fixed', 'open_ended', 'task_based']).describe('固定期限 / 无固定期限 / 以完成一定工作任务为期限');
 
-export const probation = z
-  .object({ startDate: isoDate, endDate: isoDate, monthlyWage: yuan })
-  .describe('试用期; omit for none');
+export const probation = z.object({ startDate: isoDate, endDate: isoDate, monthlyWage: yuan }).describe('试用期; omit for none');
 
 export const hours = z.object({
   system: z.enum(['standard', 'comprehensive', 'flexible']).describe('标准工时 / 综合计算工时 / 不定时工作制'),
@@ -81,13 +85,28 @@ export const employmentForm = z.enum(['full_time', 'part_time']).default('full_t
 
 /** The fields issue 22 added to every labor-contract template (version 3 of 通用, 2 of 派遣, the 非全日制 template). */
 export const lawfulnessFields = {
-  workplaceRegionCode: z.string().regex(/^\d{6}$/, 'must be a 6-digit 行政区划代码').optional().describe('工作地点所在县级行政区划代码（与用人单位注册地不同时填写；决定适用的最低工资标准）'),
+  workplaceRegionCode: z
+    .string()
+    .regex(/^\d{6}$/, 'must be a 6-digit 行政区划代码')
+    .optional()
+    .describe('工作地点所在县级行政区划代码（与用人单位注册地不同时填写；决定适用的最低工资标准）'),
   employmentStartDate: isoDate.optional().describe('用工之日（实际开始工作的日期，早于本合同时填写）'),
   continuousServiceYears: z.number().int().min(0).max(60).optional().describe('此前在本单位连续工作的整年数'),
   priorFixedTermContracts: z.number().int().min(0).max(20).optional().describe('此前与本单位连续订立固定期限劳动合同的次数'),
   workerRequestsFixedTerm: z.boolean().optional().describe('劳动者本人提出订立固定期限劳动合同（应订立无固定期限劳动合同时）'),
   jobCategory: z
-    .enum(['office', 'general', 'underground_mining', 'toxic_hazardous', 'heavy_physical_level_4', 'work_at_height', 'high_temperature_or_cold', 'radiation', 'explosives', 'pressure_vessel_or_diving'])
+    .enum([
+      'office',
+      'general',
+      'underground_mining',
+      'toxic_hazardous',
+      'heavy_physical_level_4',
+      'work_at_height',
+      'high_temperature_or_cold',
+      'radiation',
+      'explosives',
+      'pressure_vessel_or_diving',
+    ])
     .optional()
     .describe('岗位类别：办公 / 一般 / 矿山井下 / 有毒有害 / 第四级体力劳动强度 / 高处作业 / 高温低温冷水 / 放射性 / 易燃易爆 / 压力容器潜水'),
   serviceAgreement: z

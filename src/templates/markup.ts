@@ -6,10 +6,7 @@
 
 export type Condition = { path: string; op: 'truthy' | 'falsy' | 'eq' | 'ne'; value?: string };
 
-export type Inline =
-  | { kind: 'text'; text: string }
-  | { kind: 'field'; path: string; format?: string; argument?: string }
-  | { kind: 'box'; condition: Condition };
+export type Inline = { kind: 'text'; text: string } | { kind: 'field'; path: string; format?: string; argument?: string } | { kind: 'box'; condition: Condition };
 
 export type Align = 'indent' | 'left' | 'center' | 'right';
 

@@ -17,14 +17,23 @@ let following;
 /** A problem in Chinese: the field's Chinese message, else what the problem type or status means. */
 function chinese(problem) {
   // These two say on this page what to do next, better than the API's general words.
-  const type = String(problem?.type ?? '').split('/').pop();
+  const type = String(problem?.type ?? '')
+    .split('/')
+    .pop();
   if (type === 'no-seal-authorisation') return '需要先授权该模板的自动盖章：请由法定代表人或授权人通过 POST /api/v1/seal-authorisations 授权平台对该模板的合同自动盖章后再提交。';
   if (type === 'batch-invalid') return '没有生成任何合同：表格中有未通过校验的行，请按下表修改后重新上传。';
   const first = problem?.errors?.find((e) => e.messageZh) ?? undefined;
   if (first) return `${first.field}：${first.messageZh}`;
   if (type === 'unsupported-media-type') return '只支持 .xlsx 或 UTF-8 编码的 .csv 文件。';
   if (problem instanceof TypeError) return '网络连接失败，请检查网络后重试。';
-  const byStatus = { 400: '请求有误，请检查后重试。', 401: 'API 密钥无效或已停用，请重新输入。', 403: '该密钥无权进行此操作。', 404: '没有找到该批次或模板。', 413: '文件太大（不超过 50 MB），请拆分后分批上传。', 429: '操作过于频繁，请稍后再试。' };
+  const byStatus = {
+    400: '请求有误，请检查后重试。',
+    401: 'API 密钥无效或已停用，请重新输入。',
+    403: '该密钥无权进行此操作。',
+    404: '没有找到该批次或模板。',
+    413: '文件太大（不超过 50 MB），请拆分后分批上传。',
+    429: '操作过于频繁，请稍后再试。',
+  };
   if (byStatus[problem?.status]) return byStatus[problem.status];
   if (problem?.status >= 500) return '服务暂时不可用，请稍后重试。';
   return problem?.detail ?? '操作失败，请稍后重试。';
@@ -59,7 +68,9 @@ async function logIn() {
     const offered = items.filter((t) => batchKinds.includes(t.kind)).sort((a, b) => batchKinds.indexOf(a.kind) - batchKinds.indexOf(b.kind));
     templateTitles = new Map(items.map((t) => [t.id, t.title]));
     $('template').innerHTML = offered.map((t) => `<option value="${esc(t.id)}">${esc(t.title)}</option>`).join('');
-    const organisation = await api(`/api/v1/employers/${me.organisationId}`).then((r) => r.json()).catch(() => undefined);
+    const organisation = await api(`/api/v1/employers/${me.organisationId}`)
+      .then((r) => r.json())
+      .catch(() => undefined);
     $('who').textContent = organisation?.name ? `用人单位：${organisation.name}` : '';
     $('login').classList.add('hidden');
     $('workspace').classList.remove('hidden');
@@ -76,7 +87,10 @@ async function listBatches() {
   $('recent').classList.toggle('hidden', items.length === 0);
   $('recent-rows').innerHTML = items
     .slice(0, 10)
-    .map((b) => `<tr><td>${esc(when(b.createdAt))}<br><small>${esc(templateTitles.get(b.templateId) ?? b.templateId)}</small></td><td>${b.rowCount} 份</td><td>${b.finishedAt ? '<span class="ok">已完成</span>' : '处理中'}</td><td><button type="button" data-batch="${esc(b.id)}">查看</button></td></tr>`)
+    .map(
+      (b) =>
+        `<tr><td>${esc(when(b.createdAt))}<br><small>${esc(templateTitles.get(b.templateId) ?? b.templateId)}</small></td><td>${b.rowCount} 份</td><td>${b.finishedAt ? '<span class="ok">已完成</span>' : '处理中'}</td><td><button type="button" data-batch="${esc(b.id)}">查看</button></td></tr>`,
+    )
     .join('');
 }
 
@@ -119,8 +133,15 @@ async function readEvents(id, signal) {
     while ((end = buffer.indexOf('\n\n')) >= 0) {
       const frame = buffer.slice(0, end).split('\n');
       buffer = buffer.slice(end + 2);
-      const name = frame.find((line) => line.startsWith('event:'))?.slice(6).trim() ?? 'message';
-      const data = frame.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trimStart()).join('\n');
+      const name =
+        frame
+          .find((line) => line.startsWith('event:'))
+          ?.slice(6)
+          .trim() ?? 'message';
+      const data = frame
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5).trimStart())
+        .join('\n');
       if (!data || (name !== 'progress' && name !== 'finished')) {
         if (name === 'error') return undefined;
         continue;
@@ -167,11 +188,15 @@ async function showFinished(p) {
   const { items, nextAfterRow } = await (await api(`/api/v1/batches/${p.id}/rows?limit=${shownRows}`)).json();
   const sent = items.some((r) => r.contractStatus && r.contractStatus !== 'sealed' && r.contractStatus !== 'draft');
   $('progress-title').textContent = '处理完成';
-  $('finished-text').textContent = `已生成并盖章 ${done} 份${done && sent ? '，签署短信已发送' : ''}${failed ? `；${failed} 行处理失败` : ''}${p.rejectedRows ? `；${p.rejectedRows} 行未通过校验` : ''}。`;
+  $('finished-text').textContent =
+    `已生成并盖章 ${done} 份${done && sent ? '，签署短信已发送' : ''}${failed ? `；${failed} 行处理失败` : ''}${p.rejectedRows ? `；${p.rejectedRows} 行未通过校验` : ''}。`;
   $('finished-text').className = failed ? 'bad' : 'ok';
   $('download-errors').classList.toggle('hidden', !failed && !p.rejectedRows);
   $('result-rows').innerHTML = items
-    .map((r) => `<tr><td>第 ${r.row} 行</td><td>${esc(r.contractNumber ?? '—')}</td><td>${r.status === 'failed' ? `<span class="bad">失败：${esc(r.error)}</span>` : esc(statusNames[r.contractStatus] ?? r.contractStatus ?? '')}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td>第 ${r.row} 行</td><td>${esc(r.contractNumber ?? '—')}</td><td>${r.status === 'failed' ? `<span class="bad">失败：${esc(r.error)}</span>` : esc(statusNames[r.contractStatus] ?? r.contractStatus ?? '')}</td></tr>`,
+    )
     .join('');
   $('result-more').classList.toggle('hidden', nextAfterRow === null);
   $('result-more').textContent = `仅显示前 ${shownRows} 行，全部 ${p.rows} 份合同可在合同列表中查看。`;
@@ -218,7 +243,9 @@ async function submit(event) {
     // The file is in: the next upload is a new choice with a new Idempotency-Key.
     control('sheet').value = '';
     idempotencyKey = undefined;
-    $('notice').textContent = body.replayed ? '该文件此前已提交过，下面显示的是当时创建的批次，没有重复生成合同。' : `已接收 ${body.rows} 行，正在生成、盖章${control('send').checked ? '并发送' : ''}。`;
+    $('notice').textContent = body.replayed
+      ? '该文件此前已提交过，下面显示的是当时创建的批次，没有重复生成合同。'
+      : `已接收 ${body.rows} 行，正在生成、盖章${control('send').checked ? '并发送' : ''}。`;
     control('submit').disabled = false;
     $('submit').textContent = '提交';
     listBatches().catch(() => undefined);

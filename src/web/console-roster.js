@@ -30,7 +30,11 @@ export async function listRoster(json) {
   const query = new URLSearchParams({ limit: String(pageSize) });
   const after = roster.cursors[roster.page - 1];
   if (after) query.set('after', after);
-  for (const [key, id] of [['status', 'r-status'], ['contract', 'r-contract']]) if (control(id).value) query.set(key, control(id).value);
+  for (const [key, id] of [
+    ['status', 'r-status'],
+    ['contract', 'r-contract'],
+  ])
+    if (control(id).value) query.set(key, control(id).value);
   const { items, next } = await json(`/api/v1/roster/entries?${query}`);
   roster.next = next;
   roster.cursors[roster.page] = next ?? undefined;
@@ -55,7 +59,8 @@ export async function listAlerts(json) {
   alerts.next = report.next;
   alerts.cursors[alerts.page] = report.next ?? undefined;
   const rate = report.signing.rate === undefined ? '—' : `${Math.round(report.signing.rate * 1000) / 10}%`;
-  $('a-summary').innerHTML = `<dt>统计日期</dt><dd>${esc(report.asOf)}</dd><dt>在职人数</dt><dd>${report.headcount.active}（劳务派遣 ${report.headcount.dispatchedIn}，非全日制 ${report.headcount.partTime}）</dd><dt>书面合同签订率</dt><dd>${esc(rate)}（应签 ${report.signing.required}，已签 ${report.signing.signed}）</dd><dt>提醒事项</dt><dd>${report.total} 项</dd>`;
+  $('a-summary').innerHTML =
+    `<dt>统计日期</dt><dd>${esc(report.asOf)}</dd><dt>在职人数</dt><dd>${report.headcount.active}（劳务派遣 ${report.headcount.dispatchedIn}，非全日制 ${report.headcount.partTime}）</dd><dt>书面合同签订率</dt><dd>${esc(rate)}（应签 ${report.signing.required}，已签 ${report.signing.signed}）</dd><dt>提醒事项</dt><dd>${report.total} 项</dd>`;
   $('alert-rows').innerHTML = report.items.length
     ? report.items
         .map(

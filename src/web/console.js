@@ -6,12 +6,44 @@ import { hire, listAlerts, listRoster, restartAlerts, restartRoster, separate, t
 import { grant, previewSeal, revoke, showSeal, uploadSeal } from './console-seal.js';
 import { $, control, esc, saveDownload } from './dom.js';
 
-const statusNames = { draft: '草稿', sealed: '已盖章', sent: '待职工签署', signed: '已生效', declined: '职工拒签', voided: '已作废', link_expired: '签署链接过期', renewed: '已续订', changed: '已变更', terminated: '已解除/终止', expired: '已到期终止' };
+const statusNames = {
+  draft: '草稿',
+  sealed: '已盖章',
+  sent: '待职工签署',
+  signed: '已生效',
+  declined: '职工拒签',
+  voided: '已作废',
+  link_expired: '签署链接过期',
+  renewed: '已续订',
+  changed: '已变更',
+  terminated: '已解除/终止',
+  expired: '已到期终止',
+};
 const eventNames = {
-  'contract.created': '创建合同', 'contract.sealed': '加盖单位电子印章', 'contract.resealed': '重新盖章', 'contract.sent': '发送签署短信', 'contract.resent': '重新发送签署短信',
-  'link.opened': '职工打开签署链接', 'document.viewed': '职工查看合同', 'document.read_to_end': '职工阅读合同至末页', 'signature.prepared': '准备签名', 'code.sent': '发送验证码', 'code.verified': '验证码通过', 'code.failed': '验证码错误', 'identity.verified': '职工身份核验通过', 'identity.failed': '职工身份核验未通过',
-  'contract.signed': '职工签署，合同生效', 'contract.declined': '职工拒签', 'contract.voided': '作废', 'contract.link_expired': '签署链接过期', 'contract.terminated': '解除/终止',
-  'contract.renewed': '续订', 'contract.changed': '变更', 'contract.expired': '期满终止', 'document.downloaded': '下载文件', 'attachment.created': '创建续订书/变更书',
+  'contract.created': '创建合同',
+  'contract.sealed': '加盖单位电子印章',
+  'contract.resealed': '重新盖章',
+  'contract.sent': '发送签署短信',
+  'contract.resent': '重新发送签署短信',
+  'link.opened': '职工打开签署链接',
+  'document.viewed': '职工查看合同',
+  'document.read_to_end': '职工阅读合同至末页',
+  'signature.prepared': '准备签名',
+  'code.sent': '发送验证码',
+  'code.verified': '验证码通过',
+  'code.failed': '验证码错误',
+  'identity.verified': '职工身份核验通过',
+  'identity.failed': '职工身份核验未通过',
+  'contract.signed': '职工签署，合同生效',
+  'contract.declined': '职工拒签',
+  'contract.voided': '作废',
+  'contract.link_expired': '签署链接过期',
+  'contract.terminated': '解除/终止',
+  'contract.renewed': '续订',
+  'contract.changed': '变更',
+  'contract.expired': '期满终止',
+  'document.downloaded': '下载文件',
+  'attachment.created': '创建续订书/变更书',
 };
 const actorKinds = { employer: '用人单位（系统接口）', worker: '职工', system: '平台自动', admin: '平台管理员', official: '政府部门' };
 const roleNames = { hr_clerk: '人事专员', hr_manager: '人事经理', admin: '管理员' };
@@ -20,10 +52,32 @@ const contractKinds = ['labor_contract', 'dispatch', 'platform_work', 'internal_
 const pageSize = 20;
 /** Labels of fields whose schema description is not Chinese (or absent), by path. */
 const labels = {
-  worker: '劳动者（乙方）', 'worker.name': '姓名', 'worker.idNumber': '居民身份证号码', 'worker.address': '户籍地址', 'worker.phone': '手机号码（接收签署短信）', 'worker.emergencyContact': '紧急联系人',
-  termType: '合同期限类型', startDate: '合同起始日期', endDate: '合同终止日期', taskDescription: '工作任务', probation: '试用期', 'probation.startDate': '试用期起始日期', 'probation.endDate': '试用期终止日期',
-  'probation.monthlyWage': '试用期月工资（元）', hours: '工作时间', 'hours.system': '工时制度', 'hours.approvalNumber': '特殊工时审批文号', 'hours.dailyHours': '每日工作小时数', 'hours.weeklyHours': '每周工作小时数', 'hours.cycle': '综合计算工时周期',
-  wage: '劳动报酬', 'wage.monthly': '月工资（元）', 'wage.hourly': '小时工资（元）', 'wage.payDay': '每月发薪日', 'wage.paymentIntervalDays': '工资支付周期（天）', 'wage.structure': '工资构成或计发办法',
+  worker: '劳动者（乙方）',
+  'worker.name': '姓名',
+  'worker.idNumber': '居民身份证号码',
+  'worker.address': '户籍地址',
+  'worker.phone': '手机号码（接收签署短信）',
+  'worker.emergencyContact': '紧急联系人',
+  termType: '合同期限类型',
+  startDate: '合同起始日期',
+  endDate: '合同终止日期',
+  taskDescription: '工作任务',
+  probation: '试用期',
+  'probation.startDate': '试用期起始日期',
+  'probation.endDate': '试用期终止日期',
+  'probation.monthlyWage': '试用期月工资（元）',
+  hours: '工作时间',
+  'hours.system': '工时制度',
+  'hours.approvalNumber': '特殊工时审批文号',
+  'hours.dailyHours': '每日工作小时数',
+  'hours.weeklyHours': '每周工作小时数',
+  'hours.cycle': '综合计算工时周期',
+  wage: '劳动报酬',
+  'wage.monthly': '月工资（元）',
+  'wage.hourly': '小时工资（元）',
+  'wage.payDay': '每月发薪日',
+  'wage.paymentIntervalDays': '工资支付周期（天）',
+  'wage.structure': '工资构成或计发办法',
 };
 const enumLabels = { week: '周', month: '月', quarter: '季', year: '年' };
 
@@ -44,7 +98,15 @@ function chinese(problem) {
   const first = problem?.errors?.find((e) => e.messageZh);
   if (first) return first.messageZh;
   if (problem instanceof TypeError) return '网络连接失败，请检查网络后重试。';
-  const byStatus = { 400: '填写有误，请检查后重试。', 401: '登录已失效，请重新登录。', 403: '您的角色无权进行此操作。', 404: '没有找到该合同。', 409: '合同状态已变化，请刷新后重试。', 422: '合同内容不符合劳动法规，请按提示修改。', 429: '操作过于频繁，请稍后再试。' };
+  const byStatus = {
+    400: '填写有误，请检查后重试。',
+    401: '登录已失效，请重新登录。',
+    403: '您的角色无权进行此操作。',
+    404: '没有找到该合同。',
+    409: '合同状态已变化，请刷新后重试。',
+    422: '合同内容不符合劳动法规，请按提示修改。',
+    429: '操作过于频繁，请稍后再试。',
+  };
   return byStatus[problem?.status] ?? (problem?.status >= 500 ? '服务暂时不可用，请稍后重试。' : (problem?.detail ?? '操作失败，请稍后重试。'));
 }
 function showError(problem) {
@@ -108,7 +170,9 @@ async function start() {
   const options = templates.map((t) => `<option value="${esc(t.id)}">${esc(t.title)}</option>`).join('');
   $('f-template').innerHTML = `<option value="">全部</option>${options}`;
   $('n-template').innerHTML = options;
-  $('f-status').innerHTML = `<option value="">全部</option>${Object.entries(statusNames).map(([k, v]) => `<option value="${k}">${v}</option>`).join('')}`;
+  $('f-status').innerHTML = `<option value="">全部</option>${Object.entries(statusNames)
+    .map(([k, v]) => `<option value="${k}">${v}</option>`)
+    .join('')}`;
   await route();
 }
 
@@ -117,9 +181,9 @@ async function route() {
   const [, view, id, parentId] = location.hash.split('/');
   try {
     if (view === 'contracts' && id) return await openContract(id);
-    if (view === 'roster') return showView('roster'), await listRoster(json);
-    if (view === 'alerts') return showView('alerts'), await listAlerts(json);
-    if (view === 'seal') return showView('seal'), await showSeal(json, templates, mayAct('seal'));
+    if (view === 'roster') return (showView('roster'), await listRoster(json));
+    if (view === 'alerts') return (showView('alerts'), await listAlerts(json));
+    if (view === 'seal') return (showView('seal'), await showSeal(json, templates, mayAct('seal')));
     // #/new/contract-renewal/<contract>: a 续订书 or 变更书 of that contract, through the same form.
     if (view === 'new') return await openForm(id && parentId ? { templateId: id, parentId } : undefined);
     return await listContracts();
@@ -143,7 +207,10 @@ async function listContracts() {
   control('next').disabled = listPage >= pages;
   $('contract-rows').innerHTML = items.length
     ? items
-        .map((c) => `<tr><td><a href="#/contracts/${esc(c.id)}">${esc(c.number)}</a></td><td>${esc(c.worker)}</td><td>${esc(c.templateTitle)}</td><td>${esc(c.startDate ?? '')}${c.endDate ? ` 至 ${esc(c.endDate)}` : c.startDate ? ' 起' : ''}</td><td>${statusTag(c.status)}</td></tr>`)
+        .map(
+          (c) =>
+            `<tr><td><a href="#/contracts/${esc(c.id)}">${esc(c.number)}</a></td><td>${esc(c.worker)}</td><td>${esc(c.templateTitle)}</td><td>${esc(c.startDate ?? '')}${c.endDate ? ` 至 ${esc(c.endDate)}` : c.startDate ? ' 起' : ''}</td><td>${statusTag(c.status)}</td></tr>`,
+        )
         .join('')
     : '<tr><td colspan="5" class="lead">没有符合条件的合同。</td></tr>';
 }
@@ -153,14 +220,23 @@ async function openContract(id, notice = '') {
   showView('contract');
   const c = await json(`/api/v1/contracts/${id}/overview`);
   $('c-title').innerHTML = `合同 ${esc(c.number)} ${statusTag(c.status)}`;
-  const facts = { 职工: c.worker.name, 手机号码: c.worker.phone ?? '—', 合同模板: `${c.templateTitle}（${c.templateVersion} 版）`, 期限: `${c.startDate ?? '—'}${c.endDate ? ` 至 ${c.endDate}` : ''}`, 创建时间: beijing(c.createdAt) };
-  $('c-facts').innerHTML = Object.entries(facts).map(([k, v]) => `<dt>${k}</dt><dd>${esc(v)}</dd>`).join('');
+  const facts = {
+    职工: c.worker.name,
+    手机号码: c.worker.phone ?? '—',
+    合同模板: `${c.templateTitle}（${c.templateVersion} 版）`,
+    期限: `${c.startDate ?? '—'}${c.endDate ? ` 至 ${c.endDate}` : ''}`,
+    创建时间: beijing(c.createdAt),
+  };
+  $('c-facts').innerHTML = Object.entries(facts)
+    .map(([k, v]) => `<dt>${k}</dt><dd>${esc(v)}</dd>`)
+    .join('');
   $('c-documents').innerHTML = c.documents.map((d) => `<tr><td>${esc(documentNames[d.kind] ?? d.kind)}</td><td>${esc(beijing(d.createdAt))}</td><td class="sha">${esc(d.sha256)}</td></tr>`).join('');
   $('c-timeline').innerHTML = c.timeline
     .map((e) => `<li><time>${esc(beijing(e.at))}</time>${esc(eventNames[e.type] ?? e.type)} · ${esc(e.actor ?? actorKinds[e.actorKind] ?? e.actorKind)}</li>`)
     .join('');
   const can = new Set(c.allowedEvents);
-  const manager = (label, act, extra = '') => (mayAct('seal') ? `<button type="button" class="primary" data-act="${act}"${extra}>${label}</button>` : `<button type="button" data-act="${act}" disabled>${label}（需人事经理）</button>`);
+  const manager = (label, act, extra = '') =>
+    mayAct('seal') ? `<button type="button" class="primary" data-act="${act}"${extra}>${label}</button>` : `<button type="button" data-act="${act}" disabled>${label}（需人事经理）</button>`;
   const actions = [];
   if (can.has('seal')) actions.push(manager('加盖单位电子印章', 'seal'));
   if (can.has('send')) actions.push('<button type="button" class="primary" data-act="send">发送签署短信给职工</button>');
@@ -199,7 +275,10 @@ async function showSignatures(c) {
   const report = await json('/api/v1/verify', { method: 'POST', body: pdf });
   const kinds = { signature: '电子签名', 'document-timestamp': '文档时间戳' };
   $('c-signature-rows').innerHTML = report.signatures
-    .map((s) => `<tr><td>${esc(kinds[s.kind] ?? s.kind)}</td><td>${esc(s.signer?.name ?? '—')}</td><td>${esc(s.timestamp ? beijing(s.timestamp.time) : pdfTime(s.signingTime))}</td><td class="${s.valid ? 'ok' : 'bad'}">${s.valid ? '有效' : '无效'}：${esc(s.summaryZh)}</td></tr>`)
+    .map(
+      (s) =>
+        `<tr><td>${esc(kinds[s.kind] ?? s.kind)}</td><td>${esc(s.signer?.name ?? '—')}</td><td>${esc(s.timestamp ? beijing(s.timestamp.time) : pdfTime(s.signingTime))}</td><td class="${s.valid ? 'ok' : 'bad'}">${s.valid ? '有效' : '无效'}：${esc(s.summaryZh)}</td></tr>`,
+    )
     .join('');
   $('c-verify').textContent = report.valid ? `验签通过：共 ${report.signatures.length} 个签名/时间戳，全部有效，文件签署后未被篡改。` : '验签未通过：请查看各签名的结果。';
   $('c-verify').className = report.valid ? 'ok' : 'bad';
@@ -247,7 +326,11 @@ function labelOf(path, schema) {
   return /^[\u4e00-\u9fff]/.test(description) ? description.split(/[（(;；:：]/)[0] : path.split('.').pop();
 }
 function optionLabels(schema) {
-  const names = (schema.description ?? '').split(/[：:]/).pop().split(' / ').map((s) => s.trim());
+  const names = (schema.description ?? '')
+    .split(/[：:]/)
+    .pop()
+    .split(' / ')
+    .map((s) => s.trim());
   return schema.enum.map((value, i) => (names.length === schema.enum.length && /[\u4e00-\u9fff]/.test(names[i]) ? names[i] : (enumLabels[value] ?? value)));
 }
 
@@ -298,10 +381,13 @@ async function openForm(attachment = undefined) {
   const template = await json(`/api/v1/templates/${encodeURIComponent(templateId)}`);
   $('n-title').textContent = parentId ? template.title : '从模板新建合同';
   form = { templateId, parentId, schema: template.fieldsSchema, touched: new Set(), checking: undefined };
-  $('n-fields').innerHTML = `<div class="card">${objectHtml('', { ...template.fieldsSchema, properties: Object.fromEntries(Object.entries(template.fieldsSchema.properties).filter(([, s]) => s.type !== 'object')) }, true)}</div>${Object.entries(template.fieldsSchema.properties)
-    .filter(([key, s]) => s.type === 'object' && !fromRecord(key))
-    .map(([key, s]) => objectHtml(key, s, (template.fieldsSchema.required ?? []).includes(key)))
-    .join('')}`;
+  $('n-fields').innerHTML =
+    `<div class="card">${objectHtml('', { ...template.fieldsSchema, properties: Object.fromEntries(Object.entries(template.fieldsSchema.properties).filter(([, s]) => s.type !== 'object')) }, true)}</div>${Object.entries(
+      template.fieldsSchema.properties,
+    )
+      .filter(([key, s]) => s.type === 'object' && !fromRecord(key))
+      .map(([key, s]) => objectHtml(key, s, (template.fieldsSchema.required ?? []).includes(key)))
+      .join('')}`;
   $('n-status').textContent = '';
 }
 
@@ -453,21 +539,30 @@ $('c-pdf').addEventListener('click', async () => {
   }
 });
 // --- roster and self-check (console-roster.js)
-for (const [which, list, restart] of /** @type {const} */ ([['roster', listRoster, restartRoster], ['alerts', listAlerts, restartAlerts]])) {
+for (const [which, list, restart] of /** @type {const} */ ([
+  ['roster', listRoster, restartRoster],
+  ['alerts', listAlerts, restartAlerts],
+])) {
   const prefix = which === 'roster' ? 'r-' : 'a-';
   $(`${prefix}filters`).addEventListener('submit', (event) => {
     event.preventDefault();
     restart();
     list(json).catch(showError);
   });
-  for (const [id, step] of /** @type {const} */ ([['prev', -1], ['next', 1]])) {
+  for (const [id, step] of /** @type {const} */ ([
+    ['prev', -1],
+    ['next', 1],
+  ])) {
     $(`${prefix}${id}`).addEventListener('click', () => {
       turn(which, step);
       list(json).catch(showError);
     });
   }
 }
-for (const [id, register] of /** @type {const} */ ([['hire', hire], ['separate', separate]])) {
+for (const [id, register] of /** @type {const} */ ([
+  ['hire', hire],
+  ['separate', separate],
+])) {
   $(id).addEventListener('submit', async (event) => {
     event.preventDefault();
     clearError();

@@ -39,7 +39,12 @@ async function ask() {
   /** @type {{ faces: { family: string, woff2: string }[] }} */
   const { faces } = await response.json();
   const fresh = await Promise.all(
-    faces.map((face) => new FontFace(face.family, Uint8Array.from(atob(face.woff2), (c) => c.charCodeAt(0))).load()),
+    faces.map((face) =>
+      new FontFace(
+        face.family,
+        Uint8Array.from(atob(face.woff2), (c) => c.charCodeAt(0)),
+      ).load(),
+    ),
   );
   for (const old of loaded) document.fonts.delete(old);
   for (const face of fresh) document.fonts.add(face);
@@ -55,4 +60,3 @@ function later() {
 new MutationObserver(later).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
 document.addEventListener('input', later);
 scan();
-

@@ -3,7 +3,19 @@
 // downloads. Every query and read carries the purpose the official entered (logged, shown to the
 // worker): nothing is asked without one, and arbitration work and evidence bundles need a case number.
 import { $, control, esc, saveDownload, buttonOf } from './dom.js';
-const statusNames = { draft: '草稿', sealed: '已盖章', sent: '待签署', signed: '已签署', declined: '已拒签', voided: '已作废', link_expired: '链接过期', renewed: '已续订', changed: '已变更', terminated: '已解除/终止', expired: '已到期' };
+const statusNames = {
+  draft: '草稿',
+  sealed: '已盖章',
+  sent: '待签署',
+  signed: '已签署',
+  declined: '已拒签',
+  voided: '已作废',
+  link_expired: '链接过期',
+  renewed: '已续订',
+  changed: '已变更',
+  terminated: '已解除/终止',
+  expired: '已到期',
+};
 const roleNames = { inspection: '劳动保障监察', arbitration: '劳动争议仲裁', insurance: '社会保险经办', employment: '就业服务' };
 
 /**
@@ -160,7 +172,9 @@ function trendChart(points) {
   const plot = height - top - bottom;
   const x = (i) => left + 18 + (i * (width - left - 18 - 38)) / Math.max(1, points.length - 1);
   const y = (rate) => top + (1 - rate) * plot;
-  const grid = [0, 0.5, 1].map((r) => `<line class="grid" x1="${left}" x2="${width - 8}" y1="${y(r)}" y2="${y(r)}"></line><text x="${left - 6}" y="${y(r) + 4}" text-anchor="end">${r * 100}%</text>`).join('');
+  const grid = [0, 0.5, 1]
+    .map((r) => `<line class="grid" x1="${left}" x2="${width - 8}" y1="${y(r)}" y2="${y(r)}"></line><text x="${left - 6}" y="${y(r) + 4}" text-anchor="end">${r * 100}%</text>`)
+    .join('');
   let path = '';
   let drawing = false;
   points.forEach((p, i) => {
@@ -230,7 +244,10 @@ async function searchEmployers() {
     $('employer-summary').textContent = q ? `辖区 ${place} 内与“${q}”匹配的用人单位：${items.length} 家` : `辖区 ${place} 内的用人单位：${items.length} 家`;
     $('employer-rows').innerHTML =
       items
-        .map((e) => `<tr><td>${esc(e.name)}${e.regionName ? `<br>${esc(e.regionName)}` : ''}<br><small>${esc(e.uscc)}</small></td><td>${e.headcount}</td><td>${percent(e.signing.rate)}</td><td>${e.alerts ? `<span class="tag">${e.alerts}</span>` : '0'}</td><td><button data-uscc="${esc(e.uscc)}">查看</button></td></tr>`)
+        .map(
+          (e) =>
+            `<tr><td>${esc(e.name)}${e.regionName ? `<br>${esc(e.regionName)}` : ''}<br><small>${esc(e.uscc)}</small></td><td>${e.headcount}</td><td>${percent(e.signing.rate)}</td><td>${e.alerts ? `<span class="tag">${e.alerts}</span>` : '0'}</td><td><button data-uscc="${esc(e.uscc)}">查看</button></td></tr>`,
+        )
         .join('') || `<tr><td colspan="5">${q ? '没有匹配的用人单位（名称关键字或完整的统一社会信用代码）' : '辖区内暂无用人单位'}</td></tr>`;
     $('employers').classList.remove('hidden');
   } catch (problem) {
@@ -238,7 +255,8 @@ async function searchEmployers() {
   }
 }
 
-const contractRow = (c, extra = '') => `<tr><td>${esc(c.number)}${extra}<br><small>${esc(statusNames[c.status] ?? c.status)} · ${esc(c.startDate ?? '')}${c.endDate ? ` 至 ${esc(c.endDate)}` : ''}</small></td><td><button data-contract="${esc(c.id)}">查阅</button></td></tr>`;
+const contractRow = (c, extra = '') =>
+  `<tr><td>${esc(c.number)}${extra}<br><small>${esc(statusNames[c.status] ?? c.status)} · ${esc(c.startDate ?? '')}${c.endDate ? ` 至 ${esc(c.endDate)}` : ''}</small></td><td><button data-contract="${esc(c.id)}">查阅</button></td></tr>`;
 
 async function searchWorker() {
   clearError();
@@ -281,9 +299,13 @@ async function openContract(id) {
     const contract = await (await api(`/api/v1/government/contracts/${id}?${reason()}`)).json();
     currentContract = contract;
     $('contract-title').textContent = `合同 ${contract.number}`;
-    $('contract-summary').innerHTML = `${esc(contract.employer.name)} · ${esc(statusNames[contract.status] ?? contract.status)} · 签名验证：${contract.verification.valid ? '<span class="ok">✔ 全部通过</span>' : '<span class="bad">✘ 未通过</span>'}`;
+    $('contract-summary').innerHTML =
+      `${esc(contract.employer.name)} · ${esc(statusNames[contract.status] ?? contract.status)} · 签名验证：${contract.verification.valid ? '<span class="ok">✔ 全部通过</span>' : '<span class="bad">✘ 未通过</span>'}`;
     $('signature-rows').innerHTML = contract.verification.signatures
-      .map((s) => `<tr><td>${esc(s.fieldName)}</td><td>${esc(s.signer ?? '—')}</td><td>${esc(s.level ?? '—')}</td><td>${esc(s.timestamp ? s.timestamp.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC') : '—')}</td><td>${s.valid ? '<span class="ok">有效</span>' : '<span class="bad">无效</span>'}</td></tr>`)
+      .map(
+        (s) =>
+          `<tr><td>${esc(s.fieldName)}</td><td>${esc(s.signer ?? '—')}</td><td>${esc(s.level ?? '—')}</td><td>${esc(s.timestamp ? s.timestamp.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC') : '—')}</td><td>${s.valid ? '<span class="ok">有效</span>' : '<span class="bad">无效</span>'}</td></tr>`,
+      )
       .join('');
     $('contract').classList.remove('hidden');
     $('contract').scrollIntoView({ behavior: 'smooth' });
@@ -336,7 +358,10 @@ $('download-evidence').addEventListener('click', async () => {
   try {
     const params = reason({ needCase: true });
     const body = { contractId: currentContract.id, purpose: params.get('purpose'), caseNumber: params.get('caseNumber') };
-    await saveDownload(await api('/api/v1/arbitration/evidence', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }), `evidence-${currentContract.number}.zip`);
+    await saveDownload(
+      await api('/api/v1/arbitration/evidence', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      `evidence-${currentContract.number}.zip`,
+    );
   } catch (problem) {
     showError(problem);
   }

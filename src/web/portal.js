@@ -1,6 +1,15 @@
 // 我的合同: phone + code, then the worker's contracts, each downloadable free.
 import { $, control, esc, buttonOf } from './dom.js';
-const statusNames = { sent: '待签署', link_expired: '签署链接已过期', signed: '已签署（生效）', declined: '已拒签', renewed: '已续订', changed: '已变更', terminated: '已解除/终止', expired: '已到期' };
+const statusNames = {
+  sent: '待签署',
+  link_expired: '签署链接已过期',
+  signed: '已签署（生效）',
+  declined: '已拒签',
+  renewed: '已续订',
+  changed: '已变更',
+  terminated: '已解除/终止',
+  expired: '已到期',
+};
 const officeNames = { insurance: '社会保险经办机构', arbitration: '劳动人事争议仲裁机构', inspection: '劳动保障监察机构', employment: '公共就业服务机构' };
 const day = (value) => (value ? String(value).slice(0, 10) : '');
 const hasChinese = (text) => typeof text === 'string' && /[\u4e00-\u9fff]/.test(text);

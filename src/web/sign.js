@@ -231,7 +231,11 @@ function wireSigning() {
     control('submit').disabled = true;
     $('submit').textContent = '正在签署……';
     try {
-      await signOnDevice(code, pad.png(), declarations.map((input) => input.value));
+      await signOnDevice(
+        code,
+        pad.png(),
+        declarations.map((input) => input.value),
+      );
       show('done');
     } catch (problem) {
       showError(problem);

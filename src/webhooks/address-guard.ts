@@ -8,7 +8,22 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 
-const refusedV4 = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24', '192.0.2.0/24', '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/4', '240.0.0.0/4'];
+const refusedV4 = [
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.0.0.0/24',
+  '192.0.2.0/24',
+  '192.168.0.0/16',
+  '198.18.0.0/15',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '224.0.0.0/4',
+  '240.0.0.0/4',
+];
 // IPv4-mapped (::ffff:0:0/96) addresses are judged as the IPv4 address they carry.
 const refusedV6 = ['::/128', '::1/128', '64:ff9b::/96', '64:ff9b:1::/48', '100::/64', '2001:db8::/32', 'fc00::/7', 'fe80::/10', 'fec0::/10', 'ff00::/8'];
 
@@ -99,6 +114,10 @@ export async function resolveTarget(url: URL, allowlist: Allowlist, resolve: Res
   if (!targets.length) throw new AddressRefused('unresolvable', `${host} does not resolve`);
   if (allowlist.allowsHost(host)) return targets[0]!;
   const bad = targets.find((t) => isRefusedAddress(t.address) && !allowlist.allowsAddress(t.address));
-  if (bad) throw new AddressRefused('private_address', `${host} resolves to ${bad.address}, a loopback, private, link-local or otherwise non-public address (allow on-premise systems with WEBHOOK_ALLOWLIST)`);
+  if (bad)
+    throw new AddressRefused(
+      'private_address',
+      `${host} resolves to ${bad.address}, a loopback, private, link-local or otherwise non-public address (allow on-premise systems with WEBHOOK_ALLOWLIST)`,
+    );
   return targets[0]!;
 }

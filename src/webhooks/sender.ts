@@ -25,7 +25,12 @@ export function postTo(url: URL, target: ResolvedTarget, headers: Record<string,
   return new Promise((resolve) => {
     const request = client.request(
       url,
-      { method: 'POST', lookup, timeout: timeoutMs, headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'LaborSign-Webhooks/1' } },
+      {
+        method: 'POST',
+        lookup,
+        timeout: timeoutMs,
+        headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'LaborSign-Webhooks/1' },
+      },
       (response) => {
         let read = 0;
         response.on('data', (chunk: Buffer) => {

@@ -17,7 +17,9 @@ export function accessTableMarkdown(): string {
 
 /** Each grant's purpose, one line per resource and reader. */
 export function purposesMarkdown(): string {
-  return resources.flatMap((resource) => readerKinds.flatMap((reader) => (accessTable[resource][reader] ? [`- \`${resource}\` × ${reader}: ${accessTable[resource][reader]!.purpose}`] : []))).join('\n');
+  return resources
+    .flatMap((resource) => readerKinds.flatMap((reader) => (accessTable[resource][reader] ? [`- \`${resource}\` × ${reader}: ${accessTable[resource][reader]!.purpose}`] : [])))
+    .join('\n');
 }
 
 const doc = await readFile(new URL('../../docs/SECURITY.md', import.meta.url), 'utf8');

@@ -46,7 +46,10 @@ await post('/api/v1/webhooks/endpoints', keyB, { url: 'https://1.1.1.1:1/hook', 
 const a2 = await sentContract(keyA, workerA);
 const messageA = `msg_${(await platform.db.webhookMessage.findFirstOrThrow({ where: { endpointId: hookA.id } })).id}`;
 const b2 = await sentContract(keyB, workerB);
-for (const [key, worker] of [[keyA, workerA], [keyB, workerB]] as const) {
+for (const [key, worker] of [
+  [keyA, workerA],
+  [keyB, workerB],
+] as const) {
   await post('/api/v1/roster/hires', key, { worker: { name: worker.name, idNumber: worker.idNumber }, hireDate: '2026-09-15', employmentForm: 'labor_contract' });
 }
 const now = Date.now();
@@ -90,7 +93,11 @@ const credentials: Record<PrincipalName, { headers: Record<string, string>; toke
 };
 
 // An alert of A's (the hire of 2026-09-15 signed later than the hire), for the per-alert view.
-const alertA = (await platform.namedAlerts.selfCheck(employerA.id, todayInShanghai(), { limit: 1 })).items[0] ?? (() => { throw new Error('employer A has no alert to view'); })();
+const alertA =
+  (await platform.namedAlerts.selfCheck(employerA.id, todayInShanghai(), { limit: 1 })).items[0] ??
+  (() => {
+    throw new Error('employer A has no alert to view');
+  })();
 const signedPdf = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${a1.id}/pdf`, headers: keyA })).rawPayload;
 const png = Buffer.from(signaturePng.split(',')[1]!, 'base64');
 const why = { purpose: '核查劳动合同', caseNumber: '晋运劳仲案字〔2026〕第1号' };
@@ -103,7 +110,17 @@ function requestFor(route: string, principal: PrincipalName): { url: string; pay
   const [, path] = route.split(' ') as [string, string];
   const token = credentials[principal].token ?? randomBytes(32).toString('base64url');
   const target: Record<string, string> = {
-    id: path.startsWith('/api/v1/webhooks') ? hookA.id : path.startsWith('/api/v1/batches') ? batchA.id : path.startsWith('/api/v1/seal-authorisations') ? authA.id : path.startsWith('/api/v1/employers') ? employerA.id : path.startsWith('/api/v1/templates') ? template.id : a1.id,
+    id: path.startsWith('/api/v1/webhooks')
+      ? hookA.id
+      : path.startsWith('/api/v1/batches')
+        ? batchA.id
+        : path.startsWith('/api/v1/seal-authorisations')
+          ? authA.id
+          : path.startsWith('/api/v1/employers')
+            ? employerA.id
+            : path.startsWith('/api/v1/templates')
+              ? template.id
+              : a1.id,
     messageId: messageA,
     token,
     uscc: employerA.uscc,
@@ -156,7 +173,16 @@ function requestFor(route: string, principal: PrincipalName): { url: string; pay
     'POST /api/v1/roster/hires': { payload: { worker: { name: '周新', idNumber: principal === 'employer-b' ? hireOfB : workerA.idNumber }, hireDate: '2026-09-16', employmentForm: 'labor_contract' } },
     'POST /api/v1/roster/separations': { payload: { idNumber: principal === 'employer-b' ? hireOfB : workerA.idNumber, separationDate: '2026-11-30', kind: 'resignation' } },
     'POST /api/v1/roster/hires/bulk': csv('姓名,身份证号码\n'),
-    'POST /api/v1/paper-contracts': { payload: { worker: { name: '周新', idNumber: workerA.idNumber }, employmentForm: 'labor_contract', termType: 'open_ended', startDate: '2020-01-01', signedOn: '2020-01-01', scanBase64: 'bm90IGEgcGRm' } },
+    'POST /api/v1/paper-contracts': {
+      payload: {
+        worker: { name: '周新', idNumber: workerA.idNumber },
+        employmentForm: 'labor_contract',
+        termType: 'open_ended',
+        startDate: '2020-01-01',
+        signedOn: '2020-01-01',
+        scanBase64: 'bm90IGEgcGRm',
+      },
+    },
     'POST /api/v1/paper-contracts/{id}/renewal': { payload: { contractId: a2.id } },
     'POST /api/v1/insurance/contracts': { payload: { idNumber: workerA.idNumber, ...why } },
     'POST /api/v1/government/workers/contracts': { payload: { idNumber: workerA.idNumber, ...why } },
@@ -183,8 +209,16 @@ const ordered = [...routes.filter((r) => !changing.includes(r)), ...changing.fil
 
 t.test('every route of the OpenAPI document has a row, and every row a route', async (t) => {
   t.ok(routes.length > 50, `${routes.length} routes`);
-  t.same(routes.filter((route) => !authorizationTable[route]), [], 'routes without a row');
-  t.same(Object.keys(authorizationTable).filter((route) => !routes.includes(route)), [], 'rows without a route');
+  t.same(
+    routes.filter((route) => !authorizationTable[route]),
+    [],
+    'routes without a row',
+  );
+  t.same(
+    Object.keys(authorizationTable).filter((route) => !routes.includes(route)),
+    [],
+    'rows without a route',
+  );
 });
 
 t.test('the nine leaks of issue 19 are rows that deny', async (t) => {
@@ -226,13 +260,20 @@ t.test('every route × every caller answers as the table says', async (t) => {
       const leaked = (want === 'allow' ? [] : want === 'blind' ? recordsOfA : personalOfA).filter((marker) => body.includes(marker));
       const got = status >= 500 ? '5xx' : denied ? 'deny' : leaked.length ? 'leak' : want === 'blind' ? 'blind' : 'allow';
       observed.set(`${route}|${principal}`, { status, outcome: got });
-      if (route.split(' ')[1]!.startsWith('/api/') && response.headers['cache-control'] !== 'no-store') mismatches.push(`${principal} × ${route}: Cache-Control ${response.headers['cache-control']}, not no-store`);
+      if (route.split(' ')[1]!.startsWith('/api/') && response.headers['cache-control'] !== 'no-store')
+        mismatches.push(`${principal} × ${route}: Cache-Control ${response.headers['cache-control']}, not no-store`);
       if (got !== want) mismatches.push(`${principal} × ${route}: expected ${want}, got ${status} (${got}${leaked.length ? `: ${leaked.join(', ')}` : ''}) ${response.body.slice(0, 160)}`);
     }
   }
   t.same(mismatches, [], `${requests} requests, ${routes.length} routes × ${principals.length} callers`);
   t.equal(requests, routes.length * principals.length);
-  t.comment(`slowest: ${Object.entries(slowest).sort((x, y) => y[1] - x[1]).slice(0, 5).map(([route, ms]) => `${route} ${Math.round(ms)} ms`).join('; ')}`);
+  t.comment(
+    `slowest: ${Object.entries(slowest)
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, 5)
+      .map(([route, ms]) => `${route} ${Math.round(ms)} ms`)
+      .join('; ')}`,
+  );
 });
 
 t.test('the nine leaks are denied', async (t) => {

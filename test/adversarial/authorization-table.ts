@@ -49,7 +49,19 @@ export interface Row {
 }
 
 const everyone = principals;
-const apiKeys = ['admin', 'employer-a', 'employer-b', 'insurance-own', 'insurance-other', 'arbitration-own', 'arbitration-other', 'inspection-own', 'inspection-other', 'employment-own', 'employment-other'] as const;
+const apiKeys = [
+  'admin',
+  'employer-a',
+  'employer-b',
+  'insurance-own',
+  'insurance-other',
+  'arbitration-own',
+  'arbitration-other',
+  'inspection-own',
+  'inspection-other',
+  'employment-own',
+  'employment-other',
+] as const;
 const ownOfficials = ['insurance-own', 'arbitration-own', 'inspection-own', 'employment-own'] as const;
 const employers = ['employer-a', 'employer-b'] as const;
 
@@ -147,7 +159,11 @@ export const authorizationTable: Record<string, Row> = {
 
   'POST /api/v1/insurance/contracts': { why: '社保经办: enrolment data of a person’s contracts in its region', allow: ['insurance-own'], blind: ['insurance-other'] },
   'GET /api/v1/insurance/events': { why: '社保经办: the change feed of its region', allow: ['insurance-own'], blind: ['insurance-other'] },
-  'POST /api/v1/government/workers/contracts': { why: '劳动保障监察 looks up a worker’s contracts in its region; insurance has its own enrolment query, arbitration the evidence bundle, employment the hires', allow: ['inspection-own'], blind: ['inspection-other'] },
+  'POST /api/v1/government/workers/contracts': {
+    why: '劳动保障监察 looks up a worker’s contracts in its region; insurance has its own enrolment query, arbitration the evidence bundle, employment the hires',
+    allow: ['inspection-own'],
+    blind: ['inspection-other'],
+  },
   'GET /api/v1/government/contracts/{id}': { why: '劳动保障监察 reads a contract of its region; other offices have no need for the document', allow: ['inspection-own'] },
   'GET /api/v1/government/contracts/{id}/pdf': { why: '劳动保障监察 reads a contract of its region; other offices have no need for the document', allow: ['inspection-own'] },
   'GET /api/v1/inspection/employers': { why: '劳动保障监察 of the region', allow: ['inspection-own'] },

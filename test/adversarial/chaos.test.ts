@@ -31,7 +31,12 @@ const { app, platform, adminToken, bucket } = test;
 const employer = bearer((await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: bearer(adminToken), payload: employerBody(91) })).json().apiKey);
 const template = platform.templates.get('labor-contract-general')!;
 const now = Date.now();
-await app.inject({ method: 'POST', url: '/api/v1/seal-authorisations', headers: employer, payload: { templateIds: [template.id], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 6 * 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' } });
+await app.inject({
+  method: 'POST',
+  url: '/api/v1/seal-authorisations',
+  headers: employer,
+  payload: { templateIds: [template.id], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 6 * 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' },
+});
 const { employer: _e, worker: _w, ...shared } = template.example as Record<string, unknown>;
 
 const workerEnv = { BATCH_WORKERS: '2', ...timeout };
@@ -45,7 +50,12 @@ const killService = async () => {
 };
 /** Submits to the service process; undefined when the connection broke (the service died). */
 const submit = (body: unknown, key: string) =>
-  fetch(`${service.url}/api/v1/batches`, { method: 'POST', headers: { ...employer, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body), signal: AbortSignal.timeout(120_000) }).then(
+  fetch(`${service.url}/api/v1/batches`, {
+    method: 'POST',
+    headers: { ...employer, 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(120_000),
+  }).then(
     async (response) => ({ status: response.status, body: await response.text() }),
     () => undefined,
   );
@@ -140,8 +150,16 @@ t.test('with every process stopped, the sweep leaves no object without a record'
   const swept = await new ObjectIntentSweep({ db: platform.db, archive: platform.archive, graceSeconds: 0 }).run();
   const recorded = await recordedKeys(platform.db);
   const stored = await bucketKeys(platform.config, bucket);
-  t.same(stored.filter((key) => !recorded.has(key)), [], 'no object without a record');
-  t.same([...recorded].filter((key) => !stored.includes(key)), [], 'no record without an object');
+  t.same(
+    stored.filter((key) => !recorded.has(key)),
+    [],
+    'no object without a record',
+  );
+  t.same(
+    [...recorded].filter((key) => !stored.includes(key)),
+    [],
+    'no record without an object',
+  );
   t.equal(await platform.db.objectIntent.count(), 0, 'the ledger is empty');
   Object.assign(figures, { intentsSwept: swept.intents });
 });

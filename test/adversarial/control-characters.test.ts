@@ -22,8 +22,16 @@ const cases: [string, InjectOptions, string][] = [
   ['revokedBy', { method: 'POST', url: `/api/v1/seal-authorisations/${randomUUID()}/revoke`, headers: employer, payload: { revokedBy: '张三\u0000' } }, 'revokedBy'],
   ['void reason', { method: 'POST', url: `/api/v1/contracts/${randomUUID()}/void`, headers: employer, payload: { reason: '录入错误\u0007' } }, 'reason'],
   ['organisation name', { method: 'POST', url: '/api/v1/admin/employers', headers: admin, payload: { ...employerBody(82), name: '某某\u0000公司' } }, 'name'],
-  ['worker name in a template', { method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId: template.id, fields: { ...example, worker: { ...example.worker, name: '李\u0000四' } } } }, 'fields.worker.name'],
-  ['worker address on two lines', { method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId: template.id, fields: { ...example, worker: { ...example.worker, address: '太原市\n小店区' } } } }, 'fields.worker.address'],
+  [
+    'worker name in a template',
+    { method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId: template.id, fields: { ...example, worker: { ...example.worker, name: '李\u0000四' } } } },
+    'fields.worker.name',
+  ],
+  [
+    'worker address on two lines',
+    { method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId: template.id, fields: { ...example, worker: { ...example.worker, address: '太原市\n小店区' } } } },
+    'fields.worker.address',
+  ],
 ];
 
 for (const [name, request, field] of cases) {
@@ -35,12 +43,25 @@ for (const [name, request, field] of cases) {
 }
 
 t.test('arbitration purpose and case number: 400 naming both', async (t) => {
-  const response = await app.inject({ method: 'POST', url: '/api/v1/arbitration/evidence', headers: arbitration, payload: { purpose: '仲裁\u0000审理', caseNumber: '晋仲\u0000字1号', contractId: randomUUID() } });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/arbitration/evidence',
+    headers: arbitration,
+    payload: { purpose: '仲裁\u0000审理', caseNumber: '晋仲\u0000字1号', contractId: randomUUID() },
+  });
   t.equal(response.statusCode, 400, response.body.slice(0, 300));
-  t.match(response.json().errors, [{ field: 'purpose', rule: 'no_control_characters' }, { field: 'caseNumber', rule: 'no_control_characters' }]);
+  t.match(response.json().errors, [
+    { field: 'purpose', rule: 'no_control_characters' },
+    { field: 'caseNumber', rule: 'no_control_characters' },
+  ]);
 });
 
 t.test('multi-line text keeps tab and line breaks', async (t) => {
-  const response = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId: template.id, fields: { ...example, otherTerms: '一、甲方提供住宿。\n二、乙方\t遵守规章。' } } });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/contracts',
+    headers: employer,
+    payload: { templateId: template.id, fields: { ...example, otherTerms: '一、甲方提供住宿。\n二、乙方\t遵守规章。' } },
+  });
   t.not(response.json().errors?.[0]?.rule, 'no_control_characters', response.body.slice(0, 300));
 });

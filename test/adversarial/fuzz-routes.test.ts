@@ -101,8 +101,7 @@ function plausible(schema: JsonSchema | undefined, depth = 0): fc.Arbitrary<unkn
     }
     case 'array':
       return fc.array(plausible(schema.items, depth + 1), { maxLength: 3 });
-    case 'integer':
-    {
+    case 'integer': {
       const min = Math.ceil(schema.minimum ?? -10);
       return fc.integer({ min, max: Math.max(min, Math.min(schema.maximum ?? 1_000_000, 1_000_000)) });
     }
@@ -114,10 +113,10 @@ function plausible(schema: JsonSchema | undefined, depth = 0): fc.Arbitrary<unkn
       if (schema.format === 'uuid') return fc.uuid();
       if (schema.format === 'date-time') return fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
       if (schema.pattern === '^\\d{4}-\\d{2}-\\d{2}$' || /date/i.test(schema.format ?? '')) return fc.constantFrom('2026-09-15', '2026-02-30', '0000-00-00');
-    {
-      const min = Math.min(schema.minLength ?? 0, 1_000);
-      return fc.string({ minLength: min, maxLength: Math.max(min, Math.min(schema.maxLength ?? 30, 30)) });
-    }
+      {
+        const min = Math.min(schema.minLength ?? 0, 1_000);
+        return fc.string({ minLength: min, maxLength: Math.max(min, Math.min(schema.maxLength ?? 30, 30)) });
+      }
     default:
       return hostileValue;
   }
@@ -137,7 +136,7 @@ const pathValue = fc.oneof(
 
 const queryValue = (schema: JsonSchema | undefined) =>
   fc.oneof(
-    plausible(schema).map((v) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '')),
+    plausible(schema).map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))),
     hostileString,
   );
 
@@ -148,7 +147,18 @@ function bodyFor(operation: Operation): fc.Arbitrary<Body> {
   const jsonSchema = content['application/json']?.schema;
   const raw = fc.record({
     kind: fc.constant('raw' as const),
-    type: fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'text/csv', 'application/pdf', 'image/png', 'application/octet-stream', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/timestamp-query'),
+    type: fc.constantFrom(
+      'application/json',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'text/csv',
+      'application/pdf',
+      'image/png',
+      'application/octet-stream',
+      'multipart/form-data; boundary=x',
+      'application/json; charset=latin1',
+      'application/timestamp-query',
+    ),
     payload: fc.oneof(
       fc.constantFrom('', '{', 'null', '[]', '"x"', '{"a":', '%PDF-1.7 garbage', '\u0000\u0001', '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--'),
       fc.integer({ min: 10, max: 100_000 }).map((depth) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`),
@@ -157,7 +167,9 @@ function bodyFor(operation: Operation): fc.Arbitrary<Body> {
   });
   const json = fc.record({ kind: fc.constant('json' as const), value: jsonSchema ? fc.oneof({ arbitrary: plausible(jsonSchema), weight: 4 }, { arbitrary: hostileValue, weight: 1 }) : hostileValue });
   const none = fc.constant({ kind: 'none' as const });
-  return operation.method === 'GET' || operation.method === 'DELETE' ? fc.oneof({ arbitrary: none, weight: 4 }, { arbitrary: raw, weight: 1 }) : fc.oneof({ arbitrary: json, weight: 5 }, { arbitrary: raw, weight: 2 }, { arbitrary: none, weight: 1 });
+  return operation.method === 'GET' || operation.method === 'DELETE'
+    ? fc.oneof({ arbitrary: none, weight: 4 }, { arbitrary: raw, weight: 1 })
+    : fc.oneof({ arbitrary: json, weight: 5 }, { arbitrary: raw, weight: 2 }, { arbitrary: none, weight: 1 });
 }
 
 function requestFor(operation: Operation) {
@@ -165,10 +177,12 @@ function requestFor(operation: Operation) {
   const queryParams = (operation.parameters ?? []).filter((p) => p.in === 'query');
   const formatFromPath = [...operation.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   return fc.record({
-    path: fc.tuple(...formatFromPath.map((name) => {
-      const schema = pathParams.find((p) => p.name === name)?.schema;
-      return fc.oneof({ arbitrary: pathValue, weight: 3 }, { arbitrary: plausible(schema).map((v) => encodeURIComponent(String(v))), weight: 1 });
-    })),
+    path: fc.tuple(
+      ...formatFromPath.map((name) => {
+        const schema = pathParams.find((p) => p.name === name)?.schema;
+        return fc.oneof({ arbitrary: pathValue, weight: 3 }, { arbitrary: plausible(schema).map((v) => encodeURIComponent(String(v))), weight: 1 });
+      }),
+    ),
     query: fc.record(Object.fromEntries(queryParams.map((p) => [p.name, queryValue(p.schema)])), { requiredKeys: [] }),
     extraQuery: fc.option(fc.dictionary(fc.constantFrom('x', 'limit', 'after', '__proto__', 'constructor'), hostileString, { maxKeys: 2 }), { nil: undefined }),
     body: bodyFor(operation),
@@ -188,7 +202,8 @@ async function send(operation: Operation, request: FuzzRequest) {
   const url = operation.path.replace(/\{(\w+)\}/g, () => String(request.path[i++] ?? 'x'));
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries({ ...request.query, ...(request.extraQuery ?? {}) })) query.append(key, String(value));
-  const headers: Record<string, string> = request.credentials === 'right' ? { ...credentialsFor(operation.path) } : request.credentials === 'garbage' ? { authorization: `Bearer garbage${'x'.repeat(40)}` } : {};
+  const headers: Record<string, string> =
+    request.credentials === 'right' ? { ...credentialsFor(operation.path) } : request.credentials === 'garbage' ? { authorization: `Bearer garbage${'x'.repeat(40)}` } : {};
   const target = `${url}${query.size ? `?${query}` : ''}`;
   const inject: InjectOptions = { method: operation.method as 'GET', url: target, headers };
   if (request.body.kind === 'json') {
@@ -200,10 +215,7 @@ async function send(operation: Operation, request: FuzzRequest) {
   }
   sent++;
   let timer: NodeJS.Timeout | undefined;
-  const response = await Promise.race([
-    app.inject(inject),
-    new Promise<'hang'>((resolve) => (timer = setTimeout(() => resolve('hang'), requestTimeoutMs))),
-  ]).finally(() => clearTimeout(timer));
+  const response = await Promise.race([app.inject(inject), new Promise<'hang'>((resolve) => (timer = setTimeout(() => resolve('hang'), requestTimeoutMs)))]).finally(() => clearTimeout(timer));
   const label = `${operation.method} ${operation.path} (${target.slice(0, 120)}, ${request.body.kind === 'raw' ? request.body.type : request.body.kind})`;
   if (response === 'hang') {
     hangs++;
@@ -235,9 +247,14 @@ t.test(`${total} fuzzed requests over ${operations.length} operations: no 5xx, n
   const started = Date.now();
   for (const [index, operation] of operations.entries()) {
     await fc
-      .assert(fc.asyncProperty(requestFor(operation), (request) => send(operation, request)), { seed: seed + index, numRuns: perOperation, endOnFailure: true })
+      .assert(
+        fc.asyncProperty(requestFor(operation), (request) => send(operation, request)),
+        { seed: seed + index, numRuns: perOperation, endOnFailure: true },
+      )
       .catch(() => undefined);
   }
-  t.comment(`fuzz: ${sent} requests, statuses ${JSON.stringify([...statuses].sort((a, b) => a[0] - b[0]))}, ${hangs} hangs, ${Math.round((Date.now() - started) / 1000)} s, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+  t.comment(
+    `fuzz: ${sent} requests, statuses ${JSON.stringify([...statuses].sort((a, b) => a[0] - b[0]))}, ${hangs} hangs, ${Math.round((Date.now() - started) / 1000)} s, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
+  );
   t.same(problems.slice(0, 30), [], `${problems.length} problems`);
 });

@@ -78,7 +78,6 @@ function refused(t: Test, response: Answer, status: number, rule: string | RegEx
   return body;
 }
 
-
 t.test('an XLSX that inflates to 1 GiB is refused with 413, counted while inflating, under 512 MB RSS', async (t) => {
   const bomb = await xlsxBomb(1024 * 1024 * 1024);
   t.ok(bomb.length < 2 * 1024 * 1024, `the bomb is ${bomb.length} bytes`);
@@ -104,7 +103,10 @@ t.test('entries, rows, columns, cells, cell length and ranges over their limits 
   refused(t, await sheet(await xlsxWith({ 'xl/worksheets/sheet1.xml': worksheetXml(10_000, SHEET_LIMITS.cells / 10_000 + 1) }), xlsxMediaType), 422, 'sheet_max_cells');
   const merged = worksheetXml(1, 1).replace('</worksheet>', '<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells></worksheet>');
   refused(t, await sheet(await xlsxWith({ 'xl/worksheets/sheet1.xml': merged }), xlsxMediaType), 422, 'sheet_max_cells');
-  const validated = worksheetXml(1, 1).replace('</worksheet>', '<dataValidations count="1"><dataValidation type="list" sqref="A1:Z1048576"><formula1>"a,b"</formula1></dataValidation></dataValidations></worksheet>');
+  const validated = worksheetXml(1, 1).replace(
+    '</worksheet>',
+    '<dataValidations count="1"><dataValidation type="list" sqref="A1:Z1048576"><formula1>"a,b"</formula1></dataValidation></dataValidations></worksheet>',
+  );
   refused(t, await sheet(await xlsxWith({ 'xl/worksheets/sheet1.xml': validated }), xlsxMediaType), 422, 'sheet_max_cells');
   const long = worksheetXml(2, 1, (r) => (r === 1 ? '姓名' : 'x'.repeat(SHEET_LIMITS.cellChars + 1)));
   refused(t, await sheet(await xlsxWith({ 'xl/worksheets/sheet1.xml': long }), xlsxMediaType), 422, 'sheet_max_cell_chars');

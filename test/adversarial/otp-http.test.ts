@@ -21,16 +21,23 @@ t.test('100 concurrent wrong portal codes over HTTP: exactly five checked', asyn
   t.equal(created.statusCode, 201, created.body);
   const phone = example.worker.phone;
   const post = (path: string, body: unknown, client: number) =>
-    fetch(service.url + path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.9.${client >> 8}.${client & 255}` }, body: JSON.stringify(body), signal: AbortSignal.timeout(300_000) });
+    fetch(service.url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.9.${client >> 8}.${client & 255}` },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(300_000),
+    });
   t.equal((await post('/api/v1/portal/code', { phone }, 1000)).status, 202);
   const [message] = await platform.outbox.list({ phone, limit: 1 });
   const code = /验证码(\d{6})/.exec(message!.text)![1]!;
   const wrong = code === '123456' ? '654321' : '123456';
 
-  const answers = await Promise.all(Array.from({ length: 100 }, async (_, i) => {
-    const response = await post('/api/v1/portal/login', { phone, code: wrong }, i);
-    return { status: response.status, rule: ((await response.json()) as { errors?: { rule: string }[] }).errors?.[0]?.rule };
-  }));
+  const answers = await Promise.all(
+    Array.from({ length: 100 }, async (_, i) => {
+      const response = await post('/api/v1/portal/login', { phone, code: wrong }, i);
+      return { status: response.status, rule: ((await response.json()) as { errors?: { rule: string }[] }).errors?.[0]?.rule };
+    }),
+  );
   t.same([...new Set(answers.map((a) => a.status))], [422], 'every guess refused with 422');
   t.equal(answers.filter((a) => a.rule === 'wrong').length, codePolicy.maxAttempts - 1, 'four checked answers with attempts left');
   t.equal(answers.filter((a) => a.rule === 'exhausted').length, 100 - (codePolicy.maxAttempts - 1), 'the others: exhausted, unchecked or the fifth');

@@ -117,7 +117,11 @@ t.test(`${mutations} seeded mutations of a sealed contract: 200 or 4xx, never 5x
     fc.record({ kind: fc.constant('truncate' as const), at: fc.nat(sealed.length - 1) }),
     fc.record({ kind: fc.constant('insert' as const), at: fc.nat(sealed.length - 1), bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }) }),
     fc.record({ kind: fc.constant('erase' as const), at: fc.nat(sealed.length - 1), length: fc.integer({ min: 1, max: 4096 }) }),
-    fc.record({ kind: fc.constant('token' as const), which: fc.constantFrom('/ByteRange', '/Contents', 'xref', 'startxref', '/Root', '/Length', 'endobj', '/DSS', '/Prev'), with: fc.constantFrom('', '0', '-1', '99999999999', '[0 0 0 0]', '<<', '/ByteRange [0 -5 7 100000000]', ' R', 'null') }),
+    fc.record({
+      kind: fc.constant('token' as const),
+      which: fc.constantFrom('/ByteRange', '/Contents', 'xref', 'startxref', '/Root', '/Length', 'endobj', '/DSS', '/Prev'),
+      with: fc.constantFrom('', '0', '-1', '99999999999', '[0 0 0 0]', '<<', '/ByteRange [0 -5 7 100000000]', ' R', 'null'),
+    }),
   );
   const apply = (m: typeof mutation extends fc.Arbitrary<infer M> ? M : never): Buffer<ArrayBufferLike> => {
     const bytes = Buffer.from(sealed);
@@ -140,22 +144,27 @@ t.test(`${mutations} seeded mutations of a sealed contract: 200 or 4xx, never 5x
   };
   const tally = new Map<number, number>();
   const failures: string[] = [];
-  await fc.assert(
-    fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (list) => {
-      let pdf: Buffer<ArrayBufferLike> = Buffer.from(sealed);
-      for (const m of list) pdf = apply(m);
-      const answer = await post('/api/v1/verify', 'application/pdf', pdf);
-      tally.set(answer.status, (tally.get(answer.status) ?? 0) + 1);
-      // Valid is a right answer only when nothing signed changed: /Contents (the signature value and its padding) lies outside every ByteRange by design.
-      const good = answer.status === 200 ? JSON.parse(answer.body.toString()).valid === false || blankContents(pdf) === blankContents(sealed) : answer.status >= 400 && answer.status < 500 && /problem\+json/.test(answer.type);
-      if (!good && process.env.LABORSIGN_ADVERSARIAL_DUMP) writeFileSync(path.join(process.env.LABORSIGN_ADVERSARIAL_DUMP, `verify-${failures.length}.pdf`), pdf);
-      if (!good && failures.length < 10) failures.push(`${JSON.stringify(list).slice(0, 300)} → ${answer.status} ${answer.body.toString().slice(0, 200)}`);
-      return good;
-    }),
-    // LABORSIGN_ADVERSARIAL_PATH replays one counterexample (fast-check's `path` in a failure report).
-    { seed, numRuns: mutations, endOnFailure: true, ...(process.env.LABORSIGN_ADVERSARIAL_PATH ? { path: process.env.LABORSIGN_ADVERSARIAL_PATH } : {}) },
-  ).catch((error: Error) => failures.push(error.message.slice(0, 2000)));
-  t.same(failures, [], `answers: ${JSON.stringify([...tally])}${failures.length ? `\n${service.stderr()}` : ""}`);
+  await fc
+    .assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (list) => {
+        let pdf: Buffer<ArrayBufferLike> = Buffer.from(sealed);
+        for (const m of list) pdf = apply(m);
+        const answer = await post('/api/v1/verify', 'application/pdf', pdf);
+        tally.set(answer.status, (tally.get(answer.status) ?? 0) + 1);
+        // Valid is a right answer only when nothing signed changed: /Contents (the signature value and its padding) lies outside every ByteRange by design.
+        const good =
+          answer.status === 200
+            ? JSON.parse(answer.body.toString()).valid === false || blankContents(pdf) === blankContents(sealed)
+            : answer.status >= 400 && answer.status < 500 && /problem\+json/.test(answer.type);
+        if (!good && process.env.LABORSIGN_ADVERSARIAL_DUMP) writeFileSync(path.join(process.env.LABORSIGN_ADVERSARIAL_DUMP, `verify-${failures.length}.pdf`), pdf);
+        if (!good && failures.length < 10) failures.push(`${JSON.stringify(list).slice(0, 300)} → ${answer.status} ${answer.body.toString().slice(0, 200)}`);
+        return good;
+      }),
+      // LABORSIGN_ADVERSARIAL_PATH replays one counterexample (fast-check's `path` in a failure report).
+      { seed, numRuns: mutations, endOnFailure: true, ...(process.env.LABORSIGN_ADVERSARIAL_PATH ? { path: process.env.LABORSIGN_ADVERSARIAL_PATH } : {}) },
+    )
+    .catch((error: Error) => failures.push(error.message.slice(0, 2000)));
+  t.same(failures, [], `answers: ${JSON.stringify([...tally])}${failures.length ? `\n${service.stderr()}` : ''}`);
   if (transportErrors.length) t.comment(`transport errors retried: ${transportErrors.join('; ')}`);
   t.ok(service.alive(), service.stderr());
   t.ok(service.peakRss() < 512 * 1024 * 1024, `peak RSS of the service ${Math.round(service.peakRss() / 1024 / 1024)} MiB`);

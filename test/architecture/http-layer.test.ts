@@ -24,7 +24,9 @@ const pending: [string, string][] = [];
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((entry) => (entry.isDirectory() ? sourceFiles(path.join(dir, entry.name)) : Promise.resolve(entry.name.endsWith('.ts') ? [path.join(dir, entry.name)] : []))));
+  const nested = await Promise.all(
+    entries.map((entry) => (entry.isDirectory() ? sourceFiles(path.join(dir, entry.name)) : Promise.resolve(entry.name.endsWith('.ts') ? [path.join(dir, entry.name)] : []))),
+  );
   return nested.flat();
 }
 
@@ -36,7 +38,10 @@ export async function httpLayerViolations(httpDir: string, base: string): Promis
     const source = await readFile(file, 'utf8');
     for (const [, specifier] of source.matchAll(/(?:from\s+|import\s*\(\s*)['"]([^'"]+)['"]/g)) {
       if (!specifier!.startsWith('.')) continue;
-      const target = path.relative(base, path.resolve(path.dirname(file), specifier!)).split(path.sep).join('/');
+      const target = path
+        .relative(base, path.resolve(path.dirname(file), specifier!))
+        .split(path.sep)
+        .join('/');
       const dir = forbiddenDirs.find((forbidden) => target === forbidden || target.startsWith(`${forbidden}/`));
       if (dir) found.push({ file: relative, rule: 'import', detail: `imports ${specifier} (${dir})` });
     }
@@ -44,7 +49,15 @@ export async function httpLayerViolations(httpDir: string, base: string): Promis
     const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
     for (const { rule, pattern } of forbiddenCalls) {
       const lines = code.split('\n').filter((line) => pattern.test(line));
-      if (lines.length) found.push({ file: relative, rule, detail: lines.map((line) => line.trim()).join(' | ').slice(0, 300) });
+      if (lines.length)
+        found.push({
+          file: relative,
+          rule,
+          detail: lines
+            .map((line) => line.trim())
+            .join(' | ')
+            .slice(0, 300),
+        });
     }
   }
   return found;
@@ -54,11 +67,17 @@ const violations = await httpLayerViolations(path.join(root, 'src/http'), root);
 const isPending = (v: { file: string; rule: string }) => pending.some(([file, rule]) => file === v.file && rule === v.rule);
 
 t.test('src/http imports no database, storage or generated module and makes no database, audit or archive call', async (t) => {
-  t.same(violations.filter((v) => !isPending(v)), []);
+  t.same(
+    violations.filter((v) => !isPending(v)),
+    [],
+  );
 });
 
 t.test('every pending exception is still needed (remove it once its file is clean)', async (t) => {
-  t.same(pending.filter(([file, rule]) => !violations.some((v) => v.file === file && v.rule === rule)), []);
+  t.same(
+    pending.filter(([file, rule]) => !violations.some((v) => v.file === file && v.rule === rule)),
+    [],
+  );
 });
 
 t.test('the scan finds each kind of breach', async (t) => {

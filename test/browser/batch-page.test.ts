@@ -56,7 +56,13 @@ t.test('an employer uploads a sheet and follows the batch live', needs('chromium
 
   const line = (n: number, change: Record<string, string> = {}) => {
     const first17 = `140105${1985 + (n % 10)}0${(n % 9) + 1}1${n % 10}234`;
-    const values: Record<string, string> = { ...Object.fromEntries(header!.map((h, i) => [h, example![i]!])), 姓名: `职工${n}`, 身份证号码: first17 + residentIdCheckCharacter(first17), 手机号码: `135${String(n).padStart(8, '0')}`, ...change };
+    const values: Record<string, string> = {
+      ...Object.fromEntries(header!.map((h, i) => [h, example![i]!])),
+      姓名: `职工${n}`,
+      身份证号码: first17 + residentIdCheckCharacter(first17),
+      手机号码: `135${String(n).padStart(8, '0')}`,
+      ...change,
+    };
     return header!.map((h) => values[h] ?? '');
   };
   const rows = [...Array.from({ length: 8 }, (_, i) => line(i + 1)), line(9, { 身份证号码: '140105198501012340' }), line(10, { 合同起始日期: '明年' })];
@@ -72,7 +78,12 @@ t.test('an employer uploads a sheet and follows the batch live', needs('chromium
   await page.locator('#alert').getByText('需要先授权该模板的自动盖章').waitFor();
   t.equal(await platform.db.batch.count(), 0, 'no batch without a seal authorisation');
   const now = Date.now();
-  const granted = await app.inject({ method: 'POST', url: '/api/v1/seal-authorisations', headers: bearer(apiKey), payload: { templateIds: [templateId], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' } });
+  const granted = await app.inject({
+    method: 'POST',
+    url: '/api/v1/seal-authorisations',
+    headers: bearer(apiKey),
+    payload: { templateIds: [templateId], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' },
+  });
   t.equal(granted.statusCode, 201);
 
   // All or nothing: the two bad rows stop the whole sheet.
@@ -106,7 +117,11 @@ t.test('an employer uploads a sheet and follows the batch live', needs('chromium
 
   const [reportDownload] = await Promise.all([page.waitForEvent('download'), page.click('#download-errors')]);
   const report = parseCsv((await downloaded(reportDownload)).toString('utf8'));
-  t.same(report.slice(1).map((r) => r[0]), ['10', '11'], 'the error report lists the two refused rows');
+  t.same(
+    report.slice(1).map((r) => r[0]),
+    ['10', '11'],
+    'the error report lists the two refused rows',
+  );
   t.equal(await platform.db.contract.count({ where: { status: 'sent' } }), 8, 'eight contracts sealed and sent');
   t.same(polls, [], 'the live progress came from the event stream alone');
   t.equal(await page.locator('#sheet').inputValue(), '', 'the sent file is cleared: a new upload is a new choice');

@@ -31,14 +31,20 @@ async function signIn(page: Page, username: string) {
   await page.fill('#username', username);
   await page.fill('#password', 'console password 1');
   await page.click('#view-sign-in button[type=submit]');
-  await page.locator('#who').getByText(username === 'li.clerk' ? '李文（人事专员）' : '赵敏（人事经理）').waitFor();
+  await page
+    .locator('#who')
+    .getByText(username === 'li.clerk' ? '李文（人事专员）' : '赵敏（人事经理）')
+    .waitFor();
 }
 
 t.test('HR staff create a contract from the form, a manager seals and sends it', needs('chromium'), async (t) => {
   const { app, platform, adminToken } = await createTestPlatform(t);
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const apiKey = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: bearer(adminToken), payload: employerBody(93) })).json().apiKey as string;
-  for (const [username, displayName, role] of [['li.clerk', '李文', 'hr_clerk'], ['zhao.manager', '赵敏', 'hr_manager']]) {
+  for (const [username, displayName, role] of [
+    ['li.clerk', '李文', 'hr_clerk'],
+    ['zhao.manager', '赵敏', 'hr_manager'],
+  ]) {
     const made = await app.inject({ method: 'POST', url: '/api/v1/staff', headers: bearer(apiKey), payload: { username, displayName, role, password: 'console password 1' } });
     t.equal(made.statusCode, 201, made.body.slice(0, 300));
   }
@@ -68,7 +74,11 @@ t.test('HR staff create a contract from the form, a manager seals and sends it',
   await page.locator('#alert').getByText('用户名或密码错误').waitFor();
   await signIn(page, 'li.clerk');
   const cookies = await page.context().cookies();
-  t.match(cookies.find((c) => c.name === 'ls_console'), { httpOnly: true, sameSite: 'Strict' }, 'an HttpOnly, SameSite=Strict session cookie');
+  t.match(
+    cookies.find((c) => c.name === 'ls_console'),
+    { httpOnly: true, sameSite: 'Strict' },
+    'an HttpOnly, SameSite=Strict session cookie',
+  );
 
   // The form, generated from the template's schema; probation one day longer than Art. 19 allows.
   await page.click('a[href="#/new"]');
@@ -108,7 +118,10 @@ t.test('HR staff create a contract from the form, a manager seals and sends it',
 
   // A clerk cannot seal: no usable button, and the API refuses the session.
   t.ok(await page.locator('button[data-act=seal]').isDisabled(), 'the seal button is not offered to a clerk');
-  const clerkSeal = await page.evaluate(async (id) => (await fetch(`/api/v1/contracts/${id}/seal`, { method: 'POST', headers: { 'x-csrf-token': sessionStorage.getItem('console-csrf') ?? '' } })).status, contractId);
+  const clerkSeal = await page.evaluate(
+    async (id) => (await fetch(`/api/v1/contracts/${id}/seal`, { method: 'POST', headers: { 'x-csrf-token': sessionStorage.getItem('console-csrf') ?? '' } })).status,
+    contractId,
+  );
   t.equal(clerkSeal, 403, 'the API refuses a clerk’s seal');
   const noToken = await page.evaluate(async (id) => (await fetch(`/api/v1/contracts/${id}/send`, { method: 'POST' })).status, contractId);
   t.equal(noToken, 403, 'a change without the CSRF token is refused');
@@ -151,7 +164,10 @@ t.test('HR staff create a contract from the form, a manager seals and sends it',
   const phone = await (await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'zh-CN' })).newPage();
   phone.on('pageerror', (error) => errors.push(`worker page: ${error.message}`));
   await phone.goto(base + link);
-  await phone.locator('#read-state').getByText(/共 \d+ 页/).waitFor();
+  await phone
+    .locator('#read-state')
+    .getByText(/共 \d+ 页/)
+    .waitFor();
   await phone.locator('#pages').evaluate((element) => element.scrollTo(0, element.scrollHeight));
   await phone.locator('#identity').waitFor({ state: 'visible' });
   await phone.fill('#name', worker.name);
@@ -171,8 +187,14 @@ t.test('HR staff create a contract from the form, a manager seals and sends it',
   await page.locator('#c-verify').getByText('验签通过').waitFor({ timeout: 60_000 });
   const verdicts = await page.locator('#c-signature-rows tr').allTextContents();
   t.equal(verdicts.length, 3, 'employer seal, worker signature, document timestamp');
-  t.ok(verdicts.every((row) => row.includes('有效')), 'each signature verifies');
-  t.notOk(verdicts.some((row) => row.includes('Invalid') || row.includes('—')), 'each with its time in Beijing time');
+  t.ok(
+    verdicts.every((row) => row.includes('有效')),
+    'each signature verifies',
+  );
+  t.notOk(
+    verdicts.some((row) => row.includes('Invalid') || row.includes('—')),
+    'each with its time in Beijing time',
+  );
   t.match(await page.locator('#c-timeline').textContent(), /职工签署，合同生效/);
   await page.screenshot({ path: path.join(screens, 'console-05-signed.png'), fullPage: true });
   // Renewal goes through the same form, with the worker and the prior contract taken from the record.
@@ -204,7 +226,10 @@ t.test('the roster and the self-check alerts, paged; a hire and a separation reg
   const { app, platform, adminToken } = await createTestPlatform(t);
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const apiKey = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: bearer(adminToken), payload: employerBody(94) })).json().apiKey as string;
-  for (const [username, displayName, role] of [['li.clerk', '李文', 'hr_clerk'], ['zhao.manager', '赵敏', 'hr_manager']]) {
+  for (const [username, displayName, role] of [
+    ['li.clerk', '李文', 'hr_clerk'],
+    ['zhao.manager', '赵敏', 'hr_manager'],
+  ]) {
     t.equal((await app.inject({ method: 'POST', url: '/api/v1/staff', headers: bearer(apiKey), payload: { username, displayName, role, password: 'console password 1' } })).statusCode, 201);
   }
   const id = (n: number) => {
@@ -213,7 +238,12 @@ t.test('the roster and the self-check alerts, paged; a hire and a separation reg
   };
   // 22 hires with no written contract past the one-month period (劳动合同法 第十条): 22 rows, and alerts on each.
   for (let n = 1; n <= 22; n++) {
-    const hired = await app.inject({ method: 'POST', url: '/api/v1/roster/hires', headers: bearer(apiKey), payload: { worker: { name: `职工${n}`, idNumber: id(n) }, hireDate: '2026-08-01', employmentForm: 'labor_contract' } });
+    const hired = await app.inject({
+      method: 'POST',
+      url: '/api/v1/roster/hires',
+      headers: bearer(apiKey),
+      payload: { worker: { name: `职工${n}`, idNumber: id(n) }, hireDate: '2026-08-01', employmentForm: 'labor_contract' },
+    });
     t.equal(hired.statusCode, 201, hired.body);
   }
 

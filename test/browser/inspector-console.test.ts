@@ -42,10 +42,16 @@ t.test('an inspector finds employers, reviews one and downloads evidence', needs
   const employer = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: admin, payload: employerBody(81) })).json();
   const logistics = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: admin, payload: { ...employerBody(82), name: '盐湖区示例物流有限公司' } })).json();
   const taiyuanUscc = '91140105MA0000083' + usccCheckCharacter('91140105MA0000083');
-  const taiyuan = await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: admin, payload: { ...employerBody(83), name: '太原示例物流有限公司', uscc: taiyuanUscc, regionCode: '140105' } });
+  const taiyuan = await app.inject({
+    method: 'POST',
+    url: '/api/v1/admin/employers',
+    headers: admin,
+    payload: { ...employerBody(83), name: '太原示例物流有限公司', uscc: taiyuanUscc, regionCode: '140105' },
+  });
   t.equal(taiyuan.statusCode, 201, 'an employer outside the inspector’s region exists');
   const key = bearer(employer.apiKey);
-  const inspectorKey = (await app.inject({ method: 'POST', url: '/api/v1/admin/officials', headers: admin, payload: { name: '运城监察员', role: 'inspection', regionCode: '1408' } })).json().apiKey as string;
+  const inspectorKey = (await app.inject({ method: 'POST', url: '/api/v1/admin/officials', headers: admin, payload: { name: '运城监察员', role: 'inspection', regionCode: '1408' } })).json()
+    .apiKey as string;
   const template = platform.templates.get('labor-contract-general')!;
   const fields = template.example as { worker: { name: string; idNumber: string; phone: string } };
   const contract = (await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: key, payload: { templateId: template.id, fields } })).json();
@@ -55,7 +61,8 @@ t.test('an inspector finds employers, reviews one and downloads evidence', needs
   t.equal((await phone.sign(await phone.latestLink())).statusCode, 200);
   const today = new Date();
   const longAgo = isoDay(new Date(today.getTime() - 45 * 86_400_000));
-  const hire = (name: string, id: string, hireDate: string) => app.inject({ method: 'POST', url: '/api/v1/roster/hires', headers: key, payload: { worker: { name, idNumber: id }, hireDate, employmentForm: 'labor_contract' } });
+  const hire = (name: string, id: string, hireDate: string) =>
+    app.inject({ method: 'POST', url: '/api/v1/roster/hires', headers: key, payload: { worker: { name, idNumber: id }, hireDate, employmentForm: 'labor_contract' } });
   // Signed late (二倍工资), never signed (未订立), and due within the week (签订期限将届满): the
   // last two alerts cite the same articles, so only their kind tells them apart.
   t.equal((await hire(fields.worker.name, fields.worker.idNumber, longAgo)).statusCode, 201);
@@ -64,13 +71,22 @@ t.test('an inspector finds employers, reviews one and downloads evidence', needs
 
   // The daily supervision kept snapshots in two earlier months only (25 %, then 75 %).
   const organisationId = (await platform.db.organisation.findUniqueOrThrow({ where: { uscc: employer.uscc } })).id;
-  for (const [back, signed] of [[3, 1], [2, 3]] as const) {
-    await platform.db.supervisionSnapshot.create({ data: { organisationId, asOf: new Date(`${dayOfMonthBack(today, back, 15)}T00:00:00Z`), headcount: 4, required: 4, signed, alertCount: 0, alerts: [] } });
+  for (const [back, signed] of [
+    [3, 1],
+    [2, 3],
+  ] as const) {
+    await platform.db.supervisionSnapshot.create({
+      data: { organisationId, asOf: new Date(`${dayOfMonthBack(today, back, 15)}T00:00:00Z`), headcount: 4, required: 4, signed, alertCount: 0, alerts: [] },
+    });
   }
 
   const openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
   const parameters = openapi.paths['/api/v1/inspection/employers'].get.parameters as { name: string; in: string; description?: string }[];
-  t.match(parameters.find((p) => p.name === 'q'), { in: 'query', description: /统一社会信用代码/ }, 'the search parameter is documented');
+  t.match(
+    parameters.find((p) => p.name === 'q'),
+    { in: 'query', description: /统一社会信用代码/ },
+    'the search parameter is documented',
+  );
 
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   t.teardown(() => browser.close());
@@ -147,12 +163,10 @@ t.test('an inspector finds employers, reviews one and downloads evidence', needs
   t.equal(await page.locator('#rate').textContent(), '33.3%', 'one of the three workers on the roster has a contract in force');
 
   // Alerts by kind: named in Chinese, one bar each, the article as the second line.
-  const kinds = await page.locator('#alert-chart li').evaluateAll((items) => items.map((li) => ({ code: li.getAttribute('data-code'), name: li.querySelector('.kind-name')?.textContent, article: li.querySelector('.kind-article')?.textContent })));
-  t.same(
-    kinds.map((k) => k.name).sort(),
-    ['书面合同签订期限将届满', '未订立书面劳动合同', '逾期订立（二倍工资）'].sort(),
-    'each kind is labelled by its Chinese name',
-  );
+  const kinds = await page
+    .locator('#alert-chart li')
+    .evaluateAll((items) => items.map((li) => ({ code: li.getAttribute('data-code'), name: li.querySelector('.kind-name')?.textContent, article: li.querySelector('.kind-article')?.textContent })));
+  t.same(kinds.map((k) => k.name).sort(), ['书面合同签订期限将届满', '未订立书面劳动合同', '逾期订立（二倍工资）'].sort(), 'each kind is labelled by its Chinese name');
   const sameArticle = kinds.filter((k) => k.code === 'ART10_NO_WRITTEN_CONTRACT' || k.code === 'ART10_SIGNING_DUE');
   t.equal(sameArticle.length, 2, 'two kinds citing the same articles');
   t.equal(sameArticle[0]!.article, sameArticle[1]!.article, 'show the same legal basis');
@@ -162,14 +176,23 @@ t.test('an inspector finds employers, reviews one and downloads evidence', needs
 
   // Signing-rate trend: snapshots where kept, the live figure now, gaps elsewhere — never 0 %.
   const points = await page.locator('#trend-chart g.pt').evaluateAll((groups) =>
-    groups.map((g) => ({ asOf: g.getAttribute('data-as-of'), value: g.querySelector('.value')?.textContent ?? null, nodata: g.querySelector('.nodata') !== null, tip: g.querySelector('title')?.textContent ?? '' })),
+    groups.map((g) => ({
+      asOf: g.getAttribute('data-as-of'),
+      value: g.querySelector('.value')?.textContent ?? null,
+      nodata: g.querySelector('.nodata') !== null,
+      tip: g.querySelector('title')?.textContent ?? '',
+    })),
   );
   t.same(
     points.map((p) => p.value),
     [null, null, '25%', '75%', null, '33.3%'],
     'five months ago to now: no data, no data, 25 %, 75 % (snapshots), no data, 33.3 % today',
   );
-  t.same(points.map((p) => p.nodata), [true, true, false, false, true, false], 'months without a snapshot say 无数据');
+  t.same(
+    points.map((p) => p.nodata),
+    [true, true, false, false, true, false],
+    'months without a snapshot say 无数据',
+  );
   t.match(points[2]!.tip, /每日监管快照 \d{4}-\d{2}-15/, 'a point names the snapshot it comes from');
   t.equal(await page.locator('#trend-chart circle').count(), 3, 'no point is drawn where there is no data');
   t.notOk(await page.locator('#trend-chart .value').getByText('0%', { exact: true }).count(), 'nothing is drawn as 0 %');
@@ -200,11 +223,24 @@ t.test('an inspector finds employers, reviews one and downloads evidence', needs
   t.equal(Buffer.concat(chunks).subarray(0, 2).toString(), 'PK', 'the evidence bundle is a ZIP');
 
   const log = await platform.db.accessLog.findMany({ where: { contractId: contract.id }, orderBy: { at: 'asc' } });
-  t.same(log.map((entry) => entry.action), ['employer.inspected', 'worker.contracts_listed', 'contract.read', 'arbitration.evidence_exported'], 'every look is logged');
-  t.ok(log.every((entry) => entry.caseNumber === '运监〔2026〕第18号'), 'with the case number');
-  t.ok(log.every((entry) => entry.purpose.startsWith('日常巡查')), 'and the purpose the official chose');
+  t.same(
+    log.map((entry) => entry.action),
+    ['employer.inspected', 'worker.contracts_listed', 'contract.read', 'arbitration.evidence_exported'],
+    'every look is logged',
+  );
+  t.ok(
+    log.every((entry) => entry.caseNumber === '运监〔2026〕第18号'),
+    'with the case number',
+  );
+  t.ok(
+    log.every((entry) => entry.purpose.startsWith('日常巡查')),
+    'and the purpose the official chose',
+  );
   const listings = await platform.db.accessLog.findMany({ where: { action: 'inspection.region_listed' }, orderBy: { at: 'asc' } });
-  t.ok(listings.length >= 6 && listings.every((entry) => entry.purpose.startsWith('日常巡查') && entry.caseNumber === '运监〔2026〕第18号'), 'employer searches are logged with the purpose and case number');
+  t.ok(
+    listings.length >= 6 && listings.every((entry) => entry.purpose.startsWith('日常巡查') && entry.caseNumber === '运监〔2026〕第18号'),
+    'employer searches are logged with the purpose and case number',
+  );
 
   // Layout on a phone (390 px): panels stacked, nothing wider than the screen.
   const desktop = { q: await page.locator('#employer-q').boundingBox(), worker: await page.locator('#worker-id').boundingBox() };

@@ -98,12 +98,20 @@ t.test('pages show Chinese with their own faces at 360 px, an Extension B name i
 
   const started = Date.now();
   await page.goto(base + link);
-  await page.locator('#read-state').getByText(/共 \d+ 页/).waitFor({ timeout: 120_000 });
+  await page
+    .locator('#read-state')
+    .getByText(/共 \d+ 页/)
+    .waitFor({ timeout: 120_000 });
   const shown = Date.now() - started;
   t.equal(await page.locator('#worker').textContent(), `${extensionB}**`, 'the masked name begins with the Extension B character');
   const signing = await tofu(page);
   t.same(signing.boxes, [], `the signing page: all ${signing.checked} Chinese characters have glyphs`);
-  const extensionBGlyph = await page.evaluate((c) => document.fonts.check('32px "LaborSign Song Extra"', c) && Array.from((document.fonts as unknown as { values(): Iterable<FontFace> }).values()).some((f) => f.family.includes('LaborSign Song Extra') && f.status === 'loaded'), extensionB);
+  const extensionBGlyph = await page.evaluate(
+    (c) =>
+      document.fonts.check('32px "LaborSign Song Extra"', c) &&
+      Array.from((document.fonts as unknown as { values(): Iterable<FontFace> }).values()).some((f) => f.family.includes('LaborSign Song Extra') && f.status === 'loaded'),
+    extensionB,
+  );
   t.ok(extensionBGlyph, 'its glyph comes from the per-page Song subset');
   t.ok((await overflow(page)) <= phoneWidth, 'the signing page: no horizontal overflow');
   await page.evaluate(() => window.scrollTo(0, 0));
@@ -112,7 +120,10 @@ t.test('pages show Chinese with their own faces at 360 px, an Extension B name i
   // The same once the browser has the common face and pdf.js cached (a worker's second visit).
   const again = Date.now();
   await page.goto(base + link);
-  await page.locator('#read-state').getByText(/共 \d+ 页/).waitFor({ timeout: 120_000 });
+  await page
+    .locator('#read-state')
+    .getByText(/共 \d+ 页/)
+    .waitFor({ timeout: 120_000 });
   t.comment(`time to show the contract: first visit ${shown} ms, second visit ${Date.now() - again} ms`);
   t.same(errors, [], 'no script errors');
 });

@@ -67,7 +67,15 @@ t.test('a worker signs on a phone-sized browser and downloads the contract', nee
 
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   t.teardown(() => browser.close());
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, acceptDownloads: true, locale: 'zh-CN', reducedMotion: 'reduce' });
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 1,
+    isMobile: true,
+    hasTouch: true,
+    acceptDownloads: true,
+    locale: 'zh-CN',
+    reducedMotion: 'reduce',
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -87,7 +95,10 @@ t.test('a worker signs on a phone-sized browser and downloads the contract', nee
 
   await page.goto(base + contract.link);
   await page.getByText(employer.name).waitFor();
-  await page.locator('#read-state').getByText(/共 \d+ 页/).waitFor(); // every page rendered
+  await page
+    .locator('#read-state')
+    .getByText(/共 \d+ 页/)
+    .waitFor(); // every page rendered
   await page.locator('#read').evaluate((element) => element.scrollIntoView()); // show the rendered contract
   await shot('01-open.png');
   t.ok(await page.locator('#identity').isHidden(), 'identity waits until the contract is read');
@@ -106,7 +117,10 @@ t.test('a worker signs on a phone-sized browser and downloads the contract', nee
   t.match(await alertText(), /18 位/, 'a malformed ID number is caught on the page');
   await page.fill('#id-number', '110101199003070011');
   await page.click('#verify-identity');
-  await page.locator('#alert').getByText(/不一致/).waitFor();
+  await page
+    .locator('#alert')
+    .getByText(/不一致/)
+    .waitFor();
   t.pass('a wrong ID number is refused by the API, shown in Chinese');
   await page.fill('#id-number', fields.worker.idNumber);
   await page.click('#verify-identity');
@@ -140,7 +154,10 @@ t.test('a worker signs on a phone-sized browser and downloads the contract', nee
   await page.getByText('验证码已发送').waitFor();
   await page.fill('#code', '000000');
   await page.click('#log-in');
-  await page.locator('#alert').getByText(/验证码/).waitFor();
+  await page
+    .locator('#alert')
+    .getByText(/验证码/)
+    .waitFor();
   t.pass('a wrong portal code is refused in Chinese');
   await page.fill('#code', await smsCode(test, fields.worker.phone));
   await page.click('#log-in');
@@ -164,7 +181,10 @@ t.test('a worker signs on a phone-sized browser and downloads the contract', nee
     const { probation: _probation, ...withoutProbation } = fields as ExampleFields & { probation?: unknown };
     const second = await sentContract(test, key, withoutProbation);
     await page.goto(base + second.link);
-    await page.locator('#read-state').getByText(/共 \d+ 页/).waitFor(); // every page rendered
+    await page
+      .locator('#read-state')
+      .getByText(/共 \d+ 页/)
+      .waitFor(); // every page rendered
     await page.locator('#pages').evaluate((element) => element.scrollTo(0, element.scrollHeight));
     await page.locator('#identity').waitFor({ state: 'visible' });
     await page.reload();

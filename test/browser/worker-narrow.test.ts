@@ -39,7 +39,14 @@ t.test('the signing page and 我的合同 fit a 360 px phone at every step', nee
   const { app, platform, adminToken } = test;
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   // A long company name, as real ones often are, on the page's first lines.
-  const employer = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: bearer(adminToken), payload: { ...employerBody(341), name: '山西省运城市盐湖区示例现代农业科技开发股份有限公司第三分公司' } })).json();
+  const employer = (
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/employers',
+      headers: bearer(adminToken),
+      payload: { ...employerBody(341), name: '山西省运城市盐湖区示例现代农业科技开发股份有限公司第三分公司' },
+    })
+  ).json();
   const key = bearer(employer.apiKey);
   const fields = platform.templates.get('labor-contract-general')!.example as ExampleFields;
   const created = (await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: key, payload: { templateId: 'labor-contract-general', fields } })).json();
@@ -67,7 +74,10 @@ t.test('the signing page and 我的合同 fit a 360 px phone at every step', nee
 
   await page.goto(base + link);
   await page.getByText(employer.name).waitFor();
-  await page.locator('#read-state').getByText(/共 \d+ 页/).waitFor(); // every page rendered
+  await page
+    .locator('#read-state')
+    .getByText(/共 \d+ 页/)
+    .waitFor(); // every page rendered
   await fits('the contract, opened');
   await page.locator('#read').evaluate((element) => element.scrollIntoView());
   await fits('the contract, its pages in view');
@@ -79,7 +89,10 @@ t.test('the signing page and 我的合同 fit a 360 px phone at every step', nee
   await page.fill('#name', fields.worker.name);
   await page.fill('#id-number', '110101199003070011');
   await page.click('#verify-identity');
-  await page.locator('#alert').getByText(/不一致/).waitFor();
+  await page
+    .locator('#alert')
+    .getByText(/不一致/)
+    .waitFor();
   await fits('identity refused, the error shown');
   await page.fill('#id-number', fields.worker.idNumber);
   await page.click('#verify-identity');
@@ -129,7 +142,10 @@ t.test('the signing page and 我的合同 fit a 360 px phone at every step', nee
   });
   const overflowing = await measure(page);
   t.ok(overflowing.scrollWidth > phoneWidth, `a 500 px element makes the page scroll sideways (${overflowing.scrollWidth})`);
-  t.ok(overflowing.wide.some((item) => item.startsWith('div#too-wide')), 'and is named as too wide');
+  t.ok(
+    overflowing.wide.some((item) => item.startsWith('div#too-wide')),
+    'and is named as too wide',
+  );
 
   t.same(errors, [], 'no script errors on the pages');
 });

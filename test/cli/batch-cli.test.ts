@@ -22,14 +22,25 @@ const apiKey = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers
 const employer = bearer(apiKey);
 const templateId = 'labor-contract-general';
 const now = Date.now();
-await app.inject({ method: 'POST', url: '/api/v1/seal-authorisations', headers: employer, payload: { templateIds: [templateId], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' } });
+await app.inject({
+  method: 'POST',
+  url: '/api/v1/seal-authorisations',
+  headers: employer,
+  payload: { templateIds: [templateId], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' },
+});
 await platform.startWorkers(2);
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 
 const [header, example] = parseCsv((await app.inject({ method: 'GET', url: `/api/v1/templates/${templateId}/batch-sheet.csv`, headers: employer })).body);
 const line = (n: number, change: Record<string, string> = {}) => {
   const first17 = `14010519880${String(100 + n).padStart(3, '0')}0101`.slice(0, 6) + `1988${String(Math.floor(n / 28) + 1).padStart(2, '0')}${String((n % 28) + 1).padStart(2, '0')}456`;
-  const values: Record<string, string> = { ...Object.fromEntries(header!.map((h, i) => [h, example![i]!])), 姓名: `批量${n}`, 身份证号码: first17 + residentIdCheckCharacter(first17), 手机号码: `136${String(n).padStart(8, '0')}`, ...change };
+  const values: Record<string, string> = {
+    ...Object.fromEntries(header!.map((h, i) => [h, example![i]!])),
+    姓名: `批量${n}`,
+    身份证号码: first17 + residentIdCheckCharacter(first17),
+    手机号码: `136${String(n).padStart(8, '0')}`,
+    ...change,
+  };
   return header!.map((h) => values[h] ?? '');
 };
 const dir = await mkdtemp(path.join(tmpdir(), 'laborsign-cli-'));
@@ -65,11 +76,19 @@ t.test('a sheet with one bad row: the row named, the rest signed, the report wri
   const report = path.join(dir, 'workforce-errors.csv');
   t.ok(existsSync(report), 'the error report is next to the sheet');
   t.match(readFileSync(report, 'utf8'), /\n8,身份证号码,/);
-  t.ok(readFileSync(report).subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), 'the report keeps its byte-order mark, so Excel reads the Chinese');
+  t.ok(
+    readFileSync(report)
+      .subarray(0, 3)
+      .equals(Buffer.from([0xef, 0xbb, 0xbf])),
+    'the report keeps its byte-order mark, so Excel reads the Chinese',
+  );
   batchId = /batch ([0-9a-f-]{36})/.exec(run.stdout)?.[1] ?? '';
   const contracts = await platform.db.contract.findMany({ where: { batch: { organisation: { uscc: employerBody(73).uscc } } } });
   t.equal(contracts.length, 6);
-  t.ok(contracts.every((c) => c.status === 'sent'), 'sealed and sent');
+  t.ok(
+    contracts.every((c) => c.status === 'sent'),
+    'sealed and sent',
+  );
 });
 
 t.test('running the same command again creates nothing twice', async (t) => {
@@ -129,7 +148,16 @@ async function fakeService(t: { teardown(fn: () => unknown): void }, connection:
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 const fakeId = '11111111-2222-4333-8444-555555555555';
-const progress = (done: number, finished: boolean) => ({ id: fakeId, rows: 4, rejectedRows: 0, byStatus: { done, pending: 4 - done }, finished, ratePerSecond: 2, etaSeconds: finished ? 0 : 2, failures: [] });
+const progress = (done: number, finished: boolean) => ({
+  id: fakeId,
+  rows: 4,
+  rejectedRows: 0,
+  byStatus: { done, pending: 4 - done },
+  finished,
+  ratePerSecond: 2,
+  etaSeconds: finished ? 0 : 2,
+  failures: [],
+});
 
 t.test('a broken progress stream is reconnected; the batch ends with exit 0', async (t) => {
   const base = await fakeService(t, (n, res) => {

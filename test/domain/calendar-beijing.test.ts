@@ -25,7 +25,11 @@ t.test('劳动合同法 第十条: a signature at 2026-03-01T01:30+08:00 counts 
   const signedAt = shanghaiDate(new Date('2026-03-01T01:30:00+08:00'));
   t.equal(signedAt, '2026-03-01');
   const late = run([worker('w1', '2026-01-30')], [contract('w1', '2026-01-30', { signedAt })], '2026-03-10', { rules: [writtenContractWithinOneMonth] });
-  t.same(late.map((a) => a.code), ['ART82_DOUBLE_WAGE_LATE_SIGNING'], 'signed on day 31: late');
+  t.same(
+    late.map((a) => a.code),
+    ['ART82_DOUBLE_WAGE_LATE_SIGNING'],
+    'signed on day 31: late',
+  );
   t.equal(late[0]!.details.signedAt, '2026-03-01');
   const utcDay = new Date('2026-03-01T01:30:00+08:00').toISOString().slice(0, 10);
   t.equal(utcDay, '2026-02-28', 'the UTC date would be the day before');

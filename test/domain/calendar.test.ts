@@ -1,17 +1,5 @@
 import t from 'tap';
-import {
-  addDays,
-  addMonths,
-  addYears,
-  compareIsoDates,
-  daysBetween,
-  daysInMonth,
-  inclusiveDays,
-  isIsoDate,
-  monthPeriodEnd,
-  parseIsoDate,
-  wholeMonthsCovered,
-} from '../../src/domain/calendar.ts';
+import { addDays, addMonths, addYears, compareIsoDates, daysBetween, daysInMonth, inclusiveDays, isIsoDate, monthPeriodEnd, parseIsoDate, wholeMonthsCovered } from '../../src/domain/calendar.ts';
 
 t.test('parseIsoDate accepts only real YYYY-MM-DD calendar dates', async (t) => {
   t.same(parseIsoDate('2026-09-15'), { year: 2026, month: 9, day: 15 });

@@ -47,11 +47,19 @@ const failed = (policy: EmploymentPolicy, hire: PolicyHire): PolicyCondition[] =
 function failingCases(policy: EmploymentPolicy): { condition: PolicyCondition; name: string; hire: PolicyHire }[] {
   const base = qualifyingHire(policy);
   const cases: { condition: PolicyCondition; name: string; hire: PolicyHire }[] = [
-    { condition: 'hire_date_window', name: 'hired the day before the window opens', hire: { ...base, hireDate: '2021-12-31', birthDate: base.birthDate!.replace(/^\d{4}/, (y) => String(Number(y) - 2)) } },
+    {
+      condition: 'hire_date_window',
+      name: 'hired the day before the window opens',
+      hire: { ...base, hireDate: '2021-12-31', birthDate: base.birthDate!.replace(/^\d{4}/, (y) => String(Number(y) - 2)) },
+    },
     { condition: 'employment_form', name: 'dispatched on the roster', hire: { ...base, employmentForm: 'dispatch' } },
     { condition: 'employment_form', name: 'contract is part-time', hire: { ...base, contract: contract({ startDate: base.hireDate, employmentForm: 'part_time', unemploymentInsurance: true }) } },
     { condition: 'signed_contract', name: 'contract only sealed, not signed', hire: { ...base, contract: contract({ status: 'sealed', startDate: base.hireDate }) } },
-    { condition: 'signed_contract', name: 'a platform-work agreement is not a labor contract', hire: { ...base, contract: contract({ kind: 'platform_work', startDate: base.hireDate, unemploymentInsurance: true }) } },
+    {
+      condition: 'signed_contract',
+      name: 'a platform-work agreement is not a labor contract',
+      hire: { ...base, contract: contract({ kind: 'platform_work', startDate: base.hireDate, unemploymentInsurance: true }) },
+    },
     { condition: 'unemployment_insurance', name: 'no social-insurance clause', hire: { ...base, contract: contract({ socialInsurance: false, startDate: base.hireDate }) } },
     { condition: 'unemployment_insurance', name: 'explicitly without unemployment insurance', hire: { ...base, contract: contract({ unemploymentInsurance: false, startDate: base.hireDate }) } },
   ];
@@ -74,7 +82,11 @@ function failingCases(policy: EmploymentPolicy): { condition: PolicyCondition; n
     cases.push({ condition: 'age_at_hire', name: 'birth date unknown', hire: noBirth });
   }
   if (policy.minContractMonths !== undefined) {
-    cases.push({ condition: 'contract_term', name: `fixed term one day short of ${policy.minContractMonths} months`, hire: { ...base, contract: contract({ startDate: '2023-07-10', endDate: '2024-07-08' }) } });
+    cases.push({
+      condition: 'contract_term',
+      name: `fixed term one day short of ${policy.minContractMonths} months`,
+      hire: { ...base, contract: contract({ startDate: '2023-07-10', endDate: '2024-07-08' }) },
+    });
     cases.push({ condition: 'contract_term', name: 'task-based term', hire: { ...base, contract: contract({ termType: 'task_based', endDate: undefined }) } });
   }
   return cases;
@@ -103,14 +115,22 @@ for (const policy of EMPLOYMENT_POLICIES) {
   t.test(`${policy.id}: a hire meeting every condition qualifies`, async (t) => {
     t.same(failed(policy, qualifyingHire(policy)), []);
     t.equal(evaluatePolicy(policy, qualifyingHire(policy)).qualifies, true);
-    t.same(failed(policy, qualifyingHire(policy, { hireDate: policy.hireWindow.from, ...(policy.graduationYears ? { graduationYear: Number(policy.hireWindow.from.slice(0, 4)) } : {}) })), [], 'first day of the window');
+    t.same(
+      failed(policy, qualifyingHire(policy, { hireDate: policy.hireWindow.from, ...(policy.graduationYears ? { graduationYear: Number(policy.hireWindow.from.slice(0, 4)) } : {}) })),
+      [],
+      'first day of the window',
+    );
     if (policy.hireWindow.to) t.same(failed(policy, qualifyingHire(policy, { hireDate: policy.hireWindow.to })), [], 'last day of the window');
   });
   for (const { condition, name, hire } of failingCases(policy)) {
     t.test(`${policy.id}: ${condition} fails — ${name}`, async (t) => {
       const evaluation = evaluatePolicy(policy, hire);
       t.equal(evaluation.qualifies, false);
-      t.same(evaluation.failures.map((f) => f.condition), [condition], 'only that condition fails');
+      t.same(
+        evaluation.failures.map((f) => f.condition),
+        [condition],
+        'only that condition fails',
+      );
       t.match(evaluation.failures[0]!.messageZh, /[\u4e00-\u9fff]/, 'explained in Chinese');
     });
   }
@@ -137,16 +157,30 @@ t.test('every failed condition is reported, in condition order', async (t) => {
   const policy = employmentPolicy('kuogang-2023-graduates')!;
   const hire: PolicyHire = { hireDate: '2024-01-05', employmentForm: 'part_time', graduationYear: 2020 };
   t.same(failed(policy, hire), ['hire_date_window', 'graduate_of_year', 'employment_form', 'signed_contract'], 'without a contract its terms are not reported twice');
-  t.same(failed(policy, { ...hire, contract: contract({ employmentForm: 'part_time' }) }), ['hire_date_window', 'graduate_of_year', 'employment_form', 'unemployment_insurance'], 'a part-time contract: form and insurance');
-  t.same(POLICY_CONDITIONS.filter((c) => failed(policy, hire).includes(c)), failed(policy, hire), 'order follows POLICY_CONDITIONS');
+  t.same(
+    failed(policy, { ...hire, contract: contract({ employmentForm: 'part_time' }) }),
+    ['hire_date_window', 'graduate_of_year', 'employment_form', 'unemployment_insurance'],
+    'a part-time contract: form and insurance',
+  );
+  t.same(
+    POLICY_CONDITIONS.filter((c) => failed(policy, hire).includes(c)),
+    failed(policy, hire),
+    'order follows POLICY_CONDITIONS',
+  );
 });
 
 t.test('evaluateHire names the qualifying policies and the failures of the others', async (t) => {
   const graduate: PolicyHire = { hireDate: '2023-07-10', employmentForm: 'labor_contract', graduationYear: 2023, birthDate: '2001-05-01', contract: contract() };
   const result = evaluateHire(graduate);
   t.same(result.qualifies.sort(), ['kuogang-2023-graduates', 'kuogang-2023-youth', 'shanxi-tuopin-social-insurance'], '22-year-old 2023 graduate with a 3-year contract');
-  t.same(result.fails.map((f) => f.policyId), ['kuogang-2022-graduates']);
-  t.same(result.fails[0]!.failures.map((f) => f.condition), ['hire_date_window', 'graduate_of_year']);
+  t.same(
+    result.fails.map((f) => f.policyId),
+    ['kuogang-2022-graduates'],
+  );
+  t.same(
+    result.fails[0]!.failures.map((f) => f.condition),
+    ['hire_date_window', 'graduate_of_year'],
+  );
   const older = evaluateHire({ ...graduate, birthDate: '1990-05-01' });
   t.notOk(older.qualifies.includes('kuogang-2023-youth'), 'a 33-year-old is not youth');
   t.ok(older.qualifies.includes('kuogang-2023-graduates'), 'but still a graduate of the year');

@@ -20,7 +20,11 @@ t.test('the test-side builders reproduce known-valid numbers', async (t) => {
 t.test('GB 11643: known-valid 居民身份证号码 parse to birth date and sex', async (t) => {
   t.same(parseResidentId('11010519491231002X'), { ok: true, normalized: '11010519491231002X', regionCode: '110105', birthDate: '1949-12-31', sex: 'female' });
   t.same(parseResidentId('110101199003074477'), { ok: true, normalized: '110101199003074477', regionCode: '110101', birthDate: '1990-03-07', sex: 'male' });
-  t.same(parseResidentId('11010519491231002x'), { ok: true, normalized: '11010519491231002X', regionCode: '110105', birthDate: '1949-12-31', sex: 'female' }, 'lower-case x is accepted and normalised');
+  t.same(
+    parseResidentId('11010519491231002x'),
+    { ok: true, normalized: '11010519491231002X', regionCode: '110105', birthDate: '1949-12-31', sex: 'female' },
+    'lower-case x is accepted and normalised',
+  );
   for (const id of KNOWN_VALID_IDS) {
     t.equal(residentIdCheckCharacter(id.slice(0, 17)), id[17], `check character of ${id}`);
     t.ok(isValidResidentId(id));

@@ -33,7 +33,12 @@ function runCases(test: Pick<typeof t, 'same' | 'match'>, cases: Case[]) {
     c.change(terms);
     const found = relevant(checkContract(terms, { ...CTX, ...c.ctx }), c.expected);
     test.same(found.map(key).sort(), c.expected.map(key).sort(), c.name);
-    for (const expected of c.expected) test.match(found.find((v) => key(v) === key(expected)), expected, `${c.name}: ${expected.code}`);
+    for (const expected of c.expected)
+      test.match(
+        found.find((v) => key(v) === key(expected)),
+        expected,
+        `${c.name}: ${expected.code}`,
+      );
   }
 }
 
@@ -42,7 +47,11 @@ const TOO_LONG = { code: 'ART19_PROBATION_TOO_LONG', field: 'probation.endDate',
 const NOT_ALLOWED = { code: 'ART19_PROBATION_NOT_ALLOWED', field: 'probation', article: '劳动合同法 第十九条', severity: 'error' } as const;
 
 t.test('lawful contracts produce no violation', async (t) => {
-  for (const [name, make] of [['labor contract', lawfulContract], ['dispatch', lawfulDispatchContract], ['part-time', lawfulPartTimeContract]] as const) {
+  for (const [name, make] of [
+    ['labor contract', lawfulContract],
+    ['dispatch', lawfulDispatchContract],
+    ['part-time', lawfulPartTimeContract],
+  ] as const) {
     const all = checkContract(make(), CTX);
     const found = relevant(all);
     t.same(found, [], name);
@@ -53,7 +62,7 @@ t.test('lawful contracts produce no violation', async (t) => {
 
 t.test('劳动合同法 第十九条: probation caps by term, with inclusive dates', async (t) => {
   runCases(t, [
-    { name: '劳动合同法 第十九条: 36-month term from 2026-09-15 allows 6 months\' probation (2026-09-15…2027-03-14)', change: () => {}, expected: [] },
+    { name: "劳动合同法 第十九条: 36-month term from 2026-09-15 allows 6 months' probation (2026-09-15…2027-03-14)", change: () => {}, expected: [] },
     {
       name: '劳动合同法 第十九条: 36-month term refuses a probation one day longer than 6 months',
       change: (x) => (x.probation = probation('2026-09-15', '2027-03-15')),
@@ -249,22 +258,36 @@ t.test('劳动合同法 第二十条 and 劳动法 第四十八条: probation an
 });
 
 /** A contract without probation paying `monthly` (or only `hourly`) at a workplace county. */
-const paying = (wage: { monthly?: number; hourly?: number }, county?: string, start = '2026-09-15', end = '2029-09-14') => (x: ContractTerms) => {
-  delete x.probation;
-  x.wage = { ...wage, payDay: 15 };
-  if (county) x.workplaceRegionCode = county;
-  x.startDate = start;
-  x.endDate = end;
-};
+const paying =
+  (wage: { monthly?: number; hourly?: number }, county?: string, start = '2026-09-15', end = '2029-09-14') =>
+  (x: ContractTerms) => {
+    delete x.probation;
+    x.wage = { ...wage, payDay: 15 };
+    if (county) x.workplaceRegionCode = county;
+    x.startDate = start;
+    x.endDate = end;
+  };
 
 t.test('劳动法 第四十八条: the minimum wage of the workplace county in force on the contract dates', async (t) => {
   runCases(t, [
     { name: '劳动法 第四十八条: 盐湖区 (tier 2) exactly 1,880 passes', change: paying({ monthly: 1880 }), expected: [] },
-    { name: '劳动法 第四十八条: 盐湖区 (tier 2) one fen under 1,880 is refused', change: paying({ monthly: 1879.99 }), expected: [{ code: 'WAGE_BELOW_MINIMUM', field: 'wage.monthly', article: '劳动法 第四十八条', severity: 'error', messageZh: /山西省最低工资标准 1880 元（第2档）/ }] },
-    { name: '劳动法 第四十八条: the workplace county decides: 小店区 (tier 1) one fen under 1,980', change: paying({ monthly: 1979.99 }, '140105'), expected: [{ code: 'WAGE_BELOW_MINIMUM', field: 'wage.monthly', messageZh: /1980 元（第1档）/ }] },
+    {
+      name: '劳动法 第四十八条: 盐湖区 (tier 2) one fen under 1,880 is refused',
+      change: paying({ monthly: 1879.99 }),
+      expected: [{ code: 'WAGE_BELOW_MINIMUM', field: 'wage.monthly', article: '劳动法 第四十八条', severity: 'error', messageZh: /山西省最低工资标准 1880 元（第2档）/ }],
+    },
+    {
+      name: '劳动法 第四十八条: the workplace county decides: 小店区 (tier 1) one fen under 1,980',
+      change: paying({ monthly: 1979.99 }, '140105'),
+      expected: [{ code: 'WAGE_BELOW_MINIMUM', field: 'wage.monthly', messageZh: /1980 元（第1档）/ }],
+    },
     { name: '劳动法 第四十八条: 小店区 (tier 1) exactly 1,980 passes', change: paying({ monthly: 1980 }, '140105'), expected: [] },
     { name: '劳动法 第四十八条: 临猗县 (tier 3) exactly 1,780 passes', change: paying({ monthly: 1780 }, '140821'), expected: [] },
-    { name: '劳动法 第四十八条: 临猗县 (tier 3) one fen under 1,780 is refused', change: paying({ monthly: 1779.99 }, '140821'), expected: [{ code: 'WAGE_BELOW_MINIMUM', field: 'wage.monthly', messageZh: /1780 元（第3档）/ }] },
+    {
+      name: '劳动法 第四十八条: 临猗县 (tier 3) one fen under 1,780 is refused',
+      change: paying({ monthly: 1779.99 }, '140821'),
+      expected: [{ code: 'WAGE_BELOW_MINIMUM', field: 'wage.monthly', messageZh: /1780 元（第3档）/ }],
+    },
     {
       name: '劳动法 第四十八条: a declared tier is not trusted: 小店区 stays tier 1 and the declaration is a warning',
       change: (x) => {
@@ -281,10 +304,22 @@ t.test('劳动法 第四十八条: the minimum wage of the workplace county in f
       change: paying({ monthly: 1760 }, undefined, '2022-12-31', '2025-12-30'),
       expected: [{ code: 'WAGE_BELOW_LATER_MINIMUM', field: 'wage.monthly', severity: 'warning', messageZh: /自 2023-01-01 起最低工资标准调整为 1880 元/ }],
     },
-    { name: '劳动法 第四十八条: a contract starting on 2023-01-01 is judged by the 2023 standard', change: paying({ monthly: 1760 }, undefined, '2023-01-01', '2025-12-31'), expected: [{ code: 'WAGE_BELOW_MINIMUM', field: 'wage.monthly', messageZh: /1880 元/ }] },
-    { name: '劳动法 第四十八条: one fen under the 2021 standard on 2022-12-31 is refused', change: paying({ monthly: 1759.99 }, undefined, '2022-12-31', '2025-12-30'), expected: [{ code: 'WAGE_BELOW_MINIMUM', field: 'wage.monthly', messageZh: /1760 元/ }] },
+    {
+      name: '劳动法 第四十八条: a contract starting on 2023-01-01 is judged by the 2023 standard',
+      change: paying({ monthly: 1760 }, undefined, '2023-01-01', '2025-12-31'),
+      expected: [{ code: 'WAGE_BELOW_MINIMUM', field: 'wage.monthly', messageZh: /1880 元/ }],
+    },
+    {
+      name: '劳动法 第四十八条: one fen under the 2021 standard on 2022-12-31 is refused',
+      change: paying({ monthly: 1759.99 }, undefined, '2022-12-31', '2025-12-30'),
+      expected: [{ code: 'WAGE_BELOW_MINIMUM', field: 'wage.monthly', messageZh: /1760 元/ }],
+    },
     { name: '劳动法 第四十八条: an hourly-only full-time wage is checked against the hourly minimum (20.20 in 盐湖区)', change: paying({ hourly: 20.2 }), expected: [] },
-    { name: '劳动法 第四十八条: an hourly-only full-time wage one fen under the hourly minimum is refused', change: paying({ hourly: 20.19 }), expected: [{ code: 'WAGE_BELOW_HOURLY_MINIMUM', field: 'wage.hourly', severity: 'error', messageZh: /最低小时工资标准 20.2 元（第2档）/ }] },
+    {
+      name: '劳动法 第四十八条: an hourly-only full-time wage one fen under the hourly minimum is refused',
+      change: paying({ hourly: 20.19 }),
+      expected: [{ code: 'WAGE_BELOW_HOURLY_MINIMUM', field: 'wage.hourly', severity: 'error', messageZh: /最低小时工资标准 20.2 元（第2档）/ }],
+    },
     {
       name: '劳动法 第四十八条: a province without county tiers uses its lowest tier and says so (Hebei 1,800)',
       change: (x) => {
@@ -297,7 +332,14 @@ t.test('劳动法 第四十八条: the minimum wage of the workplace county in f
         { code: 'MINIMUM_WAGE_UNVERIFIED', field: 'employer.regionCode', severity: 'warning' },
       ],
     },
-    { name: '劳动法 第四十八条: unverified figures are a warning on the region field', change: paying({ monthly: 1880 }, '140105'), expected: [{ code: 'WAGE_BELOW_MINIMUM', field: 'wage.monthly' }, { code: 'MINIMUM_WAGE_UNVERIFIED', field: 'workplaceRegionCode', severity: 'warning' }] },
+    {
+      name: '劳动法 第四十八条: unverified figures are a warning on the region field',
+      change: paying({ monthly: 1880 }, '140105'),
+      expected: [
+        { code: 'WAGE_BELOW_MINIMUM', field: 'wage.monthly' },
+        { code: 'MINIMUM_WAGE_UNVERIFIED', field: 'workplaceRegionCode', severity: 'warning' },
+      ],
+    },
     {
       name: '劳动法 第四十八条: an unknown region gives warnings, not errors',
       change: (x) => (x.employer.regionCode = '310101'),
@@ -791,5 +833,8 @@ t.test('every violation is complete and bilingual', async (t) => {
   for (const v of found) {
     t.match(v, { code: /^[A-Z0-9_]+$/, article: /\S/, severity: /^(error|warning)$/, field: /^[a-zA-Z.]+$/, messageZh: /[\u4e00-\u9fff]/, messageEn: /^[\x20-\x7e]+$/ }, v.code);
   }
-  t.ok(CONTRACT_RULES.every((rule) => rule.name.length > 0), 'rules are named functions');
+  t.ok(
+    CONTRACT_RULES.every((rule) => rule.name.length > 0),
+    'rules are named functions',
+  );
 });

@@ -26,7 +26,8 @@ t.test('最低工资: Shanxi, the tier comes from the workplace county and the s
   t.equal(minimumWageOn('140802', '2021-09-30'), undefined, 'nothing known before the first entry');
   t.equal(minimumWageOn('310101', '2026-09-15'), undefined, 'a province without data is unknown');
   t.match(minimumWageOn('140800', '2026-09-15'), { tier: 3, tierAssumed: true }, 'a city code names no county: lowest tier, flagged');
-  for (const entry of MINIMUM_WAGE_TABLE) t.ok(entry.source.length > 0 && (entry.verify || /〔\d{4}〕/.test(entry.source)), `${entry.provinceName} ${entry.effectiveFrom} names a document number or is marked verify`);
+  for (const entry of MINIMUM_WAGE_TABLE)
+    t.ok(entry.source.length > 0 && (entry.verify || /〔\d{4}〕/.test(entry.source)), `${entry.provinceName} ${entry.effectiveFrom} names a document number or is marked verify`);
 });
 
 t.test('最低工资: standards coming into force during a term', async (t) => {
@@ -36,7 +37,15 @@ t.test('最低工资: standards coming into force during a term', async (t) => {
 });
 
 t.test('最低工资: the entry in force on the date wins', async (t) => {
-  const raised: MinimumWageEntry = { ...MINIMUM_WAGE_TABLE[2]!, effectiveFrom: '2027-01-01', tiers: [{ monthly: 2100, hourly: 23 }, { monthly: 2000, hourly: 22 }, { monthly: 1900, hourly: 21 }] };
+  const raised: MinimumWageEntry = {
+    ...MINIMUM_WAGE_TABLE[2]!,
+    effectiveFrom: '2027-01-01',
+    tiers: [
+      { monthly: 2100, hourly: 23 },
+      { monthly: 2000, hourly: 22 },
+      { monthly: 1900, hourly: 21 },
+    ],
+  };
   const table = [...MINIMUM_WAGE_TABLE, raised];
   t.match(minimumWageOn('140821', '2026-12-31', table), { monthly: 1780 });
   t.match(minimumWageOn('140821', '2027-01-01', table), { monthly: 1900, tier: 3, effectiveFrom: '2027-01-01' });
@@ -44,17 +53,34 @@ t.test('最低工资: the entry in force on the date wins', async (t) => {
 
 t.test('最低工资: a special rate for a kind of work (the hook; none recorded yet) raises, never lowers, the figure', async (t) => {
   const shanxi = MINIMUM_WAGE_TABLE[2]!;
-  const table = [{ ...shanxi, specialRates: [{ jobCategory: 'underground_mining', monthly: 2500, hourly: 26, source: '（测试用）', verify: true }, { jobCategory: 'office', monthly: 1000, source: '（测试用）', verify: false }] }];
+  const table = [
+    {
+      ...shanxi,
+      specialRates: [
+        { jobCategory: 'underground_mining', monthly: 2500, hourly: 26, source: '（测试用）', verify: true },
+        { jobCategory: 'office', monthly: 1000, source: '（测试用）', verify: false },
+      ],
+    },
+  ];
   t.match(minimumWageOn('140821', '2026-09-15', table, 'underground_mining'), { monthly: 2500, hourly: 26, source: /特殊标准/ });
   t.match(minimumWageOn('140821', '2026-09-15', table, 'general'), { monthly: 1780, hourly: 19.1 });
   t.match(minimumWageOn('140821', '2026-09-15', table, 'office'), { monthly: 1780 }, 'a lower special rate does not undercut the general one');
-  t.ok(MINIMUM_WAGE_TABLE.every((entry) => !entry.specialRates?.length), 'no special rate is recorded without a source');
+  t.ok(
+    MINIMUM_WAGE_TABLE.every((entry) => !entry.specialRates?.length),
+    'no special rate is recorded without a source',
+  );
 });
 
 t.test('GB/T 2260: Shanxi has 11 cities and 117 county-level divisions, each named', async (t) => {
   const shanxi = allDivisions().filter((d) => d.code.startsWith('14'));
   t.equal(shanxi.filter((d) => d.level === 'city').length, 11);
-  t.same(shanxi.filter((d) => d.level === 'city').map((d) => d.code.slice(0, 4)).sort(), ['1401', '1402', '1403', '1404', '1405', '1406', '1407', '1408', '1409', '1410', '1411']);
+  t.same(
+    shanxi
+      .filter((d) => d.level === 'city')
+      .map((d) => d.code.slice(0, 4))
+      .sort(),
+    ['1401', '1402', '1403', '1404', '1405', '1406', '1407', '1408', '1409', '1410', '1411'],
+  );
   t.equal(shanxi.filter((d) => d.level === 'county' && !d.until).length, 117);
   for (const d of shanxi) t.ok(d.name.length >= 2, `${d.code} ${d.name}`);
   t.equal(new Set(shanxi.map((d) => d.code)).size, shanxi.length, 'no code twice');

@@ -12,11 +12,19 @@ t.test('劳动合同法 第十四条第二款: a fixed term at the worker’s ow
   ] as const;
   for (const c of cases) {
     const owed = confirmationsOwed(c.terms);
-    t.same(owed.map((o) => o.key), c.owed, c.name);
+    t.same(
+      owed.map((o) => o.key),
+      c.owed,
+      c.name,
+    );
     for (const o of owed) t.match(o.article, /第十四条/, `${c.name}: the article is named`);
   }
   t.same(confirmationsOwed(undefined), [], 'no terms (an attachment): nothing');
   const owed = confirmationsOwed({ termType: 'fixed', workerRequestsFixedTerm: true });
-  t.same(missingConfirmations(owed, undefined).map((m) => m.key), ['fixed_term_requested'], 'none given');
+  t.same(
+    missingConfirmations(owed, undefined).map((m) => m.key),
+    ['fixed_term_requested'],
+    'none given',
+  );
   t.same(missingConfirmations(owed, ['fixed_term_requested']), [], 'given');
 });

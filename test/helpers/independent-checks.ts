@@ -134,21 +134,40 @@ export class IndependentChecks {
   /** `openssl cms -verify` of a detached CMS over its byte ranges, trusting only our root. */
   cmsVerify(signature: PdfSignature): ToolResult {
     return run('openssl', [
-      'cms', '-verify', '-binary', '-inform', 'DER',
-      '-in', this.file('sig.der', signature.der),
-      '-content', this.file('content.bin', signature.content),
-      '-CAfile', this.pem('root-cms.pem', this.trust.root),
-      '-certfile', this.pem('cas-cms.pem', ...this.trust.authorities),
-      '-purpose', 'any', '-out', '/dev/null',
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      this.file('sig.der', signature.der),
+      '-content',
+      this.file('content.bin', signature.content),
+      '-CAfile',
+      this.pem('root-cms.pem', this.trust.root),
+      '-certfile',
+      this.pem('cas-cms.pem', ...this.trust.authorities),
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
     ]);
   }
 
   /** `openssl ts -verify` of a timestamp token over data (trusting only our root). */
   tsVerify(token: Uint8Array, data: Uint8Array): ToolResult {
     return run('openssl', [
-      'ts', '-verify', '-data', this.file('ts-data.bin', data), '-in', this.file('token.der', token), '-token_in',
-      '-CAfile', this.pem('root-ts.pem', this.trust.root),
-      '-untrusted', this.pem('tsa.pem', this.trust.tsa, ...this.trust.authorities),
+      'ts',
+      '-verify',
+      '-data',
+      this.file('ts-data.bin', data),
+      '-in',
+      this.file('token.der', token),
+      '-token_in',
+      '-CAfile',
+      this.pem('root-ts.pem', this.trust.root),
+      '-untrusted',
+      this.pem('tsa.pem', this.trust.tsa, ...this.trust.authorities),
     ]);
   }
 

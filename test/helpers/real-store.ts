@@ -24,7 +24,14 @@ export function needsObjectLock(platform: Platform): { skip?: string } {
 /** A plain S3 client with the platform's credentials: what another program (or an attacker with the keys) sends. */
 export function rawClient(platform: Platform): Minio.Client {
   const url = new URL(platform.config.MINIO_ENDPOINT!);
-  return new Minio.Client({ endPoint: url.hostname, port: Number(url.port), useSSL: url.protocol === 'https:', accessKey: platform.config.MINIO_ACCESS_KEY!, secretKey: platform.config.MINIO_SECRET_KEY!, region: platform.config.MINIO_REGION });
+  return new Minio.Client({
+    endPoint: url.hostname,
+    port: Number(url.port),
+    useSSL: url.protocol === 'https:',
+    accessKey: platform.config.MINIO_ACCESS_KEY!,
+    secretKey: platform.config.MINIO_SECRET_KEY!,
+    region: platform.config.MINIO_REGION,
+  });
 }
 
 /** The Ceph cluster CI started (its directory holds ceph.conf), for changes below the S3 API. */
@@ -43,7 +50,11 @@ export function canTamper(where: { s3Dir?: string | undefined; platform: Platfor
  * `remove` deletes it. On the embedded endpoint, its file; on Ceph, the RADOS object of that
  * version (object lock guards the S3 API, not an administrator of the cluster below it).
  */
-export async function tamper(where: { s3Dir?: string | undefined; bucket: string; platform: Platform }, ref: { objectKey: string; sha256: string; versionId?: string | null }, how: 'alter' | 'remove'): Promise<void> {
+export async function tamper(
+  where: { s3Dir?: string | undefined; bucket: string; platform: Platform },
+  ref: { objectKey: string; sha256: string; versionId?: string | null },
+  how: 'alter' | 'remove',
+): Promise<void> {
   if (where.s3Dir) {
     const dir = path.join(where.s3Dir, where.bucket);
     let file: string | undefined;

@@ -59,9 +59,25 @@ export async function startServiceProcess(t: { teardown(fn: () => unknown): void
   });
   let stderr = '';
   const keep = (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000));
-  child.stderr!.on('data', (chunk: Buffer) => keep(Buffer.from(chunk.toString().split('\n').filter((line) => line && !/^(Trying to parse invalid object|Invalid object ref)/.test(line)).join('\n'))));
+  child.stderr!.on('data', (chunk: Buffer) =>
+    keep(
+      Buffer.from(
+        chunk
+          .toString()
+          .split('\n')
+          .filter((line) => line && !/^(Trying to parse invalid object|Invalid object ref)/.test(line))
+          .join('\n'),
+      ),
+    ),
+  );
   // pdf-lib prints parse warnings on stdout; only the log's error lines are kept.
-  child.stdout!.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter((line) => line.includes('"level":50')).forEach((line) => keep(Buffer.from(`${line}\n`))));
+  child.stdout!.on('data', (chunk: Buffer) =>
+    chunk
+      .toString()
+      .split('\n')
+      .filter((line) => line.includes('"level":50'))
+      .forEach((line) => keep(Buffer.from(`${line}\n`))),
+  );
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   });
@@ -70,7 +86,10 @@ export async function startServiceProcess(t: { teardown(fn: () => unknown): void
   const deadline = Date.now() + 300_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}: ${stderr}`);
-    const ready = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) throw new Error(`the service did not start: ${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -30,7 +30,13 @@ export function workerPhone(app: FastifyInstance, platform: Platform, worker: { 
     const identity = await post(api(token, '/identity'), { name: worker.name, idNumber: worker.idNumber });
     if (identity.statusCode !== 200) throw new Error(identity.body);
     const { keys, spki } = await phoneKey();
-    const prepared = await post(api(token, '/prepare'), { code: await latestCode(), publicKey: spki, signatureImage: signaturePng, intent: true, ...(options.confirmations ? { confirmations: options.confirmations } : {}) });
+    const prepared = await post(api(token, '/prepare'), {
+      code: await latestCode(),
+      publicKey: spki,
+      signatureImage: signaturePng,
+      intent: true,
+      ...(options.confirmations ? { confirmations: options.confirmations } : {}),
+    });
     if (prepared.statusCode !== 200) throw new Error(prepared.body);
     const signature = Buffer.from(await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, Buffer.from(prepared.json().signedAttributes, 'base64')));
     return post(api(token, '/complete'), { sessionId: prepared.json().sessionId, signature: signature.toString('base64') });
@@ -40,7 +46,13 @@ export function workerPhone(app: FastifyInstance, platform: Platform, worker: { 
 }
 
 /** A contract of the template created, sealed, sent and signed through the link by its worker. */
-export async function signedContract(app: FastifyInstance, platform: Platform, employer: Record<string, string>, templateId: string, fields: { worker: { name: string; idNumber: string; phone: string } } & Record<string, unknown>) {
+export async function signedContract(
+  app: FastifyInstance,
+  platform: Platform,
+  employer: Record<string, string>,
+  templateId: string,
+  fields: { worker: { name: string; idNumber: string; phone: string } } & Record<string, unknown>,
+) {
   const created = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId, fields } });
   if (created.statusCode !== 201) throw new Error(created.body);
   const { id, number } = created.json() as { id: string; number: string };

@@ -23,7 +23,12 @@ const { config } = platform;
 const employer = bearer((await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: bearer(adminToken), payload: employerBody(61) })).json().apiKey);
 const template = platform.templates.get('labor-contract-general')!;
 const now = Date.now();
-await app.inject({ method: 'POST', url: '/api/v1/seal-authorisations', headers: employer, payload: { templateIds: [template.id], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' } });
+await app.inject({
+  method: 'POST',
+  url: '/api/v1/seal-authorisations',
+  headers: employer,
+  payload: { templateIds: [template.id], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' },
+});
 
 const launch = launchOf('worker');
 const workerEnv = {
@@ -94,19 +99,32 @@ t.test('exactly one contract per row, each archived once, nothing orphaned', asy
   const contracts = await platform.db.contract.findMany({ where: { batchId }, include: { documents: true, signatures: true } });
   t.equal(contracts.length, rowCount, 'exactly 1,000 contracts');
   t.equal(new Set(contracts.map((c) => c.batchRow)).size, rowCount, 'one per row');
-  t.ok(contracts.every((c) => c.status === 'sent'), 'all sealed and sent');
-  t.ok(contracts.every((c) => c.documents.length === 1 && c.signatures.length === 1), 'one document and one seal each');
+  t.ok(
+    contracts.every((c) => c.status === 'sent'),
+    'all sealed and sent',
+  );
+  t.ok(
+    contracts.every((c) => c.documents.length === 1 && c.signatures.length === 1),
+    'one document and one seal each',
+  );
   t.equal(await platform.db.signingLink.count({ where: { contract: { batchId } } }), rowCount, 'one signing link each');
   t.equal(await platform.db.auditEvent.count({ where: { contract: { batchId } } }), rowCount * 3, 'created, sealed, sent: three audit events each');
   const chains = await Promise.all(contracts.slice(0, 50).map((c) => verifyAuditChain(platform.db, c.id)));
-  t.ok(chains.every((chain) => chain.intact && chain.length === 3), 'their hash chains verify');
+  t.ok(
+    chains.every((chain) => chain.intact && chain.length === 3),
+    'their hash chains verify',
+  );
 
   const keys = await bucketKeys(config);
   const recorded = new Set(contracts.flatMap((c) => c.documents.map((d) => d.objectKey)));
   t.equal(recorded.size, rowCount, 'a distinct object per contract');
   // The workers also run the 5-minute audit checkpoint, whose objects the database records too.
   const known = await recordedKeys(platform.db);
-  t.same(keys.filter((key) => !known.has(key)), [], 'no object the database does not know');
+  t.same(
+    keys.filter((key) => !known.has(key)),
+    [],
+    'no object the database does not know',
+  );
   // On a versioned bucket a key may look deleted (a delete marker from a taken-over job's cleanup)
   // while the version the database recorded is there and locked: that version is what is read.
   const documents = contracts.flatMap((c) => c.documents);

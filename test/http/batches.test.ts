@@ -27,7 +27,12 @@ t.test('a batch needs a seal authorisation', async (t) => {
   t.equal(refused.statusCode, 403);
   t.match(refused.json().errors, [{ rule: 'authorised', messageZh: /自动盖章授权/ }]);
   const now = Date.now();
-  const granted = await app.inject({ method: 'POST', url: '/api/v1/seal-authorisations', headers: employer, payload: { templateIds: [template.id], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' } });
+  const granted = await app.inject({
+    method: 'POST',
+    url: '/api/v1/seal-authorisations',
+    headers: employer,
+    payload: { templateIds: [template.id], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' },
+  });
   t.equal(granted.statusCode, 201);
 });
 
@@ -59,7 +64,10 @@ t.test('bad rows are reported; good rows become sealed, sent contracts exactly o
   t.same(progress.byStatus, { done: 5 });
   const contracts = await platform.db.contract.findMany({ where: { batchId: id } });
   t.equal(contracts.length, 5, 'one contract per row');
-  t.ok(contracts.every((c) => c.status === 'sent'), 'sealed and sent');
+  t.ok(
+    contracts.every((c) => c.status === 'sent'),
+    'sealed and sent',
+  );
 
   // A job delivered again (a worker died after finishing) changes nothing.
   await platform.db.batchRow.update({ where: { batchId_row: { batchId: id, row: 1 } }, data: { status: 'pending' } });
@@ -80,7 +88,11 @@ t.test('a seal reserves room for the CMS its certificate makes, not a generic 24
   t.ok(reserved.filter((bytes) => bytes === 24 * 1024).length <= 2, `reservations: ${reserved.join(', ')}`);
   const tight = seals.filter((_, i) => reserved[i]! < 24 * 1024);
   t.ok(tight.length >= documents.length - 2);
-  for (const seal of tight) t.ok(seal.der.length <= (seal.byteRange[2] - seal.byteRange[1] - 2) / 2 && (seal.byteRange[2] - seal.byteRange[1] - 2) / 2 - seal.der.length <= 1100, `CMS ${seal.der.length} bytes in ${(seal.byteRange[2] - seal.byteRange[1] - 2) / 2}`);
+  for (const seal of tight)
+    t.ok(
+      seal.der.length <= (seal.byteRange[2] - seal.byteRange[1] - 2) / 2 && (seal.byteRange[2] - seal.byteRange[1] - 2) / 2 - seal.der.length <= 1100,
+      `CMS ${seal.der.length} bytes in ${(seal.byteRange[2] - seal.byteRange[1] - 2) / 2}`,
+    );
   const independent = IndependentChecks.create({ root: platform.pki.root.der, authorities: platform.pki.authorities.map((ca) => ca.certificate.der), tsa: platform.pki.tsa.certificate.der }, t);
   registerIndependentChecks(t, independent, sealed[reserved.findIndex((bytes) => bytes < 24 * 1024)]!, { signatures: 1, documentTimestamps: 0, label: 'a tightly reserved batch seal' });
 });
@@ -108,7 +120,10 @@ t.test('the example sheets name the columns in Chinese and carry the template ex
   t.match(csv.headers['content-type'], /text\/csv/);
   const [header, example] = parseCsv(csv.body);
   t.ok(header!.includes('姓名') && header!.includes('身份证号码') && header!.includes('合同期限类型') && header!.includes('月工资（元）'), header!.join(','));
-  t.notOk(header!.some((h) => h.startsWith('employer')), 'the employer comes from the registered organisation, not the sheet');
+  t.notOk(
+    header!.some((h) => h.startsWith('employer')),
+    'the employer comes from the registered organisation, not the sheet',
+  );
   t.equal(example![header!.indexOf('合同期限类型')], '固定期限', 'choices written in Chinese');
 
   const xlsx = await app.inject({ method: 'GET', url: `/api/v1/templates/${template.id}/batch-sheet.xlsx`, headers: employer });
@@ -118,7 +133,10 @@ t.test('the example sheets name the columns in Chinese and carry the template ex
   t.equal(read.records[0]!.values['身份证号码'], (template.example.worker as { idNumber: string }).idNumber, 'ID numbers stay text');
 
   const columns = (await app.inject({ method: 'GET', url: `/api/v1/templates/${template.id}/batch-columns`, headers: employer })).json().columns;
-  t.match(columns.find((c: { path: string }) => c.path === 'termType'), { header: '合同期限类型', type: 'choice', required: true });
+  t.match(
+    columns.find((c: { path: string }) => c.path === 'termType'),
+    { header: '合同期限类型', type: 'choice', required: true },
+  );
   const notContract = await app.inject({ method: 'GET', url: '/api/v1/templates/termination-certificate/batch-sheet.csv', headers: employer });
   t.equal(notContract.statusCode, 400, 'certificates are not batched');
 });
@@ -137,11 +155,21 @@ async function exampleSheet(rows: { n: number; change?: Record<string, string> }
 t.test('a CSV sheet: cell and law problems by sheet row and Chinese column; good rows become contracts', async (t) => {
   const { header, lines } = await exampleSheet([{ n: 21 }, { n: 22, change: { 合同起始日期: '下个月' } }, { n: 23, change: { '月工资（元）': '1000' } }, { n: 24 }]);
   const body = toCsv([header, ...lines]);
-  const unknown = await app.inject({ method: 'POST', url: `/api/v1/batches/sheet?templateId=${template.id}`, headers: { ...employer, 'content-type': 'text/csv' }, payload: toCsv([[...header, '备注栏'], ...lines.map((l) => [...l, ''])]) });
+  const unknown = await app.inject({
+    method: 'POST',
+    url: `/api/v1/batches/sheet?templateId=${template.id}`,
+    headers: { ...employer, 'content-type': 'text/csv' },
+    payload: toCsv([[...header, '备注栏'], ...lines.map((l) => [...l, ''])]),
+  });
   t.equal(unknown.statusCode, 400);
   t.match(unknown.json().errors, [{ field: '备注栏', rule: 'column_known', messageZh: /无法识别的列/ }], 'an unknown column is named, not dropped');
 
-  const accepted = await app.inject({ method: 'POST', url: `/api/v1/batches/sheet?templateId=${template.id}`, headers: { ...employer, 'content-type': 'text/csv', 'idempotency-key': 'sheet-upload-csv-0001' }, payload: body });
+  const accepted = await app.inject({
+    method: 'POST',
+    url: `/api/v1/batches/sheet?templateId=${template.id}`,
+    headers: { ...employer, 'content-type': 'text/csv', 'idempotency-key': 'sheet-upload-csv-0001' },
+    payload: body,
+  });
   t.equal(accepted.statusCode, 202, accepted.body);
   const { id, rows, errors } = accepted.json();
   t.equal(rows, 2);
@@ -158,7 +186,14 @@ t.test('a CSV sheet: cell and law problems by sheet row and Chinese column; good
   }
   t.ok(finished);
   const results = (await app.inject({ method: 'GET', url: `/api/v1/batches/${id}/rows`, headers: employer })).json();
-  t.match(results.items, [{ row: 2, status: 'done', contractNumber: /^LS/, contractStatus: 'sent' }, { row: 5, status: 'done', contractNumber: /^LS/ }], 'rows keep their sheet numbers');
+  t.match(
+    results.items,
+    [
+      { row: 2, status: 'done', contractNumber: /^LS/, contractStatus: 'sent' },
+      { row: 5, status: 'done', contractNumber: /^LS/ },
+    ],
+    'rows keep their sheet numbers',
+  );
   const chain = await verifyAuditChain(platform.db, results.items[0].contractId);
   t.same(chain, { intact: true, length: 3 }, 'the bulk-written audit chain verifies: created, sealed, sent');
 
@@ -166,9 +201,21 @@ t.test('a CSV sheet: cell and law problems by sheet row and Chinese column; good
   t.equal(report.statusCode, 200);
   const reportRows = parseCsv(report.body);
   t.same(reportRows[0], ['行号', '列', '规则', '问题说明', 'Problem', '阶段']);
-  t.same(reportRows.slice(1).map((r) => [r[0], r[1]]), [['3', '合同起始日期'], ['4', '月工资（元）']], 'the error report lists the refused rows');
+  t.same(
+    reportRows.slice(1).map((r) => [r[0], r[1]]),
+    [
+      ['3', '合同起始日期'],
+      ['4', '月工资（元）'],
+    ],
+    'the error report lists the refused rows',
+  );
 
-  const replay = await app.inject({ method: 'POST', url: `/api/v1/batches/sheet?templateId=${template.id}`, headers: { ...employer, 'content-type': 'text/csv', 'idempotency-key': 'sheet-upload-csv-0001' }, payload: body });
+  const replay = await app.inject({
+    method: 'POST',
+    url: `/api/v1/batches/sheet?templateId=${template.id}`,
+    headers: { ...employer, 'content-type': 'text/csv', 'idempotency-key': 'sheet-upload-csv-0001' },
+    payload: body,
+  });
   t.equal(replay.statusCode, 200);
   t.equal(replay.json().id, id);
   t.equal(replay.json().errors.length, 2, 'a replay reports the same refused rows');
@@ -183,14 +230,21 @@ t.test('an XLSX sheet: dates and numbers as Excel stores them', async (t) => {
   t.same(accepted.json().errors, []);
   t.equal(accepted.json().rows, 2);
 
-  const garbage = await app.inject({ method: 'POST', url: `/api/v1/batches/sheet?templateId=${template.id}`, headers: { ...employer, 'content-type': xlsxMediaType }, payload: Buffer.from('not a workbook') });
+  const garbage = await app.inject({
+    method: 'POST',
+    url: `/api/v1/batches/sheet?templateId=${template.id}`,
+    headers: { ...employer, 'content-type': xlsxMediaType },
+    payload: Buffer.from('not a workbook'),
+  });
   t.equal(garbage.statusCode, 400);
   t.match(garbage.json().errors, [{ rule: 'xlsx', messageZh: /Excel/ }]);
 });
 
 t.test('progress streams as server-sent events until the batch is finished', async (t) => {
   const { header, lines } = await exampleSheet([{ n: 41 }, { n: 42 }, { n: 43 }]);
-  const { id } = (await app.inject({ method: 'POST', url: `/api/v1/batches/sheet?templateId=${template.id}`, headers: { ...employer, 'content-type': 'text/csv' }, payload: toCsv([header, ...lines]) })).json();
+  const { id } = (
+    await app.inject({ method: 'POST', url: `/api/v1/batches/sheet?templateId=${template.id}`, headers: { ...employer, 'content-type': 'text/csv' }, payload: toCsv([header, ...lines]) })
+  ).json();
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const response = await fetch(`${address}/api/v1/batches/${id}/events`, { headers: employer });
   t.match(response.headers.get('content-type'), /text\/event-stream/);

@@ -56,7 +56,10 @@ t.test('a signed 变更书 changes the original contract', async (t) => {
   t.equal((await app.inject({ method: 'POST', url: `/api/v1/contracts/${change.id}/seal`, headers: employer })).statusCode, 200);
   t.equal((await app.inject({ method: 'POST', url: `/api/v1/contracts/${change.id}/send`, headers: employer })).statusCode, 200);
   t.equal((await statusOf(original.id)).status, 'signed', 'sending the 变更书 does not change the original yet');
-  t.notOk((await audit(original.id)).events.some((e) => e.type === 'contract.changed'), 'no change recorded before the worker signs');
+  t.notOk(
+    (await audit(original.id)).events.some((e) => e.type === 'contract.changed'),
+    'no change recorded before the worker signs',
+  );
 
   const signed = await phone.sign(await phone.latestLink());
   t.equal(signed.statusCode, 200, signed.body);
@@ -75,10 +78,16 @@ t.test('a signed 变更书 changes the original contract', async (t) => {
   t.equal(changed.length, 1, 'one contract.changed event on the original’s chain');
   const signedDocument = await platform.db.document.findFirstOrThrow({ where: { contractId: change.id, kind: 'signed' } });
   t.match(changed[0]!.data, { attachment: change.id, documentSha256: signedDocument.sha256 }, 'it names the 变更书 and its signed PDF');
-  t.notOk(trail.events.some((e) => e.type === 'contract.renewed'), 'a change is not a renewal');
+  t.notOk(
+    trail.events.some((e) => e.type === 'contract.renewed'),
+    'a change is not a renewal',
+  );
   t.equal(await platform.db.auditEvent.count({ where: { contractId: change.id, type: 'contract.changed' } }), 0, 'the event is on the original, not on the attachment');
   const attachmentTrail = await audit(change.id);
-  t.ok(attachmentTrail.events.some((e) => e.type === 'contract.signed'), 'the 变更书 has its own signing event');
+  t.ok(
+    attachmentTrail.events.some((e) => e.type === 'contract.signed'),
+    'the 变更书 has its own signing event',
+  );
   t.equal(attachmentTrail.chain.intact, true);
 
   const pdf = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${change.id}/pdf`, headers: employer })).rawPayload;
@@ -120,11 +129,15 @@ t.test('a declined 变更书 leaves the original as it was', async (t) => {
   t.equal(declined.statusCode, 200, declined.body);
   t.equal((await statusOf(change.id)).status, 'declined');
   t.equal((await statusOf(other.id)).status, 'signed', 'the original stays signed');
-  t.notOk((await audit(other.id)).events.some((e) => e.type === 'contract.changed'), 'no change on its chain');
+  t.notOk(
+    (await audit(other.id)).events.some((e) => e.type === 'contract.changed'),
+    'no change on its chain',
+  );
 });
 
 t.test('续订书 and 变更书 go through the labor-law rules (劳动合同法 第十二、十四条, 劳动法 第四十八条)', async (t) => {
-  const attach = (templateId: string, fields: Record<string, unknown>) => app.inject({ method: 'POST', url: `/api/v1/contracts/${original.id}/attachments`, headers: employer, payload: { templateId, fields } });
+  const attach = (templateId: string, fields: Record<string, unknown>) =>
+    app.inject({ method: 'POST', url: `/api/v1/contracts/${original.id}/attachments`, headers: employer, payload: { templateId, fields } });
   const endsBeforeStart = await attach('contract-renewal', { termType: 'fixed', startDate: '2029-09-15', endDate: '2029-09-14' });
   t.equal(endsBeforeStart.statusCode, 422, '劳动合同法 第十二条: a renewal ending the day before it starts is refused');
   t.match(endsBeforeStart.json().errors, [{ field: 'endDate', rule: 'ART12_TERM_END_BEFORE_START' }]);

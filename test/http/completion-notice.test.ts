@@ -52,8 +52,14 @@ t.test('after the worker signs, the employer and the worker each get a completio
   const worker = newWorker();
   const contract = await sent(bearer(withPhone.apiKey), worker);
   const employerBefore = await outbox(employerPhone);
-  t.notOk(employerBefore.some((m) => signedKinds.includes(m.kind)), 'nothing of the kind before the signature');
-  t.notOk((await outbox(worker.phone)).some((m) => signedKinds.includes(m.kind)), 'the worker has only the link so far');
+  t.notOk(
+    employerBefore.some((m) => signedKinds.includes(m.kind)),
+    'nothing of the kind before the signature',
+  );
+  t.notOk(
+    (await outbox(worker.phone)).some((m) => signedKinds.includes(m.kind)),
+    'the worker has only the link so far',
+  );
 
   const signed = await contract.phone.sign(contract.token);
   t.equal(signed.statusCode, 200, signed.body);
@@ -76,8 +82,14 @@ t.test('after the worker signs, the employer and the worker each get a completio
   t.match(toWorker[0]!.text, /已签署生效/);
   t.match(toWorker[0]!.text, /免费/, 'viewing and downloading are free');
   t.ok(toWorker[0]!.text.includes('https://laborsign.example.cn/w'), 'where to find it: 我的合同 at the public address');
-  t.notOk((await outbox(employerPhone)).some((m) => m.kind === 'signed-worker'), 'the worker’s message does not go to the employer');
-  t.notOk((await outbox(worker.phone)).some((m) => m.kind === 'signed-employer'), 'nor the employer’s to the worker');
+  t.notOk(
+    (await outbox(employerPhone)).some((m) => m.kind === 'signed-worker'),
+    'the worker’s message does not go to the employer',
+  );
+  t.notOk(
+    (await outbox(worker.phone)).some((m) => m.kind === 'signed-employer'),
+    'nor the employer’s to the worker',
+  );
 });
 
 t.test('an employer without a phone gets no SMS; the worker still does', async (t) => {
@@ -89,7 +101,10 @@ t.test('an employer without a phone gets no SMS; the worker still does', async (
   t.equal(toWorker.length, 1);
   t.ok(toWorker[0]!.text.includes(contract.number));
   const all = await platform.outbox.list({ limit: 200 });
-  t.notOk(all.some((m) => m.kind === 'signed-employer' && m.text.includes(contract.number)), 'no employer message for this contract');
+  t.notOk(
+    all.some((m) => m.kind === 'signed-employer' && m.text.includes(contract.number)),
+    'no employer message for this contract',
+  );
 });
 
 t.test('a declined contract sends no completion message', async (t) => {
@@ -98,7 +113,10 @@ t.test('a declined contract sends no completion message', async (t) => {
   await contract.phone.post(contract.phone.api(contract.token, '/read'));
   const declined = await contract.phone.post(contract.phone.api(contract.token, '/decline'), { reason: '薪资与面谈时不一致' });
   t.equal(declined.statusCode, 200, declined.body);
-  t.notOk((await outbox(worker.phone)).some((m) => m.kind === 'signed-worker'), 'the worker is not told it is in force');
+  t.notOk(
+    (await outbox(worker.phone)).some((m) => m.kind === 'signed-worker'),
+    'the worker is not told it is in force',
+  );
   const toEmployer = (await outbox(employerPhone)).filter((m) => m.text.includes(contract.number));
   t.same(
     toEmployer.map((m) => m.kind),

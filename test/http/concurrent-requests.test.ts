@@ -15,7 +15,9 @@ const example = platform.templates.get('labor-contract-general')!.example as Rec
 const fieldsFor = (n: number) => ({ ...example, worker: { ...(example.worker as object), ...workerFor(n) } });
 
 t.test('the first contracts of a template version, created at once, are all created', async (t) => {
-  const answers = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId: 'labor-contract-general', fields: fieldsFor(n) } })));
+  const answers = await Promise.all(
+    [1, 2, 3, 4, 5, 6].map((n) => app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId: 'labor-contract-general', fields: fieldsFor(n) } })),
+  );
   for (const answer of answers) t.equal(answer.statusCode, 201, answer.body.slice(0, 300));
   t.equal(await platform.db.templateVersion.count({ where: { templateId: 'labor-contract-general' } }), 1, 'one version row');
 });

@@ -37,7 +37,10 @@ t.test('the employer key names console users; an admin user may too, a clerk may
   const refused = await app.inject({ method: 'POST', url: '/api/v1/staff', headers: { cookie: clerk.cookie, 'x-csrf-token': clerk.csrf }, payload: staff('sun.clerk', 'hr_clerk') });
   t.equal(refused.statusCode, 403, 'a clerk names nobody');
   const listed = await app.inject({ method: 'GET', url: '/api/v1/staff', headers: { cookie: boss.cookie } });
-  t.same(listed.json().items.map((u: { username: string }) => u.username), ['wang.admin', 'li.clerk', 'zhao.manager']);
+  t.same(
+    listed.json().items.map((u: { username: string }) => u.username),
+    ['wang.admin', 'li.clerk', 'zhao.manager'],
+  );
   t.notOk(JSON.stringify(listed.json()).includes('scrypt'), 'no password hash is shown');
   const stored = await platform.db.staffUser.findUniqueOrThrow({ where: { username: 'li.clerk' } });
   t.match(stored.passwordHash, /^scrypt\$16384\$8\$1\$/, 'the password is kept as an scrypt hash');
@@ -65,9 +68,19 @@ t.test('sign-in: a cookie session with a CSRF token; wrong passwords and ended s
 
   const noCsrf = await app.inject({ method: 'POST', url: '/api/v1/contracts/validate', headers: { cookie }, payload: { templateId: 'labor-contract-general', fields: example } });
   t.equal(noCsrf.statusCode, 403, 'a change without the CSRF token is refused');
-  const badCsrf = await app.inject({ method: 'POST', url: '/api/v1/contracts/validate', headers: { cookie, 'x-csrf-token': 'x'.repeat(csrf.length) }, payload: { templateId: 'labor-contract-general', fields: example } });
+  const badCsrf = await app.inject({
+    method: 'POST',
+    url: '/api/v1/contracts/validate',
+    headers: { cookie, 'x-csrf-token': 'x'.repeat(csrf.length) },
+    payload: { templateId: 'labor-contract-general', fields: example },
+  });
   t.equal(badCsrf.statusCode, 403, 'or with a wrong one');
-  const withCsrf = await app.inject({ method: 'POST', url: '/api/v1/contracts/validate', headers: { cookie, 'x-csrf-token': csrf }, payload: { templateId: 'labor-contract-general', fields: example } });
+  const withCsrf = await app.inject({
+    method: 'POST',
+    url: '/api/v1/contracts/validate',
+    headers: { cookie, 'x-csrf-token': csrf },
+    payload: { templateId: 'labor-contract-general', fields: example },
+  });
   t.equal(withCsrf.statusCode, 200);
   t.equal((await app.inject({ method: 'GET', url: '/api/v1/admin/employers', headers: { cookie } })).statusCode, 403, 'a session has the employer’s grants, no more');
 
@@ -90,15 +103,30 @@ t.test('a clerk creates and sends but cannot seal; a manager seals; acts are aud
   const id = created.json().id as string;
   const clerkSeal = await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/seal`, headers: as(clerk) });
   t.equal(clerkSeal.statusCode, 403, 'a clerk may not seal');
-  const sealAuthorisation = await app.inject({ method: 'POST', url: '/api/v1/seal-authorisations', headers: as(clerk), payload: { templateIds: ['labor-contract-general'], validFrom: new Date().toISOString(), validUntil: new Date(Date.now() + 3_600_000).toISOString(), grantedBy: '张三' } });
+  const sealAuthorisation = await app.inject({
+    method: 'POST',
+    url: '/api/v1/seal-authorisations',
+    headers: as(clerk),
+    payload: { templateIds: ['labor-contract-general'], validFrom: new Date().toISOString(), validUntil: new Date(Date.now() + 3_600_000).toISOString(), grantedBy: '张三' },
+  });
   t.equal(sealAuthorisation.statusCode, 403, 'nor authorise sealing');
   const autoSeal = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: as(clerk), payload: { templateId: 'labor-contract-general', fields: example, autoSeal: true } });
   t.equal(autoSeal.statusCode, 403, 'nor seal on creation under an authorisation');
-  const batch = await app.inject({ method: 'POST', url: '/api/v1/batches', headers: { ...as(clerk), 'idempotency-key': 'console-clerk' }, payload: { templateId: 'labor-contract-general', rows: [{}] } });
+  const batch = await app.inject({
+    method: 'POST',
+    url: '/api/v1/batches',
+    headers: { ...as(clerk), 'idempotency-key': 'console-clerk' },
+    payload: { templateId: 'labor-contract-general', rows: [{}] },
+  });
   t.equal(batch.statusCode, 403, 'nor submit a batch, which is sealed automatically');
   t.equal((await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/seal`, headers: as(manager) })).statusCode, 200, 'a manager seals');
   t.equal((await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/send`, headers: as(clerk) })).statusCode, 200, 'a clerk sends');
-  const clerkTerminate = await app.inject({ method: 'POST', url: `/api/v1/contracts/${id}/terminate`, headers: as(clerk), payload: { ending: 'rescission', date: '2027-01-31', reason: '协商一致解除' } });
+  const clerkTerminate = await app.inject({
+    method: 'POST',
+    url: `/api/v1/contracts/${id}/terminate`,
+    headers: as(clerk),
+    payload: { ending: 'rescission', date: '2027-01-31', reason: '协商一致解除' },
+  });
   t.equal(clerkTerminate.statusCode, 403, 'a clerk may not end a contract: its certificate is sealed (before the state is looked at)');
 
   const users = new Map((await platform.db.staffUser.findMany()).map((u) => [u.username, u.id]));
@@ -112,14 +140,19 @@ t.test('a clerk creates and sends but cannot seal; a manager seals; acts are aud
   const overview = page.json();
   t.equal(overview.status, 'sent');
   t.match(overview.worker.name, /^.\*+$/, 'the worker’s name is masked');
-  t.match(overview.timeline.find((e: { type: string }) => e.type === 'contract.sealed'), { actor: 'zhao.manager 同志' }, 'the timeline names the person');
+  t.match(
+    overview.timeline.find((e: { type: string }) => e.type === 'contract.sealed'),
+    { actor: 'zhao.manager 同志' },
+    'the timeline names the person',
+  );
   t.ok(overview.documents.some((d: { kind: string }) => d.kind === 'sealed'));
   t.same(overview.allowedEvents, ['open', 'sign', 'decline', 'void', 'expire_link', 'resend']);
   t.equal((await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/overview`, headers: bearer(second.apiKey) })).statusCode, 404, 'another employer does not see it');
 });
 
 t.test('the contract list: filters, search by number, paging', async (t) => {
-  const make = async (fields: Record<string, unknown>) => (await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId: 'labor-contract-general', fields } })).json();
+  const make = async (fields: Record<string, unknown>) =>
+    (await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId: 'labor-contract-general', fields } })).json();
   const extra = await make(example);
   await make(example);
   const list = async (query: string, headers = employer) => (await app.inject({ method: 'GET', url: `/api/v1/contracts?${query}`, headers })).json();
@@ -136,7 +169,11 @@ t.test('the contract list: filters, search by number, paging', async (t) => {
   // One in force whose term ends in ten days (Beijing calendar): found within 30 days, not within 5.
   const endDate = new Date(Date.now() + 8 * 3_600_000 + 10 * 86_400_000).toISOString().slice(0, 10);
   await platform.db.contract.update({ where: { id: extra.id }, data: { status: 'signed', endDate: new Date(endDate) } });
-  t.same((await list('expiringWithinDays=30')).items.map((c: { id: string }) => c.id), [extra.id], 'expiring within 30 days');
+  t.same(
+    (await list('expiringWithinDays=30')).items.map((c: { id: string }) => c.id),
+    [extra.id],
+    'expiring within 30 days',
+  );
   t.equal((await list('expiringWithinDays=5')).total, 0, 'not within 5');
   t.match(all.items[0], { worker: /^.\*+$/, templateTitle: String, status: 'draft' });
   t.equal((await list('', bearer(second.apiKey))).total, 0, 'another employer sees none of them');
@@ -147,7 +184,8 @@ t.test('behind a trusted https proxy the session cookie is Secure', async (t) =>
   const behind = await createTestPlatform(t, { TRUST_PROXY: '1' });
   const key = (await behind.app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: bearer(behind.adminToken), payload: employerBody(63) })).json().apiKey as string;
   await behind.app.inject({ method: 'POST', url: '/api/v1/staff', headers: bearer(key), payload: staff('qian.clerk', 'hr_clerk') });
-  const signIn = (proto: string) => behind.app.inject({ method: 'POST', url: '/api/v1/console/session', headers: { 'x-forwarded-proto': proto }, payload: { username: 'qian.clerk', password: 'correct horse battery' } });
+  const signIn = (proto: string) =>
+    behind.app.inject({ method: 'POST', url: '/api/v1/console/session', headers: { 'x-forwarded-proto': proto }, payload: { username: 'qian.clerk', password: 'correct horse battery' } });
   t.match(String((await signIn('https')).headers['set-cookie']), /; Secure/, 'Secure over https');
   t.notMatch(String((await signIn('http')).headers['set-cookie']), /Secure/, 'not over http');
 });

@@ -70,7 +70,10 @@ const threeYears = (probationEnd: string) => ({
 t.test('validate lists labor-law violations (Art. 19 probation, one day too long)', async (t) => {
   const lawful = await app.inject({ method: 'POST', url: '/api/v1/contracts/validate', headers: employer, payload: request(threeYears('2027-03-14')) });
   t.equal(lawful.statusCode, 200);
-  t.same(lawful.json().violations.filter((v: { severity: string }) => v.severity === 'error'), []);
+  t.same(
+    lawful.json().violations.filter((v: { severity: string }) => v.severity === 'error'),
+    [],
+  );
   t.equal(lawful.json().valid, true);
   const tooLong = await app.inject({ method: 'POST', url: '/api/v1/contracts/validate', headers: employer, payload: request(threeYears('2027-03-15')) });
   t.equal(tooLong.json().valid, false);
@@ -110,7 +113,10 @@ t.test('create, download, seal, verify', async (t) => {
   t.equal((await app.inject({ method: 'GET', url: `/api/v1/contracts/${contract.id}`, headers: stranger })).statusCode, 404, 'other employers see nothing');
 
   const audit = await platform.db.auditEvent.findMany({ where: { contractId: contract.id } });
-  t.same(audit.map((e) => e.type), ['contract.created']);
+  t.same(
+    audit.map((e) => e.type),
+    ['contract.created'],
+  );
   const document = await platform.db.document.findFirstOrThrow({ where: { contractId: contract.id } });
   t.ok(Array.isArray(document.signatureSlots) && document.signatureSlots.length >= 2, 'signature areas stored with the document');
 
@@ -151,13 +157,22 @@ t.test('automatic sealing only under a current, unrevoked authorisation', async 
     payload: { templateIds: ['labor-contract-general'], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' },
   });
   t.equal(granted.statusCode, 201, granted.body);
-  const bogus = await app.inject({ method: 'POST', url: '/api/v1/seal-authorisations', headers: employer, payload: { templateIds: ['nope'], validFrom: new Date(now).toISOString(), validUntil: new Date(now + 1000).toISOString(), grantedBy: '张三' } });
+  const bogus = await app.inject({
+    method: 'POST',
+    url: '/api/v1/seal-authorisations',
+    headers: employer,
+    payload: { templateIds: ['nope'], validFrom: new Date(now).toISOString(), validUntil: new Date(now + 1000).toISOString(), grantedBy: '张三' },
+  });
   t.equal(bogus.statusCode, 400);
   const auto = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { ...request(), autoSeal: true } });
   t.equal(auto.statusCode, 201, auto.body);
   t.equal(auto.json().status, 'sealed');
   const audit = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${auto.json().id}/audit`, headers: employer })).json();
-  t.match(audit.events.find((e: { type: string }) => e.type === 'contract.sealed'), { data: { authorisationId: granted.json().id } }, 'the seal names its authorisation');
+  t.match(
+    audit.events.find((e: { type: string }) => e.type === 'contract.sealed'),
+    { data: { authorisationId: granted.json().id } },
+    'the seal names its authorisation',
+  );
   const revoked = await app.inject({ method: 'POST', url: `/api/v1/seal-authorisations/${granted.json().id}/revoke`, headers: employer, payload: { revokedBy: '张三（法定代表人）' } });
   t.equal(revoked.statusCode, 200);
   t.ok(revoked.json().revokedAt);
@@ -196,7 +211,11 @@ t.test('personal data is encrypted at rest: no row holds the name, ID number or 
   for (const table of ['Worker', 'Contract', 'OutboxMessage', 'AuditEvent']) {
     const rows = await platform.db.$queryRawUnsafe<Record<string, unknown>[]>(`select * from "${table}"`);
     t.ok(rows.length > 0 || table === 'OutboxMessage', `${table} has rows to look at`);
-    const bytes = Buffer.concat(rows.flatMap((row) => Object.values(row).map((v) => (v instanceof Uint8Array ? Buffer.from(v) : Buffer.from(JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? String(x) : x)) ?? '', 'utf8')))));
+    const bytes = Buffer.concat(
+      rows.flatMap((row) =>
+        Object.values(row).map((v) => (v instanceof Uint8Array ? Buffer.from(v) : Buffer.from(JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? String(x) : x)) ?? '', 'utf8'))),
+      ),
+    );
     for (const value of plain) t.equal(bytes.indexOf(value), -1, `${table}: no "${value.toString('utf8')}" in the clear`);
   }
   const row = await platform.db.worker.findFirstOrThrow({ where: { id: (await platform.db.contract.findUniqueOrThrow({ where: { id: created.json().id } })).workerId } });
@@ -205,25 +224,39 @@ t.test('personal data is encrypted at rest: no row holds the name, ID number or 
 
 t.test('one request shape for full-time and part-time (劳动合同法 第六十八至七十二条) through validate', async (t) => {
   const validate = async (fields: Record<string, unknown>, templateId = 'labor-contract-general') =>
-    (await app.inject({ method: 'POST', url: '/api/v1/contracts/validate', headers: employer, payload: { templateId, fields } })).json() as { valid: boolean; violations: { code: string; field: string; severity: string }[] };
+    (await app.inject({ method: 'POST', url: '/api/v1/contracts/validate', headers: employer, payload: { templateId, fields } })).json() as {
+      valid: boolean;
+      violations: { code: string; field: string; severity: string }[];
+    };
   const { probation: _probation, ...noProbation } = example;
   const partTime = { ...noProbation, employmentForm: 'part_time', hours: { system: 'standard', dailyHours: 4, weeklyHours: 24 }, wage: { hourly: 20.2, paymentIntervalDays: 15 } };
   const lawful = await validate(partTime);
   t.equal(lawful.valid, true, 'a part-time contract at the 盐湖区 hourly minimum passes');
-  t.ok(lawful.violations.some((v) => v.code === 'MINIMUM_WAGE_UNVERIFIED' && v.severity === 'warning'), 'the unverified minimum wage is a warning in the answer');
+  t.ok(
+    lawful.violations.some((v) => v.code === 'MINIMUM_WAGE_UNVERIFIED' && v.severity === 'warning'),
+    'the unverified minimum wage is a warning in the answer',
+  );
   const cases: [string, Record<string, unknown>, string, string][] = [
     ['劳动合同法 第六十八条: 25 h/week', { ...partTime, hours: { system: 'standard', dailyHours: 4, weeklyHours: 25 } }, 'ART68_WEEKLY_HOURS_EXCEEDED', 'hours.weeklyHours'],
     ['劳动合同法 第七十条: a probation', { ...partTime, probation: example.probation }, 'ART70_PART_TIME_PROBATION', 'probation'],
     ['劳动合同法 第七十二条: one fen under the hourly minimum', { ...partTime, wage: { hourly: 20.19, paymentIntervalDays: 15 } }, 'ART72_HOURLY_WAGE_BELOW_MINIMUM', 'wage.hourly'],
     ['劳动合同法 第七十二条: paid every 16 days', { ...partTime, wage: { hourly: 25, paymentIntervalDays: 16 } }, 'ART72_PAY_INTERVAL_TOO_LONG', 'wage.paymentIntervalDays'],
     ['劳动法 第三十六条: a full-time standard day of 9 hours', { ...example, hours: { system: 'standard', dailyHours: 9, weeklyHours: 40 } }, 'HOURS_STANDARD_DAILY_EXCEEDED', 'hours.dailyHours'],
-    ['劳动合同法 第二十四条: a three-year non-compete', { ...example, nonCompete: { role: 'senior_technical', months: 36, monthlyCompensation: 3000, averageMonthlyWage: 6000 } }, 'ART24_NON_COMPETE_TOO_LONG', 'nonCompete.months'],
+    [
+      '劳动合同法 第二十四条: a three-year non-compete',
+      { ...example, nonCompete: { role: 'senior_technical', months: 36, monthlyCompensation: 3000, averageMonthlyWage: 6000 } },
+      'ART24_NON_COMPETE_TOO_LONG',
+      'nonCompete.months',
+    ],
     ['GB/T 2260: a workplace county that does not exist', { ...example, workplaceRegionCode: '140899' }, 'REGION_CODE_INVALID', 'workplaceRegionCode'],
   ];
   for (const [name, fields, code, field] of cases) {
     const answer = await validate(fields);
     t.equal(answer.valid, false, name);
-    t.ok(answer.violations.some((v) => v.code === code && v.field === field && v.severity === 'error'), `${name}: ${code} on ${field}`);
+    t.ok(
+      answer.violations.some((v) => v.code === code && v.field === field && v.severity === 'error'),
+      `${name}: ${code} on ${field}`,
+    );
   }
   const own = await validate(platform.templates.get('labor-contract-part-time')!.example as Record<string, unknown>, 'labor-contract-part-time');
   t.equal(own.valid, true, 'the part-time template example passes');

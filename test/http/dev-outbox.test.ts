@@ -31,7 +31,10 @@ async function assertAbsent(t: Pick<typeof import('tap').default, 'equal' | 'mat
     t.notOk(/验证码|\/s\//.test(anonymous.body), `${label}: nothing of a message without a key either`);
   }
   const openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
-  t.notOk(Object.keys(openapi.paths).some((p) => p.startsWith('/api/v1/dev')), `${label}: not in the API description`);
+  t.notOk(
+    Object.keys(openapi.paths).some((p) => p.startsWith('/api/v1/dev')),
+    `${label}: not in the API description`,
+  );
 }
 
 t.test('outside production without a gateway the outbox exists, for this machine only (the control)', async (t) => {

@@ -89,8 +89,17 @@ t.test('kuogang-2023-graduates: only the hire meeting every condition is listed'
   const response = await query('&policy=kuogang-2023-graduates');
   t.equal(response.statusCode, 200, response.body);
   const body = response.json();
-  t.same(body.items.map((item: { id: string }) => keyOf(item.id)), ['qualifies'], 'the window defaults to the policy’s: 2023');
-  t.match(body.items[0], { hireDate: '2023-07-10', graduationYear: 2023, employer: { uscc: employerOrg.uscc }, contract: { id: ids.qualifies!.contract, kind: 'labor_contract', socialInsuranceAgreed: true, unemploymentInsuranceAgreed: true } });
+  t.same(
+    body.items.map((item: { id: string }) => keyOf(item.id)),
+    ['qualifies'],
+    'the window defaults to the policy’s: 2023',
+  );
+  t.match(body.items[0], {
+    hireDate: '2023-07-10',
+    graduationYear: 2023,
+    employer: { uscc: employerOrg.uscc },
+    contract: { id: ids.qualifies!.contract, kind: 'labor_contract', socialInsuranceAgreed: true, unemploymentInsuranceAgreed: true },
+  });
   t.ok(body.items[0].eligibility.qualifies.includes('kuogang-2023-graduates'));
   t.equal(body.policies.length, 1);
   t.match(body.policies[0], { id: 'kuogang-2023-graduates', titleZh: /一次性扩岗补助/, subsidyYuan: 1500, hireWindow: { from: '2023-01-01', to: '2023-12-31' }, sources: [{ date: /^2023/ }] });
@@ -106,7 +115,11 @@ t.test('kuogang-2023-graduates: each failing hire names its one failed condition
   for (const c of cases) {
     const item = items.find((i) => keyOf(i.id) === c.key)!;
     const failures = item.eligibility.fails.find((f) => f.policyId === 'kuogang-2023-graduates')?.failures ?? [];
-    t.same(failures.map((f) => f.condition), c.fails, `${c.key}: ${c.fails.join(', ') || 'qualifies'}`);
+    t.same(
+      failures.map((f) => f.condition),
+      c.fails,
+      `${c.key}: ${c.fails.join(', ') || 'qualifies'}`,
+    );
     t.equal(item.eligibility.qualifies.includes('kuogang-2023-graduates'), c.fails.length === 0);
     for (const failure of failures) t.match(failure.messageZh, /[\u4e00-\u9fff]/);
   }
@@ -126,7 +139,13 @@ t.test('every seed policy at once: qualifying hires per policy', async (t) => {
 t.test('without a policy the default lists hires with a contract in force; a hire without one is logged on the worker', async (t) => {
   const contracted = await query('&from=2023-01-01&to=2023-12-31');
   t.equal(contracted.statusCode, 200, contracted.body);
-  t.same(contracted.json().items.map((i: { id: string }) => keyOf(i.id)).sort(), ['employment_form', 'graduate_of_year', 'qualifies', 'unemployment_insurance', 'youth']);
+  t.same(
+    contracted
+      .json()
+      .items.map((i: { id: string }) => keyOf(i.id))
+      .sort(),
+    ['employment_form', 'graduate_of_year', 'qualifies', 'unemployment_insurance', 'youth'],
+  );
   const all = await query('&include=all&from=2023-07-10&to=2023-07-10&policy=kuogang-2023-graduates');
   const unsigned = all.json().items.find((i: { id: string }) => keyOf(i.id) === 'signed_contract');
   t.equal(unsigned.contract, null);
@@ -141,7 +160,10 @@ t.test('the query is checked: policy, dates, role and region', async (t) => {
   t.match(unknown.json().errors, [{ field: 'policy' }]);
   const noWindow = await query('');
   t.equal(noWindow.statusCode, 400);
-  t.match(noWindow.json().errors, [{ field: 'from', rule: 'required_without_policy' }, { field: 'to', rule: 'required_without_policy' }]);
+  t.match(noWindow.json().errors, [
+    { field: 'from', rule: 'required_without_policy' },
+    { field: 'to', rule: 'required_without_policy' },
+  ]);
   const notADate = await query('&from=2023-02-30&to=2023-12-31');
   t.equal(notADate.statusCode, 400);
   t.match(notADate.json().errors, [{ field: 'from' }]);
@@ -149,8 +171,20 @@ t.test('the query is checked: policy, dates, role and region', async (t) => {
   t.equal(backwards.statusCode, 400);
   t.match(backwards.json().errors, [{ field: 'to', rule: 'on_or_after_from' }]);
   const inspector = await createOfficial('inspection', '1408');
-  t.equal((await app.inject({ method: 'GET', url: `/api/v1/employment/hires?region=1408&purpose=${purpose}&policy=kuogang-2023-graduates`, headers: inspector })).statusCode, 403, 'employment officials only');
+  t.equal(
+    (await app.inject({ method: 'GET', url: `/api/v1/employment/hires?region=1408&purpose=${purpose}&policy=kuogang-2023-graduates`, headers: inspector })).statusCode,
+    403,
+    'employment officials only',
+  );
   const elsewhere = await createOfficial('employment', '1401');
-  t.equal((await app.inject({ method: 'GET', url: `/api/v1/employment/hires?region=1408&purpose=${purpose}&policy=kuogang-2023-graduates`, headers: elsewhere })).statusCode, 403, 'not another region');
-  t.equal((await app.inject({ method: 'GET', url: `/api/v1/employment/hires?region=1408&purpose=${purpose}&policy=kuogang-2023-graduates`, headers: employer })).statusCode, 403, 'not an employer key');
+  t.equal(
+    (await app.inject({ method: 'GET', url: `/api/v1/employment/hires?region=1408&purpose=${purpose}&policy=kuogang-2023-graduates`, headers: elsewhere })).statusCode,
+    403,
+    'not another region',
+  );
+  t.equal(
+    (await app.inject({ method: 'GET', url: `/api/v1/employment/hires?region=1408&purpose=${purpose}&policy=kuogang-2023-graduates`, headers: employer })).statusCode,
+    403,
+    'not an employer key',
+  );
 });

@@ -20,7 +20,6 @@ import { signedContract } from '../helpers/worker-phone.ts';
 import { unzipEntries } from '../helpers/unzip.ts';
 import { expectSignedContractVerdict } from '../helpers/contract-verdict.ts';
 
-
 /** The contract.json a rendered document carries as an embedded file (inside the sealed bytes). */
 async function attachedJson(pdf: Uint8Array): Promise<Record<string, unknown>> {
   const document = await PDFDocument.load(pdf, { updateMetadata: false });
@@ -38,7 +37,9 @@ const { app, platform, adminToken } = await createTestPlatform(t);
 const admin = bearer(adminToken);
 const yuncheng = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: admin, payload: employerBody(81) })).json();
 const employer = bearer(yuncheng.apiKey);
-const arbitration = bearer((await app.inject({ method: 'POST', url: '/api/v1/admin/officials', headers: admin, payload: { name: '运城仲裁', role: 'arbitration', regionCode: '140800' } })).json().apiKey);
+const arbitration = bearer(
+  (await app.inject({ method: 'POST', url: '/api/v1/admin/officials', headers: admin, payload: { name: '运城仲裁', role: 'arbitration', regionCode: '140800' } })).json().apiKey,
+);
 const template = platform.templates.get('labor-contract-general')!;
 const example = template.example as { worker: { name: string; idNumber: string; phone: string } } & Record<string, unknown>;
 const { id: createdId, signed } = await signedContract(app, platform, employer, template.id, example);
@@ -47,7 +48,12 @@ const signedPdf = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${c
 
 const caseNumber = '晋运劳人仲案字〔2027〕第0031号';
 // By ID number and employer, by an official whose region is written with six digits (140800).
-const response = await app.inject({ method: 'POST', url: '/api/v1/arbitration/evidence', headers: arbitration, payload: { caseNumber, purpose: '劳动争议仲裁案件调取证据', idNumber: example.worker.idNumber, employerUscc: yuncheng.uscc } });
+const response = await app.inject({
+  method: 'POST',
+  url: '/api/v1/arbitration/evidence',
+  headers: arbitration,
+  payload: { caseNumber, purpose: '劳动争议仲裁案件调取证据', idNumber: example.worker.idNumber, employerUscc: yuncheng.uscc },
+});
 const files = unzipEntries(response.rawPayload);
 const file = (name: string) => {
   const data = files.get(name);
@@ -61,7 +67,8 @@ t.equal(response.statusCode, 200, response.statusCode === 200 ? 'bundle returned
 t.equal(response.headers['content-type'], 'application/zip');
 
 t.test('the bundle holds what the 出证 promises, and nothing the manifest does not list', async (t) => {
-  for (const name of ['contract.pdf', 'verification.json', 'verification-report.pdf', 'audit-trail.json', 'evidence-report.pdf', 'manifest.json', 'README.txt']) t.ok(files.has(name), `${name} present`);
+  for (const name of ['contract.pdf', 'verification.json', 'verification-report.pdf', 'audit-trail.json', 'evidence-report.pdf', 'manifest.json', 'README.txt'])
+    t.ok(files.has(name), `${name} present`);
   t.ok(file('contract.pdf').equals(signedPdf), 'contract.pdf is the signed contract as the employer downloads it');
   t.match(manifest, { format: 'laborsign.evidence/1', caseNumber, contract: { id: created.id } });
   const listed = manifest.files.map((f) => f.name);
@@ -77,8 +84,14 @@ t.test('the bundle holds what the 出证 promises, and nothing the manifest does
   const trail = JSON.parse(file('audit-trail.json').toString('utf8'));
   t.equal(trail.contractId, created.id);
   t.equal(trail.chain.intact, true, 'the audit chain is intact');
-  t.ok(trail.events.some((e: { type: string }) => e.type === 'contract.signed'), 'and records the signing');
-  t.ok(trail.events.some((e: { type: string; data: { action?: string } }) => e.type === 'official.accessed' && e.data.action === 'arbitration.evidence_exported'), 'and this export');
+  t.ok(
+    trail.events.some((e: { type: string }) => e.type === 'contract.signed'),
+    'and records the signing',
+  );
+  t.ok(
+    trail.events.some((e: { type: string; data: { action?: string } }) => e.type === 'official.accessed' && e.data.action === 'arbitration.evidence_exported'),
+    'and this export',
+  );
 });
 
 t.test('the sealed 出证报告 lists the hash of every other file', async (t) => {
@@ -149,7 +162,13 @@ t.test('certificates/: the platform seal and TSA certificates, every chain verif
   t.equal(roots.length, 1, 'one self-signed root');
   const rootFile = roots[0]!.file;
   const untrusted = path.join(dir, 'untrusted.pem');
-  writeFileSync(untrusted, pem.filter((c) => c !== roots[0]).map((c) => readFileSync(c.file, 'utf8')).join(''));
+  writeFileSync(
+    untrusted,
+    pem
+      .filter((c) => c !== roots[0])
+      .map((c) => readFileSync(c.file, 'utf8'))
+      .join(''),
+  );
   for (const certificate of pem) {
     const verified = run('openssl', ['verify', '-CAfile', rootFile, '-untrusted', untrusted, certificate.file]);
     t.equal(verified.status, 0, `openssl verify ${certificate.name} (${certificate.subject}): ${verified.stdout.trim()} ${verified.stderr.trim()}`);

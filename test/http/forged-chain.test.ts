@@ -39,7 +39,12 @@ t.equal(event.parsed.isCa, false, 'the event certificate is an end entity (cA=fa
 const forgedKeys = generateKeyPair('ecdsa-p256-sha256');
 const forged = createCertificate(
   {
-    subject: [{ type: 'C', value: 'CN' }, { type: 'O', value: '国家电网有限公司' }, { type: 'organizationIdentifier', value: 'NTRCN-9111000071093123XX' }, { type: 'CN', value: '国家电网有限公司' }],
+    subject: [
+      { type: 'C', value: 'CN' },
+      { type: 'O', value: '国家电网有限公司' },
+      { type: 'organizationIdentifier', value: 'NTRCN-9111000071093123XX' },
+      { type: 'CN', value: '国家电网有限公司' },
+    ],
     publicKey: forgedKeys.publicKey,
     notBefore: new Date(Date.now() - 60_000),
     notAfter: new Date(Date.now() + 365 * 86_400_000),
@@ -47,10 +52,8 @@ const forged = createCertificate(
   },
   { certificate: event.parsed, privateKey: workerKeys.privateKey },
 );
-const sealedByForgery = await signPdf(
-  await onePage(),
-  { fieldName: 'seal', signingTime: new Date(), certify: true, name: '国家电网有限公司', reason: '盖章' },
-  (digest) => createCadesSignature(digest, { key: localSignatureKey(forgedKeys.privateKey), chain: [forged, ...event.chain] }, tsa),
+const sealedByForgery = await signPdf(await onePage(), { fieldName: 'seal', signingTime: new Date(), certify: true, name: '国家电网有限公司', reason: '盖章' }, (digest) =>
+  createCadesSignature(digest, { key: localSignatureKey(forgedKeys.privateKey), chain: [forged, ...event.chain] }, tsa),
 );
 const anchors = pki.trustAnchors.map((a) => a.der);
 const lookup = async (serial: string, issuerKeyId: string) => {

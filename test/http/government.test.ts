@@ -29,17 +29,40 @@ const { id: contractId, number: contractNumber, signed, phone } = await signedCo
 t.equal(signed.statusCode, 200, 'the contract is signed');
 
 t.test('roster: hires and separations, with the rules they are checked by', async (t) => {
-  const hired = await app.inject({ method: 'POST', url: '/api/v1/roster/hires', headers: employer, payload: { worker: { name: example.worker.name, idNumber: example.worker.idNumber }, hireDate: '2026-09-15', employmentForm: 'labor_contract', post: '软件测试工程师' } });
+  const hired = await app.inject({
+    method: 'POST',
+    url: '/api/v1/roster/hires',
+    headers: employer,
+    payload: { worker: { name: example.worker.name, idNumber: example.worker.idNumber }, hireDate: '2026-09-15', employmentForm: 'labor_contract', post: '软件测试工程师' },
+  });
   t.equal(hired.statusCode, 201, hired.body);
-  const twice = await app.inject({ method: 'POST', url: '/api/v1/roster/hires', headers: employer, payload: { worker: { name: example.worker.name, idNumber: example.worker.idNumber }, hireDate: '2026-09-20', employmentForm: 'labor_contract' } });
+  const twice = await app.inject({
+    method: 'POST',
+    url: '/api/v1/roster/hires',
+    headers: employer,
+    payload: { worker: { name: example.worker.name, idNumber: example.worker.idNumber }, hireDate: '2026-09-20', employmentForm: 'labor_contract' },
+  });
   t.equal(twice.statusCode, 409, 'one open roster line per worker');
   // 劳动合同法 Art. 10: hired 2026-08-01 without a written contract.
-  const unsigned = await app.inject({ method: 'POST', url: '/api/v1/roster/hires', headers: employer, payload: { worker: { name: '李四', idNumber: '14080219900101123' + residentIdCheckCharacter('14080219900101123') }, hireDate: '2026-08-01', employmentForm: 'labor_contract' } });
+  const unsigned = await app.inject({
+    method: 'POST',
+    url: '/api/v1/roster/hires',
+    headers: employer,
+    payload: { worker: { name: '李四', idNumber: '14080219900101123' + residentIdCheckCharacter('14080219900101123') }, hireDate: '2026-08-01', employmentForm: 'labor_contract' },
+  });
   t.equal(unsigned.statusCode, 201, unsigned.body);
   const report = (await app.inject({ method: 'GET', url: '/api/v1/roster/supervision?asOf=2026-09-10', headers: employer })).json();
-  t.ok(report.alerts.some((a: { code: string }) => a.code === 'ART10_NO_WRITTEN_CONTRACT'), 'an unsigned hire past one month is flagged');
+  t.ok(
+    report.alerts.some((a: { code: string }) => a.code === 'ART10_NO_WRITTEN_CONTRACT'),
+    'an unsigned hire past one month is flagged',
+  );
   t.notOk(report.alerts.some((a: { code: string; contractId?: string }) => a.code === 'ART10_NO_WRITTEN_CONTRACT' && a.contractId === contractId));
-  const left = await app.inject({ method: 'POST', url: '/api/v1/roster/separations', headers: employer, payload: { idNumber: '14080219900101123' + residentIdCheckCharacter('14080219900101123'), separationDate: '2026-09-30', kind: 'resignation' } });
+  const left = await app.inject({
+    method: 'POST',
+    url: '/api/v1/roster/separations',
+    headers: employer,
+    payload: { idNumber: '14080219900101123' + residentIdCheckCharacter('14080219900101123'), separationDate: '2026-09-30', kind: 'resignation' },
+  });
   t.equal(left.statusCode, 200, left.body);
 });
 
@@ -65,7 +88,11 @@ t.test('an employer key cannot call any official API, and no key gets 401', asyn
   ];
   // Every route of the government API (OpenAPI tag) is in the list above: a new one cannot slip past.
   const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { tags?: string[] }>> };
-  const official = Object.entries(spec.paths).flatMap(([route, operations]) => Object.entries(operations).filter(([, op]) => op.tags?.includes('government')).map(([method]) => `${method.toUpperCase()} ${route}`));
+  const official = Object.entries(spec.paths).flatMap(([route, operations]) =>
+    Object.entries(operations)
+      .filter(([, op]) => op.tags?.includes('government'))
+      .map(([method]) => `${method.toUpperCase()} ${route}`),
+  );
   t.same(official.sort(), endpoints.map((e) => `${e.method} ${e.route}`).sort(), 'the loop covers every official route');
   const before = await platform.db.accessLog.count();
   for (const { method, url, payload } of endpoints) {
@@ -83,7 +110,12 @@ t.test('an employer key cannot call any official API, and no key gets 401', asyn
 t.test('social insurance: a person’s contracts in the region, and the read is logged and shown to the worker', async (t) => {
   const noPurpose = await app.inject({ method: 'POST', url: '/api/v1/insurance/contracts', payload: { idNumber: example.worker.idNumber }, headers: insurance });
   t.equal(noPurpose.statusCode, 400, 'a purpose is required');
-  const read = await app.inject({ method: 'POST', url: '/api/v1/insurance/contracts', payload: { idNumber: example.worker.idNumber, purpose: '参保登记', caseNumber: 'SB-2026-001' }, headers: insurance });
+  const read = await app.inject({
+    method: 'POST',
+    url: '/api/v1/insurance/contracts',
+    payload: { idNumber: example.worker.idNumber, purpose: '参保登记', caseNumber: 'SB-2026-001' },
+    headers: insurance,
+  });
   t.equal(read.statusCode, 200, read.body);
   t.match(read.json().items, [{ contractId, status: 'signed', employer: { uscc: yuncheng.uscc }, startDate: '2026-09-15' }]);
   t.equal((await app.inject({ method: 'GET', url: '/api/v1/inspection/employers?region=1408&purpose=x1', headers: insurance })).statusCode, 403, 'insurance officials do not inspect');
@@ -110,12 +142,19 @@ t.test('inspection is scoped to the official’s region', async (t) => {
   const list = await app.inject({ method: 'GET', url: `/api/v1/inspection/employers?region=1408&purpose=${encodeURIComponent('日常巡查')}`, headers: inspector });
   t.equal(list.statusCode, 200, list.body);
   t.match(list.json().items, [{ uscc: yuncheng.uscc }]);
-  t.notOk(list.json().items.some((e: { uscc: string }) => e.uscc === taiyuan.uscc), 'another region’s employer is not listed');
+  t.notOk(
+    list.json().items.some((e: { uscc: string }) => e.uscc === taiyuan.uscc),
+    'another region’s employer is not listed',
+  );
   t.equal((await app.inject({ method: 'GET', url: '/api/v1/inspection/employers?region=1401&purpose=x1', headers: inspector })).statusCode, 403);
   const file = await app.inject({ method: 'GET', url: `/api/v1/inspection/employers/${yuncheng.uscc}?purpose=${encodeURIComponent('日常巡查')}&asOf=2026-09-10`, headers: inspector });
   t.equal(file.statusCode, 200, file.body);
   t.ok(file.json().report.alerts.some((a: { code: string }) => a.code === 'ART10_NO_WRITTEN_CONTRACT'));
-  t.same(file.json().trend.map((p: { asOf: string }) => p.asOf), ['2026-04-30', '2026-05-31', '2026-06-30', '2026-07-31', '2026-08-31', '2026-09-10'], 'six points of signing-rate trend');
+  t.same(
+    file.json().trend.map((p: { asOf: string }) => p.asOf),
+    ['2026-04-30', '2026-05-31', '2026-06-30', '2026-07-31', '2026-08-31', '2026-09-10'],
+    'six points of signing-rate trend',
+  );
   t.equal((await app.inject({ method: 'GET', url: `/api/v1/inspection/employers/${yuncheng.uscc}?purpose=x1`, headers: otherInspector })).statusCode, 404, 'another region’s inspector cannot see it');
   t.equal((await app.inject({ method: 'GET', url: `/api/v1/government/contracts/${contractId}?purpose=x1`, headers: otherInspector })).statusCode, 404);
   const contract = await app.inject({ method: 'GET', url: `/api/v1/government/contracts/${contractId}?purpose=${encodeURIComponent('案件调查')}&caseNumber=JC-2026-7`, headers: inspector });
@@ -129,7 +168,6 @@ t.test('inspection is scoped to the official’s region', async (t) => {
   t.equal(trail.events.filter((e: { type: string }) => e.type === 'official.accessed').length, 5, 'and is in the contract’s evidence chain');
   t.equal(trail.chain.intact, true);
 });
-
 
 t.test('employment services: hires with a contract in force, by hire date and age', async (t) => {
   const employment = await createOfficial('employment', '1408');

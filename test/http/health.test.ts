@@ -9,7 +9,8 @@ t.test('/healthz and /readyz', async (t) => {
   t.equal(ready.statusCode, 200);
   const lock = platform.archive.objectLock;
   t.match(ready.json(), { status: 'ready', database: { ok: true }, objectStore: { ok: true, objectLock: lock, versioning: lock, legalHolds: lock } });
-  if (!lock) t.same(ready.json().objectStore, { ok: true, objectLock: false, versioning: false, defaultRetention: null, legalHolds: false }, 'the embedded endpoint: the application alone keeps objects');
+  if (!lock)
+    t.same(ready.json().objectStore, { ok: true, objectLock: false, versioning: false, defaultRetention: null, legalHolds: false }, 'the embedded endpoint: the application alone keeps objects');
 });
 
 t.test('OpenAPI document and docs UI', async (t) => {

@@ -17,7 +17,14 @@ t.test('seals are issued under an imported CA and timestamped by an imported TSA
   });
   const pkiDir = path.join(work, 'pki');
   mkdirSync(pkiDir);
-  for (const [from, to] of [[material.rootCert, 'root.pem'], [material.caCert, 'ca.pem'], [material.caKey, 'ca.key'], [material.tsaCert, 'tsa.pem'], [material.tsaKey, 'tsa.key']] as const) copyFileSync(from, path.join(pkiDir, to));
+  for (const [from, to] of [
+    [material.rootCert, 'root.pem'],
+    [material.caCert, 'ca.pem'],
+    [material.caKey, 'ca.key'],
+    [material.tsaCert, 'tsa.pem'],
+    [material.tsaKey, 'tsa.key'],
+  ] as const)
+    copyFileSync(from, path.join(pkiDir, to));
 
   const { app, platform, adminToken } = await createTestPlatform(t, { PKI_SOURCE: 'pem', PKI_DIR: pkiDir });
   t.equal(platform.pki.organisationCa.certificate.subjectText, 'C=CN, O=某省CA, CN=Issuing CA', 'the imported issuing CA');

@@ -30,8 +30,16 @@ const holds = async () => Promise.all(documents.map(async (d) => (await platform
 
 t.test('who may open a case: the case’s own office, in its region', async (t) => {
   t.equal((await post('/api/v1/arbitration/cases', insurance, { caseNumber: '运劳人仲案字〔2027〕第1号', contractId: contract.id })).statusCode, 403, 'insurance officials open no cases');
-  t.equal((await post('/api/v1/arbitration/cases', inspection, { caseNumber: '运劳人仲案字〔2027〕第1号', contractId: contract.id })).statusCode, 403, 'an inspector opens inspection cases, not arbitration ones');
-  t.equal((await post('/api/v1/arbitration/cases', taiyuanArbitration, { caseNumber: '并劳人仲案字〔2027〕第1号', contractId: contract.id })).statusCode, 404, 'another region’s contract is not found');
+  t.equal(
+    (await post('/api/v1/arbitration/cases', inspection, { caseNumber: '运劳人仲案字〔2027〕第1号', contractId: contract.id })).statusCode,
+    403,
+    'an inspector opens inspection cases, not arbitration ones',
+  );
+  t.equal(
+    (await post('/api/v1/arbitration/cases', taiyuanArbitration, { caseNumber: '并劳人仲案字〔2027〕第1号', contractId: contract.id })).statusCode,
+    404,
+    'another region’s contract is not found',
+  );
   const bad = await post('/api/v1/arbitration/cases', arbitration, { caseNumber: 'x', contractId: contract.id });
   t.equal(bad.statusCode, 400);
   t.match(bad.json().errors, [{ field: 'caseNumber' }]);
@@ -43,7 +51,14 @@ let inspectionCase: string;
 t.test('opening cases holds the contract’s objects; the audit trail names who placed the hold', async (t) => {
   const opened = await post('/api/v1/arbitration/cases', arbitration, { caseNumber: '运劳人仲案字〔2027〕第1号', contractId: contract.id });
   t.equal(opened.statusCode, 201, opened.body);
-  t.match(opened.json(), { kind: 'arbitration', caseNumber: '运劳人仲案字〔2027〕第1号', contractId: contract.id, openedBy: arbitration.id, closedAt: null, legalHold: { held: true, objects: documents.length, enforcedByStore: platform.archive.objectLock } });
+  t.match(opened.json(), {
+    kind: 'arbitration',
+    caseNumber: '运劳人仲案字〔2027〕第1号',
+    contractId: contract.id,
+    openedBy: arbitration.id,
+    closedAt: null,
+    legalHold: { held: true, objects: documents.length, enforcedByStore: platform.archive.objectLock },
+  });
   arbitrationCase = opened.json().id;
   t.equal((await post('/api/v1/arbitration/cases', arbitration, { caseNumber: '运劳人仲案字〔2027〕第1号', contractId: contract.id })).statusCode, 409, 'the same case twice');
   const second = await post('/api/v1/inspection/cases', inspection, { caseNumber: '运人社监察〔2027〕7号', contractId: contract.id });
@@ -57,11 +72,19 @@ t.test('opening cases holds the contract’s objects; the audit trail names who 
 });
 
 t.test('the engine holds every version while a case is open', needsObjectLock(platform), async (t) => {
-  t.same(await holds(), documents.map(() => true));
+  t.same(
+    await holds(),
+    documents.map(() => true),
+  );
 });
 
 t.test('a termination certificate issued during the case is held too', needsObjectLock(platform), async (t) => {
-  const terminated = await app.inject({ method: 'POST', url: `/api/v1/contracts/${contract.id}/terminate`, headers: employer, payload: { ending: 'rescission', date: '2027-03-31', reason: '经双方协商一致解除' } });
+  const terminated = await app.inject({
+    method: 'POST',
+    url: `/api/v1/contracts/${contract.id}/terminate`,
+    headers: employer,
+    payload: { ending: 'rescission', date: '2027-03-31', reason: '经双方协商一致解除' },
+  });
   t.equal(terminated.statusCode, 200, terminated.body);
   const certificate = await platform.db.document.findFirstOrThrow({ where: { contractId: contract.id, kind: 'termination_certificate' } });
   t.equal((await platform.archive.lockState(certificate.objectKey, certificate.versionId)).legalHold, true);
@@ -74,17 +97,31 @@ t.test('closing one case keeps the hold while another is open; closing the last 
   const first = await post(`/api/v1/arbitration/cases/${arbitrationCase}/close`, arbitration);
   t.equal(first.statusCode, 200, first.body);
   t.match(first.json(), { closedBy: arbitration.id, closedAt: String, legalHold: { held: true } }, 'the inspection case still holds the objects');
-  if (platform.archive.objectLock) t.same(await holds(), documents.map(() => true), 'still held by the engine');
+  if (platform.archive.objectLock)
+    t.same(
+      await holds(),
+      documents.map(() => true),
+      'still held by the engine',
+    );
   t.equal((await post(`/api/v1/arbitration/cases/${arbitrationCase}/close`, arbitration)).statusCode, 409, 'closed once');
   const last = await post(`/api/v1/inspection/cases/${inspectionCase}/close`, inspection);
   t.equal(last.statusCode, 200, last.body);
   t.match(last.json(), { closedBy: inspection.id, legalHold: { held: false } });
-  if (platform.archive.objectLock) t.same(await holds(), documents.map(() => false), 'lifted by the engine');
+  if (platform.archive.objectLock)
+    t.same(
+      await holds(),
+      documents.map(() => false),
+      'lifted by the engine',
+    );
   const events = await platform.db.auditEvent.findMany({ where: { contractId: contract.id, type: { in: ['case.closed', 'archive.legal_hold_lifted'] } }, orderBy: { seq: 'asc' } });
-  t.match(events, [
-    { type: 'case.closed', actorKind: 'official', actorId: arbitration.id, data: { caseId: arbitrationCase, otherOpenCases: 1 } },
-    { type: 'archive.legal_hold_lifted', actorKind: 'official', actorId: inspection.id, data: { caseId: inspectionCase, otherOpenCases: 0 } },
-  ], 'who closed each case, and who lifted the hold');
+  t.match(
+    events,
+    [
+      { type: 'case.closed', actorKind: 'official', actorId: arbitration.id, data: { caseId: arbitrationCase, otherOpenCases: 1 } },
+      { type: 'archive.legal_hold_lifted', actorKind: 'official', actorId: inspection.id, data: { caseId: inspectionCase, otherOpenCases: 0 } },
+    ],
+    'who closed each case, and who lifted the hold',
+  );
   const chain = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${contract.id}/audit`, headers: employer })).json().chain;
   t.equal(chain.intact, true);
 });

@@ -58,7 +58,11 @@ t.test('voiding: unsigned contracts only, the link dies at once, the worker is t
 
 t.test('a link that runs out: link_expired by the sweep, and a resend revives the contract', async (t) => {
   const sent = await contract(3, 'sent');
-  t.same(await app.inject({ method: 'POST', url: '/api/v1/admin/lifecycle/sweep', headers: admin }).then((r) => r.json()), { linksExpired: 0, termsEnded: 0 }, 'nothing is due while the link is valid');
+  t.same(
+    await app.inject({ method: 'POST', url: '/api/v1/admin/lifecycle/sweep', headers: admin }).then((r) => r.json()),
+    { linksExpired: 0, termsEnded: 0 },
+    'nothing is due while the link is valid',
+  );
   await platform.db.signingLink.updateMany({ where: { contractId: sent.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
   const swept = await app.inject({ method: 'POST', url: '/api/v1/admin/lifecycle/sweep', headers: admin });
   t.match(swept.json(), { linksExpired: 1 });
@@ -78,7 +82,12 @@ t.test('the end of a fixed term: expired with the Art. 50 retention, unless the 
   const yesterday = new Date(Date.now() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
   await platform.db.contract.update({ where: { id: sent.id }, data: { endDate: new Date(`${yesterday}T00:00:00Z`) } });
 
-  const hired = await app.inject({ method: 'POST', url: '/api/v1/roster/hires', headers: employer, payload: { worker: { name: example.worker.name, idNumber: example.worker.idNumber }, hireDate: '2026-01-05', employmentForm: 'labor_contract' } });
+  const hired = await app.inject({
+    method: 'POST',
+    url: '/api/v1/roster/hires',
+    headers: employer,
+    payload: { worker: { name: example.worker.name, idNumber: example.worker.idNumber }, hireDate: '2026-01-05', employmentForm: 'labor_contract' },
+  });
   t.equal(hired.statusCode, 201, hired.body);
   await app.inject({ method: 'POST', url: '/api/v1/admin/lifecycle/sweep', headers: admin });
   t.equal(await status(sent.id), 'signed', 'still working after the term: deemed continued on the same terms, not expired');

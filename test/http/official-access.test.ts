@@ -29,7 +29,12 @@ async function signedContract(employerKey: Record<string, string>, worker: { nam
   const phone = workerPhone(app, platform, worker);
   const result = await phone.sign(await phone.latestLink());
   if (result.statusCode !== 200) throw new Error(result.body);
-  const hired = await app.inject({ method: 'POST', url: '/api/v1/roster/hires', headers: employerKey, payload: { worker: { name: worker.name, idNumber: worker.idNumber }, hireDate: '2026-09-15', employmentForm: 'labor_contract' } });
+  const hired = await app.inject({
+    method: 'POST',
+    url: '/api/v1/roster/hires',
+    headers: employerKey,
+    payload: { worker: { name: worker.name, idNumber: worker.idNumber }, hireDate: '2026-09-15', employmentForm: 'labor_contract' },
+  });
   if (hired.statusCode !== 201) throw new Error(hired.body);
   const row = await platform.db.contract.findUniqueOrThrow({ where: { id: contract.id } });
   return { ...contract, workerId: row.workerId, phone };
@@ -43,7 +48,12 @@ const contractY = await signedContract(bearer(yuncheng.apiKey), workerY);
 const contractT = await signedContract(bearer(taiyuan.apiKey), workerT);
 // A 运城 hire without a written contract: an employer-file alert about a worker with no contract.
 const unsignedId = '14080219900101123' + residentIdCheckCharacter('14080219900101123');
-await app.inject({ method: 'POST', url: '/api/v1/roster/hires', headers: bearer(yuncheng.apiKey), payload: { worker: { name: '李四', idNumber: unsignedId }, hireDate: '2026-08-01', employmentForm: 'labor_contract' } });
+await app.inject({
+  method: 'POST',
+  url: '/api/v1/roster/hires',
+  headers: bearer(yuncheng.apiKey),
+  payload: { worker: { name: '李四', idNumber: unsignedId }, hireDate: '2026-08-01', employmentForm: 'labor_contract' },
+});
 
 const roles = ['insurance', 'inspection', 'employment', 'arbitration'] as const;
 type Officials = Record<(typeof roles)[number], { id: string; headers: Record<string, string> }>;
@@ -53,7 +63,8 @@ const offices = { '1408': await officialsOf('1408'), '1401': await officialsOf('
 const why = (caseNumber: string) => `purpose=${encodeURIComponent('核查')}&caseNumber=${encodeURIComponent(caseNumber)}`;
 const get = (url: string, official: { headers: Record<string, string> }) => app.inject({ method: 'GET', url, headers: official.headers });
 /** A lookup by ID number: in the body, never in the URL. */
-const searchById = (url: string, idNumber: string, caseNumber: string, official: { headers: Record<string, string> }) => app.inject({ method: 'POST', url, headers: official.headers, payload: { idNumber, purpose: '核查', caseNumber } });
+const searchById = (url: string, idNumber: string, caseNumber: string, official: { headers: Record<string, string> }) =>
+  app.inject({ method: 'POST', url, headers: official.headers, payload: { idNumber, purpose: '核查', caseNumber } });
 
 t.test('an official of 运城 (1408) sees no 太原 (1401xx) record; one of 太原 as 1401 or 140100 does', async (t) => {
   for (const [region, office] of Object.entries(offices)) {
@@ -76,10 +87,19 @@ t.test('an official of 运城 (1408) sees no 太原 (1401xx) record; one of 太�
 
     const taiyuanList = await get(`/api/v1/inspection/employers?region=1401&${why('R-5')}`, office.inspection);
     t.equal(taiyuanList.statusCode, sees ? 200 : 403, label('the 太原 region list'));
-    if (sees) t.same(taiyuanList.json().items.map((e: { uscc: string }) => e.uscc), [taiyuan.uscc], label('the 太原 employer, and no other'));
+    if (sees)
+      t.same(
+        taiyuanList.json().items.map((e: { uscc: string }) => e.uscc),
+        [taiyuan.uscc],
+        label('the 太原 employer, and no other'),
+      );
     const ownList = await get(`/api/v1/inspection/employers?region=${region}&${why('R-6')}`, office.inspection);
     t.equal(ownList.statusCode, 200, `${region}: its own region, as written`);
-    t.same(ownList.json().items.map((e: { uscc: string }) => e.uscc), [sees ? taiyuan.uscc : yuncheng.uscc], `${region}: exactly its own region’s employers`);
+    t.same(
+      ownList.json().items.map((e: { uscc: string }) => e.uscc),
+      [sees ? taiyuan.uscc : yuncheng.uscc],
+      `${region}: exactly its own region’s employers`,
+    );
 
     t.equal((await get(`/api/v1/inspection/employers/${taiyuan.uscc}?${why('R-7')}`, office.inspection)).statusCode, sees ? 200 : 404, label('the 太原 employer file'));
 
@@ -91,13 +111,28 @@ t.test('an official of 运城 (1408) sees no 太原 (1401xx) record; one of 太�
     t.same(hireContracts(ownHires.json().items), [sees ? contractT.id : contractY.id], `${region}: the hires of its own region only`);
 
     if (!sees) {
-      const refused = await app.inject({ method: 'POST', url: '/api/v1/arbitration/evidence', headers: office.arbitration.headers, payload: { caseNumber: 'R-10', purpose: '仲裁', contractId: contractT.id } });
+      const refused = await app.inject({
+        method: 'POST',
+        url: '/api/v1/arbitration/evidence',
+        headers: office.arbitration.headers,
+        payload: { caseNumber: 'R-10', purpose: '仲裁', contractId: contractT.id },
+      });
       t.equal(refused.statusCode, 404, label('the 太原 contract’s evidence (by id)'));
-      const byParties = await app.inject({ method: 'POST', url: '/api/v1/arbitration/evidence', headers: office.arbitration.headers, payload: { caseNumber: 'R-11', purpose: '仲裁', idNumber: workerT.idNumber, employerUscc: taiyuan.uscc } });
+      const byParties = await app.inject({
+        method: 'POST',
+        url: '/api/v1/arbitration/evidence',
+        headers: office.arbitration.headers,
+        payload: { caseNumber: 'R-11', purpose: '仲裁', idNumber: workerT.idNumber, employerUscc: taiyuan.uscc },
+      });
       t.equal(byParties.statusCode, 404, label('the 太原 contract’s evidence (by ID number and employer)'));
     } else {
       const payload = region === '1401' ? { contractId: contractT.id } : { idNumber: workerT.idNumber, employerUscc: taiyuan.uscc };
-      const bundle = await app.inject({ method: 'POST', url: '/api/v1/arbitration/evidence', headers: office.arbitration.headers, payload: { caseNumber: `R-12-${region}`, purpose: '仲裁', ...payload } });
+      const bundle = await app.inject({
+        method: 'POST',
+        url: '/api/v1/arbitration/evidence',
+        headers: office.arbitration.headers,
+        payload: { caseNumber: `R-12-${region}`, purpose: '仲裁', ...payload },
+      });
       t.equal(bundle.statusCode, 200, label(`the 太原 contract’s evidence (${Object.keys(payload).join(' + ')})`));
     }
   }
@@ -108,7 +143,15 @@ t.test('every kind of official read is in the access log and in the worker’s �
   await contractY.phone.post('/api/v1/portal/code', { phone: workerY.phone });
   const login = await contractY.phone.post('/api/v1/portal/login', { phone: workerY.phone, code: await contractY.phone.latestCode() });
   t.equal(login.statusCode, 200, login.body);
-  const portal = async () => (await app.inject({ method: 'GET', url: '/api/v1/portal/accesses', headers: { 'x-portal-session': login.json().token } })).json().items as { role: string; regionCode: string; action: string; purpose: string; caseNumber: string | null; contractNumber: string | null }[];
+  const portal = async () =>
+    (await app.inject({ method: 'GET', url: '/api/v1/portal/accesses', headers: { 'x-portal-session': login.json().token } })).json().items as {
+      role: string;
+      regionCode: string;
+      action: string;
+      purpose: string;
+      caseNumber: string | null;
+      contractNumber: string | null;
+    }[];
 
   const reads: { kind: string; role: keyof Officials; action: string; read: (caseNumber: string) => Promise<{ statusCode: number; body: string }> }[] = [
     { kind: 'insurance query', role: 'insurance', action: 'insurance.contract_read', read: (n) => searchById('/api/v1/insurance/contracts', workerY.idNumber, n, office.insurance) },
@@ -116,8 +159,18 @@ t.test('every kind of official read is in the access log and in the worker’s �
     { kind: 'contract', role: 'inspection', action: 'contract.read', read: (n) => get(`/api/v1/government/contracts/${contractY.id}?${why(n)}`, office.inspection) },
     { kind: 'contract pdf', role: 'inspection', action: 'contract.read', read: (n) => get(`/api/v1/government/contracts/${contractY.id}/pdf?${why(n)}`, office.inspection) },
     { kind: 'employer file', role: 'inspection', action: 'employer.inspected', read: (n) => get(`/api/v1/inspection/employers/${yuncheng.uscc}?asOf=2026-09-10&${why(n)}`, office.inspection) },
-    { kind: 'employment query', role: 'employment', action: 'employment.hire_read', read: (n) => get(`/api/v1/employment/hires?region=1408&from=2026-09-01&to=2026-09-30&${why(n)}`, office.employment) },
-    { kind: 'evidence export', role: 'arbitration', action: 'arbitration.evidence_exported', read: (n) => app.inject({ method: 'POST', url: '/api/v1/arbitration/evidence', headers: office.arbitration.headers, payload: { caseNumber: n, purpose: '核查', contractId: contractY.id } }) },
+    {
+      kind: 'employment query',
+      role: 'employment',
+      action: 'employment.hire_read',
+      read: (n) => get(`/api/v1/employment/hires?region=1408&from=2026-09-01&to=2026-09-30&${why(n)}`, office.employment),
+    },
+    {
+      kind: 'evidence export',
+      role: 'arbitration',
+      action: 'arbitration.evidence_exported',
+      read: (n) => app.inject({ method: 'POST', url: '/api/v1/arbitration/evidence', headers: office.arbitration.headers, payload: { caseNumber: n, purpose: '核查', contractId: contractY.id } }),
+    },
   ];
   for (const { kind, role, action, read } of reads) {
     const caseNumber = `LOG-${kind.replaceAll(' ', '-')}`;
@@ -127,23 +180,44 @@ t.test('every kind of official read is in the access log and in the worker’s �
     t.equal(rows.length, 1, `${kind}: one access-log row for the worker’s contract`);
     t.match(rows[0], { officialId: office[role].id, action, purpose: /^核查/ }, `${kind}: who, what and why`);
     if (action !== 'employment.hire_read') t.equal(rows[0]?.workerId, contractY.workerId, `${kind}: the worker is named`);
-    t.ok((await portal()).some((e) => e.caseNumber === caseNumber && e.action === action && e.role === role && e.regionCode === '1408' && e.contractNumber === contractY.number), `${kind}: shown in the worker’s 我的合同`);
+    t.ok(
+      (await portal()).some((e) => e.caseNumber === caseNumber && e.action === action && e.role === role && e.regionCode === '1408' && e.contractNumber === contractY.number),
+      `${kind}: shown in the worker’s 我的合同`,
+    );
   }
 
   const before = await platform.db.accessLog.count({ where: { action: 'insurance.feed_read', contractId: contractY.id } });
   const shownBefore = (await portal()).filter((e) => e.action === 'insurance.feed_read').length;
   t.equal((await get('/api/v1/insurance/events?after=0', office.insurance)).statusCode, 200);
-  t.equal(await platform.db.accessLog.count({ where: { action: 'insurance.feed_read', contractId: contractY.id, officialId: office.insurance.id } }), before + 1, 'feed: logged for the contract delivered');
-  t.equal((await portal()).filter((e) => e.action === 'insurance.feed_read' && e.role === 'insurance' && e.contractNumber === contractY.number).length, shownBefore + 1, 'feed: shown in the worker’s 我的合同');
+  t.equal(
+    await platform.db.accessLog.count({ where: { action: 'insurance.feed_read', contractId: contractY.id, officialId: office.insurance.id } }),
+    before + 1,
+    'feed: logged for the contract delivered',
+  );
+  t.equal(
+    (await portal()).filter((e) => e.action === 'insurance.feed_read' && e.role === 'insurance' && e.contractNumber === contractY.number).length,
+    shownBefore + 1,
+    'feed: shown in the worker’s 我的合同',
+  );
 
   const fileRows = await platform.db.accessLog.findMany({ where: { caseNumber: 'LOG-employer-file' } });
   const unsigned = await platform.db.worker.findMany({ where: { contracts: { none: {} } }, select: { id: true } });
   t.equal(unsigned.length, 1);
-  t.ok(fileRows.some((row) => row.workerId === unsigned[0]!.id && row.contractId === null), 'employer file: the worker of an alert without a contract is logged too');
-  t.notOk(fileRows.some((row) => row.contractId === contractT.id), 'employer file: another employer’s contract is not');
+  t.ok(
+    fileRows.some((row) => row.workerId === unsigned[0]!.id && row.contractId === null),
+    'employer file: the worker of an alert without a contract is logged too',
+  );
+  t.notOk(
+    fileRows.some((row) => row.contractId === contractT.id),
+    'employer file: another employer’s contract is not',
+  );
 
   const listed = await get(`/api/v1/inspection/employers?region=1408&${why('LOG-region')}`, office.inspection);
   t.equal(listed.statusCode, 200);
-  t.match(await platform.db.accessLog.findMany({ where: { caseNumber: 'LOG-region' } }), [{ officialId: office.inspection.id, action: 'inspection.region_listed', purpose: /^核查（辖区 山西省运城市（1408），1 家用人单位）$/ }], 'region list: one row with who, what and why');
+  t.match(
+    await platform.db.accessLog.findMany({ where: { caseNumber: 'LOG-region' } }),
+    [{ officialId: office.inspection.id, action: 'inspection.region_listed', purpose: /^核查（辖区 山西省运城市（1408），1 家用人单位）$/ }],
+    'region list: one row with who, what and why',
+  );
   t.equal((await get('/api/v1/inspection/employers?region=1408', office.inspection)).statusCode, 400, 'region list: a purpose is required');
 });

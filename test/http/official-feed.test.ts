@@ -46,7 +46,12 @@ const workerC = person('李娜', '14080219950512345', '13900000091');
 const workerB = person('赵强', '14010519900307123', '13900000092');
 
 const a = await newContract(yunchengKey, workerA);
-const renewal = await signed(yunchengKey, `/api/v1/contracts/${a.id}/attachments`, { templateId: 'contract-renewal', fields: { termType: 'fixed', startDate: '2029-09-15', endDate: '2032-09-14' } }, workerA);
+const renewal = await signed(
+  yunchengKey,
+  `/api/v1/contracts/${a.id}/attachments`,
+  { templateId: 'contract-renewal', fields: { termType: 'fixed', startDate: '2029-09-15', endDate: '2032-09-14' } },
+  workerA,
+);
 const changeExample = platform.templates.get('contract-change')!.example as Record<string, unknown>;
 const { worker: _w, priorContract: _p, ...changeFields } = changeExample;
 const change = await signed(yunchengKey, `/api/v1/contracts/${a.id}/attachments`, { templateId: 'contract-change', fields: changeFields }, workerA);
@@ -74,16 +79,25 @@ await settle();
 t.test('kinds: a new contract is effective; its 续订书 and 变更书 are renewed and changed, never effective', async (t) => {
   const { items } = await page(insurance, '0');
   t.same(kinds(items), [`effective ${a.id}`, `renewed ${a.id}`, `changed ${a.id}`, `effective ${c.id}`], 'in order of events');
-  t.notOk(items.some((item) => item.contract.id === renewal.id || item.contract.id === change.id), 'the signed attachments are not reported as contracts of their own');
+  t.notOk(
+    items.some((item) => item.contract.id === renewal.id || item.contract.id === change.id),
+    'the signed attachments are not reported as contracts of their own',
+  );
   t.equal(items.filter((item) => item.change === 'effective' && item.contract.worker.idNumber === workerA.idNumber).length, 1, 'one employment, one effective event');
   t.equal(items.find((item) => item.change === 'renewed')!.contract.endDate, '2032-09-14', 'the renewed contract runs to the renewal’s end');
 });
 
 t.test('region: each office sees its own region only, whether its code has four or six digits', async (t) => {
   const yunchengItems = (await page(insurance, '0')).items;
-  t.notOk(yunchengItems.some((item) => item.contract.id === b.id), '运城 (1408) does not see the 太原 contract');
+  t.notOk(
+    yunchengItems.some((item) => item.contract.id === b.id),
+    '运城 (1408) does not see the 太原 contract',
+  );
   t.ok(yunchengItems.every((item) => item.contract.employer.uscc === yuncheng.uscc));
-  for (const [label, official] of [['1401', taiyuanInsurance], ['140100', taiyuanInsuranceSix]] as const) {
+  for (const [label, official] of [
+    ['1401', taiyuanInsurance],
+    ['140100', taiyuanInsuranceSix],
+  ] as const) {
     const { items } = await page(official, '0');
     t.same(kinds(items), [`effective ${b.id}`], `太原 (${label}) sees the 太原 contract only`);
   }
@@ -92,7 +106,12 @@ t.test('region: each office sees its own region only, whether its code has four 
 let cursor = '0';
 t.test('ended: termination, and expiry at the end of a fixed term; each held back until it settles', async (t) => {
   cursor = (await page(insurance, '0')).next;
-  const terminated = await app.inject({ method: 'POST', url: `/api/v1/contracts/${a.id}/terminate`, headers: yunchengKey, payload: { ending: 'rescission', date: '2027-03-31', reason: '经双方协商一致解除' } });
+  const terminated = await app.inject({
+    method: 'POST',
+    url: `/api/v1/contracts/${a.id}/terminate`,
+    headers: yunchengKey,
+    payload: { ending: 'rescission', date: '2027-03-31', reason: '经双方协商一致解除' },
+  });
   t.equal(terminated.statusCode, 200, terminated.body);
   t.same((await page(insurance, cursor)).items, [], `an event younger than ${settleSeconds} s is not delivered yet`);
   await settle();
@@ -128,6 +147,10 @@ t.test('paging: with any limit, every event exactly once, in order', async (t) =
       seen.push(...next.items.map((item) => item.cursor));
       after = next.next;
     }
-    t.same(seen, all.map((item) => item.cursor), `limit ${limit}: no event lost or repeated across pages`);
+    t.same(
+      seen,
+      all.map((item) => item.cursor),
+      `limit ${limit}: no event lost or repeated across pages`,
+    );
   }
 });

@@ -26,7 +26,7 @@ t.test('the landing page links every entrance; the favicon is served', async (t)
   }
 });
 
-t.test('the common face covers GB 2312 and the pages\' text, as a WOFF2 file with a validator', async (t) => {
+t.test("the common face covers GB 2312 and the pages' text, as a WOFF2 file with a validator", async (t) => {
   const font = await app.inject('/assets/fonts/laborsign.woff2');
   t.equal(font.statusCode, 200);
   t.equal(font.headers['content-type'], 'font/woff2');
@@ -48,7 +48,11 @@ t.test('rare characters get glyphs from per-page subsets that no cache keeps', a
   t.equal(rare.headers['cache-control'], 'no-store');
   const { faces, missing } = rare.json() as { faces: { family: string; woff2: string }[]; missing: string[] };
   t.same(missing, ['㐀']);
-  t.same(faces.map((f) => f.family), ['LaborSign Song Extra'], 'the common characters are not repeated');
+  t.same(
+    faces.map((f) => f.family),
+    ['LaborSign Song Extra'],
+    'the common characters are not repeated',
+  );
   const song = await glyphFont(Buffer.from(faces[0]!.woff2, 'base64'));
   t.ok(song.hasGlyphForCodePoint(0x20021), 'the subset maps U+20021 through its format 12 cmap');
   const none = await app.inject({ method: 'POST', url: '/assets/fonts/rare', payload: { text: '签署合同' } });
@@ -58,7 +62,10 @@ t.test('rare characters get glyphs from per-page subsets that no cache keeps', a
 });
 
 t.test('static files are served precompressed, JSON compressed on the fly', async (t) => {
-  for (const [encoding, decode] of [['br', brotliDecompressSync], ['gzip', gunzipSync]] as const) {
+  for (const [encoding, decode] of [
+    ['br', brotliDecompressSync],
+    ['gzip', gunzipSync],
+  ] as const) {
     const plain = await app.inject('/assets/pdfjs/pdf.worker.min.mjs');
     const packed = await app.inject({ url: '/assets/pdfjs/pdf.worker.min.mjs', headers: { 'accept-encoding': `${encoding}` } });
     t.equal(packed.headers['content-encoding'], encoding);

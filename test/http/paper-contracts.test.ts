@@ -35,7 +35,11 @@ function multipart(sheet: { name: string; type: string; data: Buffer | string },
   const boundary = `----paper${randomBytes(8).toString('hex')}`;
   const chunks: Buffer[] = [];
   const part = (name: string, filename: string, type: string, data: Buffer | string) => {
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`, 'utf8'), Buffer.from(data), Buffer.from('\r\n'));
+    chunks.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`, 'utf8'),
+      Buffer.from(data),
+      Buffer.from('\r\n'),
+    );
   };
   part('sheet', sheet.name, sheet.type, sheet.data);
   for (const scan of scans) part(field, scan.name, 'application/pdf', scan.data);
@@ -86,9 +90,17 @@ t.test('one paper contract: registered with its scan, archived by SHA-256, audit
   t.equal((await app.inject({ method: 'GET', url: `/api/v1/paper-contracts/${view.id}/scan.pdf`, headers: stranger })).statusCode, 404, 'another employer cannot read it');
 
   // On the roster since 2023: the paper contract is the written contract; it ends in 20 days.
-  await app.inject({ method: 'POST', url: '/api/v1/roster/hires', headers: employer, payload: { worker: { name: '赵志刚', idNumber: id(9001) }, hireDate: '2023-01-01', employmentForm: 'labor_contract' } });
+  await app.inject({
+    method: 'POST',
+    url: '/api/v1/roster/hires',
+    headers: employer,
+    payload: { worker: { name: '赵志刚', idNumber: id(9001) }, hireDate: '2023-01-01', employmentForm: 'labor_contract' },
+  });
   const report = (await app.inject({ method: 'GET', url: '/api/v1/roster/supervision', headers: employer })).json();
-  t.notOk(report.alerts.some((a: { code: string }) => /^ART(10|82|14)/.test(a.code)), 'no written-contract alert');
+  t.notOk(
+    report.alerts.some((a: { code: string }) => /^ART(10|82|14)/.test(a.code)),
+    'no written-contract alert',
+  );
   t.match(
     report.alerts.filter((a: { code: string }) => a.code === 'CONTRACT_EXPIRING'),
     [{ contractId: view.id, details: { paper: true, offerConversion: 'electronic' }, messageZh: /纸质合同，可续订为电子劳动合同/ }],
@@ -98,7 +110,12 @@ t.test('one paper contract: registered with its scan, archived by SHA-256, audit
   // The electronic renewal references the paper contract it renews.
   const template = platform.templates.get('labor-contract-general')!;
   const example = template.example as Record<string, unknown> & { worker: Record<string, unknown> };
-  const renewal = await app.inject({ method: 'POST', url: '/api/v1/contracts', headers: employer, payload: { templateId: template.id, fields: { ...example, worker: { ...example.worker, name: '赵志刚', idNumber: id(9001) } } } });
+  const renewal = await app.inject({
+    method: 'POST',
+    url: '/api/v1/contracts',
+    headers: employer,
+    payload: { templateId: template.id, fields: { ...example, worker: { ...example.worker, name: '赵志刚', idNumber: id(9001) } } },
+  });
   t.equal(renewal.statusCode, 201, renewal.body);
   const linked = await app.inject({ method: 'POST', url: `/api/v1/paper-contracts/${view.id}/renewal`, headers: employer, payload: { contractId: renewal.json().id } });
   t.equal(linked.statusCode, 200, linked.body);
@@ -110,8 +127,18 @@ t.test('one paper contract: registered with its scan, archived by SHA-256, audit
 t.test('bad single registrations: problem+json naming field, rule and Chinese message; nothing half-written', async (t) => {
   const before = await counts();
   const cases: { name: string; body: Record<string, unknown>; status: number; error: Record<string, unknown> }[] = [
-    { name: 'ID number check character', body: single({ worker: { name: '钱一', idNumber: '140802197001010010' } }), status: 400, error: { field: 'worker.idNumber', rule: 'resident_id', messageZh: /身份证号码无效/ } },
-    { name: 'fixed term without an end', body: single({ endDate: undefined }), status: 400, error: { field: 'endDate', rule: 'required_for_fixed_term', messageZh: /固定期限劳动合同须填写合同终止日期/ } },
+    {
+      name: 'ID number check character',
+      body: single({ worker: { name: '钱一', idNumber: '140802197001010010' } }),
+      status: 400,
+      error: { field: 'worker.idNumber', rule: 'resident_id', messageZh: /身份证号码无效/ },
+    },
+    {
+      name: 'fixed term without an end',
+      body: single({ endDate: undefined }),
+      status: 400,
+      error: { field: 'endDate', rule: 'required_for_fixed_term', messageZh: /固定期限劳动合同须填写合同终止日期/ },
+    },
     { name: 'open-ended with an end', body: single({ termType: 'open_ended' }), status: 400, error: { field: 'endDate', rule: 'absent_for_open_ended' } },
     { name: 'a date that does not exist', body: single({ signedOn: '2023-02-30' }), status: 400, error: { field: 'signedOn', rule: 'calendar_date', messageZh: /签订日期不是有效日期/ } },
     { name: 'signed in the future', body: single({ signedOn: addDays(today, 1) }), status: 400, error: { field: 'signedOn', rule: 'not_in_future' } },
@@ -139,7 +166,10 @@ t.test('by sheet: example sheets, Chinese file names, XLSX; bad rows listed and 
   const { header: columns, records } = csvRecords(example.body);
   t.same(columns, header.split(','));
   const scans = records.map((r) => ({ name: r.values['扫描件文件名']!, data: pdf(r.values['姓名']!) }));
-  t.same(scans.map((s) => s.name), ['王建国.pdf', '李秀兰.pdf']);
+  t.same(
+    scans.map((s) => s.name),
+    ['王建国.pdf', '李秀兰.pdf'],
+  );
 
   const xlsx = await app.inject({ method: 'GET', url: '/api/v1/paper-contracts/example.xlsx', headers: employer });
   t.equal(xlsx.statusCode, 200);
@@ -152,10 +182,19 @@ t.test('by sheet: example sheets, Chinese file names, XLSX; bad rows listed and 
 
   const fromXlsx = await uploadSheet(multipart({ name: '存量合同.xlsx', type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', data: xlsx.rawPayload }, scans));
   t.equal(fromXlsx.statusCode, 201, fromXlsx.body);
-  t.match(fromXlsx.json(), { created: 2, items: [{ row: 2, sha256: sha256(scans[0]!.data) }, { row: 3, sha256: sha256(scans[1]!.data) }] });
+  t.match(fromXlsx.json(), {
+    created: 2,
+    items: [
+      { row: 2, sha256: sha256(scans[0]!.data) },
+      { row: 3, sha256: sha256(scans[1]!.data) },
+    ],
+  });
   const again = await uploadSheet(multipart({ name: 'example.csv', type: 'text/csv', data: example.body }, scans));
   t.equal(again.statusCode, 409, 'the CSV example registers the same contracts: refused');
-  t.match(again.json().errors, [{ in: 'row 2', rule: 'not_registered' }, { in: 'row 3', rule: 'not_registered' }]);
+  t.match(again.json().errors, [
+    { in: 'row 2', rule: 'not_registered' },
+    { in: 'row 3', rule: 'not_registered' },
+  ]);
 
   const bad = csv([
     ['孙一', id(8001), '', '劳动合同', '劳动合同', '固定期限', '2020-01-01', '', '2020-01-01', '', '', '', 'a.pdf'],
@@ -166,16 +205,36 @@ t.test('by sheet: example sheets, Chinese file names, XLSX; bad rows listed and 
   t.equal(refused.statusCode, 422);
   t.match(refused.headers['content-type'], /application\/problem\+json/);
   const errors = refused.json().errors as { field: string; in: string; rule: string; messageZh: string }[];
-  t.match(errors.find((e) => e.in === 'row 2'), { field: '合同终止日期', rule: 'required_for_fixed_term', messageZh: /合同终止日期/ });
-  t.match(errors.filter((e) => e.in === 'row 3').map((e) => e.field).sort(), ['合同类型', '合同起始日期', '用工形式', '身份证号码']);
-  t.match(errors.find((e) => e.in === 'row 3' && e.field === '用工形式'), { messageZh: /劳动合同、劳务派遣、非全日制/ });
-  t.match(errors.find((e) => e.in === 'row 4'), { field: '扫描件文件名', rule: 'scan_unique' });
+  t.match(
+    errors.find((e) => e.in === 'row 2'),
+    { field: '合同终止日期', rule: 'required_for_fixed_term', messageZh: /合同终止日期/ },
+  );
+  t.match(
+    errors
+      .filter((e) => e.in === 'row 3')
+      .map((e) => e.field)
+      .sort(),
+    ['合同类型', '合同起始日期', '用工形式', '身份证号码'],
+  );
+  t.match(
+    errors.find((e) => e.in === 'row 3' && e.field === '用工形式'),
+    { messageZh: /劳动合同、劳务派遣、非全日制/ },
+  );
+  t.match(
+    errors.find((e) => e.in === 'row 4'),
+    { field: '扫描件文件名', rule: 'scan_unique' },
+  );
   const noColumn = await uploadSheet(multipart({ name: 'x.csv', type: 'text/csv', data: '姓名,身份证号码\n孙四,' + id(8004) }, []));
   t.equal(noColumn.statusCode, 400);
   t.match(noColumn.json().errors, [{ field: '用工形式', rule: 'column_required', messageZh: '缺少列“用工形式”' }]);
   const stray = await uploadSheet(multipart({ name: 'example.csv', type: 'text/csv', data: example.body }, [{ name: 'other.pdf', data: pdf('other') }]));
   t.match(stray.json().errors, [{ field: 'other.pdf', rule: 'scan_named_in_sheet' }]);
-  const truncated = await app.inject({ method: 'POST', url: '/api/v1/paper-contracts/sheet', headers: { ...employer, 'content-type': 'multipart/form-data; boundary=x' }, payload: '--x\r\nContent-Disposition: form-data; name="sheet"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n姓名' });
+  const truncated = await app.inject({
+    method: 'POST',
+    url: '/api/v1/paper-contracts/sheet',
+    headers: { ...employer, 'content-type': 'multipart/form-data; boundary=x' },
+    payload: '--x\r\nContent-Disposition: form-data; name="sheet"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n姓名',
+  });
   t.equal(truncated.statusCode, 400, 'a body the multipart parser cannot read is the client’s error, not a 500');
   t.match(truncated.json().errors, [{ field: 'body', rule: 'multipart', messageZh: /无法读取/ }]);
   t.same(await counts(), { paper: before.paper + 2, documents: before.documents + 2 });
@@ -205,13 +264,31 @@ t.test('onboarding: 5,000 long-serving workers with registered paper contracts g
   roster.push(`退养职工,${id(count)},,2008-03-01,劳动合同,退养`);
   const filed = await app.inject({ method: 'POST', url: '/api/v1/roster/hires/bulk?allOrNothing=true', headers: { ...onboarding, 'content-type': 'text/csv' }, payload: roster.join('\n') });
   t.equal(filed.json().created, count + 1, filed.body);
-  const report = async () => (await app.inject({ method: 'GET', url: '/api/v1/roster/supervision', headers: onboarding })).json() as { alerts: { code: string; workerKey?: string }[]; signing: { required: number; signed: number } };
+  const report = async () =>
+    (await app.inject({ method: 'GET', url: '/api/v1/roster/supervision', headers: onboarding })).json() as {
+      alerts: { code: string; workerKey?: string }[];
+      signing: { required: number; signed: number };
+    };
   const flagged = (alerts: { code: string; workerKey?: string }[]) => alerts.filter((a) => /^ART(10|82|14)_/.test(a.code));
   t.ok(flagged((await report()).alerts).length >= count, 'without the paper contracts every long-serving worker is flagged');
 
   const rows = Array.from({ length: count }, (_, i) => {
     const open = i % 2 === 0;
-    return [worker(i).name, worker(i).idNumber, '', '劳动合同', '劳动合同', open ? '无固定期限' : '固定期限', hireDate(i), open ? '' : '2031-12-31', hireDate(i), '操作工', '4200', `P-${i}`, `scan-${i}.pdf`];
+    return [
+      worker(i).name,
+      worker(i).idNumber,
+      '',
+      '劳动合同',
+      '劳动合同',
+      open ? '无固定期限' : '固定期限',
+      hireDate(i),
+      open ? '' : '2031-12-31',
+      hireDate(i),
+      '操作工',
+      '4200',
+      `P-${i}`,
+      `scan-${i}.pdf`,
+    ];
   });
   rows.push(['退养职工', id(count), '', '内部退养协议', '劳动合同', '固定期限', '2025-01-10', '2029-02-28', '2025-01-10', '', '', '', 'retirement.pdf']);
   const scans = [...rows.map((r) => ({ name: r[12]!, data: pdf(r[12]!) }))];
@@ -224,7 +301,13 @@ t.test('onboarding: 5,000 long-serving workers with registered paper contracts g
   const left = flagged(after.alerts);
   const retiree = (await platform.db.rosterEntry.findFirstOrThrow({ where: { post: '退养' } })).workerId;
   t.same([...new Set(left.map((a) => a.workerKey))], [retiree], 'only the worker with nothing but an internal-retirement agreement is flagged');
-  t.ok(left.some((a) => a.code === 'ART10_NO_WRITTEN_CONTRACT'), 'treated as having no labor contract');
-  t.notOk(left.some((a) => a.code === 'ART82_DOUBLE_WAGE_LATE_SIGNING'), 'not as a labor contract signed late');
+  t.ok(
+    left.some((a) => a.code === 'ART10_NO_WRITTEN_CONTRACT'),
+    'treated as having no labor contract',
+  );
+  t.notOk(
+    left.some((a) => a.code === 'ART82_DOUBLE_WAGE_LATE_SIGNING'),
+    'not as a labor contract signed late',
+  );
   t.same(after.signing, { ...after.signing, required: count + 1, signed: count });
 });

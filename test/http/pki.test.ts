@@ -44,7 +44,19 @@ t.test('revocation by the admin shows in the CRL and in OCSP', needs('openssl'),
     t.equal(run('openssl', ['ocsp', '-issuer', file('organisations.pem'), '-cert', file('leaf.pem'), '-reqout', file('o.req'), '-no_nonce']).status, 0);
     const res = await app.inject({ method: 'POST', url: '/pki/ocsp', headers: { 'content-type': 'application/ocsp-request' }, payload: await readFile(file('o.req')) });
     await writeFile(file('o.resp'), res.rawPayload);
-    return run('openssl', ['ocsp', '-respin', file('o.resp'), '-issuer', file('organisations.pem'), '-cert', file('leaf.pem'), '-CAfile', file('root.pem'), '-verify_other', file('organisations.pem')]);
+    return run('openssl', [
+      'ocsp',
+      '-respin',
+      file('o.resp'),
+      '-issuer',
+      file('organisations.pem'),
+      '-cert',
+      file('leaf.pem'),
+      '-CAfile',
+      file('root.pem'),
+      '-verify_other',
+      file('organisations.pem'),
+    ]);
   };
   const before = await ocspCheck();
   t.match(before.stdout, /: good/, before.stderr);

@@ -31,7 +31,11 @@ const contractPdf = async (id: string, document = 'contract') => (await app.inje
 function acceptedByPyhanko(t: Test, pdf: Uint8Array, fields: string[]) {
   const report = pyhankoValidate(pdf, rootPem);
   t.notOk(report.error, report.error ?? 'pyHanko reads the file');
-  t.same(report.signatures.map((s) => s.field), fields, 'the signatures pyHanko finds');
+  t.same(
+    report.signatures.map((s) => s.field),
+    fields,
+    'the signatures pyHanko finds',
+  );
   for (const s of report.signatures) {
     t.notOk(s.error, `${s.field}: ${s.error ?? 'validated'}`);
     t.match(s, { intact: true, valid: true, trusted: true, bottom_line: true }, `${s.field}: intact, valid, trusted`);
@@ -79,14 +83,26 @@ t.test('renewal and change attachments, and the termination certificate', needsP
     acceptedByPyhanko(t, await contractPdf(id), workerSigned);
   }
 
-  const ended = await app.inject({ method: 'POST', url: `/api/v1/contracts/${general.id}/terminate`, headers: employer, payload: { ending: 'rescission', date: '2027-03-31', reason: '经双方协商一致解除' } });
+  const ended = await app.inject({
+    method: 'POST',
+    url: `/api/v1/contracts/${general.id}/terminate`,
+    headers: employer,
+    payload: { ending: 'rescission', date: '2027-03-31', reason: '经双方协商一致解除' },
+  });
   t.equal(ended.statusCode, 200, ended.body);
   acceptedByPyhanko(t, await contractPdf(general.id, 'termination-certificate'), ['employer-seal']);
 });
 
 t.test('the sealed 出证报告 and 验证报告 of an evidence bundle', needsPyhanko(), async (t) => {
-  const arbitration = bearer((await app.inject({ method: 'POST', url: '/api/v1/admin/officials', headers: admin, payload: { name: '运城仲裁', role: 'arbitration', regionCode: '140800' } })).json().apiKey);
-  const response = await app.inject({ method: 'POST', url: '/api/v1/arbitration/evidence', headers: arbitration, payload: { caseNumber: '晋运劳人仲案字〔2027〕第0032号', purpose: '劳动争议仲裁案件调取证据', contractId: general.id } });
+  const arbitration = bearer(
+    (await app.inject({ method: 'POST', url: '/api/v1/admin/officials', headers: admin, payload: { name: '运城仲裁', role: 'arbitration', regionCode: '140800' } })).json().apiKey,
+  );
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/arbitration/evidence',
+    headers: arbitration,
+    payload: { caseNumber: '晋运劳人仲案字〔2027〕第0032号', purpose: '劳动争议仲裁案件调取证据', contractId: general.id },
+  });
   t.equal(response.statusCode, 200, response.statusCode === 200 ? 'bundle' : response.body);
   const files = unzipEntries(response.rawPayload);
   for (const name of ['evidence-report.pdf', 'verification-report.pdf']) {
@@ -100,7 +116,12 @@ t.test('batch-sealed contracts, sealed in memory from the renderer', needsPyhank
   const template = platform.templates.get('labor-contract-general')!;
   const { worker: _worker, probation: _probation, ...shared } = template.example as Record<string, unknown>;
   const now = Date.now();
-  const granted = await app.inject({ method: 'POST', url: '/api/v1/seal-authorisations', headers: employer, payload: { templateIds: [template.id], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' } });
+  const granted = await app.inject({
+    method: 'POST',
+    url: '/api/v1/seal-authorisations',
+    headers: employer,
+    payload: { templateIds: [template.id], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' },
+  });
   t.equal(granted.statusCode, 201, granted.body);
   const workers = [1, 2].map((n) => {
     const first17 = `14080219900303${String(n).padStart(3, '0')}`;
@@ -134,7 +155,13 @@ t.test('a contract sealed before the seal created the fields, signed after the u
   const sealer = platform.sealing.sealer.bind(platform.sealing);
   platform.sealing.sealer = async (...args) => {
     const seal = await sealer(...args);
-    return (pdf, slots, signingTime, written) => seal(pdf, slots.filter((s) => s.mode === 'seal'), signingTime, written);
+    return (pdf, slots, signingTime, written) =>
+      seal(
+        pdf,
+        slots.filter((s) => s.mode === 'seal'),
+        signingTime,
+        written,
+      );
   };
   const example = exampleOf('labor-contract-general');
   const first17 = '14080219880404001';
@@ -155,7 +182,10 @@ t.test('a contract sealed before the seal created the fields, signed after the u
   passesAdesLta(t, pdf);
   t.ok(Buffer.from(pdf).includes(Buffer.from(firstRevision(oldLayout))), 'the same draft, sealed again');
 
-  const events = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/audit`, headers: employer })).json() as { chain: { intact: boolean }; events: { type: string; data: Record<string, unknown> }[] };
+  const events = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/audit`, headers: employer })).json() as {
+    chain: { intact: boolean };
+    events: { type: string; data: Record<string, unknown> }[];
+  };
   t.equal(events.chain.intact, true);
   const types = events.events.map((e) => e.type);
   t.ok(types.indexOf('contract.resealed') > types.indexOf('contract.sent') && types.indexOf('contract.resealed') < types.indexOf('contract.signed'), 'resealed after sending, before signing');
@@ -169,7 +199,13 @@ t.test('a signing session prepared on a seal of the old layout before the upgrad
   const documentToFill = platform.sealing.documentToFill.bind(platform.sealing);
   platform.sealing.sealer = async (...args) => {
     const seal = await sealer(...args);
-    return (pdf, slots, signingTime, written) => seal(pdf, slots.filter((s) => s.mode === 'seal'), signingTime, written);
+    return (pdf, slots, signingTime, written) =>
+      seal(
+        pdf,
+        slots.filter((s) => s.mode === 'seal'),
+        signingTime,
+        written,
+      );
   };
   // Before the upgrade, prepare signed on the latest document as it was.
   platform.sealing.documentToFill = async (contractId) => {

@@ -32,14 +32,23 @@ t.test('bad rows are reported by row, column and rule; all-or-nothing writes not
   ]);
   const refused = await upload(sheet, true);
   t.equal(refused.statusCode, 422);
-  t.match(refused.json().errors, [{ row: 3, field: '身份证号码' }, { row: 4, field: '用工起始日期' }, { row: 4, field: '用工形式', messageZh: /劳动合同、劳务派遣、非全日制/ }]);
+  t.match(refused.json().errors, [
+    { row: 3, field: '身份证号码' },
+    { row: 4, field: '用工起始日期' },
+    { row: 4, field: '用工形式', messageZh: /劳动合同、劳务派遣、非全日制/ },
+  ]);
   t.equal(await platform.db.rosterEntry.count(), 0, 'nothing written');
 
   const partial = await upload(sheet);
   t.equal(partial.statusCode, 200);
   t.equal(partial.json().created, 1, 'the good row is written');
   t.equal(partial.json().errors.length, 3);
-  const again = await upload(csv([['张一', id(1), '', '2026-09-01', '劳动合同', '操作工'], ['张四', id(4), '', '2026-09-02', '劳务派遣', '客服', testUscc(97)]]));
+  const again = await upload(
+    csv([
+      ['张一', id(1), '', '2026-09-01', '劳动合同', '操作工'],
+      ['张四', id(4), '', '2026-09-02', '劳务派遣', '客服', testUscc(97)],
+    ]),
+  );
   t.equal(again.json().created, 1);
   t.match(again.json().errors, [{ row: 2, field: '身份证号码', rule: 'not_on_roster' }], 'a worker already on the roster is reported, not doubled');
   t.equal(await platform.db.rosterEntry.count(), 2);
@@ -59,7 +68,10 @@ t.test('the daily supervision run keeps one snapshot per employer and day, which
   t.equal(snapshots.length, organisations, 'one snapshot per employer');
   const ours = snapshots.find((s) => s.headcount > 0)!;
   t.equal(ours.headcount, 2, 'two workers on the roster');
-  t.ok((ours.alerts as { code: string }[]).some((a) => a.code === 'ART10_NO_WRITTEN_CONTRACT'), 'hires without a contract past one month are flagged');
+  t.ok(
+    (ours.alerts as { code: string }[]).some((a) => a.code === 'ART10_NO_WRITTEN_CONTRACT'),
+    'hires without a contract past one month are flagged',
+  );
 });
 
 // From here on a second employer, so the snapshot counts above stay those of the first.
@@ -95,7 +107,12 @@ t.test('a dispatch hire names its dispatch agency, with a valid 统一社会信�
   const missing = await hire({ worker: { name: '钱七', idNumber: id(61) }, hireDate: '2026-09-01', employmentForm: 'dispatch', post: '客服' });
   t.equal(missing.statusCode, 400, missing.body);
   t.match(missing.json().errors, [{ field: 'agencyUscc', rule: 'required_for_dispatch', messageZh: /派遣单位/ }]);
-  const bad = await hire({ worker: { name: '钱七', idNumber: id(61) }, hireDate: '2026-09-01', employmentForm: 'dispatch', agencyUscc: testUscc(97).slice(0, 17) + (testUscc(97).endsWith('0') ? '1' : '0') });
+  const bad = await hire({
+    worker: { name: '钱七', idNumber: id(61) },
+    hireDate: '2026-09-01',
+    employmentForm: 'dispatch',
+    agencyUscc: testUscc(97).slice(0, 17) + (testUscc(97).endsWith('0') ? '1' : '0'),
+  });
   t.equal(bad.statusCode, 400, bad.body);
   t.match(bad.json().errors, [{ field: 'agencyUscc', rule: 'uscc' }]);
   const good = await hire({ worker: { name: '钱七', idNumber: id(61) }, hireDate: '2026-09-01', employmentForm: 'dispatch', agencyUscc: testUscc(97) });

@@ -111,7 +111,11 @@ t.test('an authorisation covering the template now: sealed at once, and the batc
   const stored = await platform.db.contract.findUniqueOrThrow({ where: { id: created.json().id } });
   t.equal(stored.status, 'sealed', 'the record is sealed');
   const audit = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${stored.id}/audit`, headers: employer.key })).json();
-  t.match(audit.events.find((e: { type: string }) => e.type === 'contract.sealed'), { data: { authorisationId: good.id } }, 'the seal names the covering authorisation');
+  t.match(
+    audit.events.find((e: { type: string }) => e.type === 'contract.sealed'),
+    { data: { authorisationId: good.id } },
+    'the seal names the covering authorisation',
+  );
   t.equal(audit.chain.intact, true);
   const pdf = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${stored.id}/pdf`, headers: employer.key })).rawPayload;
   const report = (await app.inject({ method: 'POST', url: '/api/v1/verify', payload: pdf, headers: { 'content-type': 'application/pdf' } })).json();

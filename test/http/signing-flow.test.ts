@@ -124,12 +124,32 @@ t.test('the whole flow ends with a valid two-party, long-term signed contract', 
   const audit = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/audit`, headers: employer })).json();
   t.equal(audit.chain.intact, true, 'the evidence chain verifies');
   const types = audit.events.map((e: { type: string }) => e.type);
-  for (const type of ['contract.created', 'contract.sealed', 'contract.sent', 'link.opened', 'document.viewed', 'document.read_to_end', 'identity.failed', 'identity.verified', 'code.sent', 'code.failed', 'code.verified', 'signature.prepared', 'contract.signed']) {
+  for (const type of [
+    'contract.created',
+    'contract.sealed',
+    'contract.sent',
+    'link.opened',
+    'document.viewed',
+    'document.read_to_end',
+    'identity.failed',
+    'identity.verified',
+    'code.sent',
+    'code.failed',
+    'code.verified',
+    'signature.prepared',
+    'contract.signed',
+  ]) {
     t.ok(types.includes(type), `audit: ${type}`);
   }
-  t.ok(audit.events.some((e: { type: string; userAgent: string | null }) => e.type === 'link.opened' && e.userAgent?.includes('Android')), 'opening recorded with the user agent');
+  t.ok(
+    audit.events.some((e: { type: string; userAgent: string | null }) => e.type === 'link.opened' && e.userAgent?.includes('Android')),
+    'opening recorded with the user agent',
+  );
   const texts = (await platform.outbox.list({ phone: example.worker.phone, limit: 5 })).map((m) => m.text);
-  t.ok(texts.some((text) => text.includes('已签署生效')), 'the worker is told the contract is in force');
+  t.ok(
+    texts.some((text) => text.includes('已签署生效')),
+    'the worker is told the contract is in force',
+  );
 
   t.test('the worker’s portal lists and downloads it, free', async (t) => {
     t.equal((await post('/api/v1/portal/code', { phone: example.worker.phone })).statusCode, 202);
@@ -147,7 +167,10 @@ t.test('the whole flow ends with a valid two-party, long-term signed contract', 
     t.ok(download.rawPayload.equals(signed), 'the same signed PDF');
     t.equal((await app.inject({ method: 'GET', url: '/api/v1/portal/contracts', headers: { 'x-portal-session': 'nope' } })).statusCode, 401);
     const after = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/audit`, headers: employer })).json();
-    t.ok(after.events.some((e: { type: string }) => e.type === 'document.downloaded'), 'the download is in the evidence trail');
+    t.ok(
+      after.events.some((e: { type: string }) => e.type === 'document.downloaded'),
+      'the download is in the evidence trail',
+    );
     t.equal(after.chain.intact, true);
   });
 
@@ -208,7 +231,10 @@ t.test('the whole flow ends with a valid two-party, long-term signed contract', 
       t.match(text, '第三十六条');
     }
     const documents = await platform.db.document.findMany({ where: { contractId: id } });
-    t.ok(documents.every((d) => d.retainUntil?.toISOString().startsWith('2029-03-31')), 'every revision kept until 2029-03-31');
+    t.ok(
+      documents.every((d) => d.retainUntil?.toISOString().startsWith('2029-03-31')),
+      'every revision kept until 2029-03-31',
+    );
     const texts = (await platform.outbox.list({ phone: example.worker.phone, limit: 1 })).map((m) => m.text);
     t.match(texts[0], /解除劳动合同证明书/);
     const audit = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${id}/audit`, headers: employer })).json();
@@ -383,15 +409,27 @@ t.test('a failure after the archive write inside complete leaves no trace; the w
     },
   }) as Db;
   const failing = new WorkerSigningService({
-    db, audit: platform.audit, archive, crypto: platform.fieldCrypto, outbox: platform.outbox, codes: platform.codes, pki: platform.pki, ocsp: platform.ocsp, timestamps: platform.timestamps,
-    outliner: () => GlyphOutliner.fromFirstExisting(), publicBaseUrl: platform.config.PUBLIC_BASE_URL, templates: platform.templates, linkTtlHours: platform.config.SIGNING_LINK_TTL_HOURS, sealing: platform.sealing,
+    db,
+    audit: platform.audit,
+    archive,
+    crypto: platform.fieldCrypto,
+    outbox: platform.outbox,
+    codes: platform.codes,
+    pki: platform.pki,
+    ocsp: platform.ocsp,
+    timestamps: platform.timestamps,
+    outliner: () => GlyphOutliner.fromFirstExisting(),
+    publicBaseUrl: platform.config.PUBLIC_BASE_URL,
+    templates: platform.templates,
+    linkTtlHours: platform.config.SIGNING_LINK_TTL_HOURS,
+    sealing: platform.sealing,
   });
   const failingApp = await buildApp({ ...platform, workerSigning: failing }, { logger: false });
   t.teardown(() => failingApp.close());
 
   const failed = await failingApp.inject({ method: 'POST', url: api(token, '/complete'), payload: session, headers: phoneUa });
   t.equal(failed.statusCode, 500, failed.body);
-  t.match(failed.json(), { type: /internal$/, messageZh: /请稍后重试/ }, "the phone gets a Chinese message, nothing about the cause");
+  t.match(failed.json(), { type: /internal$/, messageZh: /请稍后重试/ }, 'the phone gets a Chinese message, nothing about the cause');
   t.equal(injected, 1, 'the failure struck the final transaction, after its writes');
   t.equal(stored.length, 1, 'the signed PDF had been written to the archive');
   const orphan = stored[0]!;

@@ -36,7 +36,16 @@ t.test('npm start on embedded defaults becomes ready', async (t) => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'laborsign-start-'));
   await chmod(dataDir, 0o755);
   const [port, pgPort, s3Port] = [await freePort(), await freePort(), await freePort()];
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), EMBEDDED_S3_PORT: String(s3Port), LOG_LEVEL: 'warn', SMS_GATEWAY_URL: `http://127.0.0.1:${(provider.address() as net.AddressInfo).port}/sms` };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    EMBEDDED_PG_PORT: String(pgPort),
+    EMBEDDED_S3_PORT: String(s3Port),
+    LOG_LEVEL: 'warn',
+    SMS_GATEWAY_URL: `http://127.0.0.1:${(provider.address() as net.AddressInfo).port}/sms`,
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
@@ -99,7 +108,15 @@ t.test('after the service is killed with SIGKILL, the next start stops the orpha
   const dataDir = await mkdtemp(path.join(tmpdir(), 'laborsign-restart-'));
   await chmod(dataDir, 0o755);
   const [port, pgPort, s3Port] = [await freePort(), await freePort(), await freePort()];
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), EMBEDDED_S3_PORT: String(s3Port), LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    EMBEDDED_PG_PORT: String(pgPort),
+    EMBEDDED_S3_PORT: String(s3Port),
+    LOG_LEVEL: 'warn',
+  };
   const children: ReturnType<typeof spawn>[] = [];
   const postmaster = async () => Number((await readFile(path.join(dataDir, 'postgres', 'data', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]) || undefined;
   const alive = (pid: number | undefined) => {
@@ -157,7 +174,15 @@ t.test('a busy port is one line and exit 1, and the admin key is minted by the s
   const [port, pgPort, s3Port] = [await freePort(), await freePort(), await freePort()];
   const blocker = net.createServer().listen(port, '127.0.0.1');
   await once(blocker, 'listening');
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), EMBEDDED_S3_PORT: String(s3Port), LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    EMBEDDED_PG_PORT: String(pgPort),
+    EMBEDDED_S3_PORT: String(s3Port),
+    LOG_LEVEL: 'warn',
+  };
   const children: ReturnType<typeof spawn>[] = [];
   t.teardown(async () => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -203,7 +228,15 @@ t.test('an unreachable database is one line and exit 1', async (t) => {
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
   const [port, dbPort, s3Port] = [await freePort(), await freePort(), await freePort()];
   const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/main.ts')], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(port), EMBEDDED_S3_PORT: String(s3Port), LOG_LEVEL: 'warn', DATABASE_URL: `postgres://laborsign:x@127.0.0.1:${dbPort}/laborsign` },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      EMBEDDED_S3_PORT: String(s3Port),
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: `postgres://laborsign:x@127.0.0.1:${dbPort}/laborsign`,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -111,7 +111,7 @@ const corpus: [string, () => Promise<Uint8Array>][] = [
   ...ends.slice(0, -1).map((end, i): [string, () => Promise<Uint8Array>] => [`cut back to revision ${i + 1} of ${ends.length}`, async () => signed.subarray(0, end)]),
 ];
 
-const acceptable = (s: PyhankoSignature) => (s.type === '/DocTimeStamp' ? acceptableModificationLevels.has(s.modification_level ?? 'NONE') : s.docmdp_ok ?? s.coverage === 'ENTIRE_FILE');
+const acceptable = (s: PyhankoSignature) => (s.type === '/DocTimeStamp' ? acceptableModificationLevels.has(s.modification_level ?? 'NONE') : (s.docmdp_ok ?? s.coverage === 'ENTIRE_FILE'));
 
 t.test('our verifier agrees with pyHanko on the tamper corpus', needsPyhanko(), async (t) => {
   t.ok(ends.length >= 4, `the signed contract has ${ends.length} revisions (seal, worker, DSS, document timestamp)`);
@@ -122,8 +122,14 @@ t.test('our verifier agrees with pyHanko on the tamper corpus', needsPyhanko(), 
     const mine = report?.signatures ?? [];
     if (theirs.error || !report) {
       // Unreadable to one: the other must not call any signature valid.
-      t.notOk(mine.some((s) => s.valid), `${label}: unreadable to pyHanko (${theirs.error}), and no signature valid for us`);
-      t.notOk(theirs.signatures.some((s) => s.bottom_line), `${label}: unreadable to us, and no signature valid for pyHanko`);
+      t.notOk(
+        mine.some((s) => s.valid),
+        `${label}: unreadable to pyHanko (${theirs.error}), and no signature valid for us`,
+      );
+      t.notOk(
+        theirs.signatures.some((s) => s.bottom_line),
+        `${label}: unreadable to us, and no signature valid for pyHanko`,
+      );
       continue;
     }
     t.equal(mine.length, theirs.signatures.length, `${label}: same number of signatures`);
@@ -131,9 +137,17 @@ t.test('our verifier agrees with pyHanko on the tamper corpus', needsPyhanko(), 
       const my = mine.find((s) => s.fieldName === their.field);
       t.ok(my, `${label}: we report ${their.field}`);
       if (!my) continue;
-      t.equal(my.valid, their.bottom_line, `${label}, ${their.field}: valid ${my.valid} (${my.indication} ${my.subIndication ?? ''}) vs pyHanko ${their.bottom_line} (${their.modification_level ?? ''} ${their.error ?? ''})`);
+      t.equal(
+        my.valid,
+        their.bottom_line,
+        `${label}, ${their.field}: valid ${my.valid} (${my.indication} ${my.subIndication ?? ''}) vs pyHanko ${their.bottom_line} (${their.modification_level ?? ''} ${their.error ?? ''})`,
+      );
       if (their.intact && !their.error) {
-        t.equal(my.modification.allowed, acceptable(their), `${label}, ${their.field}: changes acceptable ${my.modification.allowed} (${my.modification.level}) vs pyHanko ${their.modification_level}`);
+        t.equal(
+          my.modification.allowed,
+          acceptable(their),
+          `${label}, ${their.field}: changes acceptable ${my.modification.allowed} (${my.modification.level}) vs pyHanko ${their.modification_level}`,
+        );
       }
     }
   }

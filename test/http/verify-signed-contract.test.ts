@@ -47,7 +47,10 @@ t.test('a file whose SHA-256 matches an archived document is reported with its c
   // The worker's signature and the document timestamp pass. The seal passes too once every
   // field exists before the certification; while the worker's revision still creates its field
   // afterwards (DocMDP P=2), it is refused for that reason alone, as pyHanko refuses it.
-  t.match(report.signatures.slice(1), [{ valid: true, indication: 'TOTAL-PASSED' }, { valid: true, kind: 'document-timestamp' }]);
+  t.match(report.signatures.slice(1), [
+    { valid: true, indication: 'TOTAL-PASSED' },
+    { valid: true, kind: 'document-timestamp' },
+  ]);
   const seal = report.signatures[0];
   if (!seal.valid) {
     t.match(seal, { subIndication: 'DISALLOWED_MODIFICATION', modification: { docMdp: 2, level: 'OTHER' } });
@@ -117,7 +120,10 @@ t.test('the employer’s seal is a certification signature (DocMDP P=2) and the 
   // /Contents is the first CAdES signature in the file.
   const acroForm = catalog.lookup(PDFName.of('AcroForm'), PDFDict);
   t.equal(acroForm.lookup(PDFName.of('SigFlags'), PDFNumber).asNumber(), 3, 'SigFlags 3: signatures exist, append only');
-  const fields = acroForm.lookup(PDFName.of('Fields'), PDFArray).asArray().map((ref) => doc.context.lookup(ref, PDFDict));
+  const fields = acroForm
+    .lookup(PDFName.of('Fields'), PDFArray)
+    .asArray()
+    .map((ref) => doc.context.lookup(ref, PDFDict));
   const name = (field: PDFDict) => field.lookupMaybe(PDFName.of('T'), PDFString, PDFHexString)?.decodeText();
   const seal = fields.find((field) => name(field) === 'employer-seal');
   t.ok(seal, 'the employer-seal field');
@@ -167,7 +173,11 @@ t.test('after the administrator revokes the employer’s certificate, /api/v1/ve
   t.equal(before.signatures[0].revocation.status, 'good');
   const serial = before.signatures[0].signer.serialHex as string;
   t.match(before.signatures[0].signer, { name: organisation.name });
-  t.equal((await app.inject({ method: 'POST', url: `/api/v1/admin/certificates/${serial}/revoke`, headers: admin, payload: { revokedAt: new Date(Date.now() + 3_600_000).toISOString() } })).statusCode, 400, 'a revocation in the future is refused');
+  t.equal(
+    (await app.inject({ method: 'POST', url: `/api/v1/admin/certificates/${serial}/revoke`, headers: admin, payload: { revokedAt: new Date(Date.now() + 3_600_000).toISOString() } })).statusCode,
+    400,
+    'a revocation in the future is refused',
+  );
   // A key compromise found out now, dated back to before this contract was sealed.
   const compromisedSince = new Date(new Date(before.signatures[0].timestamp.time).getTime() - 60_000).toISOString();
   const revoked = await app.inject({ method: 'POST', url: `/api/v1/admin/certificates/${serial}/revoke`, headers: admin, payload: { reason: 'keyCompromise', revokedAt: compromisedSince } });

@@ -67,10 +67,24 @@ async function until<T>(what: () => Promise<T | undefined> | T | undefined, labe
   }
   throw new Error(`timed out waiting for ${label}`);
 }
-const log = async (endpointId: string) => (await app.inject({ method: 'GET', url: `/api/v1/webhooks/endpoints/${endpointId}/messages`, headers: employer })).json().items as { id: string; eventType: string; status: string; attempts: { statusCode: number | null; manual: boolean }[] }[];
+const log = async (endpointId: string) =>
+  (await app.inject({ method: 'GET', url: `/api/v1/webhooks/endpoints/${endpointId}/messages`, headers: employer })).json().items as {
+    id: string;
+    eventType: string;
+    status: string;
+    attempts: { statusCode: number | null; manual: boolean }[];
+  }[];
 
 t.test('SSRF: loopback, private, link-local and names resolving to them are refused at registration', async (t) => {
-  for (const url of ['http://127.0.0.1:9/hook', 'http://10.1.2.3/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]:9/hook', 'http://[::ffff:127.0.0.1]/hook', 'http://100.64.0.1/hook', 'http://localhost:9/hook']) {
+  for (const url of [
+    'http://127.0.0.1:9/hook',
+    'http://10.1.2.3/hook',
+    'http://169.254.169.254/latest/meta-data',
+    'http://[::1]:9/hook',
+    'http://[::ffff:127.0.0.1]/hook',
+    'http://100.64.0.1/hook',
+    'http://localhost:9/hook',
+  ]) {
     const response = await register({ url, events: ['contract.signed'] });
     t.equal(response.statusCode, 422, url);
     t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8');

@@ -25,7 +25,11 @@ t.test('劳动合同法 第十四条第二款: the worker confirms apart that th
   const token = await phone.latestLink();
 
   const opened = (await app.inject({ method: 'GET', url: phone.api(token) })).json();
-  t.same(opened.confirmations.map((c: { key: string }) => c.key), ['fixed_term_requested'], 'the link lists the declaration');
+  t.same(
+    opened.confirmations.map((c: { key: string }) => c.key),
+    ['fixed_term_requested'],
+    'the link lists the declaration',
+  );
   t.match(opened.confirmations[0].textZh, /本人提出/);
 
   await t.rejects(phone.sign(token), /confirmation-required/, 'signing without the confirmation is refused');
@@ -37,7 +41,13 @@ t.test('劳动合同法 第十四条第二款: the worker confirms apart that th
 
   // Identity is verified and the code sent: the page's next try sends the ticked declaration.
   const { keys, spki } = await phoneKey();
-  const prepared2 = await phone.post(phone.api(token, '/prepare'), { code: await phone.latestCode(), publicKey: spki, signatureImage: signaturePng, intent: true, confirmations: ['fixed_term_requested'] });
+  const prepared2 = await phone.post(phone.api(token, '/prepare'), {
+    code: await phone.latestCode(),
+    publicKey: spki,
+    signatureImage: signaturePng,
+    intent: true,
+    confirmations: ['fixed_term_requested'],
+  });
   t.equal(prepared2.statusCode, 200, prepared2.body.slice(0, 300));
   const signature = Buffer.from(await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, Buffer.from(prepared2.json().signedAttributes, 'base64')));
   const completed = await phone.post(phone.api(token, '/complete'), { sessionId: prepared2.json().sessionId, signature: signature.toString('base64') });

@@ -3,7 +3,11 @@ import { atomize, breakLines } from '../../src/pdf/line-breaking.ts';
 
 // Every character 1 unit wide, so a line of width N holds N characters.
 const lines = (text: string, width: number) =>
-  breakLines(atomize([...text].map((c) => ({ text: c, width: 1, glyph: c }))), () => width, () => 1).map((line) => line.atoms.map((a) => a.text).join(''));
+  breakLines(
+    atomize([...text].map((c) => ({ text: c, width: 1, glyph: c }))),
+    () => width,
+    () => 1,
+  ).map((line) => line.atoms.map((a) => a.text).join(''));
 
 t.test('避头尾: closing punctuation never starts a line', async (t) => {
   t.same(lines('甲乙双方协商一致，订立本合同。', 7), ['甲乙双方协商一', '致，订立本合', '同。'], '。 pulls 同 down with it');
@@ -24,6 +28,13 @@ t.test('Latin words and numbers stay whole; spaces vanish at breaks', async (t) 
 });
 
 t.test('last line is not justified, others are', async (t) => {
-  const result = breakLines(atomize([...'一二三四五六七'].map((c) => ({ text: c, width: 1, glyph: c }))), () => 3, () => 1);
-  t.same(result.map((l) => l.justify), [true, true, false]);
+  const result = breakLines(
+    atomize([...'一二三四五六七'].map((c) => ({ text: c, width: 1, glyph: c }))),
+    () => 3,
+    () => 1,
+  );
+  t.same(
+    result.map((l) => l.justify),
+    [true, true, false],
+  );
 });

@@ -96,7 +96,9 @@ for (const template of catalog.list()) {
       const result = run('pdftoppm', ['-r', '50', '-gray', file, prefix], undefined, { ...process.env, FONTCONFIG_FILE: noFonts });
       t.equal(result.status, 0);
       t.equal(result.stderr.trim(), '', 'no missing-font or glyph warnings');
-      const pages = readdirSync(work).filter((name) => name.startsWith(`${template.id}-page-`) && name.endsWith('.pgm')).sort();
+      const pages = readdirSync(work)
+        .filter((name) => name.startsWith(`${template.id}-page-`) && name.endsWith('.pgm'))
+        .sort();
       t.equal(pages.length, first.pageCount, 'one image per page');
       pages.forEach((page, i) => {
         const characters = squash(run('pdftotext', ['-f', String(i + 1), '-l', String(i + 1), file, '-']).stdout).length;
@@ -138,7 +140,9 @@ t.test('the general contract has 10 chapters and 25 articles', async (t) => {
 t.test('a character no vendored font has is refused, naming the field', async (t) => {
   const body = parseMarkup('@left 乙方：{{worker.name}}');
   await t.rejects(renderer.render({ body, fields: { worker: { name: '张\uE000' } }, documentNumber: 'X', createdAt, metadata: { title: 't', author: 'a' } }), UnrenderableCharacterError);
-  const error = await renderer.render({ body, fields: { worker: { name: '张\uE000' } }, documentNumber: 'X', createdAt, metadata: { title: 't', author: 'a' } }).catch((e: UnrenderableCharacterError) => e);
+  const error = await renderer
+    .render({ body, fields: { worker: { name: '张\uE000' } }, documentNumber: 'X', createdAt, metadata: { title: 't', author: 'a' } })
+    .catch((e: UnrenderableCharacterError) => e);
   t.equal((error as UnrenderableCharacterError).field, 'worker.name');
 });
 
@@ -159,7 +163,12 @@ t.test('a document is the same bytes whether its process renders it first or aft
   const worker = template.example.worker as Record<string, unknown>;
   // A long address wraps: every later paragraph sits lower than in the documents before it.
   const address = '山西省太原市小店区龙城大街与长治路交叉口东南角某某小区十二号楼三单元二十层二〇〇一室';
-  const request = (name: string, number: string, longAddress = false) => ({ template, fields: { ...template.example, worker: { ...worker, name, ...(longAddress ? { address } : {}) } }, documentNumber: number, createdAt });
+  const request = (name: string, number: string, longAddress = false) => ({
+    template,
+    fields: { ...template.example, worker: { ...worker, name, ...(longAddress ? { address } : {}) } },
+    documentNumber: number,
+    createdAt,
+  });
   // Warm every cache with other names and every other template (whose subsets number glyphs differently).
   for (const other of catalog.list()) await renderer.renderTemplate({ template: other, fields: other.example, documentNumber: 'LS20260901WARM0001', createdAt });
   for (const name of ['赵一', '钱二二', '孙三三三']) await renderer.renderTemplate(request(name, 'LS20260901WARM0002'));

@@ -32,7 +32,18 @@ async function rehash(chain: string) {
   const events = await db.auditEvent.findMany({ where: { chain }, orderBy: { seq: 'asc' } });
   let prevHash = '0'.repeat(64);
   for (const event of events) {
-    const hash = auditHash({ chain, seq: event.seq, type: event.type, actorKind: event.actorKind, actorId: event.actorId, ip: event.ip, userAgent: event.userAgent, data: event.data, at: event.at, prevHash });
+    const hash = auditHash({
+      chain,
+      seq: event.seq,
+      type: event.type,
+      actorKind: event.actorKind,
+      actorId: event.actorId,
+      ip: event.ip,
+      userAgent: event.userAgent,
+      data: event.data,
+      at: event.at,
+      prevHash,
+    });
     await asDba(`update "AuditEvent" set "prevHash" = '${prevHash}', hash = '${hash}' where id = ${event.id}`);
     prevHash = hash;
   }
@@ -82,7 +93,15 @@ t.test('a checkpoint row pointed at a forged checkpoint is refused', async (t) =
   // The DBA writes a new checkpoint for the rehashed chain, timestamped now for an instant long past.
   const row = await db.auditCheckpoint.findFirstOrThrow({ where: { chains: { path: ['rehashed'], not: 'null' } }, orderBy: { id: 'desc' } });
   const events = await db.auditEvent.findMany({ where: { chain: 'rehashed' }, orderBy: { seq: 'asc' } });
-  const forged = Buffer.from(JSON.stringify({ kind: 'laborsign-audit-checkpoint', version: 1, coveredTo: new Date(row.coveredTo.getTime() - 3_600_000).toISOString(), previous: null, chains: { rehashed: { length: 3, head: events[2]!.hash } } }));
+  const forged = Buffer.from(
+    JSON.stringify({
+      kind: 'laborsign-audit-checkpoint',
+      version: 1,
+      coveredTo: new Date(row.coveredTo.getTime() - 3_600_000).toISOString(),
+      previous: null,
+      chains: { rehashed: { length: 3, head: events[2]!.hash } },
+    }),
+  );
   const stored = await platform.archive.put(forged, { contentType: 'application/json' });
   const token = await platform.timestamps.timestamp(forged);
   await db.auditCheckpoint.update({ where: { id: row.id }, data: { objectKey: stored.key, sha256: stored.sha256, timestampToken: new Uint8Array(token) } });

@@ -11,15 +11,16 @@ t.test('events chain by hash and the chain verifies', async (t) => {
     await db.$transaction((tx) => appendAudit(tx, { chain: 'chain-a', type, actor: { kind: 'system' }, data: { type } }));
   }
   const events = await db.auditEvent.findMany({ where: { chain: 'chain-a' }, orderBy: { seq: 'asc' } });
-  t.same(events.map((e) => e.seq), [1, 2, 3]);
+  t.same(
+    events.map((e) => e.seq),
+    [1, 2, 3],
+  );
   t.equal(events[1]!.prevHash, events[0]!.hash);
   t.same(await verifyAuditChain(db, 'chain-a'), { intact: true, length: 3 });
 });
 
 t.test('concurrent appends to one chain stay gapless', async (t) => {
-  await Promise.all(
-    Array.from({ length: 10 }, (_, i) => db.$transaction((tx) => appendAudit(tx, { chain: 'chain-b', type: `e${i}`, actor: { kind: 'system' } }))),
-  );
+  await Promise.all(Array.from({ length: 10 }, (_, i) => db.$transaction((tx) => appendAudit(tx, { chain: 'chain-b', type: `e${i}`, actor: { kind: 'system' } }))));
   t.same(await verifyAuditChain(db, 'chain-b'), { intact: true, length: 10 });
 });
 

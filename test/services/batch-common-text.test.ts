@@ -1,7 +1,13 @@
 import t from 'tap';
 import { commonText } from '../../src/services/batches.ts';
 
-const row = (name: string, extra: Record<string, unknown> = {}) => ({ employer: { name: '太原钢铁集团有限公司', address: '太原市尖草坪区' }, position: '炉前工', worker: { name, address: '小店区' }, hours: 40, ...extra });
+const row = (name: string, extra: Record<string, unknown> = {}) => ({
+  employer: { name: '太原钢铁集团有限公司', address: '太原市尖草坪区' },
+  position: '炉前工',
+  worker: { name, address: '小店区' },
+  hours: 40,
+  ...extra,
+});
 
 t.test('commonText: the characters of the text values every row shares, sorted, each once', async (t) => {
   const cases: { name: string; rows: Record<string, unknown>[]; expected: string }[] = [

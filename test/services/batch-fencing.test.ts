@@ -17,11 +17,21 @@ const { app, platform, adminToken, bucket } = await createTestPlatform(t, { BATC
 const employer = bearer((await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: bearer(adminToken), payload: employerBody(71) })).json().apiKey);
 const template = platform.templates.get('labor-contract-general')!;
 const now = Date.now();
-await app.inject({ method: 'POST', url: '/api/v1/seal-authorisations', headers: employer, payload: { templateIds: [template.id], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' } });
+await app.inject({
+  method: 'POST',
+  url: '/api/v1/seal-authorisations',
+  headers: employer,
+  payload: { templateIds: [template.id], validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3_600_000).toISOString(), grantedBy: '张三（法定代表人）' },
+});
 const { employer: _e, worker: _w, ...shared } = template.example as Record<string, unknown>;
 
 async function submitBatch(rows: number, first: number) {
-  const submitted = await app.inject({ method: 'POST', url: '/api/v1/batches', headers: employer, payload: { templateId: template.id, shared, rows: Array.from({ length: rows }, (_, i) => ({ worker: workerFor(first + i) })) } });
+  const submitted = await app.inject({
+    method: 'POST',
+    url: '/api/v1/batches',
+    headers: employer,
+    payload: { templateId: template.id, shared, rows: Array.from({ length: rows }, (_, i) => ({ worker: workerFor(first + i) })) },
+  });
   t.equal(submitted.statusCode, 202, submitted.body.slice(0, 300));
   return submitted.json().id as string;
 }
@@ -34,7 +44,11 @@ async function checkArchive(t: Test, batchId: string, rows: number) {
   const documents = contracts.flatMap((c) => c.documents);
   for (const document of documents) await t.resolves(platform.archive.get(document.objectKey, document.sha256), `recorded object ${document.objectKey.slice(0, 20)}… is stored`);
   const recorded = await recordedKeys(platform.db);
-  t.same((await bucketKeys(platform.config, bucket)).filter((key) => !recorded.has(key)), [], 'no stored object without a record');
+  t.same(
+    (await bucketKeys(platform.config, bucket)).filter((key) => !recorded.has(key)),
+    [],
+    'no stored object without a record',
+  );
 }
 
 t.test('an expired attempt that resumes after its retry took over cannot record; the retry keeps its objects', async (t) => {
@@ -58,7 +72,11 @@ t.test('an expired attempt that resumes after its retry took over cannot record;
     }
   };
   first = platform.batches.processChunk(job);
-  const outcome = (attempt: Promise<void> | undefined) => attempt?.then(() => 'finished', (error: Error) => error.message);
+  const outcome = (attempt: Promise<void> | undefined) =>
+    attempt?.then(
+      () => 'finished',
+      (error: Error) => error.message,
+    );
   const [firstOutcome, retryOutcome] = [await outcome(first), await outcome(retry)];
   platform.batches.hooks.beforeRecord = undefined;
   t.ok(retry, 'the retry ran while the first attempt was still running');
@@ -68,8 +86,15 @@ t.test('an expired attempt that resumes after its retry took over cannot record;
   t.equal(attempts.length, 2);
   t.not(attempts[0], attempts[1], 'each attempt has its own lease token');
   const rows = await platform.db.batchRow.findMany({ where: { batchId }, orderBy: { row: 'asc' } });
-  t.same(rows.map((r) => r.status), ['done', 'done']);
-  t.same(rows.map((r) => r.attemptId), [attempts[1], attempts[1]], 'the rows were recorded by the attempt holding the lease');
+  t.same(
+    rows.map((r) => r.status),
+    ['done', 'done'],
+  );
+  t.same(
+    rows.map((r) => r.attemptId),
+    [attempts[1], attempts[1]],
+    'the rows were recorded by the attempt holding the lease',
+  );
 });
 
 t.test('an attempt whose lease was taken before it wrote its keys ahead stores nothing', async (t) => {
@@ -109,8 +134,7 @@ t.test('a crashed attempt leaves written-ahead keys; the retry removes their obj
 
 t.test('the intent sweep removes what a lease-less attempt stored after the cleanup; it spares recorded objects, live leases and fresh intents', async (t) => {
   const put = async (text: string) => (await platform.archive.put(Buffer.from(text), { contentType: 'application/pdf', fresh: true })).key;
-  const intent = (key: string, attemptId: string, ageSeconds: number) =>
-    platform.db.objectIntent.create({ data: { key, attemptId, createdAt: new Date(Date.now() - ageSeconds * 1000) } });
+  const intent = (key: string, attemptId: string, ageSeconds: number) => platform.db.objectIntent.create({ data: { key, attemptId, createdAt: new Date(Date.now() - ageSeconds * 1000) } });
   // Lease-less and old: an attempt that stored after the retry's cleanup, then died.
   const orphan = await put('stored by an attempt that lost its lease');
   await intent(orphan, '01900000-0000-7000-8000-000000000001', 3600);
@@ -136,6 +160,10 @@ t.test('the intent sweep removes what a lease-less attempt stored after the clea
   t.ok(keys.includes(held), 'the lease holder’s object stays');
   t.ok(keys.includes(fresh), 'a fresh intent’s object stays');
   const left = await platform.db.objectIntent.findMany({ where: { key: { in: [orphan, recorded, held, fresh] } }, orderBy: { key: 'asc' } });
-  t.same(left.map((i) => i.key), [held, fresh].sort(), 'the held and the fresh intents stay on the ledger');
+  t.same(
+    left.map((i) => i.key),
+    [held, fresh].sort(),
+    'the held and the fresh intents stay on the ledger',
+  );
   await platform.db.objectIntent.deleteMany();
 });

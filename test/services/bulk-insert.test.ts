@@ -61,16 +61,10 @@ t.test('upsertWorkers: one statement finds, creates and updates people by ID num
   const known = { name: '李四', idNumber: '11010519491231002X', phone: '13800000001' };
   const [knownId] = await db.$transaction((tx) => upsertWorkers(tx, crypto, [known]));
   const fresh = { name: '王五', idNumber: residentId('11010519491231003'), phone: '13800000002' };
-  const ids = await db.$transaction((tx) =>
-    upsertWorkers(tx, crypto, [
-      { name: '李四（改名）', idNumber: known.idNumber.toLowerCase() },
-      fresh,
-      { ...fresh, name: '王五五', phone: '13800000003' },
-    ]),
-  );
+  const ids = await db.$transaction((tx) => upsertWorkers(tx, crypto, [{ name: '李四（改名）', idNumber: known.idNumber.toLowerCase() }, fresh, { ...fresh, name: '王五五', phone: '13800000003' }]));
   t.equal(ids[0], knownId, 'the known person keeps their record');
   t.equal(ids[1], ids[2], 'the same person twice in one call is one worker');
-  const read = async (id: string) => readWorker(crypto, (await db.worker.findUniqueOrThrow({ where: { id } })));
+  const read = async (id: string) => readWorker(crypto, await db.worker.findUniqueOrThrow({ where: { id } }));
   t.same(await read(knownId!), { name: '李四（改名）', idNumber: known.idNumber, phone: known.phone }, 'a line without a phone number keeps the number known');
   t.same(await read(ids[1]!), { name: '王五五', idNumber: fresh.idNumber, phone: '13800000003' }, 'the later line wins');
   const worker = await db.worker.findUniqueOrThrow({ where: { id: ids[1]! } });
@@ -79,10 +73,7 @@ t.test('upsertWorkers: one statement finds, creates and updates people by ID num
 
   // Two processes upserting overlapping people at once: both succeed and agree on the ids.
   const people = Array.from({ length: 20 }, (_, i) => ({ name: `工人${i}`, idNumber: residentId(`11010519800101${String(100 + i)}`) }));
-  const [a, b] = await Promise.all([
-    db.$transaction((tx) => upsertWorkers(tx, crypto, people)),
-    db.$transaction((tx) => upsertWorkers(tx, crypto, [...people].reverse())),
-  ]);
+  const [a, b] = await Promise.all([db.$transaction((tx) => upsertWorkers(tx, crypto, people)), db.$transaction((tx) => upsertWorkers(tx, crypto, [...people].reverse()))]);
   t.same([...b!].reverse(), a, 'both see the same worker for each person');
   t.equal(await db.worker.count({ where: { id: { in: a! } } }), 20);
 });

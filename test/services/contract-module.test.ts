@@ -54,10 +54,12 @@ t.test('transitions: the state machine refuses with a 409 naming the rule; a sta
   t.equal(requireTransition('draft', 'seal'), 'sealed');
   t.throws(() => requireTransition('draft', 'sign'), { status: 409, errors: [{ field: 'status', rule: 'transition_sign' }] });
   const stale = { ...contract, revision: contract.revision - 1 };
-  const refused = await db.$transaction((tx) => moveContract(tx, stale, 'voided', { whenChanged: 'changed meanwhile' })).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+  const refused = await db
+    .$transaction((tx) => moveContract(tx, stale, 'voided', { whenChanged: 'changed meanwhile' }))
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   t.match(refused, { status: 409, detail: 'changed meanwhile' });
   t.equal((await db.contract.findUniqueOrThrow({ where: { id: contract.id } })).status, 'draft');
 });

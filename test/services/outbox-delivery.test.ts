@@ -39,7 +39,12 @@ const gateway = new HttpSmsGateway(provider.url, 'provider-token');
 /** An outbox as a process would have it: the same queue, this provider. */
 const outbox = (queue: JobQueue = platform.queue) => new Outbox(db, fieldCrypto, gateway, queue);
 const enqueue = (kind: string, to: string, text: string) => db.$transaction((tx) => outbox().enqueue(tx, { channel: 'sms', kind, to, text }));
-const jobOf = async (id: string) => (await db.$queryRaw<{ state: string; retry_limit: number; retry_backoff: boolean; start_after: Date }[]>`select state::text, retry_limit, retry_backoff, start_after from pgboss.job where name = ${outboxQueueName} and data->>'id' = ${id}`)[0];
+const jobOf = async (id: string) =>
+  (
+    await db.$queryRaw<
+      { state: string; retry_limit: number; retry_backoff: boolean; start_after: Date }[]
+    >`select state::text, retry_limit, retry_backoff, start_after from pgboss.job where name = ${outboxQueueName} and data->>'id' = ${id}`
+  )[0];
 async function until(what: () => Promise<boolean>, message: string) {
   for (let i = 0; i < 600 && !(await what()); i++) await new Promise((resolve) => setTimeout(resolve, 100));
   if (!(await what())) throw new Error(`gave up waiting: ${message}`);
@@ -54,13 +59,19 @@ t.beforeEach(async () => {
 t.test('a message and its delivery job commit together; the provider gets it decrypted with its token; sent once', async (t) => {
   const id = await enqueue('signing-link', '13900000001', '【劳签】请签署您的电子劳动合同');
   t.match(await jobOf(id), { state: 'created', retry_backoff: true }, 'the delivery job is on the queue');
-  const rolledBack = await db.$transaction(async (tx) => {
-    await outbox().enqueue(tx, { channel: 'sms', kind: 'notice', to: '13900000009', text: '回滚' });
-    throw new Error('the business step failed');
-  }).catch((error: Error) => error.message);
+  const rolledBack = await db
+    .$transaction(async (tx) => {
+      await outbox().enqueue(tx, { channel: 'sms', kind: 'notice', to: '13900000009', text: '回滚' });
+      throw new Error('the business step failed');
+    })
+    .catch((error: Error) => error.message);
   t.equal(rolledBack, 'the business step failed');
   t.equal(await db.outboxMessage.count({ where: { kind: 'notice' } }), 0, 'a rolled-back step leaves no message…');
-  t.equal((await db.$queryRaw<{ n: number }[]>`select count(*)::int as n from pgboss.job where name = ${outboxQueueName} and data->>'id' not in (select id::text from "OutboxMessage")`)[0]!.n, 0, '…and no job');
+  t.equal(
+    (await db.$queryRaw<{ n: number }[]>`select count(*)::int as n from pgboss.job where name = ${outboxQueueName} and data->>'id' not in (select id::text from "OutboxMessage")`)[0]!.n,
+    0,
+    '…and no job',
+  );
 
   t.equal(await outbox().deliver(id), 'sent');
   t.same(provider.received, [{ to: '13900000001', text: '【劳签】请签署您的电子劳动合同', kind: 'signing-link', authorization: 'Bearer provider-token' }]);
@@ -86,7 +97,10 @@ t.test('a failing provider: the attempt is recorded and thrown; the fifth failur
   await t.rejects(outbox().deliver(ok));
   provider.state.failing = false;
   t.equal(await outbox().deliver(ok), 'sent', 'a retry after the provider recovers succeeds');
-  t.same(provider.received.map((m) => m.text), ['验证码654321']);
+  t.same(
+    provider.received.map((m) => m.text),
+    ['验证码654321'],
+  );
 });
 
 t.test('a message pending from before delivery moved onto the queue gets its job', async (t) => {
@@ -104,7 +118,13 @@ t.test('two processes working the queue side by side send every message exactly 
   const ids: string[] = [];
   for (let i = 0; i < 30; i++) ids.push(await enqueue('notice', `1390000${String(i).padStart(4, '0')}`, `消息${i}`));
   // The same jobs twice, as a job redelivered after its worker was taken for dead would be.
-  await db.$transaction((tx) => platform.queue.sendMany(outboxQueueName, ids.map((id) => ({ data: { id } })), sqlExecutorOf(tx)));
+  await db.$transaction((tx) =>
+    platform.queue.sendMany(
+      outboxQueueName,
+      ids.map((id) => ({ data: { id } })),
+      sqlExecutorOf(tx),
+    ),
+  );
   for (const queue of [platform.queue, second]) {
     await queue.ensure(outboxQueueName, outboxQueuePolicy);
     await queue.workEach<{ id: string }>(outboxQueueName, 7, (jobs) => outbox(queue).deliverJobs(jobs));
@@ -121,4 +141,3 @@ t.test('two processes working the queue side by side send every message exactly 
   t.match(await db.outboxMessage.findUniqueOrThrow({ where: { id: failing } }), { status: 'pending', attempts: 1 });
   provider.state.failing = false;
 });
-

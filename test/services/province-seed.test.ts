@@ -26,7 +26,10 @@ t.test('the plan follows from the seed and the day alone', async (t) => {
 t.test('at province scale: exact total, a few giants of 50,000–100,000, most employers under 20, every city', async (t) => {
   const employers = planEmployers({ employers: 50_000, workers: 1_000_000, seed: 1, asOf: '2026-11-30' });
   t.equal(employers.length, 50_000);
-  t.equal(employers.reduce((n, e) => n + e.size, 0), 1_000_000);
+  t.equal(
+    employers.reduce((n, e) => n + e.size, 0),
+    1_000_000,
+  );
   t.ok(employers.every((e) => e.size >= 1));
   const giants = employers.filter((e) => e.size >= 50_000);
   t.ok(giants.length >= 2 && giants.length <= 8 && giants.every((e) => e.size <= 100_000), `${giants.length} giants`);
@@ -72,7 +75,7 @@ t.test('seeded into the database, supervision reports exactly what the seed made
   for (const contract of [...contracts, ...(await platform.db.contract.findMany({ where: { templateId: 'labor-contract-dispatch' }, take: 20 }))]) {
     const template = platform.templates.get(contract.templateId, contract.templateVersion)!;
     const parsed = template.fieldsSchema.safeParse(platform.fieldCrypto.decryptJson(contract.fieldsCipher, contractFieldsColumn));
-    if (!parsed.success) t.fail(`contract ${contract.number} fields`, { error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) });
+    if (!parsed.success) t.fail(`contract ${contract.number} fields`, { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
   }
   await t.rejects(seedProvince({ db: platform.db, crypto: platform.fieldCrypto, templates: platform.templates }, small), /empty database/, 'a second seeding is refused');
 });

@@ -11,8 +11,7 @@ const { db } = platform;
 const seeded = await seedProvince({ db, crypto: platform.fieldCrypto, templates: platform.templates }, { employers: 60, workers: 1500, seed: 3, asOf });
 const figures = new SupervisionFigures({ db });
 const day = new Date(`${asOf}T00:00:00Z`);
-const stored = async () =>
-  (await db.supervisionFigure.findMany({ where: { asOf: day }, orderBy: [{ level: 'asc' }, { key: 'asc' }] })).map(({ computedAt: _c, ...row }) => row);
+const stored = async () => (await db.supervisionFigure.findMany({ where: { asOf: day }, orderBy: [{ level: 'asc' }, { key: 'asc' }] })).map(({ computedAt: _c, ...row }) => row);
 
 /** Every employer's SQL figures against the supervision engine's report of the same day. */
 async function matchesEngine(t: Test) {
@@ -39,13 +38,27 @@ t.test('a full run stores every employer and the county, city and province sums'
   const rows = await stored();
   const employers = rows.filter((r) => r.level === 'employer');
   const province = rows.filter((r) => r.level === 'province');
-  t.same(province.map((r) => r.key), ['140000']);
+  t.same(
+    province.map((r) => r.key),
+    ['140000'],
+  );
   for (const field of ['headcount', 'required', 'signed'] as const) {
-    t.equal(province[0]![field], employers.reduce((n, r) => n + r[field], 0), `province ${field} is the sum of employers`);
+    t.equal(
+      province[0]![field],
+      employers.reduce((n, r) => n + r[field], 0),
+      `province ${field} is the sum of employers`,
+    );
   }
   const cities = rows.filter((r) => r.level === 'city');
-  t.equal(cities.reduce((n, r) => n + r.headcount, 0), province[0]!.headcount, 'cities add up to the province');
-  t.ok(employers.some((r) => r.signed < r.required), 'some employers have unsigned workers');
+  t.equal(
+    cities.reduce((n, r) => n + r.headcount, 0),
+    province[0]!.headcount,
+    'cities add up to the province',
+  );
+  t.ok(
+    employers.some((r) => r.signed < r.required),
+    'some employers have unsigned workers',
+  );
 });
 
 t.test('after random change sets, recomputing the changed employers equals a full recomputation', async (t) => {
@@ -70,7 +83,10 @@ t.test('after random change sets, recomputing the changed employers equals a ful
     for (let i = 0; i < 15; i++) {
       const contract = pick(contracts);
       const status = contract.status === 'signed' ? pick(['terminated', 'expired', 'renewed'] as const) : 'signed';
-      await db.contract.update({ where: { id: contract.id }, data: { status, ...(r() < 0.5 ? { endDate: new Date(`${addDays(asOf, Math.floor(r() * 20) - 10)}T00:00:00Z`), termType: 'fixed' } : {}) } });
+      await db.contract.update({
+        where: { id: contract.id },
+        data: { status, ...(r() < 0.5 ? { endDate: new Date(`${addDays(asOf, Math.floor(r() * 20) - 10)}T00:00:00Z`), termType: 'fixed' } : {}) },
+      });
       changed.add(contract.employerId);
     }
     await figures.run(asOf, [...changed]);

@@ -17,13 +17,14 @@ const { app, platform, adminToken } = tested;
 const admin = bearer(adminToken);
 const employerRow = (await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: admin, payload: employerBody(91) })).json();
 const employer = bearer(employerRow.apiKey);
-const official = async (role: string) => bearer((await app.inject({ method: 'POST', url: '/api/v1/admin/officials', headers: admin, payload: { name: role, role, regionCode: '1408' } })).json().apiKey);
+const official = async (role: string) =>
+  bearer((await app.inject({ method: 'POST', url: '/api/v1/admin/officials', headers: admin, payload: { name: role, role, regionCode: '1408' } })).json().apiKey);
 const inspection = await official('inspection');
 const arbitration = await official('arbitration');
 const template = platform.templates.get('labor-contract-general')!;
 const example = template.example as { worker: { name: string; idNumber: string; phone: string } } & Record<string, unknown>;
 const workerOf = (n: number) => {
-  const first17 = `14080219900115${String(n).padStart(3, "0")}`;
+  const first17 = `14080219900115${String(n).padStart(3, '0')}`;
   return { ...example.worker, name: `测试${n}`, idNumber: first17 + residentIdCheckCharacter(first17), phone: `1390000${String(n).padStart(4, '0')}` };
 };
 
@@ -50,7 +51,10 @@ async function readPaths(contractId: string, worker: { phone: string }) {
 }
 
 const signed: Record<'altered' | 'missing', { id: string; worker: ReturnType<typeof workerOf> }> = {} as never;
-for (const [n, problem] of [[1, 'altered'], [2, 'missing']] as const) {
+for (const [n, problem] of [
+  [1, 'altered'],
+  [2, 'missing'],
+] as const) {
   const worker = workerOf(n);
   const contract = await signedContract(app, platform, employer, template.id, { ...example, worker });
   if (contract.signed.statusCode !== 200) throw new Error(contract.signed.body);
@@ -115,7 +119,10 @@ t.test('the scrub re-hashes every document and records what it finds, once per p
   const before = await platform.db.document.findMany({ select: { id: true, checkedAt: true } });
   for (let run = 0; run < 24; run++) await daily.run({ now: new Date(Date.now() + (run + 1) * 1000) });
   const after = await platform.db.document.findMany({ select: { id: true, checkedAt: true } });
-  t.ok(after.every((row) => row.checkedAt! > before.find((b) => b.id === row.id)!.checkedAt!), 'every document re-checked within the period');
+  t.ok(
+    after.every((row) => row.checkedAt! > before.find((b) => b.id === row.id)!.checkedAt!),
+    'every document re-checked within the period',
+  );
 });
 
 t.test('the scrub is an hourly pg-boss schedule, each run a share that covers the period', async (t) => {

@@ -18,7 +18,11 @@ const { app, platform, adminToken, bucket } = first;
 const archive = platform.archive;
 const s3 = rawClient(platform);
 const day = 86_400_000;
-const refused = (promise: Promise<unknown>) => promise.then(() => 'accepted', (error: { code?: string; message?: string }) => `${error.code}: ${error.message}`);
+const refused = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'accepted',
+    (error: { code?: string; message?: string }) => `${error.code}: ${error.message}`,
+  );
 
 const employer = bearer((await app.inject({ method: 'POST', url: '/api/v1/admin/employers', headers: bearer(adminToken), payload: employerBody(81) })).json().apiKey);
 const template = platform.templates.get('labor-contract-general')!;
@@ -49,7 +53,10 @@ t.test('every archived version gets the default retention; deleting a version is
   t.equal(signed.signed.statusCode, 200, signed.signed.body);
   contract = signed;
   const documents = await platform.db.document.findMany({ where: { contractId: contract.id }, orderBy: { createdAt: 'asc' } });
-  t.same(documents.map((d) => d.kind), ['draft', 'sealed', 'signed']);
+  t.same(
+    documents.map((d) => d.kind),
+    ['draft', 'sealed', 'signed'],
+  );
   for (const document of documents) {
     t.ok(document.versionId, `${document.kind}: the row records the version the engine created`);
     const lock = await archive.lockState(document.objectKey, document.versionId);
@@ -72,11 +79,19 @@ t.test('a delete without a version only adds a marker: the recorded version is s
 });
 
 t.test('termination extends every version’s lock to the Art. 50 date; the engine refuses to shorten it', needsObjectLock(platform), async (t) => {
-  const terminated = await app.inject({ method: 'POST', url: `/api/v1/contracts/${contract.id}/terminate`, headers: employer, payload: { ending: 'rescission', date: '2027-03-31', reason: '经双方协商一致解除' } });
+  const terminated = await app.inject({
+    method: 'POST',
+    url: `/api/v1/contracts/${contract.id}/terminate`,
+    headers: employer,
+    payload: { ending: 'rescission', date: '2027-03-31', reason: '经双方协商一致解除' },
+  });
   t.equal(terminated.statusCode, 200, terminated.body);
   t.equal(terminated.json().retainUntil, '2029-03-31');
   const documents = await platform.db.document.findMany({ where: { contractId: contract.id }, orderBy: { createdAt: 'asc' } });
-  t.same(documents.map((d) => d.kind), ['draft', 'sealed', 'signed', 'termination_certificate']);
+  t.same(
+    documents.map((d) => d.kind),
+    ['draft', 'sealed', 'signed', 'termination_certificate'],
+  );
   for (const document of documents) {
     const lock = await archive.lockState(document.objectKey, document.versionId);
     t.equal(lock.retainUntil?.toISOString().slice(0, 10), '2029-03-31', `${document.kind}: locked until the Art. 50 date`);

@@ -124,20 +124,24 @@ const folders = templateFolders();
 const signedByParties = (id: string) => !['evidence-report', 'verification-report'].includes(id);
 
 t.test('the eight contract templates are present', async (t) => {
-  t.same(folders.filter((f) => f.id === 'labor-contract-general').map((f) => f.version).sort(), ['1', '2', '3'], 'a changed template is a new version; earlier versions stay for the contracts that used them');
   t.same(
-    [...new Set(folders.map((folder) => folder.id))].filter(signedByParties).sort(),
-    [
-      'contract-change',
-      'contract-renewal',
-      'internal-retirement-agreement',
-      'labor-contract-dispatch',
-      'labor-contract-general',
-      'labor-contract-part-time',
-      'platform-work-agreement',
-      'termination-certificate',
-    ],
+    folders
+      .filter((f) => f.id === 'labor-contract-general')
+      .map((f) => f.version)
+      .sort(),
+    ['1', '2', '3'],
+    'a changed template is a new version; earlier versions stay for the contracts that used them',
   );
+  t.same([...new Set(folders.map((folder) => folder.id))].filter(signedByParties).sort(), [
+    'contract-change',
+    'contract-renewal',
+    'internal-retirement-agreement',
+    'labor-contract-dispatch',
+    'labor-contract-general',
+    'labor-contract-part-time',
+    'platform-work-agreement',
+    'termination-certificate',
+  ]);
 });
 
 for (const folder of folders) {
@@ -163,14 +167,26 @@ for (const folder of folders) {
     }
 
     const blocks = parseMarkup(loadBody(folder));
-    t.ok(blocks.some((block) => block.kind === 'title'), 'body has a title');
+    t.ok(
+      blocks.some((block) => block.kind === 'title'),
+      'body has a title',
+    );
     const signatures = blocks.filter((block) => block.kind === 'signatures');
     t.equal(signatures.length, 1, 'body has one signature block');
     if (signedByParties(folder.id)) {
-      t.ok(signatures[0]?.parties.some((party) => party.role === 'employer' && party.mode === 'seal'), 'the employer seals');
-      t.ok(signatures[0]?.parties.some((party) => party.role === 'worker' && party.mode === 'sign'), 'the worker signs');
+      t.ok(
+        signatures[0]?.parties.some((party) => party.role === 'employer' && party.mode === 'seal'),
+        'the employer seals',
+      );
+      t.ok(
+        signatures[0]?.parties.some((party) => party.role === 'worker' && party.mode === 'sign'),
+        'the worker signs',
+      );
     } else {
-      t.ok(signatures[0]?.parties.some((party) => party.role === 'platform' && party.mode === 'seal'), 'the platform seals its report');
+      t.ok(
+        signatures[0]?.parties.some((party) => party.role === 'platform' && party.mode === 'seal'),
+        'the platform seals its report',
+      );
     }
 
     for (const reference of references(blocks)) {
@@ -183,7 +199,11 @@ for (const folder of folders) {
         t.ok(options?.includes(value), `${reference.path}: "${value}" is one of its enum values`);
       }
       if (reference.labelsAllOptions && options) {
-        t.same(options.filter((option) => !reference.values.includes(option)), [], `${reference.path}: every enum value has a label`);
+        t.same(
+          options.filter((option) => !reference.values.includes(option)),
+          [],
+          `${reference.path}: every enum value has a label`,
+        );
       }
     }
   });
@@ -204,7 +224,10 @@ t.test('a violation in an example is reported at the request field it came from'
   // 7 months' probation on a 3-year term: Art. 19 allows at most 6.
   const tooLong = manifest.fields.parse({ ...example, probation: { startDate: '2026-09-15', endDate: '2027-04-14', monthlyWage: 5000 } });
   const errors = checkContract(contractTermsOf(manifest.kind, tooLong)!, checkContext).filter((violation) => violation.severity === 'error');
-  t.same(errors.map((violation) => violation.code), ['ART19_PROBATION_TOO_LONG']);
+  t.same(
+    errors.map((violation) => violation.code),
+    ['ART19_PROBATION_TOO_LONG'],
+  );
   t.ok(schemaAt(manifest.fields, errors[0]!.field), `violation field ${errors[0]!.field} is a template field`);
 });
 

@@ -3,7 +3,28 @@ import t from 'tap';
 import { Allowlist, isRefusedAddress, resolveTarget, type Resolver } from '../../src/webhooks/address-guard.ts';
 
 t.test('refused and public addresses', async (t) => {
-  for (const address of ['127.0.0.1', '127.8.9.10', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::', '::1', 'fe80::1', 'fc00::1', 'fd12::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '0:0:0:0:0:ffff:a00:1', '64:ff9b::a00:1']) {
+  for (const address of [
+    '127.0.0.1',
+    '127.8.9.10',
+    '10.0.0.1',
+    '172.16.5.4',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '224.0.0.1',
+    '255.255.255.255',
+    '::',
+    '::1',
+    'fe80::1',
+    'fc00::1',
+    'fd12::1',
+    'ff02::1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '0:0:0:0:0:ffff:a00:1',
+    '64:ff9b::a00:1',
+  ]) {
     t.ok(isRefusedAddress(address), `${address} refused`);
   }
   for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700::1111', '::ffff:8.8.8.8']) t.notOk(isRefusedAddress(address), `${address} public`);
@@ -26,5 +47,9 @@ t.test('DNS rebinding: the delivery-time check sees the new answer and refuses i
   const rebinding: Resolver = async () => [{ address: calls++ === 0 ? '93.184.216.34' : '127.0.0.1', family: 4 }];
   const url = new URL('http://rebind.example/hook');
   t.same(await resolveTarget(url, new Allowlist([]), rebinding), { address: '93.184.216.34', family: 4 }, 'public at registration');
-  await t.rejects(resolveTarget(url, new Allowlist([]), rebinding), { name: 'Error', rule: 'private_address' } as object as Error, 'loopback at delivery: refused, and the sender connects only to the address checked');
+  await t.rejects(
+    resolveTarget(url, new Allowlist([]), rebinding),
+    { name: 'Error', rule: 'private_address' } as object as Error,
+    'loopback at delivery: refused, and the sender connects only to the address checked',
+  );
 });

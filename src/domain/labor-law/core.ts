@@ -116,9 +116,7 @@ export function tierEn(wage: MinimumWage): string {
 
 /** The county whose minimum wage applies: the contract's workplace, else the employer's registered region. */
 export function workplaceRegion(terms: ContractTerms): { code: string; field: string } {
-  return filled(terms.workplaceRegionCode)
-    ? { code: terms.workplaceRegionCode, field: 'workplaceRegionCode' }
-    : { code: terms.employer?.regionCode ?? '', field: 'employer.regionCode' };
+  return filled(terms.workplaceRegionCode) ? { code: terms.workplaceRegionCode, field: 'workplaceRegionCode' } : { code: terms.employer?.regionCode ?? '', field: 'employer.regionCode' };
 }
 
 export function minimumWageUnknown(field: string, input: RuleInput): Violation {

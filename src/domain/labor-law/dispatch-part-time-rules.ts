@@ -20,16 +20,36 @@ export function dispatchContractDetails({ terms }: RuleInput): Violation[] {
   if (!isDispatch(terms)) return [];
   const dispatch = terms.dispatch;
   if (!dispatch) {
-    return [violation('ART58_DISPATCH_DETAILS_MISSING', ARTICLE.dispatchContract, 'error', 'dispatch', '劳务派遣劳动合同须载明用工单位、派遣期限和工作岗位', 'a dispatch contract must state the host employer, assignment period and post')];
+    return [
+      violation(
+        'ART58_DISPATCH_DETAILS_MISSING',
+        ARTICLE.dispatchContract,
+        'error',
+        'dispatch',
+        '劳务派遣劳动合同须载明用工单位、派遣期限和工作岗位',
+        'a dispatch contract must state the host employer, assignment period and post',
+      ),
+    ];
   }
   const found: Violation[] = [];
   if (!filled(dispatch.hostEmployerName)) {
-    found.push(violation('ART58_HOST_EMPLOYER_MISSING', ARTICLE.dispatchContract, 'error', 'dispatch.hostEmployerName', '劳务派遣劳动合同须载明用工单位', 'a dispatch contract must name the host employer'));
+    found.push(
+      violation('ART58_HOST_EMPLOYER_MISSING', ARTICLE.dispatchContract, 'error', 'dispatch.hostEmployerName', '劳务派遣劳动合同须载明用工单位', 'a dispatch contract must name the host employer'),
+    );
   }
   const start = validDate(dispatch.assignmentStartDate);
   const end = validDate(dispatch.assignmentEndDate);
   if (start && end && end < start) {
-    found.push(violation('ART58_ASSIGNMENT_END_BEFORE_START', ARTICLE.dispatchContract, 'error', 'dispatch.assignmentEndDate', `派遣期限终止日期 ${end} 早于起始日期 ${start}`, `assignment ends (${end}) before it starts (${start})`));
+    found.push(
+      violation(
+        'ART58_ASSIGNMENT_END_BEFORE_START',
+        ARTICLE.dispatchContract,
+        'error',
+        'dispatch.assignmentEndDate',
+        `派遣期限终止日期 ${end} 早于起始日期 ${start}`,
+        `assignment ends (${end}) before it starts (${start})`,
+      ),
+    );
   }
   return found;
 }
@@ -37,7 +57,16 @@ export function dispatchContractDetails({ terms }: RuleInput): Violation[] {
 export function dispatchFixedTermOfTwoYears({ terms }: RuleInput): Violation[] {
   if (!isDispatch(terms)) return [];
   if (terms.termType !== 'fixed') {
-    return [violation('ART58_DISPATCH_TERM_NOT_FIXED', ARTICLE.dispatchContract, 'error', 'termType', '劳务派遣单位应当与被派遣劳动者订立二年以上的固定期限劳动合同', 'a dispatch agency must sign a fixed-term contract of at least two years')];
+    return [
+      violation(
+        'ART58_DISPATCH_TERM_NOT_FIXED',
+        ARTICLE.dispatchContract,
+        'error',
+        'termType',
+        '劳务派遣单位应当与被派遣劳动者订立二年以上的固定期限劳动合同',
+        'a dispatch agency must sign a fixed-term contract of at least two years',
+      ),
+    ];
   }
   const months = fixedTermMonths(terms);
   if (months === undefined || months >= 24) return [];
@@ -57,7 +86,16 @@ export function dispatchPostNature({ terms }: RuleInput): Violation[] {
   const dispatch = terms.dispatch;
   if (!isDispatch(terms) || !dispatch) return [];
   if (!DISPATCH_POST_NATURES.includes(dispatch.postNature)) {
-    return [violation('ART66_POST_NATURE_INVALID', ARTICLE.dispatchPosts, 'error', 'dispatch.postNature', '劳务派遣只能在临时性、辅助性或者替代性的工作岗位上实施', 'dispatch is allowed only for temporary, auxiliary or substitute posts')];
+    return [
+      violation(
+        'ART66_POST_NATURE_INVALID',
+        ARTICLE.dispatchPosts,
+        'error',
+        'dispatch.postNature',
+        '劳务派遣只能在临时性、辅助性或者替代性的工作岗位上实施',
+        'dispatch is allowed only for temporary, auxiliary or substitute posts',
+      ),
+    ];
   }
   const start = validDate(dispatch.assignmentStartDate);
   const end = validDate(dispatch.assignmentEndDate);
@@ -114,17 +152,34 @@ export function dispatchAgencyLicence({ terms }: RuleInput): Violation[] {
   return [violation('ART57_AGENCY_LICENCE_MISSING', ARTICLE.dispatchLicence, 'error', 'dispatch.licenceNumber', '须写明劳务派遣经营许可证编号', "the agency's dispatch licence number is missing")];
 }
 
-
 /** Art. 67: an employer may not dispatch to itself (or its units) through an agency it or its shareholders set up. */
 export function dispatchToItself({ terms }: RuleInput): Violation[] {
   const dispatch = terms.dispatch;
   if (!isDispatch(terms) || !dispatch) return [];
   const same = filled(dispatch.agencyUscc) && filled(dispatch.hostEmployerUscc) && dispatch.agencyUscc.trim().toUpperCase() === dispatch.hostEmployerUscc.trim().toUpperCase();
   if (same) {
-    return [violation('ART67_SELF_DISPATCH', ARTICLE.selfDispatch, 'error', 'dispatch.hostEmployerUscc', '劳务派遣单位不得向本单位派遣劳动者（用工单位与派遣单位为同一单位）', 'a dispatch agency may not dispatch workers to itself (same unified social credit code)')];
+    return [
+      violation(
+        'ART67_SELF_DISPATCH',
+        ARTICLE.selfDispatch,
+        'error',
+        'dispatch.hostEmployerUscc',
+        '劳务派遣单位不得向本单位派遣劳动者（用工单位与派遣单位为同一单位）',
+        'a dispatch agency may not dispatch workers to itself (same unified social credit code)',
+      ),
+    ];
   }
   if (dispatch.agencyFoundedByHost === true) {
-    return [violation('ART67_AGENCY_FOUNDED_BY_HOST', ARTICLE.selfDispatch, 'error', 'dispatch.agencyFoundedByHost', '用人单位或者其所属单位出资或者合伙设立的劳务派遣单位，不得向本单位或者所属单位派遣劳动者', 'an agency set up by the host employer or its units may not dispatch workers to them')];
+    return [
+      violation(
+        'ART67_AGENCY_FOUNDED_BY_HOST',
+        ARTICLE.selfDispatch,
+        'error',
+        'dispatch.agencyFoundedByHost',
+        '用人单位或者其所属单位出资或者合伙设立的劳务派遣单位，不得向本单位或者所属单位派遣劳动者',
+        'an agency set up by the host employer or its units may not dispatch workers to them',
+      ),
+    ];
   }
   return [];
 }
@@ -136,14 +191,41 @@ export function partTimeHours({ terms }: RuleInput): Violation[] {
   const daily = terms.hours?.dailyHours;
   const weekly = terms.hours?.weeklyHours;
   if (!isAmount(daily) && !isAmount(weekly)) {
-    return [violation('ART68_HOURS_UNSPECIFIED', ARTICLE.partTimeHours, 'warning', 'hours', '非全日制用工未约定每日或每周工作时间，无法核对工时上限', 'part-time hours not stated: the daily and weekly caps cannot be checked')];
+    return [
+      violation(
+        'ART68_HOURS_UNSPECIFIED',
+        ARTICLE.partTimeHours,
+        'warning',
+        'hours',
+        '非全日制用工未约定每日或每周工作时间，无法核对工时上限',
+        'part-time hours not stated: the daily and weekly caps cannot be checked',
+      ),
+    ];
   }
   const found: Violation[] = [];
   if (isAmount(daily) && daily > 4) {
-    found.push(violation('ART68_DAILY_HOURS_EXCEEDED', ARTICLE.partTimeHours, 'error', 'hours.dailyHours', `非全日制用工平均每日工作时间不超过四小时，约定 ${daily} 小时`, `part-time work is at most 4 hours a day on average, ${daily} agreed`));
+    found.push(
+      violation(
+        'ART68_DAILY_HOURS_EXCEEDED',
+        ARTICLE.partTimeHours,
+        'error',
+        'hours.dailyHours',
+        `非全日制用工平均每日工作时间不超过四小时，约定 ${daily} 小时`,
+        `part-time work is at most 4 hours a day on average, ${daily} agreed`,
+      ),
+    );
   }
   if (isAmount(weekly) && weekly > 24) {
-    found.push(violation('ART68_WEEKLY_HOURS_EXCEEDED', ARTICLE.partTimeHours, 'error', 'hours.weeklyHours', `非全日制用工每周工作时间累计不超过二十四小时，约定 ${weekly} 小时`, `part-time work is at most 24 hours a week, ${weekly} agreed`));
+    found.push(
+      violation(
+        'ART68_WEEKLY_HOURS_EXCEEDED',
+        ARTICLE.partTimeHours,
+        'error',
+        'hours.weeklyHours',
+        `非全日制用工每周工作时间累计不超过二十四小时，约定 ${weekly} 小时`,
+        `part-time work is at most 24 hours a week, ${weekly} agreed`,
+      ),
+    );
   }
   return found;
 }
@@ -179,9 +261,26 @@ export function partTimePayInterval({ terms }: RuleInput): Violation[] {
   if (!isPartTime(terms)) return [];
   const interval = terms.wage?.paymentIntervalDays;
   if (!isAmount(interval)) {
-    return [violation('ART72_PAY_INTERVAL_UNSPECIFIED', ARTICLE.partTimePay, 'warning', 'wage.paymentIntervalDays', '非全日制用工应约定劳动报酬结算支付周期（最长十五日）', 'part-time work should state the pay interval (at most 15 days)')];
+    return [
+      violation(
+        'ART72_PAY_INTERVAL_UNSPECIFIED',
+        ARTICLE.partTimePay,
+        'warning',
+        'wage.paymentIntervalDays',
+        '非全日制用工应约定劳动报酬结算支付周期（最长十五日）',
+        'part-time work should state the pay interval (at most 15 days)',
+      ),
+    ];
   }
   if (interval <= 15) return [];
-  return [violation('ART72_PAY_INTERVAL_TOO_LONG', ARTICLE.partTimePay, 'error', 'wage.paymentIntervalDays', `非全日制用工劳动报酬结算支付周期最长不得超过十五日，约定 ${interval} 日`, `part-time pay must be settled at least every 15 days, ${interval} agreed`)];
+  return [
+    violation(
+      'ART72_PAY_INTERVAL_TOO_LONG',
+      ARTICLE.partTimePay,
+      'error',
+      'wage.paymentIntervalDays',
+      `非全日制用工劳动报酬结算支付周期最长不得超过十五日，约定 ${interval} 日`,
+      `part-time pay must be settled at least every 15 days, ${interval} agreed`,
+    ),
+  ];
 }
-

@@ -27,7 +27,10 @@ export function identifiersValid({ terms, ctx }: RuleInput): Violation[] {
     }
   }
   found.push(...usccViolation('EMPLOYER_USCC_INVALID', 'employer.uscc', terms.employer?.uscc, '用人单位', "employer's"));
-  for (const [field, code] of [['employer.regionCode', terms.employer?.regionCode ?? ''], ['workplaceRegionCode', terms.workplaceRegionCode]] as const) {
+  for (const [field, code] of [
+    ['employer.regionCode', terms.employer?.regionCode ?? ''],
+    ['workplaceRegionCode', terms.workplaceRegionCode],
+  ] as const) {
     if (code === undefined) continue;
     const region = checkRegionCode(code);
     if (!region.ok) found.push(violation('REGION_CODE_INVALID', ARTICLE.regionCode, 'error', field, `行政区划代码无效：${region.reasonZh}`, `region code is invalid: ${region.reason}`));
@@ -45,7 +48,6 @@ export function workerOfMinimumAge({ terms, ctx, referenceDate }: RuleInput): Vi
   if (!id.ok || addYears(id.birthDate, 16) <= referenceDate) return [];
   return [violation('WORKER_UNDER_16', ARTICLE.minimumAge, 'error', 'worker.idNumber', '禁止招用未满十六周岁的未成年人', 'employing a person under 16 is prohibited')];
 }
-
 
 /** Patterns of work prohibited for minors, read from the job title and description when no category is given. */
 const MINOR_PROHIBITED: readonly { category: JobCategory; labelZh: string; pattern: RegExp }[] = [
@@ -69,7 +71,16 @@ export function minorsProhibitedWork({ terms, ctx, referenceDate }: RuleInput): 
   const found = declared ?? described;
   if (!found) return [];
   const field = declared ? 'jobCategory' : filled(terms.jobTitle) && found.pattern.test(terms.jobTitle) ? 'jobTitle' : 'jobDescription';
-  return [violation('MINOR_PROHIBITED_WORK', ARTICLE.minors, 'error', field, `劳动者未满十八周岁（出生于 ${id.birthDate}），不得安排从事${found.labelZh}`, `the worker is under 18 (born ${id.birthDate}) and may not do this work (${found.category})`)];
+  return [
+    violation(
+      'MINOR_PROHIBITED_WORK',
+      ARTICLE.minors,
+      'error',
+      field,
+      `劳动者未满十八周岁（出生于 ${id.birthDate}），不得安排从事${found.labelZh}`,
+      `the worker is under 18 (born ${id.birthDate}) and may not do this work (${found.category})`,
+    ),
+  ];
 }
 
 // ---------------------------------------------------------------- 内部退养 (晋人社厅发〔2022〕45号)
@@ -91,7 +102,14 @@ function internalRetirementWorker({ terms, ctx }: RuleInput): { birthDate?: stri
   if (stated && fromId && stated !== fromId.birthDate) {
     return {
       problems: [
-        violation('INTERNAL_RETIREMENT_BIRTH_DATE_MISMATCH', ARTICLE.shanxi2022, 'error', 'internalRetirement.workerBirthDate', `出生日期 ${stated} 与身份证号码（${fromId.birthDate}）不一致`, `birth date ${stated} differs from the ID number (${fromId.birthDate})`),
+        violation(
+          'INTERNAL_RETIREMENT_BIRTH_DATE_MISMATCH',
+          ARTICLE.shanxi2022,
+          'error',
+          'internalRetirement.workerBirthDate',
+          `出生日期 ${stated} 与身份证号码（${fromId.birthDate}）不一致`,
+          `birth date ${stated} differs from the ID number (${fromId.birthDate})`,
+        ),
       ],
     };
   }
@@ -103,24 +121,60 @@ export function internalRetirementEligibility(input: RuleInput): Violation[] {
   if (!isInternalRetirement(terms)) return [];
   const agreement = terms.internalRetirement;
   if (!agreement) {
-    return [violation('INTERNAL_RETIREMENT_DETAILS_MISSING', ARTICLE.shanxi2022, 'error', 'internalRetirement', '内部退养协议须写明退养起始日期、职工类别和生活费', 'an internal retirement agreement needs its start date, worker category and allowance')];
+    return [
+      violation(
+        'INTERNAL_RETIREMENT_DETAILS_MISSING',
+        ARTICLE.shanxi2022,
+        'error',
+        'internalRetirement',
+        '内部退养协议须写明退养起始日期、职工类别和生活费',
+        'an internal retirement agreement needs its start date, worker category and allowance',
+      ),
+    ];
   }
   const worker = internalRetirementWorker(input);
   if (worker.problems.length) return worker.problems;
   const expectedSex = RETIREMENT_CATEGORY_SEX[agreement.workerCategory];
   if (!expectedSex || (worker.sex && worker.sex !== expectedSex)) {
-    return [violation('INTERNAL_RETIREMENT_CATEGORY_MISMATCH', ARTICLE.shanxi2022, 'error', 'internalRetirement.workerCategory', '职工类别与身份证号码所示性别不符或无效', 'worker category is invalid or contradicts the sex in the ID number')];
+    return [
+      violation(
+        'INTERNAL_RETIREMENT_CATEGORY_MISMATCH',
+        ARTICLE.shanxi2022,
+        'error',
+        'internalRetirement.workerCategory',
+        '职工类别与身份证号码所示性别不符或无效',
+        'worker category is invalid or contradicts the sex in the ID number',
+      ),
+    ];
   }
   // A malformed ID number is reported once, as an ID error (GB 11643), not again here.
   if (!worker.birthDate && filled(terms.worker?.idNumber) && !parseResidentId(terms.worker.idNumber, { today: input.ctx.today }).ok) return [];
   if (!worker.birthDate) {
-    return [violation('INTERNAL_RETIREMENT_BIRTH_DATE_UNKNOWN', ARTICLE.shanxi2022, 'error', 'internalRetirement.workerBirthDate', '无法确定职工出生日期，不能核对内部退养条件', "the worker's birth date is unknown, so eligibility cannot be checked")];
+    return [
+      violation(
+        'INTERNAL_RETIREMENT_BIRTH_DATE_UNKNOWN',
+        ARTICLE.shanxi2022,
+        'error',
+        'internalRetirement.workerBirthDate',
+        '无法确定职工出生日期，不能核对内部退养条件',
+        "the worker's birth date is unknown, so eligibility cannot be checked",
+      ),
+    ];
   }
   const start = validDate(agreement.startDate);
   if (!start) return [];
   const { retirementDate } = statutoryRetirement(worker.birthDate, agreement.workerCategory);
   if (start >= retirementDate) {
-    return [violation('INTERNAL_RETIREMENT_AFTER_RETIREMENT_AGE', ARTICLE.shanxi2022, 'error', 'internalRetirement.startDate', `职工已于 ${retirementDate} 达到法定退休年龄`, `the worker reaches statutory retirement age on ${retirementDate}`)];
+    return [
+      violation(
+        'INTERNAL_RETIREMENT_AFTER_RETIREMENT_AGE',
+        ARTICLE.shanxi2022,
+        'error',
+        'internalRetirement.startDate',
+        `职工已于 ${retirementDate} 达到法定退休年龄`,
+        `the worker reaches statutory retirement age on ${retirementDate}`,
+      ),
+    ];
   }
   const earliestStart = addDays(addYears(retirementDate, -5), 1);
   if (start >= earliestStart) return [];
@@ -153,4 +207,3 @@ export function internalRetirementAllowance(input: RuleInput): Violation[] {
     ),
   ];
 }
-

@@ -33,9 +33,12 @@ export function rulesMarkdown(): string {
     lines.push(`| ${i + 1} | \`${rule.name}\` | ${cell(rule.article)} | ${reads} | ${codes} | ${refs} |`);
   });
   lines.push('', '## Reference data', '', '### 最低工资标准', '');
-  lines.push('The tier is the workplace county\'s (`workplaceRegionCode`, else the employer\'s registered `employer.regionCode`); a declared tier is not used. ' +
-    'The standard is the one in force on the contract start date; one that comes into force during the term is a warning. ' +
-    'A figure from an entry marked unverified is reported with `MINIMUM_WAGE_UNVERIFIED`. A special rate a province sets for a kind of work (`specialRates`, matched on the contract `jobCategory`) raises the figure; none is recorded yet, for want of a confirmed source.', '');
+  lines.push(
+    "The tier is the workplace county's (`workplaceRegionCode`, else the employer's registered `employer.regionCode`); a declared tier is not used. " +
+      'The standard is the one in force on the contract start date; one that comes into force during the term is a warning. ' +
+      'A figure from an entry marked unverified is reported with `MINIMUM_WAGE_UNVERIFIED`. A special rate a province sets for a kind of work (`specialRates`, matched on the contract `jobCategory`) raises the figure; none is recorded yet, for want of a confirmed source.',
+    '',
+  );
   lines.push('| province | in force from | tiers (monthly / hourly, yuan) | source | verified | county → tier |', '| --- | --- | --- | --- | --- | --- |');
   for (const entry of MINIMUM_WAGE_TABLE) {
     const tiers = entry.tiers.map((tier, i) => `${i + 1}: ${tier.monthly} / ${tier.hourly}`).join('<br>');
@@ -46,13 +49,21 @@ export function rulesMarkdown(): string {
   const divisions = allDivisions();
   const unsure = divisions.filter((d) => d.verify);
   lines.push('', '### GB/T 2260 行政区划代码', '');
-  lines.push(`Source: ${DIVISIONS_SOURCE}; table date ${DIVISIONS_TABLE_DATE}. ` +
-    `${divisions.filter((d) => d.level === 'province').length} provinces; Shanxi (14) complete to the county (${divisions.filter((d) => d.code.startsWith('14') && d.level === 'county' && !d.until).length} county-level divisions in force, ` +
-    `${divisions.filter((d) => d.until).length} retired codes kept with their successors); ${divisions.filter((d) => d.level === 'city' && !d.code.startsWith('14')).length} prefecture-level divisions of other provinces. ` +
-    'A code in a province without a city list is checked to the province only.', '');
+  lines.push(
+    `Source: ${DIVISIONS_SOURCE}; table date ${DIVISIONS_TABLE_DATE}. ` +
+      `${divisions.filter((d) => d.level === 'province').length} provinces; Shanxi (14) complete to the county (${divisions.filter((d) => d.code.startsWith('14') && d.level === 'county' && !d.until).length} county-level divisions in force, ` +
+      `${divisions.filter((d) => d.until).length} retired codes kept with their successors); ${divisions.filter((d) => d.level === 'city' && !d.code.startsWith('14')).length} prefecture-level divisions of other provinces. ` +
+      'A code in a province without a city list is checked to the province only.',
+    '',
+  );
   lines.push(`Entries to verify against the official list (${unsure.length}): ${unsure.map((d) => `${d.code} ${d.name}${d.until ? ` (retired ${d.until})` : ''}`).join('、')}.`, '');
   const shanxi = MINIMUM_WAGE_TABLE.filter((entry) => entry.provinceCode === '14').at(-1);
-  lines.push('### Shanxi counties and their minimum wage tier', '', `Tier per the Shanxi entry in force from ${shanxi?.effectiveFrom} (${shanxi?.tierOfVerify ? 'assignment unverified' : 'verified'}); * marks a code to verify.`, '');
+  lines.push(
+    '### Shanxi counties and their minimum wage tier',
+    '',
+    `Tier per the Shanxi entry in force from ${shanxi?.effectiveFrom} (${shanxi?.tierOfVerify ? 'assignment unverified' : 'verified'}); * marks a code to verify.`,
+    '',
+  );
   for (const city of divisions.filter((d) => d.code.startsWith('14') && d.level === 'city')) {
     const counties = divisions.filter((d) => d.level === 'county' && !d.until && d.code.startsWith(city.code.slice(0, 4)));
     lines.push(`- ${city.name} (${city.code.slice(0, 4)}): ${counties.map((d) => `${d.name} ${d.code}${d.verify ? '*' : ''} [${shanxi?.tierOf?.(d.code) ?? '?'}]`).join('、')}`);

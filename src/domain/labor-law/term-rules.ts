@@ -29,9 +29,7 @@ export function checkDates({ terms }: RuleInput): Violation[] {
   return DATE_FIELDS.filter(({ get }) => {
     const value = get(terms);
     return value !== undefined && !isIsoDate(value);
-  }).map(({ field, article }) =>
-    violation('DATE_INVALID', article, 'error', field, `${field} 不是有效日期（应为 YYYY-MM-DD）`, `${field} is not a valid date (YYYY-MM-DD)`),
-  );
+  }).map(({ field, article }) => violation('DATE_INVALID', article, 'error', field, `${field} 不是有效日期（应为 YYYY-MM-DD）`, `${field} is not a valid date (YYYY-MM-DD)`));
 }
 
 // ---------------------------------------------------------------- Art. 17 mandatory clauses
@@ -47,7 +45,13 @@ interface MandatoryClause {
 const MANDATORY_CLAUSES: readonly MandatoryClause[] = [
   { field: 'employer.name', code: 'ART17_EMPLOYER_NAME_MISSING', zh: '用人单位名称', en: "employer's name", present: (t) => filled(t.employer?.name) },
   { field: 'employer.address', code: 'ART17_EMPLOYER_ADDRESS_MISSING', zh: '用人单位住所', en: "employer's domicile", present: (t) => filled(t.employer?.address) },
-  { field: 'employer.legalRepresentative', code: 'ART17_EMPLOYER_LEGAL_REPRESENTATIVE_MISSING', zh: '法定代表人或者主要负责人', en: "employer's legal representative", present: (t) => filled(t.employer?.legalRepresentative) },
+  {
+    field: 'employer.legalRepresentative',
+    code: 'ART17_EMPLOYER_LEGAL_REPRESENTATIVE_MISSING',
+    zh: '法定代表人或者主要负责人',
+    en: "employer's legal representative",
+    present: (t) => filled(t.employer?.legalRepresentative),
+  },
   { field: 'worker.name', code: 'ART17_WORKER_NAME_MISSING', zh: '劳动者姓名', en: "worker's name", present: (t) => filled(t.worker?.name) },
   { field: 'worker.address', code: 'ART17_WORKER_ADDRESS_MISSING', zh: '劳动者住址', en: "worker's address", present: (t) => filled(t.worker?.address) },
   { field: 'worker.idNumber', code: 'ART17_WORKER_ID_MISSING', zh: '劳动者居民身份证号码', en: "worker's ID number", present: (t) => filled(t.worker?.idNumber) },
@@ -57,7 +61,13 @@ const MANDATORY_CLAUSES: readonly MandatoryClause[] = [
   { field: 'hours', code: 'ART17_WORKING_HOURS_MISSING', zh: '工作时间和休息休假', en: 'working hours and rest', present: (t) => filled(t.hours?.system) },
   { field: 'wage', code: 'ART17_WAGE_MISSING', zh: '劳动报酬', en: 'pay', present: (t) => isAmount(t.wage?.monthly) || isAmount(t.wage?.hourly) },
   { field: 'socialInsurance', code: 'ART17_SOCIAL_INSURANCE_MISSING', zh: '社会保险', en: 'social insurance', present: (t) => t.socialInsurance === true },
-  { field: 'laborProtection', code: 'ART17_LABOR_PROTECTION_MISSING', zh: '劳动保护、劳动条件和职业危害防护', en: 'labor protection, conditions and occupational-hazard protection', present: (t) => filled(t.laborProtection) },
+  {
+    field: 'laborProtection',
+    code: 'ART17_LABOR_PROTECTION_MISSING',
+    zh: '劳动保护、劳动条件和职业危害防护',
+    en: 'labor protection, conditions and occupational-hazard protection',
+    present: (t) => filled(t.laborProtection),
+  },
 ];
 
 export function art17MandatoryContent({ terms }: RuleInput): Violation[] {
@@ -106,7 +116,16 @@ export function art19ProbationCap({ terms }: RuleInput): Violation[] {
   const end = validDate(probation.endDate);
   if (!start || !end) return [];
   if (end < start) {
-    return [violation('ART19_PROBATION_END_BEFORE_START', ARTICLE.probation, 'error', 'probation.endDate', `试用期结束日期 ${end} 早于开始日期 ${start}`, `probation ends (${end}) before it starts (${start})`)];
+    return [
+      violation(
+        'ART19_PROBATION_END_BEFORE_START',
+        ARTICLE.probation,
+        'error',
+        'probation.endDate',
+        `试用期结束日期 ${end} 早于开始日期 ${start}`,
+        `probation ends (${end}) before it starts (${start})`,
+      ),
+    ];
   }
   const capMonths = probationCapMonths(terms);
   if (capMonths === undefined) return [];
@@ -143,21 +162,40 @@ export function art19ProbationWithinTerm({ terms }: RuleInput): Violation[] {
   const termStart = validDate(terms.startDate);
   const probationStart = validDate(probation.startDate);
   if (termStart && probationStart && probationStart < termStart) {
-    found.push(violation('ART19_PROBATION_OUTSIDE_TERM', ARTICLE.probation, 'error', 'probation.startDate', `试用期开始日期 ${probationStart} 早于合同起始日期 ${termStart}`, `probation starts (${probationStart}) before the term (${termStart})`));
+    found.push(
+      violation(
+        'ART19_PROBATION_OUTSIDE_TERM',
+        ARTICLE.probation,
+        'error',
+        'probation.startDate',
+        `试用期开始日期 ${probationStart} 早于合同起始日期 ${termStart}`,
+        `probation starts (${probationStart}) before the term (${termStart})`,
+      ),
+    );
   }
   const termEnd = terms.termType === 'fixed' ? validDate(terms.endDate) : undefined;
   const probationEnd = validDate(probation.endDate);
   if (termEnd && probationEnd && probationEnd > termEnd) {
-    found.push(violation('ART19_PROBATION_OUTSIDE_TERM', ARTICLE.probation, 'error', 'probation.endDate', `试用期结束日期 ${probationEnd} 晚于合同终止日期 ${termEnd}`, `probation ends (${probationEnd}) after the term (${termEnd})`));
+    found.push(
+      violation(
+        'ART19_PROBATION_OUTSIDE_TERM',
+        ARTICLE.probation,
+        'error',
+        'probation.endDate',
+        `试用期结束日期 ${probationEnd} 晚于合同终止日期 ${termEnd}`,
+        `probation ends (${probationEnd}) after the term (${termEnd})`,
+      ),
+    );
   }
   return found;
 }
 
 export function art19SingleProbation({ terms, ctx }: RuleInput): Violation[] {
   if (!terms.probation || !ctx.priorProbationWithEmployer) return [];
-  return [violation('ART19_PROBATION_REPEATED', ARTICLE.probation, 'error', 'probation', '同一用人单位与同一劳动者只能约定一次试用期', 'an employer may agree a probation with the same worker only once')];
+  return [
+    violation('ART19_PROBATION_REPEATED', ARTICLE.probation, 'error', 'probation', '同一用人单位与同一劳动者只能约定一次试用期', 'an employer may agree a probation with the same worker only once'),
+  ];
 }
-
 
 // ---------------------------------------------------------------- Art. 10 / 82: the written contract and 用工之日
 
@@ -174,7 +212,16 @@ export function art10WrittenContractInTime({ terms, ctx }: RuleInput): Violation
   const found: Violation[] = [];
   const start = validDate(terms.startDate);
   if (start && start > hired) {
-    found.push(violation('ART10_TERM_STARTS_AFTER_EMPLOYMENT', ARTICLE.writtenContract, 'warning', 'startDate', `劳动关系自用工之日 ${hired} 起建立，合同起始日期 ${start} 晚于用工之日`, `the employment relationship began on ${hired}; the term starts later (${start})`));
+    found.push(
+      violation(
+        'ART10_TERM_STARTS_AFTER_EMPLOYMENT',
+        ARTICLE.writtenContract,
+        'warning',
+        'startDate',
+        `劳动关系自用工之日 ${hired} 起建立，合同起始日期 ${start} 晚于用工之日`,
+        `the employment relationship began on ${hired}; the term starts later (${start})`,
+      ),
+    );
   }
   const oneMonth = monthPeriodEnd(hired, 1);
   if (written <= oneMonth) return found;
@@ -223,7 +270,16 @@ export function art14OpenEndedOwed({ terms }: RuleInput): Violation[] {
   const why = tenYears ? `已在本单位连续工作满十年（${years} 年）` : `已连续订立二次固定期限劳动合同（${prior} 次）`;
   const whyEn = tenYears ? `${years} years of continuous service` : `${prior} consecutive fixed-term contracts`;
   if (terms.workerRequestsFixedTerm === true) {
-    return [violation('ART14_FIXED_TERM_AT_WORKERS_REQUEST', ARTICLE.openEnded, 'warning', 'workerRequestsFixedTerm', `劳动者${why}，依其本人提出订立固定期限劳动合同；该意思表示须由劳动者签署确认`, `${whyEn}: a fixed term only because the worker asks for it, which the worker confirms by signing`)];
+    return [
+      violation(
+        'ART14_FIXED_TERM_AT_WORKERS_REQUEST',
+        ARTICLE.openEnded,
+        'warning',
+        'workerRequestsFixedTerm',
+        `劳动者${why}，依其本人提出订立固定期限劳动合同；该意思表示须由劳动者签署确认`,
+        `${whyEn}: a fixed term only because the worker asks for it, which the worker confirms by signing`,
+      ),
+    ];
   }
   return [
     violation(
@@ -245,7 +301,16 @@ export function art35ChangeDates({ terms }: RuleInput): Violation[] {
   const effective = validDate(change.effectiveDate);
   const end = validDate(change.endDate);
   if (effective && end && end < effective) {
-    return [violation('ART35_CHANGED_END_BEFORE_EFFECTIVE', ARTICLE.change, 'error', 'change.endDate', `变更后的终止日期 ${end} 早于变更生效日期 ${effective}`, `the changed end date ${end} is before the change takes effect (${effective})`)];
+    return [
+      violation(
+        'ART35_CHANGED_END_BEFORE_EFFECTIVE',
+        ARTICLE.change,
+        'error',
+        'change.endDate',
+        `变更后的终止日期 ${end} 早于变更生效日期 ${effective}`,
+        `the changed end date ${end} is before the change takes effect (${effective})`,
+      ),
+    ];
   }
   return [];
 }

@@ -103,8 +103,7 @@ export const MINIMUM_WAGE_TABLE: readonly MinimumWageEntry[] = [
     ],
     source: '山西省人民政府关于调整全省最低工资标准的通知（2023年1月1日起执行；文号未核对）',
     verify: true,
-    verifyNote:
-      'Amounts from a public copy of the notice cited in issue 22, not confirmed against the official text; the document number is not recorded and no later adjustment could be checked.',
+    verifyNote: 'Amounts from a public copy of the notice cited in issue 22, not confirmed against the official text; the document number is not recorded and no later adjustment could be checked.',
     tierOf: shanxiTier,
     tierOfSource: shanxiTierSource,
     tierOfVerify: true,
@@ -161,7 +160,9 @@ function figure(entry: MinimumWageEntry, countyCode: string, jobCategory?: strin
  * for a province or date the table does not cover.
  */
 export function minimumWageOn(countyCode: string, date: string, table: readonly MinimumWageEntry[] = MINIMUM_WAGE_TABLE, jobCategory?: string): MinimumWage | undefined {
-  const entry = entriesOf(countyCode, table).filter((candidate) => candidate.effectiveFrom <= date).at(-1);
+  const entry = entriesOf(countyCode, table)
+    .filter((candidate) => candidate.effectiveFrom <= date)
+    .at(-1);
   return entry ? figure(entry, countyCode, jobCategory) : undefined;
 }
 

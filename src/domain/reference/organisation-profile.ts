@@ -63,7 +63,6 @@ export const SIZE_CLASSES = {
 export type SizeClass = keyof typeof SIZE_CLASSES;
 export const sizeClasses = Object.keys(SIZE_CLASSES) as [SizeClass, ...SizeClass[]];
 
-
 export interface OrganisationProfile {
   ownership: OwnershipCode | null;
   industry: IndustrySection | null;

@@ -22,15 +22,7 @@ export interface AlertSubject {
   contractId?: string;
 }
 
-export function alert(
-  code: string,
-  article: string,
-  severity: Severity,
-  subject: AlertSubject,
-  messageZh: string,
-  messageEn: string,
-  details: Record<string, AlertDetailValue> = {},
-): Alert {
+export function alert(code: string, article: string, severity: Severity, subject: AlertSubject, messageZh: string, messageEn: string, details: Record<string, AlertDetailValue> = {}): Alert {
   return { code, article, severity, ...definedOnly(subject), messageZh, messageEn, details };
 }
 

@@ -50,10 +50,12 @@ const CONTRACT_DATES: DateField<ContractRecord>[] = [
 ];
 
 function badDates<T>(record: T, fields: DateField<T>[], required: string): string[] {
-  return fields.filter(({ name, get }) => {
-    const value = get(record);
-    return value === undefined ? name === required : !isIsoDate(value);
-  }).map(({ name }) => name);
+  return fields
+    .filter(({ name, get }) => {
+      const value = get(record);
+      return value === undefined ? name === required : !isIsoDate(value);
+    })
+    .map(({ name }) => name);
 }
 
 /** Names of unusable date fields, plus a range that ends before it starts. */

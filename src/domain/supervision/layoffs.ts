@@ -67,7 +67,8 @@ export function massLayoffWindows(roster: readonly RosterRecord[], employer: Emp
 export function massLayoffReported(context: SupervisionContext): Alert[] {
   return massLayoffWindows(context.roster, context.employer, context.options.layoffWindowDays).map((window) => {
     const noticeBy = addDays(window.from, -LAYOFF_NOTICE_DAYS);
-    const why = window.reason === 'twenty_or_more' ? { zh: '二十人以上', en: '20 or more people' } : { zh: `占职工总数 ${window.staff} 人的百分之十以上`, en: `at least 10 % of the ${window.staff} staff` };
+    const why =
+      window.reason === 'twenty_or_more' ? { zh: '二十人以上', en: '20 or more people' } : { zh: `占职工总数 ${window.staff} 人的百分之十以上`, en: `at least 10 % of the ${window.staff} staff` };
     return alert(
       'ART41_MASS_LAYOFF_VERIFY_REPORT',
       ARTICLE.layoff,

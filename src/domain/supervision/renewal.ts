@@ -39,7 +39,9 @@ export function priorConsecutiveFixedTerms(contract: ContractRecord, context: Su
   if (contract.priorConsecutiveFixedTerms !== undefined) return contract.priorConsecutiveFixedTerms;
   const earlier = context
     .contractsOf(contract.workerKey)
-    .filter((other) => other.contractId !== contract.contractId && isLaborContract(other) && wasSigned(other.status) && other.startDate < contract.startDate && other.startDate >= CONSECUTIVE_COUNT_FROM)
+    .filter(
+      (other) => other.contractId !== contract.contractId && isLaborContract(other) && wasSigned(other.status) && other.startDate < contract.startDate && other.startDate >= CONSECUTIVE_COUNT_FROM,
+    )
     .reverse();
   const breakAt = earlier.findIndex((other) => other.termType !== 'fixed');
   return breakAt === -1 ? earlier.length : breakAt;
@@ -49,7 +51,9 @@ export function priorConsecutiveFixedTerms(contract: ContractRecord, context: Su
 export function serviceMonthsBefore(contract: ContractRecord, day: string, context: SupervisionContext): number | undefined {
   const lastDay = addDays(day, -1);
   if (contract.yearsOfService !== undefined) return contract.yearsOfService * 12 + wholeMonthsCovered(contract.startDate, lastDay);
-  const spell = context.roster.find((record) => record.workerKey === contract.workerKey && record.hireDate <= contract.startDate && (record.separationDate === undefined || contract.startDate <= record.separationDate));
+  const spell = context.roster.find(
+    (record) => record.workerKey === contract.workerKey && record.hireDate <= contract.startDate && (record.separationDate === undefined || contract.startDate <= record.separationDate),
+  );
   return spell ? wholeMonthsCovered(spell.hireDate, lastDay) : undefined;
 }
 

@@ -83,16 +83,9 @@ export interface SigningRate {
  * Share of active workers owed a written contract who have one in force on `asOf`. Without the
  * employer every dispatched worker counts as dispatched in (the host's view).
  */
-export function signingRate(
-  roster: readonly RosterRecord[],
-  contracts: readonly ContractRecord[],
-  asOf: string,
-  employer?: Pick<EmployerSnapshot, 'uscc'>,
-): SigningRate {
+export function signingRate(roster: readonly RosterRecord[], contracts: readonly ContractRecord[], asOf: string, employer?: Pick<EmployerSnapshot, 'uscc'>): SigningRate {
   const required = roster.filter((record) => isActiveOn(record, asOf) && owesWrittenContract(record, employer));
-  const unsigned = required.filter(
-    (record) => !contracts.some((contract) => contract.workerKey === record.workerKey && bindsOn(contract, asOf)),
-  );
+  const unsigned = required.filter((record) => !contracts.some((contract) => contract.workerKey === record.workerKey && bindsOn(contract, asOf)));
   const signed = required.length - unsigned.length;
   return {
     required: required.length,

@@ -66,7 +66,8 @@ async function principalOfRequest(request: FastifyRequest, principals: Authentic
   }
   const session = await principals.session(token);
   if (!session) throw Problem.unauthorized('The console session has ended: sign in again.');
-  if (!safeMethods.has(request.method) && !sameToken(request.headers['x-csrf-token'], session.csrfToken)) throw Problem.forbidden('A console request that changes something must carry the session’s X-CSRF-Token.');
+  if (!safeMethods.has(request.method) && !sameToken(request.headers['x-csrf-token'], session.csrfToken))
+    throw Problem.forbidden('A console request that changes something must carry the session’s X-CSRF-Token.');
   return session.principal;
 }
 

@@ -63,7 +63,14 @@ function tooLarge(request: FastifyRequest): Problem {
   const limit = request.routeOptions.bodyLimit;
   const mib = Math.round((limit / 1024 / 1024) * 100) / 100;
   const messageZh = `提交的内容超过 ${mib} MiB 的上限`;
-  return new Problem(413, 'body-too-large', 'Body too large', `The body may have at most ${limit} bytes.`, [{ field: '(body)', in: 'body', rule: 'body_max_bytes', message: `must be at most ${limit} bytes`, messageZh }], { messageZh, limit });
+  return new Problem(
+    413,
+    'body-too-large',
+    'Body too large',
+    `The body may have at most ${limit} bytes.`,
+    [{ field: '(body)', in: 'body', rule: 'body_max_bytes', message: `must be at most ${limit} bytes`, messageZh }],
+    { messageZh, limit },
+  );
 }
 
 function toProblem(error: FastifyError, request: FastifyRequest): Problem {
@@ -76,8 +83,14 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
     // A server-side failure of the platform's own archive (nothing the caller can change), so
     // 5xx; but named, so clients and operators tell it from any other failure. Never the bytes.
     return error.problem === 'missing'
-      ? new Problem(500, 'archive-integrity', 'Archived document missing', 'A recorded document is missing from the archive and cannot be served. Operators have been alerted.', undefined, { problem: 'missing', messageZh: '存档文件缺失，暂时无法提供，已通知运维人员' })
-      : new Problem(500, 'archive-integrity', 'Archived document altered', 'A stored document failed its SHA-256 check and is withheld. Operators have been alerted.', undefined, { problem: 'altered', messageZh: '存档文件校验未通过，已暂停提供并通知运维人员' });
+      ? new Problem(500, 'archive-integrity', 'Archived document missing', 'A recorded document is missing from the archive and cannot be served. Operators have been alerted.', undefined, {
+          problem: 'missing',
+          messageZh: '存档文件缺失，暂时无法提供，已通知运维人员',
+        })
+      : new Problem(500, 'archive-integrity', 'Archived document altered', 'A stored document failed its SHA-256 check and is withheld. Operators have been alerted.', undefined, {
+          problem: 'altered',
+          messageZh: '存档文件校验未通过，已暂停提供并通知运维人员',
+        });
   }
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.statusCode === 415) {
     return new Problem(415, 'unsupported-media-type', 'Unsupported media type', error.message);
@@ -86,7 +99,9 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
     return Problem.badRequest([{ field: '(root)', in: 'body', rule: 'json', message: 'body must be valid JSON', messageZh: '提交的内容不是有效的 JSON' }], error.message);
   }
   if (error.statusCode === 429) {
-    return new Problem(429, 'rate-limited', 'Too many requests', error.message, [{ field: '(request)', in: 'headers', rule: 'rate_limit', message: 'too many requests; retry later', messageZh: '操作过于频繁，请稍后再试' }]);
+    return new Problem(429, 'rate-limited', 'Too many requests', error.message, [
+      { field: '(request)', in: 'headers', rule: 'rate_limit', message: 'too many requests; retry later', messageZh: '操作过于频繁，请稍后再试' },
+    ]);
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return new Problem(error.statusCode, 'request', error.name || 'Bad request', error.message);
@@ -103,9 +118,18 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
   const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
   const problem = new Problem(status, 'request', tooLong ? 'URI too long' : 'Bad request', tooLong ? 'A path parameter is too long.' : 'The URL cannot be read.', [
-    { field: '(path)', in: 'params', rule: tooLong ? 'max_param_length' : 'url', message: tooLong ? 'a path parameter is too long' : 'the URL is malformed', messageZh: tooLong ? '链接中的参数过长' : '链接格式不正确' },
+    {
+      field: '(path)',
+      in: 'params',
+      rule: tooLong ? 'max_param_length' : 'url',
+      message: tooLong ? 'a path parameter is too long' : 'the URL is malformed',
+      messageZh: tooLong ? '链接中的参数过长' : '链接格式不正确',
+    },
   ]);
-  reply.status(status).type('application/problem+json; charset=utf-8').send({ ...problem.body(), requestId: request.id });
+  reply
+    .status(status)
+    .type('application/problem+json; charset=utf-8')
+    .send({ ...problem.body(), requestId: request.id });
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

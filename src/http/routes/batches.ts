@@ -46,7 +46,12 @@ export const batchRoutes =
       },
       async (request, reply) => {
         const { rows, ...rest } = request.body;
-        const result = await deps.batches.submit(await organisationOf(deps, request), { ...rest, rows: rows.map((values, i) => ({ row: i + 1, values })) }, request.headers['idempotency-key'] as string | undefined, actorOf(request));
+        const result = await deps.batches.submit(
+          await organisationOf(deps, request),
+          { ...rest, rows: rows.map((values, i) => ({ row: i + 1, values })) },
+          request.headers['idempotency-key'] as string | undefined,
+          actorOf(request),
+        );
         return accepted(reply, result);
       },
     );
@@ -78,21 +83,20 @@ export const batchRoutes =
         if (!format) throw new Problem(415, 'unsupported-media-type', 'Unsupported sheet type', 'Send text/csv or an XLSX workbook.');
         const body = request.body as Buffer | string;
         const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-        const result = await deps.batches.submitSheet(await organisationOf(deps, request), { ...request.query, format, data }, request.headers['idempotency-key'] as string | undefined, actorOf(request));
+        const result = await deps.batches.submitSheet(
+          await organisationOf(deps, request),
+          { ...request.query, format, data },
+          request.headers['idempotency-key'] as string | undefined,
+          actorOf(request),
+        );
         return accepted(reply, result);
       },
     );
 
-    app.get(
-      '/batches',
-      { config, schema: { tags, summary: 'Your batches, newest first' } },
-      async (request) => ({ items: await deps.batches.list(await organisationOf(deps, request)) }),
-    );
+    app.get('/batches', { config, schema: { tags, summary: 'Your batches, newest first' } }, async (request) => ({ items: await deps.batches.list(await organisationOf(deps, request)) }));
 
-    app.get(
-      '/batches/:id',
-      { config, schema: { tags, summary: 'Progress: rows by state, rate, ETA, failures', params: uuidParam } },
-      async (request) => deps.batches.progress(await organisationOf(deps, request), request.params.id),
+    app.get('/batches/:id', { config, schema: { tags, summary: 'Progress: rows by state, rate, ETA, failures', params: uuidParam } }, async (request) =>
+      deps.batches.progress(await organisationOf(deps, request), request.params.id),
     );
 
     app.get(
@@ -131,7 +135,11 @@ export const batchRoutes =
           tags,
           summary: 'Per-row results (status, contract, error), in row order',
           params: uuidParam,
-          querystring: z.object({ status: z.enum(['pending', 'done', 'failed']).optional(), afterRow: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+          querystring: z.object({
+            status: z.enum(['pending', 'done', 'failed']).optional(),
+            afterRow: z.coerce.number().int().min(0).optional(),
+            limit: z.coerce.number().int().min(1).max(1000).default(200),
+          }),
         },
       },
       async (request) => deps.batches.rows(await organisationOf(deps, request), request.params.id, request.query),
@@ -154,7 +162,14 @@ export const batchRoutes =
 
     app.get(
       '/templates/:id/batch-sheet.:format',
-      { config, schema: { tags, summary: 'An example batch sheet for the template (headers, one example row; XLSX adds a 填写说明 sheet)', params: z.object({ id: z.string(), format: z.enum(['csv', 'xlsx']) }) } },
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'An example batch sheet for the template (headers, one example row; XLSX adds a 填写说明 sheet)',
+          params: z.object({ id: z.string(), format: z.enum(['csv', 'xlsx']) }),
+        },
+      },
       async (request, reply) => {
         const { id, format } = request.params;
         const data = await deps.batches.exampleSheet(id, format);

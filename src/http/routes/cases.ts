@@ -34,15 +34,34 @@ export type CaseRouteDeps = Pick<Platform, 'legalHolds'>;
 export const caseRoutes =
   (deps: CaseRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    for (const [kind, office] of [['arbitration', '劳动争议仲裁'], ['inspection', '劳动保障监察']] as const) {
+    for (const [kind, office] of [
+      ['arbitration', '劳动争议仲裁'],
+      ['inspection', '劳动保障监察'],
+    ] as const) {
       app.post(
         `/${kind}/cases`,
-        { config, schema: { tags: ['government'], summary: `${office}: open a case on a contract of your region; its archived objects are under legal hold until the case is closed (audited)`, body: openBody, response: { 201: caseView } } },
+        {
+          config,
+          schema: {
+            tags: ['government'],
+            summary: `${office}: open a case on a contract of your region; its archived objects are under legal hold until the case is closed (audited)`,
+            body: openBody,
+            response: { 201: caseView },
+          },
+        },
         async (request, reply) => reply.status(201).send(await deps.legalHolds.open(officialOf(request), kind, request.body)),
       );
       app.post(
         `/${kind}/cases/:id/close`,
-        { config, schema: { tags: ['government'], summary: `${office}: close a case; the legal hold is lifted when no other case on the contract is open (audited)`, params: uuidParam, response: { 200: caseView } } },
+        {
+          config,
+          schema: {
+            tags: ['government'],
+            summary: `${office}: close a case; the legal hold is lifted when no other case on the contract is open (audited)`,
+            params: uuidParam,
+            response: { 200: caseView },
+          },
+        },
         async (request) => deps.legalHolds.close(officialOf(request), kind, request.params.id),
       );
     }

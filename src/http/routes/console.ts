@@ -87,11 +87,9 @@ export const consoleRoutes =
       },
     );
 
-    app.get(
-      '/staff',
-      { config: { resource: 'staff' }, schema: { tags: ['console'], summary: 'Your console users', response: { 200: z.object({ items: z.array(staffUser) }) } } },
-      async (request) => ({ items: await deps.staffAccounts.list(principalOf(request)) }),
-    );
+    app.get('/staff', { config: { resource: 'staff' }, schema: { tags: ['console'], summary: 'Your console users', response: { 200: z.object({ items: z.array(staffUser) }) } } }, async (request) => ({
+      items: await deps.staffAccounts.list(principalOf(request)),
+    }));
 
     app.post(
       '/staff',
@@ -139,7 +137,10 @@ export const consoleRoutes =
 
     app.get(
       '/contracts/:id/overview',
-      { config: { resource: 'contract.manage' }, schema: { tags: ['contracts'], summary: 'One contract for the console: masked worker, documents, signatures, timeline, allowed events', params: uuidParam, response: { 200: contractPage } } },
+      {
+        config: { resource: 'contract.manage' },
+        schema: { tags: ['contracts'], summary: 'One contract for the console: masked worker, documents, signatures, timeline, allowed events', params: uuidParam, response: { 200: contractPage } },
+      },
       async (request) => deps.contractListing.detail(principalOf(request), request.params.id),
     );
   };

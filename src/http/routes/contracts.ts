@@ -51,7 +51,12 @@ export const contractRoutes =
     app.get(
       '/templates',
       { config: { resource: 'templates' }, schema: { tags: ['templates'], summary: 'Contract templates (latest versions)', response: { 200: z.object({ items: z.array(templateSummary) }) } } },
-      async () => ({ items: templates.list().filter((t) => !t.internal).map(summary) }),
+      async () => ({
+        items: templates
+          .list()
+          .filter((t) => !t.internal)
+          .map(summary),
+      }),
     );
 
     app.get(
@@ -77,7 +82,12 @@ export const contractRoutes =
       '/contracts/validate',
       {
         config: employerOnly,
-        schema: { tags: ['contracts'], summary: 'Check fields against the template and labor law; lists every violation', body: contractRequest, response: { 200: z.object({ valid: z.boolean(), violations: z.array(violation) }) } },
+        schema: {
+          tags: ['contracts'],
+          summary: 'Check fields against the template and labor law; lists every violation',
+          body: contractRequest,
+          response: { 200: z.object({ valid: z.boolean(), violations: z.array(violation) }) },
+        },
       },
       async (request) => {
         const { violations } = await contracts.check(await ownOrganisation(request), request.body);
@@ -118,24 +128,19 @@ export const contractRoutes =
       },
     );
 
-    app.get(
-      '/contracts/:id',
-      { config: employerOnly, schema: { tags: ['contracts'], summary: 'One of your contracts', params: uuidParam, response: { 200: contractView } } },
-      async (request) => {
-        return platform.contractQueries.get(principalOf(request), request.params.id);
-      },
-    );
+    app.get('/contracts/:id', { config: employerOnly, schema: { tags: ['contracts'], summary: 'One of your contracts', params: uuidParam, response: { 200: contractView } } }, async (request) => {
+      return platform.contractQueries.get(principalOf(request), request.params.id);
+    });
 
     app.get(
       '/contracts/:id/pdf',
-      { config: employerOnly, schema: { tags: ['contracts'], summary: 'The latest revision of the contract PDF (draft, sealed or signed), or its termination certificate', params: uuidParam, querystring: documentQuery } },
+      {
+        config: employerOnly,
+        schema: { tags: ['contracts'], summary: 'The latest revision of the contract PDF (draft, sealed or signed), or its termination certificate', params: uuidParam, querystring: documentQuery },
+      },
       async (request, reply) => {
         const { number, sha256, pdf } = await platform.contractQueries.pdf(principalOf(request), request.params.id, request.query.document);
-        return reply
-          .type('application/pdf')
-          .header('content-disposition', `inline; filename="${number}.pdf"`)
-          .header('x-content-sha256', sha256)
-          .send(Buffer.from(pdf));
+        return reply.type('application/pdf').header('content-disposition', `inline; filename="${number}.pdf"`).header('x-content-sha256', sha256).send(Buffer.from(pdf));
       },
     );
 
@@ -206,8 +211,29 @@ export const contractRoutes =
           params: uuidParam,
           response: {
             200: z.object({
-              chain: z.object({ intact: z.boolean(), length: z.number(), brokenAt: z.number().optional(), reason: z.string().optional(), anchored: z.number().optional(), unanchored: z.number().optional(), checkpointAt: z.string().optional() }),
-              events: z.array(z.object({ seq: z.number(), type: z.string(), actorKind: z.string(), actorId: z.string().nullable(), ip: z.string().nullable(), userAgent: z.string().nullable(), data: z.unknown(), at: z.date(), hash: z.string(), prevHash: z.string() })),
+              chain: z.object({
+                intact: z.boolean(),
+                length: z.number(),
+                brokenAt: z.number().optional(),
+                reason: z.string().optional(),
+                anchored: z.number().optional(),
+                unanchored: z.number().optional(),
+                checkpointAt: z.string().optional(),
+              }),
+              events: z.array(
+                z.object({
+                  seq: z.number(),
+                  type: z.string(),
+                  actorKind: z.string(),
+                  actorId: z.string().nullable(),
+                  ip: z.string().nullable(),
+                  userAgent: z.string().nullable(),
+                  data: z.unknown(),
+                  at: z.date(),
+                  hash: z.string(),
+                  prevHash: z.string(),
+                }),
+              ),
             }),
           },
         },
@@ -229,7 +255,10 @@ export const contractRoutes =
           params: uuidParam,
           body: z.object({
             ending: z.enum(['rescission', 'termination']).describe('解除 (rescission) or 终止 (termination)'),
-            date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').describe('last day of employment'),
+            date: z
+              .string()
+              .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+              .describe('last day of employment'),
             reason: text(500, { min: 2, multiline: true }).describe('the reason and its legal basis, printed on the certificate'),
           }),
           response: { 200: z.object({ status: z.string(), retainUntil: z.string(), certificate: z.object({ sha256: z.string(), size: z.number() }) }) },
@@ -255,7 +284,11 @@ export const contractRoutes =
       },
       async (request, reply) => {
         const actor = { kind: 'employer' as const, id: principalOf(request).principalId };
-        const { contract, document } = await platform.attachments.create(await ownOrganisation(request), request.params.id, request.body, { actor, ip: request.ip, userAgent: request.headers['user-agent'] });
+        const { contract, document } = await platform.attachments.create(await ownOrganisation(request), request.params.id, request.body, {
+          actor,
+          ip: request.ip,
+          userAgent: request.headers['user-agent'],
+        });
         return reply.status(201).send({ ...contract, document: { sha256: document.sha256, size: document.size } });
       },
     );

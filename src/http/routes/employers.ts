@@ -50,9 +50,13 @@ export const employerRoutes =
         const principal = principalOf(request);
         if (principal.kind !== 'employer') throw Problem.forbidden();
         const type = request.headers['content-type'] ?? '';
-        if (!/^image\/(png|jpeg)\b/.test(type)) throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the image as image/png or image/jpeg.', [{ field: 'content-type', in: 'headers', rule: 'png_or_jpeg', message: 'must be image/png or image/jpeg', messageZh: '请上传 PNG 或 JPEG 图片' }]);
+        if (!/^image\/(png|jpeg)\b/.test(type))
+          throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the image as image/png or image/jpeg.', [
+            { field: 'content-type', in: 'headers', rule: 'png_or_jpeg', message: 'must be image/png or image/jpeg', messageZh: '请上传 PNG 或 JPEG 图片' },
+          ]);
         const image = request.body;
-        if (!Buffer.isBuffer(image)) throw Problem.badRequest([{ field: 'body', in: 'body', rule: 'png_or_jpeg', message: 'the body must be a PNG or JPEG image', messageZh: '请上传 PNG 或 JPEG 图片' }]);
+        if (!Buffer.isBuffer(image))
+          throw Problem.badRequest([{ field: 'body', in: 'body', rule: 'png_or_jpeg', message: 'the body must be a PNG or JPEG image', messageZh: '请上传 PNG 或 JPEG 图片' }]);
         return deps.organisations.setSealImage(principal, image);
       },
     );

@@ -31,7 +31,10 @@ export const governmentRoutes =
     // A person is looked up by ID number in the body (POST), never in a URL that proxies and logs keep.
     app.post(
       '/insurance/contracts',
-      { config: { resource: 'insurance.enrolment' }, schema: { tags: ['government'], summary: '社保经办: a person’s contracts in your region with the data enrolment needs (logged)', body: reason.extend({ idNumber }) } },
+      {
+        config: { resource: 'insurance.enrolment' },
+        schema: { tags: ['government'], summary: '社保经办: a person’s contracts in your region with the data enrolment needs (logged)', body: reason.extend({ idNumber }) },
+      },
       async (request) => {
         const { idNumber, ...why } = request.body;
         return { items: await deps.officialAccess.insuranceContracts(officialOf(request), idNumber, why) };
@@ -62,7 +65,10 @@ export const governmentRoutes =
 
     app.get(
       '/government/contracts/:id',
-      { config: { resource: 'contract.read' }, schema: { tags: ['government'], summary: 'One contract in your region with the verification of its signatures (logged)', params: uuidParam, querystring: reason } },
+      {
+        config: { resource: 'contract.read' },
+        schema: { tags: ['government'], summary: 'One contract in your region with the verification of its signatures (logged)', params: uuidParam, querystring: reason },
+      },
       async (request) => {
         const { contract, document, verification } = await deps.officialAccess.contract(officialOf(request), request.params.id, request.query);
         return {
@@ -75,7 +81,15 @@ export const governmentRoutes =
           verification: {
             valid: verification.valid,
             indication: verification.indication,
-            signatures: verification.signatures.map((s) => ({ fieldName: s.fieldName, signer: s.signer?.name, level: s.level, valid: s.valid, indication: s.indication, subIndication: s.subIndication, timestamp: s.timestamp?.time })),
+            signatures: verification.signatures.map((s) => ({
+              fieldName: s.fieldName,
+              signer: s.signer?.name,
+              level: s.level,
+              valid: s.valid,
+              indication: s.indication,
+              subIndication: s.subIndication,
+              timestamp: s.timestamp?.time,
+            })),
           },
         };
       },
@@ -112,7 +126,15 @@ export const governmentRoutes =
 
     app.get(
       '/inspection/employers/:uscc',
-      { config: { resource: 'employer.file' }, schema: { tags: ['government'], summary: '劳动保障监察: one employer’s roster against its contracts, alerts with legal basis (logged)', params: z.object({ uscc: z.string().length(18) }), querystring: reason.extend({ asOf: calendarDate.optional() }) } },
+      {
+        config: { resource: 'employer.file' },
+        schema: {
+          tags: ['government'],
+          summary: '劳动保障监察: one employer’s roster against its contracts, alerts with legal basis (logged)',
+          params: z.object({ uscc: z.string().length(18) }),
+          querystring: reason.extend({ asOf: calendarDate.optional() }),
+        },
+      },
       async (request) => {
         const { asOf, ...why } = request.query;
         return deps.officialAccess.inspectEmployer(officialOf(request), request.params.uscc, asOf ?? today(), why);
@@ -132,8 +154,16 @@ export const governmentRoutes =
             from: calendarDate.optional().describe('first hire date (用工之日); default: the policy’s first day'),
             to: calendarDate.optional().describe('last hire date; default: the policy’s last day, or today'),
             maxAgeAtHire: z.coerce.number().int().min(16).max(70).optional(),
-            policy: z.enum(EMPLOYMENT_POLICIES.map((p) => p.id) as [string, ...string[]]).optional().describe('a seed policy id; without it every seed policy is evaluated'),
-            include: z.enum(['contracted', 'qualifying', 'all']).optional().describe('contracted (default without policy): hires with a contract in force; qualifying (default with policy): hires qualifying for the policy; all: every hire with its failed conditions'),
+            policy: z
+              .enum(EMPLOYMENT_POLICIES.map((p) => p.id) as [string, ...string[]])
+              .optional()
+              .describe('a seed policy id; without it every seed policy is evaluated'),
+            include: z
+              .enum(['contracted', 'qualifying', 'all'])
+              .optional()
+              .describe(
+                'contracted (default without policy): hires with a contract in force; qualifying (default with policy): hires qualifying for the policy; all: every hire with its failed conditions',
+              ),
           }),
         },
       },
@@ -143,7 +173,10 @@ export const governmentRoutes =
         const first = from ?? window?.from;
         const last = to ?? window?.to ?? (window ? today() : undefined);
         const missing = [...(first ? [] : ['from']), ...(last ? [] : ['to'])];
-        if (missing.length) throw Problem.badRequest(missing.map((field) => ({ field, in: 'query', rule: 'required_without_policy', message: 'required unless a policy is named', messageZh: '未指定补贴政策时须填写用工日期范围' })));
+        if (missing.length)
+          throw Problem.badRequest(
+            missing.map((field) => ({ field, in: 'query', rule: 'required_without_policy', message: 'required unless a policy is named', messageZh: '未指定补贴政策时须填写用工日期范围' })),
+          );
         if (first! > last!) throw Problem.badRequest([{ field: 'to', in: 'query', rule: 'on_or_after_from', message: 'must not be before from', messageZh: '截止日期不能早于起始日期' }]);
         const official = officialOf(request);
         // The region asked for in canonical form ('140100' → '1401'), refused outside the official's.

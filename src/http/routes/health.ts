@@ -18,11 +18,9 @@ export type HealthRouteDeps = Pick<Platform, 'readiness'>;
 export const healthRoutes =
   (deps: HealthRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    app.get(
-      '/healthz',
-      { config: { resource: 'public' }, schema: { tags: ['health'], summary: 'Process liveness', response: { 200: z.object({ status: z.literal('ok') }) } } },
-      async () => ({ status: 'ok' as const }),
-    );
+    app.get('/healthz', { config: { resource: 'public' }, schema: { tags: ['health'], summary: 'Process liveness', response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({
+      status: 'ok' as const,
+    }));
 
     app.get(
       '/readyz',

@@ -11,9 +11,33 @@ export const webDir = path.resolve(import.meta.dirname, '../../web');
 // The vendored faces of the contract PDFs (templates/fonts).
 const fontDirectory = path.resolve(import.meta.dirname, '../../../templates/fonts');
 const pdfjsDir = path.resolve(import.meta.dirname, '../../../node_modules/pdfjs-dist/build');
-const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml', '.ttf': 'font/ttf' };
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ttf': 'font/ttf',
+};
 /** The pages' own files, whose characters the common web font covers. */
-export const webPageFiles = ['index.html', 'verify.html', 'portal.html', 'sign.html', 'gov.html', 'batch.html', 'console.html', 'dom.js', 'glyphs.js', 'verify.js', 'sign.js', 'portal.js', 'gov.js', 'batch.js', 'console.js'].map((file) => path.join(webDir, file));
+export const webPageFiles = [
+  'index.html',
+  'verify.html',
+  'portal.html',
+  'sign.html',
+  'gov.html',
+  'batch.html',
+  'console.html',
+  'dom.js',
+  'glyphs.js',
+  'verify.js',
+  'sign.js',
+  'portal.js',
+  'gov.js',
+  'batch.js',
+  'console.js',
+].map((file) => path.join(webDir, file));
 
 export interface PageRouteDeps {
   webFonts: WebFontsService;
@@ -33,9 +57,17 @@ export const pageRoutes =
   async (app) => {
     // Made (or read from its cache) as soon as the service listens, not at the first visitor's page.
     app.addHook('onListen', async () => {
-      deps.webFonts.commonFont().catch((error: unknown) => app.log.error({ err: error }, 'building the pages\' font subset failed'));
+      deps.webFonts.commonFont().catch((error: unknown) => app.log.error({ err: error }, "building the pages' font subset failed"));
     });
-    const pages: Record<string, string> = { '/': 'index.html', '/verify': 'verify.html', '/w': 'portal.html', '/s/:token': 'sign.html', '/gov': 'gov.html', '/e/batches': 'batch.html', '/e': 'console.html' };
+    const pages: Record<string, string> = {
+      '/': 'index.html',
+      '/verify': 'verify.html',
+      '/w': 'portal.html',
+      '/s/:token': 'sign.html',
+      '/gov': 'gov.html',
+      '/e/batches': 'batch.html',
+      '/e': 'console.html',
+    };
     for (const [url, file] of Object.entries(pages)) {
       const page = load(file);
       // The signing link is a credential: no caching, no referrer.
@@ -43,9 +75,17 @@ export const pageRoutes =
         reply.type(page.type).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send(page.body),
       );
     }
-    serveAssets(app, '/assets/:file', ['dom.js', 'glyphs.js', 'verify.js', 'sign.js', 'portal.js', 'gov.js', 'batch.js', 'site.css', 'console.js', 'console-roster.js', 'console-seal.js', 'console.css', 'favicon.svg'], webDir, 300);
+    serveAssets(
+      app,
+      '/assets/:file',
+      ['dom.js', 'glyphs.js', 'verify.js', 'sign.js', 'portal.js', 'gov.js', 'batch.js', 'site.css', 'console.js', 'console-roster.js', 'console-seal.js', 'console.css', 'favicon.svg'],
+      webDir,
+      300,
+    );
     const favicon = load('favicon.svg');
-    app.get('/favicon.ico', { config: { resource: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.type(favicon.type).header('cache-control', 'public, max-age=86400').send(favicon.body));
+    app.get('/favicon.ico', { config: { resource: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+      reply.type(favicon.type).header('cache-control', 'public, max-age=86400').send(favicon.body),
+    );
     // The full Hei face (4.6 MB), kept for pages cached before the subset existed.
     serveAssets(app, '/assets/fonts/:file', ['wqy-microhei.ttf'], fontDirectory, 86_400);
     // The pages' common face: a WOFF2 subset of the Hei face (src/services/web-fonts.ts).
@@ -93,7 +133,10 @@ function serveAssets(app: Parameters<FastifyPluginAsyncZod>[0], route: string, f
       if (!packed.fast) {
         const hint = { [constants.BROTLI_PARAM_SIZE_HINT]: asset.body.length };
         packed.fast = brotli(asset.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, ...hint } });
-        void brotli(asset.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, ...hint } }).then((best) => (packed.best = best), () => undefined);
+        void brotli(asset.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, ...hint } }).then(
+          (best) => (packed.best = best),
+          () => undefined,
+        );
       }
       return reply.header('content-encoding', 'br').send(packed.best ?? (await packed.fast));
     }

@@ -44,7 +44,15 @@ const MiB = 1024 * 1024;
  */
 function unreadableMultipart(error: unknown): never {
   if (typeof (error as { statusCode?: unknown })?.statusCode === 'number') throw error;
-  throw Problem.badRequest([{ field: 'body', in: 'body', rule: 'multipart', message: `is not a readable multipart/form-data body (${(error as Error)?.message ?? 'unreadable'})`, messageZh: '上传内容无法读取（multipart/form-data 格式错误）' }]);
+  throw Problem.badRequest([
+    {
+      field: 'body',
+      in: 'body',
+      rule: 'multipart',
+      message: `is not a readable multipart/form-data body (${(error as Error)?.message ?? 'unreadable'})`,
+      messageZh: '上传内容无法读取（multipart/form-data 格式错误）',
+    },
+  ]);
 }
 
 function employerOf(request: Parameters<typeof principalOf>[0]) {
@@ -83,7 +91,8 @@ export const paperContractRoutes =
         config,
         schema: {
           tags,
-          summary: '存量合同备案 by sheet: multipart/form-data with the part `sheet` (CSV or XLSX, Chinese headers as in example.csv) first, then one `scan` part per PDF named in 扫描件文件名; all or nothing, every bad row reported',
+          summary:
+            '存量合同备案 by sheet: multipart/form-data with the part `sheet` (CSV or XLSX, Chinese headers as in example.csv) first, then one `scan` part per PDF named in 扫描件文件名; all or nothing, every bad row reported',
           consumes: ['multipart/form-data'],
           response: { 201: z.object({ created: z.number(), items: z.array(z.object({ row: z.number(), id: z.string(), sha256: z.string() })) }) },
         },

@@ -19,7 +19,10 @@ export const pkiRoutes =
   async (app) => {
     app.get(
       '/pki/ca/:file',
-      { config: publicRoute, schema: { tags: ['pki'], summary: 'CA certificates (DER .cer or PEM .pem): root, organisations, individuals', params: z.object({ file: z.string().regex(/^[a-z]+\.(cer|pem)$/) }) } },
+      {
+        config: publicRoute,
+        schema: { tags: ['pki'], summary: 'CA certificates (DER .cer or PEM .pem): root, organisations, individuals', params: z.object({ file: z.string().regex(/^[a-z]+\.(cer|pem)$/) }) },
+      },
       async (request, reply) => {
         const [name, extension] = request.params.file.split('.') as [string, 'cer' | 'pem'];
         const certificate = certificates.caCertificate(name, extension);

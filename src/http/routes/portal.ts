@@ -19,34 +19,50 @@ export const portalRoutes =
     const { workerPortal } = deps;
     app.post(
       '/portal/code',
-      { config: { ...publicAccess, rateLimit: { max: 5, timeWindow: '1 minute' } }, schema: { tags, summary: 'Text a login code to a worker’s phone (same answer for unknown numbers)', body: z.object({ phone }) } },
+      {
+        config: { ...publicAccess, rateLimit: { max: 5, timeWindow: '1 minute' } },
+        schema: { tags, summary: 'Text a login code to a worker’s phone (same answer for unknown numbers)', body: z.object({ phone }) },
+      },
       async (request, reply) => reply.status(202).send(await workerPortal.requestCode(request.body.phone)),
     );
     app.post(
       '/portal/login',
-      { config: { ...publicAccess, rateLimit: { max: 10, timeWindow: '1 minute' } }, schema: { tags, summary: 'Exchange phone + code for a portal session token (header X-Portal-Session)', body: z.object({ phone, code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code') }) } },
+      {
+        config: { ...publicAccess, rateLimit: { max: 10, timeWindow: '1 minute' } },
+        schema: {
+          tags,
+          summary: 'Exchange phone + code for a portal session token (header X-Portal-Session)',
+          body: z.object({ phone, code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code') }),
+        },
+      },
       async (request) => workerPortal.login(request.body.phone, request.body.code),
     );
-    app.get(
-      '/portal/contracts',
-      { config: portalSession, schema: { tags, summary: 'The worker’s contracts' } },
-      async (request) => ({ items: await workerPortal.contracts(sessionHeader(request.headers)) }),
-    );
+    app.get('/portal/contracts', { config: portalSession, schema: { tags, summary: 'The worker’s contracts' } }, async (request) => ({
+      items: await workerPortal.contracts(sessionHeader(request.headers)),
+    }));
     app.get(
       '/portal/contracts/:id/pdf',
       {
         config: portalSession,
-        schema: { tags, summary: 'Download a contract or its termination certificate (free); recorded in its evidence trail', params: uuidParam, querystring: z.object({ document: z.enum(['contract', 'termination-certificate']).default('contract') }) },
+        schema: {
+          tags,
+          summary: 'Download a contract or its termination certificate (free); recorded in its evidence trail',
+          params: uuidParam,
+          querystring: z.object({ document: z.enum(['contract', 'termination-certificate']).default('contract') }),
+        },
       },
       async (request, reply) => {
-        const { pdf, number, sha256 } = await workerPortal.download(sessionHeader(request.headers), request.params.id, { ip: request.ip, userAgent: request.headers['user-agent'] }, request.query.document);
+        const { pdf, number, sha256 } = await workerPortal.download(
+          sessionHeader(request.headers),
+          request.params.id,
+          { ip: request.ip, userAgent: request.headers['user-agent'] },
+          request.query.document,
+        );
         return reply.type('application/pdf').header('content-disposition', `attachment; filename="${number}.pdf"`).header('x-content-sha256', sha256).send(Buffer.from(pdf));
       },
     );
 
-    app.get(
-      '/portal/accesses',
-      { config: portalSession, schema: { tags, summary: 'Who has viewed my contracts: every official read, with office, purpose and case number' } },
-      async (request) => ({ items: await deps.officialAccess.accessesForPhoneIndex(await workerPortal.phoneOf(sessionHeader(request.headers))) }),
-    );
+    app.get('/portal/accesses', { config: portalSession, schema: { tags, summary: 'Who has viewed my contracts: every official read, with office, purpose and case number' } }, async (request) => ({
+      items: await deps.officialAccess.accessesForPhoneIndex(await workerPortal.phoneOf(sessionHeader(request.headers))),
+    }));
   };

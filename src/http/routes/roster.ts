@@ -30,7 +30,12 @@ const hireBody = rosterHire
   })
   .superRefine((hire, ctx) => {
     if (hire.employmentForm === 'dispatch' && !hire.agencyUscc) {
-      ctx.addIssue({ code: 'custom', path: ['agencyUscc'], message: 'a dispatch hire must name its dispatch agency (劳务派遣单位)', ...own('required_for_dispatch', '劳务派遣用工须填写派遣单位统一社会信用代码') });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['agencyUscc'],
+        message: 'a dispatch hire must name its dispatch agency (劳务派遣单位)',
+        ...own('required_for_dispatch', '劳务派遣用工须填写派遣单位统一社会信用代码'),
+      });
     }
     if (hire.graduationYear !== undefined && isIsoDate(hire.hireDate) && hire.graduationYear > Number(hire.hireDate.slice(0, 4)) + 1) {
       ctx.addIssue({ code: 'custom', path: ['graduationYear'], message: 'must not be later than the year after the hire', ...own('graduation_year_range', '毕业年份不能晚于用工起始年份的次年') });
@@ -106,7 +111,15 @@ export const rosterRoutes =
 
     app.get(
       '/roster/supervision',
-      { config, attachValidation: true, schema: { tags, summary: 'Your own supervision report: head count, signing rate, alerts with their legal basis (asOf defaults to today in Beijing time)', querystring: z.object({ asOf: isoDate.optional() }) } },
+      {
+        config,
+        attachValidation: true,
+        schema: {
+          tags,
+          summary: 'Your own supervision report: head count, signing rate, alerts with their legal basis (asOf defaults to today in Beijing time)',
+          querystring: z.object({ asOf: isoDate.optional() }),
+        },
+      },
       async (request) => {
         if (request.validationError) throw validationProblem(request.validationError);
         return deps.supervision.report(await organisationOf(deps, request), request.query.asOf ?? todayInShanghai());
@@ -117,7 +130,13 @@ export const rosterRoutes =
       reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="roster-example.csv"')
-        .send(toCsv([Object.keys(sheetColumns), ['王晓东', '140105199203152418', '13800000001', '2026-09-15', '劳动合同', '软件测试工程师', '', '专业技术', '2026'], ['李娜', '14080219950506122X', '', '2026-09-20', '劳务派遣', '客服专员', '91140105MA0L2Q7N5R', '辅助性岗位', '']])),
+        .send(
+          toCsv([
+            Object.keys(sheetColumns),
+            ['王晓东', '140105199203152418', '13800000001', '2026-09-15', '劳动合同', '软件测试工程师', '', '专业技术', '2026'],
+            ['李娜', '14080219950506122X', '', '2026-09-20', '劳务派遣', '客服专员', '91140105MA0L2Q7N5R', '辅助性岗位', ''],
+          ]),
+        ),
     );
 
     app.post(

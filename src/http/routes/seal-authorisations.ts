@@ -39,7 +39,10 @@ export const sealAuthorisationRoutes =
           tags,
           summary: 'Authorise automatic sealing of some templates within a time window',
           body: z.object({
-            templateIds: z.array(z.string().min(1)).min(1).refine((ids) => ids.every((id) => deps.templates.get(id)), 'every template must exist'),
+            templateIds: z
+              .array(z.string().min(1))
+              .min(1)
+              .refine((ids) => ids.every((id) => deps.templates.get(id)), 'every template must exist'),
             validFrom: z.coerce.date(),
             validUntil: z.coerce.date(),
             grantedBy: text(100, { min: 2 }).describe('who grants it: name and position, e.g. 李红梅（法定代表人）'),
@@ -52,7 +55,16 @@ export const sealAuthorisationRoutes =
 
     app.post(
       '/seal-authorisations/:id/revoke',
-      { config, schema: { tags, summary: 'Revoke an authorisation; automatic sealing stops at once', params: uuidParam, body: z.object({ revokedBy: text(100, { min: 2 }) }), response: { 200: authorisationView } } },
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'Revoke an authorisation; automatic sealing stops at once',
+          params: uuidParam,
+          body: z.object({ revokedBy: text(100, { min: 2 }) }),
+          response: { 200: authorisationView },
+        },
+      },
       async (request) => deps.sealAuthorisations.revoke(await organisationOf(deps, request), request.params.id, request.body.revokedBy, actorOf(request)),
     );
   };

@@ -89,7 +89,15 @@ export const selfCheckRoutes =
         schema: {
           tags,
           summary: '自查: your supervision alerts on a day, each naming the worker, paged by alert id (asOf defaults to today in Beijing time)',
-          querystring: z.object({ asOf: calendarDate.optional(), after: z.string().regex(/^[0-9a-f]{32}$/).optional().describe('the `next` of the previous page'), limit }),
+          querystring: z.object({
+            asOf: calendarDate.optional(),
+            after: z
+              .string()
+              .regex(/^[0-9a-f]{32}$/)
+              .optional()
+              .describe('the `next` of the previous page'),
+            limit,
+          }),
           response: {
             200: z.object({
               asOf: z.string(),

@@ -28,38 +28,35 @@ export const signingRoutes =
       async (request) => workerSigning.open(request.params.token, context(request)),
     );
 
-    app.get(
-      '/signing/:token/document.pdf',
-      { config: linkAccess, schema: { tags: tag, summary: 'The sealed contract to read (free)', params: token } },
-      async (request, reply) => {
-        const pdf = await workerSigning.document(request.params.token, context(request));
-        return reply
-          .type('application/pdf')
-          .header('cache-control', 'no-store')
-          .header('content-disposition', `inline; filename="contract.pdf"; filename*=UTF-8''${encodeURIComponent('劳动合同.pdf')}`)
-          .send(Buffer.from(pdf));
-      },
-    );
+    app.get('/signing/:token/document.pdf', { config: linkAccess, schema: { tags: tag, summary: 'The sealed contract to read (free)', params: token } }, async (request, reply) => {
+      const pdf = await workerSigning.document(request.params.token, context(request));
+      return reply
+        .type('application/pdf')
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `inline; filename="contract.pdf"; filename*=UTF-8''${encodeURIComponent('劳动合同.pdf')}`)
+        .send(Buffer.from(pdf));
+    });
 
-    app.post(
-      '/signing/:token/read',
-      { config: linkAccess, schema: { tags: tag, summary: 'Record that the worker scrolled to the end of the contract', params: token } },
-      async (request) => workerSigning.readToEnd(request.params.token, context(request)),
+    app.post('/signing/:token/read', { config: linkAccess, schema: { tags: tag, summary: 'Record that the worker scrolled to the end of the contract', params: token } }, async (request) =>
+      workerSigning.readToEnd(request.params.token, context(request)),
     );
 
     app.post(
       '/signing/:token/identity',
       {
         config: { ...linkAccess, rateLimit: perLink(10) },
-        schema: { tags: tag, summary: 'Check name and ID number against the contract; texts a one-time code', params: token, body: z.object({ name: text(50, { min: 1, keepSpace: true }), idNumber: text(18, { min: 15, keepSpace: true }) }) },
+        schema: {
+          tags: tag,
+          summary: 'Check name and ID number against the contract; texts a one-time code',
+          params: token,
+          body: z.object({ name: text(50, { min: 1, keepSpace: true }), idNumber: text(18, { min: 15, keepSpace: true }) }),
+        },
       },
       async (request) => workerSigning.verifyIdentity(request.params.token, request.body, context(request)),
     );
 
-    app.post(
-      '/signing/:token/code',
-      { config: { ...linkAccess, rateLimit: perLink(5) }, schema: { tags: tag, summary: 'Send another one-time code', params: token } },
-      async (request) => workerSigning.resendCode(request.params.token, context(request)),
+    app.post('/signing/:token/code', { config: { ...linkAccess, rateLimit: perLink(5) }, schema: { tags: tag, summary: 'Send another one-time code', params: token } }, async (request) =>
+      workerSigning.resendCode(request.params.token, context(request)),
     );
 
     app.post(
@@ -75,7 +72,11 @@ export const signingRoutes =
             publicKey: z.string().min(80).max(400).describe('ECDSA P-256 public key, SPKI DER, base64'),
             signatureImage: z.string().max(700_000).describe('the handwritten signature, PNG data URL'),
             intent: z.boolean().describe('the worker ticked “我已阅读并同意签署本合同”'),
-            confirmations: z.array(z.enum(['fixed_term_requested'])).max(10).optional().describe('the declarations the link’s `confirmations` lists, each ticked by the worker apart (劳动合同法 第十四条: a fixed term at the worker’s own request)'),
+            confirmations: z
+              .array(z.enum(['fixed_term_requested']))
+              .max(10)
+              .optional()
+              .describe('the declarations the link’s `confirmations` lists, each ticked by the worker apart (劳动合同法 第十四条: a fixed term at the worker’s own request)'),
           }),
         },
       },
@@ -86,7 +87,12 @@ export const signingRoutes =
       '/signing/:token/complete',
       {
         config: linkAccess,
-        schema: { tags: tag, summary: 'Phase 2: the browser’s signature over the signed attributes completes the contract', params: token, body: z.object({ sessionId: z.uuid(), signature: z.string().min(80).max(200).describe('ECDSA signature, base64 (raw r||s or DER)') }) },
+        schema: {
+          tags: tag,
+          summary: 'Phase 2: the browser’s signature over the signed attributes completes the contract',
+          params: token,
+          body: z.object({ sessionId: z.uuid(), signature: z.string().min(80).max(200).describe('ECDSA signature, base64 (raw r||s or DER)') }),
+        },
       },
       async (request) => workerSigning.complete(request.params.token, request.body, context(request)),
     );

@@ -23,10 +23,18 @@ const signatureReport = z.object({
   chain: z.array(z.string()),
   validationTime: z.string().optional().describe('the time the certificates were validated at: when the signature is proven to exist'),
   timestamp: z.object({ time: z.string(), valid: z.boolean(), problems: z.array(z.string()) }).optional(),
-  revocation: z.object({ status: z.enum(['good', 'revoked', 'unknown']), source: z.enum(['dss', 'lookup', 'none']), revokedAt: z.date().optional(), afterSignature: z.boolean().optional().describe('revoked after a trusted timestamp proved the signature: the signature stands') }),
+  revocation: z.object({
+    status: z.enum(['good', 'revoked', 'unknown']),
+    source: z.enum(['dss', 'lookup', 'none']),
+    revokedAt: z.date().optional(),
+    afterSignature: z.boolean().optional().describe('revoked after a trusted timestamp proved the signature: the signature stands'),
+  }),
   modification: z.object({
     level: modificationLevel.describe('highest change after the signed revision (pyHanko levels); OTHER when a change is not allowed'),
-    docMdp: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional().describe('DocMDP permission of a certification signature'),
+    docMdp: z
+      .union([z.literal(1), z.literal(2), z.literal(3)])
+      .optional()
+      .describe('DocMDP permission of a certification signature'),
     allowed: z.boolean(),
     changes: z.array(z.object({ object: z.number().int(), what: z.string(), level: modificationLevel, rule: z.string() })),
   }),
@@ -80,7 +88,9 @@ export const verifyRoutes =
       async (request) => {
         // Only raw bytes reach the verifier; a JSON or form body is a wrong media type.
         if (!Buffer.isBuffer(request.body)) {
-          throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the PDF as application/pdf.', [{ field: 'content-type', in: 'headers', rule: 'pdf', message: 'must be application/pdf', messageZh: '请以 application/pdf 上传 PDF 文件' }]);
+          throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the PDF as application/pdf.', [
+            { field: 'content-type', in: 'headers', rule: 'pdf', message: 'must be application/pdf', messageZh: '请以 application/pdf 上传 PDF 文件' },
+          ]);
         }
         return deps.verifier.verifyUpload(request.body);
       },

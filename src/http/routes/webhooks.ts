@@ -35,8 +35,12 @@ const messageView = z.object({
   attempts: z.array(z.object({ at: z.iso.datetime(), manual: z.boolean(), statusCode: z.number().int().nullable(), durationMs: z.number().int(), error: z.string().nullable() })),
 });
 const events = z.array(z.enum(webhookEventTypes)).min(1);
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const url = z.string().max(2000).regex(/^[^\u0000-\u0020\u007f]+$/, 'no spaces or control characters').describe('http(s) URL; its host must resolve to a public address (or be in WEBHOOK_ALLOWLIST)');
+const url = z
+  .string()
+  .max(2000)
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  .regex(/^[^\u0000-\u0020\u007f]+$/, 'no spaces or control characters')
+  .describe('http(s) URL; its host must resolve to a public address (or be in WEBHOOK_ALLOWLIST)');
 const config = { resource: 'contract.manage' as const };
 const tags = ['webhooks'];
 
@@ -54,42 +58,70 @@ export const webhookRoutes =
 
     app.post(
       '/webhooks/endpoints',
-      { config, schema: { tags, summary: 'Register a webhook endpoint and the events it receives', body: z.object({ url, events, description: text(200).optional() }), response: { 201: withSecret } } },
+      {
+        config,
+        schema: { tags, summary: 'Register a webhook endpoint and the events it receives', body: z.object({ url, events, description: text(200).optional() }), response: { 201: withSecret } },
+      },
       async (request, reply) => reply.status(201).send(await webhooks.register(organisationIdOf(request), request.body)),
     );
 
     app.get('/webhooks/endpoints', { config, schema: { tags, summary: 'Your webhook endpoints', response: { 200: z.object({ items: z.array(endpointView) }) } } }, async (request) => ({
-      items: (await webhooks.list(organisationIdOf(request))),
+      items: await webhooks.list(organisationIdOf(request)),
     }));
 
-    app.get('/webhooks/endpoints/:id', { config, schema: { tags, summary: 'One webhook endpoint', params: idParams, response: { 200: endpointView } } }, async (request) =>
-      (await webhooks.get(organisationIdOf(request), request.params.id)),
+    app.get(
+      '/webhooks/endpoints/:id',
+      { config, schema: { tags, summary: 'One webhook endpoint', params: idParams, response: { 200: endpointView } } },
+      async (request) => await webhooks.get(organisationIdOf(request), request.params.id),
     );
 
     app.patch(
       '/webhooks/endpoints/:id',
       {
         config,
-        schema: { tags, summary: 'Change an endpoint; `enabled: true` revives a disabled one', params: idParams, body: z.object({ url: url.optional(), events: events.optional(), description: text(200).optional(), enabled: z.boolean().optional() }), response: { 200: endpointView } },
+        schema: {
+          tags,
+          summary: 'Change an endpoint; `enabled: true` revives a disabled one',
+          params: idParams,
+          body: z.object({ url: url.optional(), events: events.optional(), description: text(200).optional(), enabled: z.boolean().optional() }),
+          response: { 200: endpointView },
+        },
       },
-      async (request) => (await webhooks.update(organisationIdOf(request), request.params.id, request.body)),
+      async (request) => await webhooks.update(organisationIdOf(request), request.params.id, request.body),
     );
 
     app.post(
       '/webhooks/endpoints/:id/rotate-secret',
       { config, schema: { tags, summary: 'A new signing secret; the previous one also signs during WEBHOOK_SECRET_GRACE_HOURS', params: idParams, response: { 200: withSecret } } },
-      async (request) => (await webhooks.rotateSecret(organisationIdOf(request), request.params.id)),
+      async (request) => await webhooks.rotateSecret(organisationIdOf(request), request.params.id),
     );
 
     app.get(
       '/webhooks/endpoints/:id/messages',
-      { config, schema: { tags, summary: 'The delivery log: messages newest first, with every attempt', params: idParams, querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }), response: { 200: z.object({ items: z.array(messageView) }) } } },
-      async (request) => ({ items: (await webhooks.messages(organisationIdOf(request), request.params.id, request.query.limit)) }),
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'The delivery log: messages newest first, with every attempt',
+          params: idParams,
+          querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+          response: { 200: z.object({ items: z.array(messageView) }) },
+        },
+      },
+      async (request) => ({ items: await webhooks.messages(organisationIdOf(request), request.params.id, request.query.limit) }),
     );
 
     app.post(
       '/webhooks/endpoints/:id/messages/:messageId/redeliver',
-      { config, schema: { tags, summary: 'Send a message again (same webhook-id)', params: idParams.extend({ messageId: z.string().max(60) }), response: { 202: z.object({ id: z.string(), status: z.literal('pending') }) } } },
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'Send a message again (same webhook-id)',
+          params: idParams.extend({ messageId: z.string().max(60) }),
+          response: { 202: z.object({ id: z.string(), status: z.literal('pending') }) },
+        },
+      },
       async (request, reply) => reply.status(202).send(await webhooks.redeliver(organisationIdOf(request), request.params.id, request.params.messageId)),
     );
   };

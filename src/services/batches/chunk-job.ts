@@ -54,12 +54,51 @@ async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Pr
 /** The columns a chunk writes with one INSERT per table (see insertRows); ids are made here, as Prisma makes them. */
 const chunkTables = {
   contract: {
-    id: 'uuid', number: 'text', employerId: 'uuid', workerId: 'uuid', templateId: 'text', templateVersion: 'text', fieldsCipher: 'bytea',
-    status: { enum: 'ContractStatus' }, employmentForm: 'text', termType: 'text', startDate: 'date', endDate: 'date', probationEnd: 'date',
-    monthlyWage: 'numeric', regionCode: 'text', batchId: 'uuid', batchRow: 'int', revision: 'int', createdAt: 'timestamp', updatedAt: 'timestamp',
+    id: 'uuid',
+    number: 'text',
+    employerId: 'uuid',
+    workerId: 'uuid',
+    templateId: 'text',
+    templateVersion: 'text',
+    fieldsCipher: 'bytea',
+    status: { enum: 'ContractStatus' },
+    employmentForm: 'text',
+    termType: 'text',
+    startDate: 'date',
+    endDate: 'date',
+    probationEnd: 'date',
+    monthlyWage: 'numeric',
+    regionCode: 'text',
+    batchId: 'uuid',
+    batchRow: 'int',
+    revision: 'int',
+    createdAt: 'timestamp',
+    updatedAt: 'timestamp',
   },
-  document: { id: 'uuid', contractId: 'uuid', kind: { enum: 'DocumentKind' }, objectKey: 'text', versionId: 'text', sha256: 'text', size: 'int', contentType: 'text', signatureSlots: 'jsonb', createdAt: 'timestamp' },
-  signature: { id: 'uuid', contractId: 'uuid', documentId: 'uuid', role: 'text', fieldName: 'text', signerName: 'text', certificateSerial: 'text', signedAt: 'timestamp', timestampAt: 'timestamp', createdAt: 'timestamp' },
+  document: {
+    id: 'uuid',
+    contractId: 'uuid',
+    kind: { enum: 'DocumentKind' },
+    objectKey: 'text',
+    versionId: 'text',
+    sha256: 'text',
+    size: 'int',
+    contentType: 'text',
+    signatureSlots: 'jsonb',
+    createdAt: 'timestamp',
+  },
+  signature: {
+    id: 'uuid',
+    contractId: 'uuid',
+    documentId: 'uuid',
+    role: 'text',
+    fieldName: 'text',
+    signerName: 'text',
+    certificateSerial: 'text',
+    signedAt: 'timestamp',
+    timestampAt: 'timestamp',
+    createdAt: 'timestamp',
+  },
   signingLink: { id: 'uuid', contractId: 'uuid', tokenHash: 'text', expiresAt: 'timestamp', createdAt: 'timestamp' },
 } satisfies Record<string, ColumnSpec>;
 const systemActor: Actor = { kind: 'system', id: 'batch-worker' };
@@ -135,7 +174,11 @@ export class BatchChunkJob {
       pending = pending.filter((r) => !existing.some((c) => c.batchRow === r.row));
     }
     if (!pending.length) return;
-    await removeUnrecorded(this.deps.db, this.deps.archive, pending.flatMap((r) => (r.objectKey ? [r.objectKey] : [])));
+    await removeUnrecorded(
+      this.deps.db,
+      this.deps.archive,
+      pending.flatMap((r) => (r.objectKey ? [r.objectKey] : [])),
+    );
     const organisation = batch.organisation;
     const send = batch.status === 'running-send';
     const failures: { row: number; error: string }[] = [];
@@ -197,11 +240,17 @@ export class BatchChunkJob {
       async (tx) => {
         // The fence: the rows stay this attempt's until commit (a retry's lease waits on these locks).
         const mine = [...prepared.map((p) => p.row), ...failures.map((f) => f.row)];
-        const held = await tx.$queryRaw<{ row: number }[]>`select row from "BatchRow" where "batchId" = ${batchId}::uuid and row = any(${mine}::int[]) and "attemptId" = ${attempt}::uuid and status = 'pending' for update`;
+        const held = await tx.$queryRaw<
+          { row: number }[]
+        >`select row from "BatchRow" where "batchId" = ${batchId}::uuid and row = any(${mine}::int[]) and "attemptId" = ${attempt}::uuid and status = 'pending' for update`;
         if (held.length !== mine.length) throw new LeaseLost();
         if (prepared.length) {
           await registerTemplateVersion(tx, template!);
-          const workerIds = await upsertWorkers(tx, crypto, prepared.map((p) => p.terms.worker));
+          const workerIds = await upsertWorkers(
+            tx,
+            crypto,
+            prepared.map((p) => p.terms.worker),
+          );
           const contractIds = prepared.map(() => uuidv7());
           const documentIds = prepared.map(() => uuidv7());
           const contractOf = new Map(prepared.map((p, i) => [p.row, contractIds[i]!]));
@@ -223,33 +272,77 @@ export class BatchChunkJob {
             tx,
             'Document',
             chunkTables.document,
-            prepared.map((p, i) => ({ id: documentIds[i], contractId: contractIds[i], kind: 'sealed', objectKey: stored[i]!.key, versionId: stored[i]!.versionId, sha256: stored[i]!.sha256, size: stored[i]!.size, contentType: 'application/pdf', signatureSlots: p.rendered.signatureSlots, createdAt })),
+            prepared.map((p, i) => ({
+              id: documentIds[i],
+              contractId: contractIds[i],
+              kind: 'sealed',
+              objectKey: stored[i]!.key,
+              versionId: stored[i]!.versionId,
+              sha256: stored[i]!.sha256,
+              size: stored[i]!.size,
+              contentType: 'application/pdf',
+              signatureSlots: p.rendered.signatureSlots,
+              createdAt,
+            })),
           );
           await insertRows(
             tx,
             'Signature',
             chunkTables.signature,
-            prepared.map((p, i) => ({ id: uuidv7(), contractId: contractIds[i], documentId: documentIds[i], role: 'employer', fieldName: 'employer-seal', signerName: organisation.name, certificateSerial: p.sealed.certificateSerial, signedAt: p.signingTime, timestampAt: p.signingTime, createdAt })),
+            prepared.map((p, i) => ({
+              id: uuidv7(),
+              contractId: contractIds[i],
+              documentId: documentIds[i],
+              role: 'employer',
+              fieldName: 'employer-seal',
+              signerName: organisation.name,
+              certificateSerial: p.sealed.certificateSerial,
+              signedAt: p.signingTime,
+              timestampAt: p.signingTime,
+              createdAt,
+            })),
           );
           const events: AuditInput[] = [];
           const links = new Map<string, { id: string; expiresAt: Date }>();
           if (send) {
-            const invitations = prepared.map((p) => ({ contractId: contractOf.get(p.row)!, ...workerSigning.invitation(organisation.name, { name: p.terms.worker.name, phone: p.terms.worker.phone! }, p.number) }));
+            const invitations = prepared.map((p) => ({
+              contractId: contractOf.get(p.row)!,
+              ...workerSigning.invitation(organisation.name, { name: p.terms.worker.name, phone: p.terms.worker.phone! }, p.number),
+            }));
             const rows = invitations.map((v) => ({ id: uuidv7(), contractId: v.contractId, tokenHash: v.tokenHash, expiresAt: v.expiresAt, createdAt }));
             await insertRows(tx, 'SigningLink', chunkTables.signingLink, rows);
             for (const link of rows) links.set(link.contractId, link);
-            await this.deps.outbox.enqueueMany(tx, invitations.map((v) => v.message));
+            await this.deps.outbox.enqueueMany(
+              tx,
+              invitations.map((v) => v.message),
+            );
           }
           for (const [i, p] of prepared.entries()) {
             const contractId = contractOf.get(p.row)!;
             const base = { chain: contractId, contractId, actor: systemActor };
-            events.push({ ...base, type: 'contract.created', data: { number: p.number, templateId: template!.id, templateVersion: template!.version, draftSha256: p.sealed.priorSha256, pageCount: p.rendered.pageCount, batchId, batchRow: p.row, warnings: [] } });
+            events.push({
+              ...base,
+              type: 'contract.created',
+              data: {
+                number: p.number,
+                templateId: template!.id,
+                templateVersion: template!.version,
+                draftSha256: p.sealed.priorSha256,
+                pageCount: p.rendered.pageCount,
+                batchId,
+                batchRow: p.row,
+                warnings: [],
+              },
+            });
             events.push({ ...base, type: 'contract.sealed', data: { documentSha256: stored[i]!.sha256, certificateSerial: p.sealed.certificateSerial, authorisationId } });
             const link = links.get(contractId);
             if (link) events.push({ ...base, type: 'contract.sent', data: { linkId: link.id, expiresAt: link.expiresAt.toISOString() } });
           }
           await this.deps.audit.appendMany(tx, events);
-          await settleIntents(tx, stored.map((s) => s.key));
+          await settleIntents(
+            tx,
+            stored.map((s) => s.key),
+          );
           await tx.$executeRaw`update "BatchRow" set status = 'done', "updatedAt" = ${new Date().toISOString()}::timestamp(3) where "batchId" = ${batchId}::uuid and row = any(${prepared.map((p) => p.row)}::int[])`;
         }
         for (const failure of failures) await tx.batchRow.update({ where: { batchId_row: { batchId, row: failure.row } }, data: { status: 'failed', error: failure.error, objectKey: null } });
@@ -258,7 +351,11 @@ export class BatchChunkJob {
     );
     await recording.catch(async (error: unknown) => {
       // Nothing recorded (another worker finished these rows, or the database failed): our objects go.
-      await removeUnrecorded(this.deps.db, this.deps.archive, stored.map((s) => s.key))
+      await removeUnrecorded(
+        this.deps.db,
+        this.deps.archive,
+        stored.map((s) => s.key),
+      )
         .then(() => this.deps.db.objectIntent.deleteMany({ where: { key: { in: stored.map((s) => s.key) }, attemptId: attempt } }))
         .catch(() => undefined);
       throw error;

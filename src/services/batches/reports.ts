@@ -68,7 +68,14 @@ export class BatchReports {
     const contracts = await this.deps.db.contract.findMany({ where: { batchId, batchRow: { in: rows.map((r) => r.row) } }, select: { id: true, number: true, status: true, batchRow: true } });
     const byRow = new Map(contracts.map((c) => [c.batchRow!, c]));
     return {
-      items: rows.map((r) => ({ row: r.row, status: r.status, error: r.error, contractId: byRow.get(r.row)?.id ?? null, contractNumber: byRow.get(r.row)?.number ?? null, contractStatus: byRow.get(r.row)?.status ?? null })),
+      items: rows.map((r) => ({
+        row: r.row,
+        status: r.status,
+        error: r.error,
+        contractId: byRow.get(r.row)?.id ?? null,
+        contractNumber: byRow.get(r.row)?.number ?? null,
+        contractStatus: byRow.get(r.row)?.status ?? null,
+      })),
       nextAfterRow: rows.length === page.limit ? rows.at(-1)!.row : null,
     };
   }

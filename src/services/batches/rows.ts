@@ -50,11 +50,8 @@ export interface SheetUpload {
   send: boolean;
 }
 
-
 /** `Batch.rejected`, the rows refused at submission, as written by the submission. */
-const rowErrorsSchema = z.array(
-  z.object({ row: z.number().int(), field: z.string(), rule: z.string(), message: z.string(), messageZh: z.string().optional() }),
-);
+const rowErrorsSchema = z.array(z.object({ row: z.number().int(), field: z.string(), rule: z.string(), message: z.string(), messageZh: z.string().optional() }));
 
 /** The rows refused at submission, read back from their JSON column (a malformed value is a 500, not a guess). */
 export function rejectedRows(rejected: unknown): RowError[] {

@@ -11,9 +11,13 @@ export class BatchSheets {
   /** The template a batch may use: a public one that makes contracts (a 400 naming templateId otherwise). */
   template(templateId: string) {
     const template = this.deps.templates.get(templateId);
-    if (!template || template.internal) throw Problem.badRequest([{ field: 'templateId', in: 'query', rule: 'template_exists', message: `no template ${templateId}`, messageZh: `没有模板 ${templateId}` }]);
+    if (!template || template.internal)
+      throw Problem.badRequest([{ field: 'templateId', in: 'query', rule: 'template_exists', message: `no template ${templateId}`, messageZh: `没有模板 ${templateId}` }]);
     // 续订/变更/证明书 belong to one existing contract each; a batch creates new contracts.
-    if (!template.toContractTerms(template.example)) throw Problem.badRequest([{ field: 'templateId', in: 'query', rule: 'contract_template', message: 'a batch creates contracts; this template is issued by its own workflow', messageZh: '批量签署只适用于劳动合同类模板' }]);
+    if (!template.toContractTerms(template.example))
+      throw Problem.badRequest([
+        { field: 'templateId', in: 'query', rule: 'contract_template', message: 'a batch creates contracts; this template is issued by its own workflow', messageZh: '批量签署只适用于劳动合同类模板' },
+      ]);
     return template;
   }
 
@@ -35,7 +39,12 @@ export class BatchSheets {
       ...columns.map((c) => [c.header, c.path, typeNames[c.type], c.required ? '是' : '否', c.choices?.map((o) => o.label).join('、') ?? '', c.description ?? '']),
     ];
     return writeXlsx([
-      { name: template.title, rows: [header, example], textColumns: columns.flatMap((c, i) => (c.type === 'text' || c.type === 'date' ? [i] : [])), widths: columns.map((c) => Math.max(12, c.header.length * 2 + 2)) },
+      {
+        name: template.title,
+        rows: [header, example],
+        textColumns: columns.flatMap((c, i) => (c.type === 'text' || c.type === 'date' ? [i] : [])),
+        widths: columns.map((c) => Math.max(12, c.header.length * 2 + 2)),
+      },
       { name: '填写说明', rows: guide, widths: [22, 28, 16, 18, 40, 60] },
     ]);
   }

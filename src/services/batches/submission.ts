@@ -19,9 +19,7 @@ import type { BatchSheets } from './sheets.ts';
 import { batchChunkRows, batchFieldsColumn, batchQueueName, rejectedRows, rowFields, type BatchJob, type BatchRequest, type RowError, type SheetUpload } from './rows.ts';
 
 export class BatchSubmission {
-  constructor(
-    private readonly deps: { db: Db; audit: AuditLog; crypto: FieldCrypto; queue: JobSender; contracts: ContractService; sealAuthorisations: SealAuthorisations; sheets: BatchSheets },
-  ) {}
+  constructor(private readonly deps: { db: Db; audit: AuditLog; crypto: FieldCrypto; queue: JobSender; contracts: ContractService; sealAuthorisations: SealAuthorisations; sheets: BatchSheets }) {}
 
   /** A CSV or XLSX sheet of rows: headers must be known columns; cells convert to fields, then rows go as in submit. */
   async submitSheet(organisation: Organisation, upload: SheetUpload, idempotencyKey: string | undefined, actor: Actor) {
@@ -29,11 +27,33 @@ export class BatchSubmission {
     const { header, records } = upload.format === 'xlsx' ? await readXlsx(upload.data) : csvRecords(Buffer.from(upload.data).toString('utf8'));
     const unknown = unknownHeaders(columns, header);
     if (unknown.length) {
-      throw Problem.badRequest(unknown.map((name) => ({ field: name, in: 'body', rule: 'column_known', message: `unknown column ${name}; see the example sheet for this template`, messageZh: `无法识别的列“${name}”，请参照该模板的示例表格` })));
+      throw Problem.badRequest(
+        unknown.map((name) => ({
+          field: name,
+          in: 'body',
+          rule: 'column_known',
+          message: `unknown column ${name}; see the example sheet for this template`,
+          messageZh: `无法识别的列“${name}”，请参照该模板的示例表格`,
+        })),
+      );
     }
     if (!records.length) throw Problem.badRequest([{ field: 'body', in: 'body', rule: 'rows_present', message: 'the sheet has no data rows', messageZh: '表格中没有数据行' }]);
     const { rows, errors } = rowsFromSheet(columns, records);
-    return this.submit(organisation, { templateId: upload.templateId, shared: {}, rows, allOrNothing: upload.allOrNothing, send: upload.send, source: upload.format, fieldName: (path) => columns.find((c) => c.path === path.replace(/^fields\./, ''))?.header ?? path }, idempotencyKey, actor, errors);
+    return this.submit(
+      organisation,
+      {
+        templateId: upload.templateId,
+        shared: {},
+        rows,
+        allOrNothing: upload.allOrNothing,
+        send: upload.send,
+        source: upload.format,
+        fieldName: (path) => columns.find((c) => c.path === path.replace(/^fields\./, ''))?.header ?? path,
+      },
+      idempotencyKey,
+      actor,
+      errors,
+    );
   }
 
   async submit(organisation: Organisation, request: BatchRequest, idempotencyKey: string | undefined, actor: Actor, cellErrors: RowError[] = []) {
@@ -46,7 +66,11 @@ export class BatchSubmission {
     await this.deps.sealAuthorisations.covering(organisation, request.templateId, new Date(), 'templateId');
     const errors: RowError[] = [...cellErrors];
     const valid: { row: number; fields: Record<string, unknown> }[] = [];
-    const checked = await this.deps.contracts.checkMany(organisation, request.templateId, request.rows.map(({ row, values }) => ({ row, fields: rowFields(request.shared, values) })));
+    const checked = await this.deps.contracts.checkMany(
+      organisation,
+      request.templateId,
+      request.rows.map(({ row, values }) => ({ row, fields: rowFields(request.shared, values) })),
+    );
     for (const result of checked) {
       const problem = 'problem' in result ? result.problem : result.violations.some((v) => v.severity === 'error') ? violationProblem(result.violations) : undefined;
       if (!problem) {
@@ -60,16 +84,37 @@ export class BatchSubmission {
     errors.sort((a, b) => a.row - b.row);
     if ((request.allOrNothing && errors.length) || !valid.length) {
       const refused = new Set(errors.map((e) => e.row)).size;
-      throw new Problem(422, 'batch-invalid', valid.length ? 'Some rows are invalid' : 'No row is valid', `${refused} row(s) are invalid; nothing was created.`, [
-        { field: 'rows', in: 'body', rule: valid.length ? 'all_valid' : 'any_valid', message: `${refused} row(s) are invalid; see rowErrors`, messageZh: `${refused} 行未通过校验，未生成任何合同；请按 rowErrors 修改后重新提交` },
-      ], { rowErrors: errors });
+      throw new Problem(
+        422,
+        'batch-invalid',
+        valid.length ? 'Some rows are invalid' : 'No row is valid',
+        `${refused} row(s) are invalid; nothing was created.`,
+        [
+          {
+            field: 'rows',
+            in: 'body',
+            rule: valid.length ? 'all_valid' : 'any_valid',
+            message: `${refused} row(s) are invalid; see rowErrors`,
+            messageZh: `${refused} 行未通过校验，未生成任何合同；请按 rowErrors 修改后重新提交`,
+          },
+        ],
+        { rowErrors: errors },
+      );
     }
     const jobs: { data: BatchJob; singletonKey: string }[] = [];
     try {
       const batch = await db.$transaction(
         async (tx) => {
           const created = await tx.batch.create({
-            data: { organisationId: organisation.id, templateId: request.templateId, rowCount: valid.length, idempotencyKey: idempotencyKey ?? null, status: request.send ? 'running-send' : 'running', rejected: errors as object[], source: request.source ?? 'json' },
+            data: {
+              organisationId: organisation.id,
+              templateId: request.templateId,
+              rowCount: valid.length,
+              idempotencyKey: idempotencyKey ?? null,
+              status: request.send ? 'running-send' : 'running',
+              rejected: errors as object[],
+              source: request.source ?? 'json',
+            },
           });
           // In slices: one statement for 10,000 rows would hold them all in memory several times over.
           const updatedAt = new Date();
@@ -77,7 +122,12 @@ export class BatchSubmission {
             const rows = valid.slice(i, i + 1000).map(({ row, fields }) => ({ batchId: created.id, row, fieldsCipher: crypto.encryptJson(fields, batchFieldsColumn), status: 'pending', updatedAt }));
             await insertRows(tx, 'BatchRow', { batchId: 'uuid', row: 'int', fieldsCipher: 'bytea', status: 'text', updatedAt: 'timestamp' }, rows);
           }
-          await this.deps.audit.append(tx, { chain: `organisation:${organisation.id}`, type: 'batch.submitted', actor, data: { batchId: created.id, rows: valid.length, rejected: new Set(errors.map((e) => e.row)).size, source: request.source ?? 'json' } });
+          await this.deps.audit.append(tx, {
+            chain: `organisation:${organisation.id}`,
+            type: 'batch.submitted',
+            actor,
+            data: { batchId: created.id, rows: valid.length, rejected: new Set(errors.map((e) => e.row)).size, source: request.source ?? 'json' },
+          });
           for (let i = 0; i < valid.length; i += batchChunkRows) {
             const rows = valid.slice(i, i + batchChunkRows).map((v) => v.row);
             jobs.push({ data: { batchId: created.id, rows }, singletonKey: `${created.id}:${rows[0]}` });

@@ -52,7 +52,12 @@ export async function loadContract<I extends Prisma.ContractInclude = Record<str
   const contract = (await db.contract.findUnique({ where: { id: contractId }, include: options.include ?? ({} as I) })) as Prisma.ContractGetPayload<{ include: I }> | null;
   if (!contract) throw refusal('out_of_scope');
   const workerPhoneIndex = reader.kind === 'worker' ? ((await db.worker.findUnique({ where: { id: contract.workerId }, select: { phoneIndex: true } }))?.phoneIndex ?? null) : undefined;
-  const decision = reaches(reader, resource, { id: contract.id, organisationId: contract.employerId, regionCode: contract.regionCode, status: contract.status, workerPhoneIndex }, { caseNumber: options.caseNumber });
+  const decision = reaches(
+    reader,
+    resource,
+    { id: contract.id, organisationId: contract.employerId, regionCode: contract.regionCode, status: contract.status, workerPhoneIndex },
+    { caseNumber: options.caseNumber },
+  );
   if (!decision.allowed) throw refusal(decision.reason);
   return contract;
 }
@@ -90,7 +95,12 @@ function reachWhere(reader: Reader, resource: Resource): Prisma.ContractWhereInp
 }
 
 /** The contracts matching `args.where` that the reader may reach for `resource` (a list: what is out of reach is left out, not refused). */
-export async function findContracts<A extends Prisma.ContractFindManyArgs>(db: DbTx, reader: Reader, resource: Resource, args: Prisma.SelectSubset<A, Prisma.ContractFindManyArgs>): Promise<Prisma.ContractGetPayload<A>[]> {
+export async function findContracts<A extends Prisma.ContractFindManyArgs>(
+  db: DbTx,
+  reader: Reader,
+  resource: Resource,
+  args: Prisma.SelectSubset<A, Prisma.ContractFindManyArgs>,
+): Promise<Prisma.ContractGetPayload<A>[]> {
   const asked = args as Prisma.ContractFindManyArgs;
   const where: Prisma.ContractWhereInput = { AND: [asked.where ?? {}, reachWhere(reader, resource)] };
   return db.contract.findMany<A>({ ...asked, where } as Prisma.SelectSubset<A, Prisma.ContractFindManyArgs>);

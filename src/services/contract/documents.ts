@@ -10,9 +10,9 @@ import { signatureFieldState, type EmptySignatureField } from '../../signing/pad
 import type { ObjectArchive } from '../../storage/archive.ts';
 import { z } from 'zod';
 
-const signatureSlots = z.array(
-  z.object({ role: z.string(), mode: z.enum(['seal', 'sign']), page: z.number().int().nonnegative(), rect: z.tuple([z.number(), z.number(), z.number(), z.number()]) }),
-).nullable();
+const signatureSlots = z
+  .array(z.object({ role: z.string(), mode: z.enum(['seal', 'sign']), page: z.number().int().nonnegative(), rect: z.tuple([z.number(), z.number(), z.number(), z.number()]) }))
+  .nullable();
 
 /** The signature areas a document's template reserved (its `signatureSlots` JSON column, checked). */
 export function documentSlots(document: { signatureSlots: unknown }): SignatureSlot[] {

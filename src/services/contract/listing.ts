@@ -89,7 +89,10 @@ export class ContractListing {
       include: { worker: true, template: { select: { title: true } }, documents: { orderBy: { createdAt: 'asc' } }, signatures: { orderBy: { signedAt: 'asc' } } },
     });
     const events = await db.auditEvent.findMany({ where: { chain: contract.id }, orderBy: { seq: 'asc' }, select: { seq: true, type: true, actorKind: true, actorId: true, at: true } });
-    const names = await actorNames.namesOf(organisationId, events.map((e) => e.actorId));
+    const names = await actorNames.namesOf(
+      organisationId,
+      events.map((e) => e.actorId),
+    );
     const worker = readWorker(crypto, contract.worker);
     return {
       id: contract.id,

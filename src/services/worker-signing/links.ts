@@ -54,7 +54,9 @@ export function workerProblem(status: number, slug: string, titleZh: string, err
 
 /** Another step (a second tab, the employer) moved the contract between reading and writing it. */
 export const contractChanged = () =>
-  workerProblem(409, 'contract-changed', '合同状态已变化', [{ field: 'status', rule: 'unchanged_since_read', message: 'the contract changed meanwhile; reload it and try again', messageZh: '合同状态刚刚发生了变化，请刷新页面后查看' }]);
+  workerProblem(409, 'contract-changed', '合同状态已变化', [
+    { field: 'status', rule: 'unchanged_since_read', message: 'the contract changed meanwhile; reload it and try again', messageZh: '合同状态刚刚发生了变化，请刷新页面后查看' },
+  ]);
 
 export const workerActor = (linkId: string): Actor => ({ kind: 'worker', id: linkId });
 
@@ -96,7 +98,15 @@ export class SigningLinks {
       await tx.signingLink.updateMany({ where: { contractId: contract.id, usedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
       const link = await tx.signingLink.create({ data: { contractId: contract.id, tokenHash: invitation.tokenHash, expiresAt } });
       await outbox.enqueue(tx, invitation.message);
-      await this.deps.audit.append(tx, { chain: contract.id, contractId: contract.id, type: event === 'send' ? 'contract.sent' : 'contract.resent', actor: context.actor, ip: context.ip, userAgent: context.userAgent, data: { linkId: link.id, expiresAt: expiresAt.toISOString() } });
+      await this.deps.audit.append(tx, {
+        chain: contract.id,
+        contractId: contract.id,
+        type: event === 'send' ? 'contract.sent' : 'contract.resent',
+        actor: context.actor,
+        ip: context.ip,
+        userAgent: context.userAgent,
+        data: { linkId: link.id, expiresAt: expiresAt.toISOString() },
+      });
     });
     return { status: next, expiresAt };
   }
@@ -104,10 +114,22 @@ export class SigningLinks {
   /** The link behind a token, refused when unknown, used, revoked, locked or expired. */
   async find(token: string) {
     const link = await this.deps.db.signingLink.findUnique({ where: { tokenHash: hashToken(token) }, include: { contract: { include: { worker: true, employer: true } } } });
-    if (!link || link.revokedAt) throw workerProblem(404, 'link-not-found', '签署链接无效', [{ field: 'token', in: 'path', rule: 'exists', message: 'unknown or replaced link', messageZh: '签署链接无效或已被新的链接取代，请使用最新收到的短信链接' }]);
-    if (link.usedAt) throw workerProblem(410, 'link-used', '签署链接已使用', [{ field: 'token', in: 'path', rule: 'unused', message: 'the link was already used', messageZh: '该合同已通过此链接完成签署或已拒签，链接不能再次使用；请到“我的合同”查看' }]);
-    if (link.lockedAt) throw workerProblem(423, 'link-locked', '签署链接已锁定', [{ field: 'token', in: 'path', rule: 'not_locked', message: 'too many failed attempts', messageZh: '验证失败次数过多，链接已锁定，请联系用人单位重新发送' }]);
-    if (link.expiresAt <= new Date()) throw workerProblem(410, 'link-expired', '签署链接已过期', [{ field: 'token', in: 'path', rule: 'not_expired', message: 'the link expired', messageZh: '签署链接已过期，请联系用人单位重新发送' }]);
+    if (!link || link.revokedAt)
+      throw workerProblem(404, 'link-not-found', '签署链接无效', [
+        { field: 'token', in: 'path', rule: 'exists', message: 'unknown or replaced link', messageZh: '签署链接无效或已被新的链接取代，请使用最新收到的短信链接' },
+      ]);
+    if (link.usedAt)
+      throw workerProblem(410, 'link-used', '签署链接已使用', [
+        { field: 'token', in: 'path', rule: 'unused', message: 'the link was already used', messageZh: '该合同已通过此链接完成签署或已拒签，链接不能再次使用；请到“我的合同”查看' },
+      ]);
+    if (link.lockedAt)
+      throw workerProblem(423, 'link-locked', '签署链接已锁定', [
+        { field: 'token', in: 'path', rule: 'not_locked', message: 'too many failed attempts', messageZh: '验证失败次数过多，链接已锁定，请联系用人单位重新发送' },
+      ]);
+    if (link.expiresAt <= new Date())
+      throw workerProblem(410, 'link-expired', '签署链接已过期', [
+        { field: 'token', in: 'path', rule: 'not_expired', message: 'the link expired', messageZh: '签署链接已过期，请联系用人单位重新发送' },
+      ]);
     return link;
   }
 

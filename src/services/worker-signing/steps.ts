@@ -65,7 +65,10 @@ export class SigningSteps {
   /** Checks name and ID number against the contract, then texts a one-time code. */
   async verifyIdentity(token: string, input: { name: string; idNumber: string }, context: RequestContext) {
     const link = await this.links.find(token);
-    if (!link.readToEndAt) throw workerProblem(409, 'not-read', '请先阅读合同全文', [{ field: 'readToEnd', rule: 'required_first', message: 'read the contract to the end first', messageZh: '请先完整阅读合同至最后一页' }]);
+    if (!link.readToEndAt)
+      throw workerProblem(409, 'not-read', '请先阅读合同全文', [
+        { field: 'readToEnd', rule: 'required_first', message: 'read the contract to the end first', messageZh: '请先完整阅读合同至最后一页' },
+      ]);
     const worker = readWorker(this.deps.crypto, link.contract.worker);
     const idOk = input.idNumber.trim().toUpperCase() === worker.idNumber.toUpperCase();
     const nameOk = input.name.trim() === worker.name;
@@ -74,7 +77,9 @@ export class SigningSteps {
       const parsed = parseResidentId(input.idNumber.trim().toUpperCase());
       const field = !parsed.ok ? 'idNumber' : !idOk ? 'idNumber' : 'name';
       const messageZh = !parsed.ok ? `身份证号码格式不正确：${parsed.reasonZh}` : `姓名或身份证号码与合同不一致，还可尝试${attemptsLeft}次`;
-      throw workerProblem(locked ? 423 : 422, locked ? 'link-locked' : 'identity-mismatch', locked ? '签署链接已锁定' : '身份核验未通过', [{ field, rule: 'matches_contract', message: 'does not match the contract', messageZh: locked ? '验证失败次数过多，链接已锁定，请联系用人单位重新发送' : messageZh }]);
+      throw workerProblem(locked ? 423 : 422, locked ? 'link-locked' : 'identity-mismatch', locked ? '签署链接已锁定' : '身份核验未通过', [
+        { field, rule: 'matches_contract', message: 'does not match the contract', messageZh: locked ? '验证失败次数过多，链接已锁定，请联系用人单位重新发送' : messageZh },
+      ]);
     }
     await this.deps.db.$transaction(async (tx) => {
       await tx.signingLink.update({ where: { id: link.id }, data: { identityVerifiedAt: new Date() } });
@@ -86,13 +91,19 @@ export class SigningSteps {
 
   private async textCode(tx: DbTx, link: { id: string; contractId: string; contract: { number: string } }, phone: string, context: RequestContext) {
     const code = await this.deps.codes.issue(tx, signingCodePurpose, link.id);
-    await this.deps.outbox.enqueue(tx, { channel: 'sms', kind: 'signing-code', to: phone, text: `【劳签】您正在签署电子劳动合同（编号${link.contract.number}），验证码${code}，5分钟内有效。请勿告诉他人。` });
+    await this.deps.outbox.enqueue(tx, {
+      channel: 'sms',
+      kind: 'signing-code',
+      to: phone,
+      text: `【劳签】您正在签署电子劳动合同（编号${link.contract.number}），验证码${code}，5分钟内有效。请勿告诉他人。`,
+    });
     await this.links.audit(tx, link, 'code.sent', context);
   }
 
   async resendCode(token: string, context: RequestContext) {
     const link = await this.links.find(token);
-    if (!link.identityVerifiedAt) throw workerProblem(409, 'identity-first', '请先核验身份', [{ field: 'identity', rule: 'required_first', message: 'verify identity first', messageZh: '请先核验姓名和身份证号码' }]);
+    if (!link.identityVerifiedAt)
+      throw workerProblem(409, 'identity-first', '请先核验身份', [{ field: 'identity', rule: 'required_first', message: 'verify identity first', messageZh: '请先核验姓名和身份证号码' }]);
     const worker = readWorker(this.deps.crypto, link.contract.worker);
     await this.deps.db.$transaction((tx) => this.textCode(tx, link, worker.phone!, context));
     return { codeSentTo: maskPhone(worker.phone!) };
@@ -108,18 +119,30 @@ export class SigningSteps {
     if (check.ok) return;
     const { locked } = check.reason === 'wrong' || check.reason === 'exhausted' ? await this.links.fail(link, 'code.failed', context, { reason: check.reason }) : { locked: false };
     const exhausted = locked || check.reason === 'exhausted';
-    const messageZh = exhausted ? '验证码错误次数过多，链接已锁定，请联系用人单位重新发送' : check.reason === 'expired' ? '验证码已过期，请重新获取' : check.reason === 'none' ? '请先获取验证码' : `验证码错误，还可尝试${check.attemptsLeft}次`;
+    const messageZh = exhausted
+      ? '验证码错误次数过多，链接已锁定，请联系用人单位重新发送'
+      : check.reason === 'expired'
+        ? '验证码已过期，请重新获取'
+        : check.reason === 'none'
+          ? '请先获取验证码'
+          : `验证码错误，还可尝试${check.attemptsLeft}次`;
     if (exhausted && !locked) await this.links.lock(link.id);
-    throw workerProblem(exhausted ? 423 : 422, exhausted ? 'link-locked' : 'code-invalid', exhausted ? '签署链接已锁定' : '验证码不正确', [{ field: 'code', rule: check.reason, message: `code ${check.reason}`, messageZh }]);
+    throw workerProblem(exhausted ? 423 : 422, exhausted ? 'link-locked' : 'code-invalid', exhausted ? '签署链接已锁定' : '验证码不正确', [
+      { field: 'code', rule: check.reason, message: `code ${check.reason}`, messageZh },
+    ]);
   }
 
   async decline(token: string, input: { reason: string }, context: RequestContext) {
     const { db } = this.deps;
     const link = await this.links.find(token);
     // A refusal is a legal act like a signature: only after the contract was read in full.
-    if (!link.readToEndAt) throw workerProblem(409, 'not-read', '请先阅读合同全文', [{ field: 'readToEnd', rule: 'required_first', message: 'read the contract to the end before declining', messageZh: '请先完整阅读合同，再决定是否拒绝签署' }]);
+    if (!link.readToEndAt)
+      throw workerProblem(409, 'not-read', '请先阅读合同全文', [
+        { field: 'readToEnd', rule: 'required_first', message: 'read the contract to the end before declining', messageZh: '请先完整阅读合同，再决定是否拒绝签署' },
+      ]);
     const reason = input.reason.trim();
-    if (reason.length < 2) throw workerProblem(422, 'reason-required', '请填写拒签理由', [{ field: 'reason', rule: 'min_length_2', message: 'a reason is required', messageZh: '请简要说明拒绝签署的理由' }]);
+    if (reason.length < 2)
+      throw workerProblem(422, 'reason-required', '请填写拒签理由', [{ field: 'reason', rule: 'min_length_2', message: 'a reason is required', messageZh: '请简要说明拒绝签署的理由' }]);
     return db.$transaction(async (tx) => {
       const contract = await contractById(tx, link.contractId, { employer: true });
       const next = requireTransition(contract.status, 'decline');
@@ -127,7 +150,12 @@ export class SigningSteps {
       await tx.signingLink.update({ where: { id: link.id }, data: { usedAt: new Date() } });
       await this.links.audit(tx, link, 'contract.declined', context, { reason });
       if (contract.employer.phone) {
-        await this.deps.outbox.enqueue(tx, { channel: 'sms', kind: 'declined-employer', to: contract.employer.phone, text: `【劳签】劳动者拒绝签署电子劳动合同（编号${contract.number}），理由：${reason}` });
+        await this.deps.outbox.enqueue(tx, {
+          channel: 'sms',
+          kind: 'declined-employer',
+          to: contract.employer.phone,
+          text: `【劳签】劳动者拒绝签署电子劳动合同（编号${contract.number}），理由：${reason}`,
+        });
       }
       return { status: next };
     });

@@ -31,7 +31,7 @@ function png(bytes: Buffer): ImageCheck {
   if (!sized.ok) return sized;
   // The pixel data, inflated with a budget of what those dimensions can need (16-bit RGBA and a filter byte a row).
   const data: Buffer[] = [];
-  for (let at = 8; at + 12 <= bytes.length; ) {
+  for (let at = 8; at + 12 <= bytes.length;) {
     const length = bytes.readUInt32BE(at);
     const type = bytes.toString('latin1', at + 4, at + 8);
     if (at + 12 + length > bytes.length) return unreadable();
@@ -79,7 +79,11 @@ function jpeg(bytes: Buffer): ImageCheck {
 function sizeCheck(width: number, height: number): ImageCheck {
   if (width === 0 || height === 0) return unreadable();
   if (width > IMAGE_LIMITS.maxSide || height > IMAGE_LIMITS.maxSide) {
-    return refuse('image_dimensions', `the image is ${width}×${height} pixels; at most ${IMAGE_LIMITS.maxSide}×${IMAGE_LIMITS.maxSide} is accepted`, `图片尺寸为 ${width}×${height} 像素，不能超过 ${IMAGE_LIMITS.maxSide}×${IMAGE_LIMITS.maxSide} 像素`);
+    return refuse(
+      'image_dimensions',
+      `the image is ${width}×${height} pixels; at most ${IMAGE_LIMITS.maxSide}×${IMAGE_LIMITS.maxSide} is accepted`,
+      `图片尺寸为 ${width}×${height} 像素，不能超过 ${IMAGE_LIMITS.maxSide}×${IMAGE_LIMITS.maxSide} 像素`,
+    );
   }
   return { ok: true, type: 'png', width, height };
 }

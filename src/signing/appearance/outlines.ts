@@ -22,10 +22,7 @@ interface Font {
 const fmt = (n: number) => (Math.round(n * 100) / 100).toString();
 
 /** Fonts looked for, in order: the vendored Hei face, then Debian's WenQuanYi Micro Hei. */
-export const defaultOutlineFonts = [
-  path.resolve(import.meta.dirname, '../../../templates/fonts/wqy-microhei.ttf'),
-  '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
-];
+export const defaultOutlineFonts = [path.resolve(import.meta.dirname, '../../../templates/fonts/wqy-microhei.ttf'), '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'];
 
 export class GlyphOutliner {
   private readonly font: Font;

@@ -1,7 +1,6 @@
 /** Byte helpers shared by the DER builder and reader: binary strings (node-forge), comparison, hex and PEM. */
 
-export const toBinary = (bytes: Uint8Array): string =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+export const toBinary = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 export const fromBinary = (binary: string): Uint8Array => new Uint8Array(Buffer.from(binary, 'latin1'));
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
@@ -15,7 +14,10 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 export const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 export function pemEncode(der: Uint8Array, label: string): string {
-  const body = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const body = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
 

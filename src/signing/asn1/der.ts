@@ -64,7 +64,22 @@ export function encode(node: Asn1): Uint8Array {
 // Builders
 
 /** Universal tag numbers (X.680). */
-const T = { BOOLEAN: 1, INTEGER: 2, BITSTRING: 3, OCTETSTRING: 4, NULL: 5, OID: 6, ENUMERATED: 10, UTF8: 12, SEQUENCE: 16, SET: 17, PRINTABLESTRING: 19, IA5STRING: 22, UTCTIME: 23, GENERALIZEDTIME: 24 } as const;
+const T = {
+  BOOLEAN: 1,
+  INTEGER: 2,
+  BITSTRING: 3,
+  OCTETSTRING: 4,
+  NULL: 5,
+  OID: 6,
+  ENUMERATED: 10,
+  UTF8: 12,
+  SEQUENCE: 16,
+  SET: 17,
+  PRINTABLESTRING: 19,
+  IA5STRING: 22,
+  UTCTIME: 23,
+  GENERALIZEDTIME: 24,
+} as const;
 const constructedBit = 0x20;
 const contextClass = 0x80;
 
@@ -172,15 +187,13 @@ export function utcTime(date: Date): Asn1 {
 }
 
 /** X.509 Time: UTCTime through 2049, GeneralizedTime after (RFC 5280 4.1.2.5). */
-export const x509Time = (date: Date): Asn1 =>
-  date.getUTCFullYear() < 2050 ? utcTime(date) : generalizedTime(date);
+export const x509Time = (date: Date): Asn1 => (date.getUTCFullYear() < 2050 ? utcTime(date) : generalizedTime(date));
 
 /** [n] EXPLICIT wrapper. */
 export const explicit = (tag: number, child: Asn1): Asn1 => ({ identifier: contextClass | constructedBit | tag, children: [child] });
 
 /** [n] IMPLICIT primitive with the given content bytes (a string: one byte per character). */
-export const implicitPrimitive = (tag: number, content: Uint8Array | string): Asn1 =>
-  primitive(contextClass | tag, typeof content === 'string' ? latin1(content) : content);
+export const implicitPrimitive = (tag: number, content: Uint8Array | string): Asn1 => primitive(contextClass | tag, typeof content === 'string' ? latin1(content) : content);
 
 /** [n] IMPLICIT constructed (e.g. IMPLICIT SEQUENCE / SET OF). */
 export const implicitConstructed = (tag: number, children: Asn1[]): Asn1 => ({ identifier: contextClass | constructedBit | tag, children });

@@ -89,9 +89,7 @@ export function canonicalRdn(der: Uint8Array): string {
     .children()
     .map((atv) => {
       const value = atv.at(1);
-      const text = stringTags.has(value.tag)
-        ? 's:' + value.text().normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()
-        : 'x:' + Buffer.from(value.bytes).toString('hex');
+      const text = stringTags.has(value.tag) ? 's:' + value.text().normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase() : 'x:' + Buffer.from(value.bytes).toString('hex');
       return `${atv.at(0).oid()}=${text}`;
     })
     .sort()

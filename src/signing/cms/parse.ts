@@ -55,10 +55,7 @@ export function parseSignedData(der: Uint8Array): ParsedSignedData {
   const signerInfo = signerInfos[0]!;
   const parts = signerInfo.children();
   const sid = parts[1]!;
-  const signerIdentifier: SignerIdentifier =
-    sid.contextTag === 0
-      ? { subjectKeyId: sid.content }
-      : { issuer: sid.at(0).bytes, serialHex: serialHex(sid.at(1).unsignedBytes()) };
+  const signerIdentifier: SignerIdentifier = sid.contextTag === 0 ? { subjectKeyId: sid.content } : { issuer: sid.at(0).bytes, serialHex: serialHex(sid.at(1).unsignedBytes()) };
   let index = 3;
   const signedAttributesElement = parts[index]?.contextTag === 0 ? parts[index++] : undefined;
   const signatureAlgorithm = parts[index++]!.at(0).oid();

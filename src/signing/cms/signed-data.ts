@@ -4,19 +4,7 @@
  * DER, the server assembles the SignedData (and adds the signature timestamp).
  */
 import { createHash } from 'node:crypto';
-import {
-  algorithmIdentifier,
-  encode,
-  explicit,
-  int,
-  octets,
-  oid,
-  raw,
-  retag,
-  seq,
-  setOf,
-  type Asn1,
-} from '../asn1/der.ts';
+import { algorithmIdentifier, encode, explicit, int, octets, oid, raw, retag, seq, setOf, type Asn1 } from '../asn1/der.ts';
 import { oids } from '../asn1/oids.ts';
 import { parseCertificate } from '../pki/certificate.ts';
 import { signatureAlgorithmIdentifier } from '../pki/keys.ts';
@@ -115,16 +103,8 @@ export function assembleSignedData(input: AssembleInput): Uint8Array {
     octets(input.signatureValue),
     input.unsignedAttributes?.length ? implicitSet(1, input.unsignedAttributes.map(encodeAttribute)) : undefined,
   );
-  const encapsulated = input.encapsulated
-    ? seq(oid(input.encapsulated.contentType), explicit(0, octets(input.encapsulated.content)))
-    : seq(oid(oids.data));
-  const signedData = seq(
-    int(input.encapsulated ? 3 : 1),
-    setOf(sha256Identifier()),
-    encapsulated,
-    input.omitCertificates ? undefined : implicitSet(0, input.chain.map(raw)),
-    setOf(signerInfo),
-  );
+  const encapsulated = input.encapsulated ? seq(oid(input.encapsulated.contentType), explicit(0, octets(input.encapsulated.content))) : seq(oid(oids.data));
+  const signedData = seq(int(input.encapsulated ? 3 : 1), setOf(sha256Identifier()), encapsulated, input.omitCertificates ? undefined : implicitSet(0, input.chain.map(raw)), setOf(signerInfo));
   return encode(seq(oid(oids.signedData), explicit(0, signedData)));
 }
 

@@ -121,7 +121,7 @@ export class PdfUpdate {
     const xrefOffset = offset;
     let xref = 'xref\n';
     const written = [...offsets.keys()];
-    for (let i = 0; i < written.length; ) {
+    for (let i = 0; i < written.length;) {
       let j = i;
       while (j + 1 < written.length && written[j + 1] === written[j]! + 1) j++;
       xref += `${written[i]} ${j - i + 1}\n`;

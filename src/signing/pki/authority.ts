@@ -11,16 +11,7 @@ import { isValidUscc } from '../../domain/identity.ts';
 import type { NameAttribute } from '../asn1/names.ts';
 import { oids } from '../asn1/oids.ts';
 import type { Signer } from '../types.ts';
-import {
-  createCertificate,
-  isIssuedBy,
-  isTimestampingCertificate,
-  keyIdHex,
-  parseCertificate,
-  type CertificateIssuer,
-  type CertificateTemplate,
-  type ParsedCertificate,
-} from './certificate.ts';
+import { createCertificate, isIssuedBy, isTimestampingCertificate, keyIdHex, parseCertificate, type CertificateIssuer, type CertificateTemplate, type ParsedCertificate } from './certificate.ts';
 import { algorithmOfKey, generateKeyPair, keyMatches, localSignatureKey, sealPrivateKey, toPublicKey } from './keys.ts';
 import type { CertificateStatusStore } from './status-store.ts';
 
@@ -184,7 +175,10 @@ export function createPki(material: PkiMaterial): Pki {
     const identifier = request.idNumberHash ?? request.maskedIdNumber;
     const minutes = request.validityMinutes ?? 30;
     if (minutes <= 0 || minutes > 24 * 60) throw new Error('event certificates live between 1 minute and 1 day');
-    const subject: NameAttribute[] = [{ type: 'C', value: 'CN' }, { type: 'CN', value: request.name }];
+    const subject: NameAttribute[] = [
+      { type: 'C', value: 'CN' },
+      { type: 'CN', value: request.name },
+    ];
     if (identifier) subject.push({ type: 'serialNumber', value: identifier });
     const now = Date.now();
     return issue(
@@ -201,9 +195,7 @@ export function createPki(material: PkiMaterial): Pki {
     );
   }
 
-  const authorities = [material.rootCa, organisationCa, individualCa].filter(
-    (ca, i, all): ca is IssuingAuthority => !!ca && all.findIndex((other) => other?.keyIdHex === ca.keyIdHex) === i,
-  );
+  const authorities = [material.rootCa, organisationCa, individualCa].filter((ca, i, all): ca is IssuingAuthority => !!ca && all.findIndex((other) => other?.keyIdHex === ca.keyIdHex) === i);
   return {
     root: material.root,
     trustAnchors: [material.root],
@@ -230,7 +222,6 @@ export function authority(name: string, der: Uint8Array, privateKey: KeyObject, 
   };
 }
 
-
 // Start-up validation
 
 function assertChain(chain: Uint8Array[], root: ParsedCertificate, what: string): void {
@@ -254,7 +245,10 @@ function assertKey(holder: { certificate: ParsedCertificate; privateKey: KeyObje
 export function validateMaterial(material: PkiMaterial): void {
   const { root } = material;
   if (!root.isCa || !isIssuedBy(root, root)) throw new Error('pki: root is not a self-signed CA certificate');
-  for (const [what, ca] of [['organisation CA', material.organisationCa], ['individual CA', material.individualCa]] as const) {
+  for (const [what, ca] of [
+    ['organisation CA', material.organisationCa],
+    ['individual CA', material.individualCa],
+  ] as const) {
     assertKey(ca, what);
     if (!ca.certificate.isCa || !ca.certificate.keyUsage.includes('keyCertSign')) throw new Error(`pki: ${what} lacks CA:TRUE and keyCertSign`);
     assertChain(ca.chain, root, what);

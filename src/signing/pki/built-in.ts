@@ -72,7 +72,10 @@ function generateHierarchy(options: BuiltInPkiOptions, urls: PkiUrls): Generated
     extendedKeyUsage: { purposes: [oids.kpTimeStamping], critical: true },
     ...caExtensions('root'),
   });
-  for (const [file, ca] of [['ocsp-organisations', organisations], ['ocsp-individuals', individuals]] as const) {
+  for (const [file, ca] of [
+    ['ocsp-organisations', organisations],
+    ['ocsp-individuals', individuals],
+  ] as const) {
     issueUnder(ca, file, {
       subject: name(`LaborSign OCSP Responder (${file.slice(5)})`),
       notAfter: years(2),

@@ -119,10 +119,7 @@ function buildExtensions(template: CertificateTemplate, subjectKeyId: Uint8Array
     const points = template.crlUrls.map((url) => seq(explicit(0, implicitConstructed(0, [uri(url)]))));
     list.push(extension(oids.crlDistributionPoints, false, seq(...points)));
   }
-  const access = [
-    ...(template.ocspUrls ?? []).map((url) => seq(oid(oids.accessOcsp), uri(url))),
-    ...(template.caIssuersUrls ?? []).map((url) => seq(oid(oids.accessCaIssuers), uri(url))),
-  ];
+  const access = [...(template.ocspUrls ?? []).map((url) => seq(oid(oids.accessOcsp), uri(url))), ...(template.caIssuersUrls ?? []).map((url) => seq(oid(oids.accessCaIssuers), uri(url)))];
   if (access.length) list.push(extension(oids.authorityInfoAccess, false, seq(...access)));
   if (template.policies?.length) {
     list.push(extension(oids.certificatePolicies, false, seq(...template.policies.map((p) => seq(oid(p))))));
@@ -143,7 +140,7 @@ export function createCertificate(template: CertificateTemplate, issuer: Certifi
   const selfSigned = 'selfSigningKey' in issuer;
   const signingKey = selfSigned ? issuer.selfSigningKey : issuer.privateKey;
   const issuerName = selfSigned ? subject : issuer.certificate.subject;
-  const authorityKeyId = selfSigned ? subjectKeyId : issuer.certificate.subjectKeyId ?? keyIdentifier(issuer.certificate.spki);
+  const authorityKeyId = selfSigned ? subjectKeyId : (issuer.certificate.subjectKeyId ?? keyIdentifier(issuer.certificate.spki));
   const algorithm = algorithmOfKey(signingKey);
   const signatureAlgorithm = signatureAlgorithmIdentifier(algorithm);
 
@@ -257,9 +254,7 @@ function decodeExtensions(extensions: Map<string, CertificateExtension>) {
   const isCa = basic?.children()[0]?.tag === Tag.boolean ? basic.at(0).boolean() : false;
   const keyUsage = (read(oids.keyUsage)?.namedBits() ?? []).map((b) => keyUsageNames[b]).filter((n): n is KeyUsageName => !!n);
   const eku = read(oids.extKeyUsage);
-  const extendedKeyUsage = eku
-    ? { purposes: eku.children().map((c) => c.oid()), critical: extensions.get(oids.extKeyUsage)!.critical }
-    : undefined;
+  const extendedKeyUsage = eku ? { purposes: eku.children().map((c) => c.oid()), critical: extensions.get(oids.extKeyUsage)!.critical } : undefined;
   const subjectKeyId = read(oids.subjectKeyIdentifier)?.content;
   const authorityKeyId = read(oids.authorityKeyIdentifier)?.tagged(0)?.content;
   const ocspUrls: string[] = [];

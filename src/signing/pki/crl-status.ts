@@ -60,15 +60,22 @@ function lengthOctets(length: number): number[] {
 function distributionPoints(certificate: ParsedCertificate): DistributionPoint[] {
   const extension = certificate.extensions.get(oids.crlDistributionPoints);
   if (!extension) return [{ reasons: allReasons }];
-  return parseDer(extension.value).children().map((point) => {
-    const crlIssuer = point.tagged(2);
-    const crlIssuerNames = crlIssuer ? crlIssuer.children().filter((n) => n.contextTag === 4).map((n) => n.inner().bytes) : [];
-    return {
-      names: pointNames(point.tagged(0), crlIssuer ? crlIssuerNames : [certificate.issuer]),
-      reasons: reasonBits(point.tagged(1)),
-      crlIssuers: crlIssuer ? crlIssuerNames.map(nameKey) : undefined,
-    };
-  });
+  return parseDer(extension.value)
+    .children()
+    .map((point) => {
+      const crlIssuer = point.tagged(2);
+      const crlIssuerNames = crlIssuer
+        ? crlIssuer
+            .children()
+            .filter((n) => n.contextTag === 4)
+            .map((n) => n.inner().bytes)
+        : [];
+      return {
+        names: pointNames(point.tagged(0), crlIssuer ? crlIssuerNames : [certificate.issuer]),
+        reasons: reasonBits(point.tagged(1)),
+        crlIssuers: crlIssuer ? crlIssuerNames.map(nameKey) : undefined,
+      };
+    });
 }
 
 interface Scope {
@@ -184,9 +191,15 @@ export function crlStatus(certificate: ParsedCertificate, _issuer: ParsedCertifi
       if (!signers.length) continue;
       const delta = context.crls.find((d) => {
         const base = deltaBase(d);
-        return base !== undefined && crl.crlNumber !== undefined && base <= crl.crlNumber && usable(d, time) && nameKey(d.issuer) === nameKey(crl.issuer) &&
+        return (
+          base !== undefined &&
+          crl.crlNumber !== undefined &&
+          base <= crl.crlNumber &&
+          usable(d, time) &&
+          nameKey(d.issuer) === nameKey(crl.issuer) &&
           bytesEqual(d.extensions.get(idp)?.value ?? new Uint8Array(), crl.extensions.get(idp)?.value ?? new Uint8Array()) &&
-          signers.some((s) => verifySignature(s.publicKey, d.signatureAlgorithm, d.tbs, d.signature));
+          signers.some((s) => verifySignature(s.publicKey, d.signatureAlgorithm, d.tbs, d.signature))
+        );
       });
       const fromDelta = delta ? entryFor(delta, certificate, scope) : undefined;
       if (fromDelta && fromDelta.reasonCode === removeFromCrl) {

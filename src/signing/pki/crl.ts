@@ -1,22 +1,5 @@
 /** X.509 v2 CRLs: builder (reason codes, CRL number, AKI) and parser. */
-import {
-  bits,
-  bool,
-  encode,
-  enumerated,
-  explicit,
-  implicitPrimitive,
-  int,
-  octets,
-  oid,
-  parseDer,
-  raw,
-  seq,
-  Tag,
-  x509Time,
-  type Asn1,
-  type DerElement,
-} from '../asn1/der.ts';
+import { bits, bool, encode, enumerated, explicit, implicitPrimitive, int, octets, oid, parseDer, raw, seq, Tag, x509Time, type Asn1, type DerElement } from '../asn1/der.ts';
 import { oids } from '../asn1/oids.ts';
 import { keyIdentifier, serialBytes, serialHex as canonicalSerial, type CertificateIssuer } from './certificate.ts';
 import { algorithmOfKey, signatureAlgorithmIdentifier, signWithKey } from './keys.ts';
@@ -52,13 +35,7 @@ export function buildCrl(content: CrlContent, issuer: CertificateIssuer): Uint8A
       x509Time(content.thisUpdate),
       x509Time(content.nextUpdate),
       entries.length ? seq(...entries) : undefined,
-      explicit(
-        0,
-        seq(
-          extension(oids.authorityKeyIdentifier, false, seq(implicitPrimitive(0, authorityKeyId))),
-          extension(oids.crlNumber, false, int(content.crlNumber)),
-        ),
-      ),
+      explicit(0, seq(extension(oids.authorityKeyIdentifier, false, seq(implicitPrimitive(0, authorityKeyId))), extension(oids.crlNumber, false, int(content.crlNumber)))),
     ),
   );
   return encode(seq(raw(tbs), signatureAlgorithm, bits(signWithKey(issuer.privateKey, tbs))));

@@ -75,9 +75,7 @@ export async function loadPkiFromPem(options: PemPkiOptions): Promise<Pki> {
     options,
     { chain: pemChain(options.caCertPem, 'caCertPem'), privateKey: key(options.caKeyPem) },
     { chain: pemChain(options.tsaCertPem, 'tsaCertPem'), privateKey: key(options.tsaKeyPem) },
-    options.ocspCertPem && options.ocspKeyPem
-      ? { chain: pemChain(options.ocspCertPem, 'ocspCertPem'), privateKey: key(options.ocspKeyPem) }
-      : undefined,
+    options.ocspCertPem && options.ocspKeyPem ? { chain: pemChain(options.ocspCertPem, 'ocspCertPem'), privateKey: key(options.ocspKeyPem) } : undefined,
   );
 }
 

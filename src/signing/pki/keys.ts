@@ -2,16 +2,7 @@
  * Key handling: generation, algorithm policy (ECDSA P-256 or RSA ≥ 3072; RSA-2048 refused),
  * node:crypto / WebCrypto signing behind `SignatureKey`, and sealing private keys at rest.
  */
-import {
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  hkdfSync,
-  KeyObject,
-  sign as cryptoSign,
-  verify as cryptoVerify,
-  webcrypto,
-} from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, KeyObject, sign as cryptoSign, verify as cryptoVerify, webcrypto } from 'node:crypto';
 import { algorithmIdentifier, type Asn1 } from '../asn1/der.ts';
 import { ecdsaRawToDer } from '../asn1/ecdsa.ts';
 import { hashOfSignatureAlgorithm, oids, type HashName } from '../asn1/oids.ts';
@@ -24,9 +15,7 @@ export interface KeyPair {
 }
 
 export function generateKeyPair(algorithm: SignatureAlgorithm = 'ecdsa-p256-sha256'): KeyPair {
-  return algorithm === 'ecdsa-p256-sha256'
-    ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
-    : generateKeyPairSync('rsa', { modulusLength: 3072 });
+  return algorithm === 'ecdsa-p256-sha256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 3072 });
 }
 
 /**
@@ -60,9 +49,7 @@ export function spkiOf(key: KeyObject): Uint8Array {
 
 /** signatureAlgorithm for certificates, CRLs, OCSP and CMS SignerInfo. */
 export function signatureAlgorithmIdentifier(algorithm: SignatureAlgorithm): Asn1 {
-  return algorithm === 'ecdsa-p256-sha256'
-    ? algorithmIdentifier(oids.ecdsaWithSha256)
-    : algorithmIdentifier(oids.sha256WithRsa, null);
+  return algorithm === 'ecdsa-p256-sha256' ? algorithmIdentifier(oids.ecdsaWithSha256) : algorithmIdentifier(oids.sha256WithRsa, null);
 }
 
 /** Synchronous SHA-256 signature with a local key (DER ECDSA-Sig-Value or PKCS#1 v1.5). */
@@ -94,13 +81,7 @@ export function webCryptoSignatureKey(privateKey: webcrypto.CryptoKey): Signatur
  * Verifies a signature given the signature algorithm OID (X.509/OCSP/CRL) or, for CMS where
  * SignerInfo may name only the key type, an explicit digest.
  */
-export function verifyWithKey(
-  publicKey: KeyObject,
-  signatureAlgorithmOid: string,
-  data: Uint8Array,
-  signature: Uint8Array,
-  digest?: HashName,
-): boolean {
+export function verifyWithKey(publicKey: KeyObject, signatureAlgorithmOid: string, data: Uint8Array, signature: Uint8Array, digest?: HashName): boolean {
   const hash = hashOfSignatureAlgorithm(signatureAlgorithmOid) ?? digest;
   if (!hash) throw new Error(`unsupported signature algorithm ${signatureAlgorithmOid}`);
   return rememberedCheck(publicKey, `${signatureAlgorithmOid}/${hash}`, data, signature, () => {

@@ -16,14 +16,7 @@ import type { ParsedCertificate } from './certificate.ts';
 import { rememberedCheck } from './check-memo.ts';
 
 /** Why a path failed, in ETSI EN 319 102-1 sub-indication terms. */
-export type PathFailure =
-  | 'NO_CERTIFICATE_CHAIN_FOUND'
-  | 'CERTIFICATE_CHAIN_GENERAL_FAILURE'
-  | 'CHAIN_CONSTRAINTS_FAILURE'
-  | 'EXPIRED'
-  | 'NOT_YET_VALID'
-  | 'REVOKED'
-  | 'TRY_LATER';
+export type PathFailure = 'NO_CERTIFICATE_CHAIN_FOUND' | 'CERTIFICATE_CHAIN_GENERAL_FAILURE' | 'CHAIN_CONSTRAINTS_FAILURE' | 'EXPIRED' | 'NOT_YET_VALID' | 'REVOKED' | 'TRY_LATER';
 
 export type Purpose = 'signer' | 'timestamping' | 'ocsp-responder' | 'crl-issuer' | 'any';
 
@@ -68,16 +61,34 @@ const ext = {
   subjectDirectoryAttributes: '2.5.29.9',
 };
 const understood = new Set<string>([
-  oids.basicConstraints, oids.keyUsage, oids.extKeyUsage, oids.certificatePolicies, oids.subjectKeyIdentifier,
-  oids.authorityKeyIdentifier, oids.crlDistributionPoints, oids.authorityInfoAccess, oids.ocspNoCheck,
-  ext.subjectAltName, ext.issuerAltName, ext.freshestCrl, ext.subjectInfoAccess, ext.subjectDirectoryAttributes,
+  oids.basicConstraints,
+  oids.keyUsage,
+  oids.extKeyUsage,
+  oids.certificatePolicies,
+  oids.subjectKeyIdentifier,
+  oids.authorityKeyIdentifier,
+  oids.crlDistributionPoints,
+  oids.authorityInfoAccess,
+  oids.ocspNoCheck,
+  ext.subjectAltName,
+  ext.issuerAltName,
+  ext.freshestCrl,
+  ext.subjectInfoAccess,
+  ext.subjectDirectoryAttributes,
 ]);
 const unsupported = [ext.nameConstraints, ext.policyMappings, ext.policyConstraints, ext.inhibitAnyPolicy];
 
 const signatureHashes = new Map<string, string>([
-  ['1.2.840.113549.1.1.5', 'sha1'], ['1.2.840.113549.1.1.11', 'sha256'], ['1.2.840.113549.1.1.12', 'sha384'], ['1.2.840.113549.1.1.13', 'sha512'],
-  ['1.2.840.10045.4.1', 'sha1'], ['1.2.840.10045.4.3.2', 'sha256'], ['1.2.840.10045.4.3.3', 'sha384'], ['1.2.840.10045.4.3.4', 'sha512'],
-  ['1.2.840.10040.4.3', 'sha1'], ['2.16.840.1.101.3.4.3.2', 'sha256'],
+  ['1.2.840.113549.1.1.5', 'sha1'],
+  ['1.2.840.113549.1.1.11', 'sha256'],
+  ['1.2.840.113549.1.1.12', 'sha384'],
+  ['1.2.840.113549.1.1.13', 'sha512'],
+  ['1.2.840.10045.4.1', 'sha1'],
+  ['1.2.840.10045.4.3.2', 'sha256'],
+  ['1.2.840.10045.4.3.3', 'sha384'],
+  ['1.2.840.10045.4.3.4', 'sha512'],
+  ['1.2.840.10040.4.3', 'sha1'],
+  ['2.16.840.1.101.3.4.3.2', 'sha256'],
 ]);
 const dsaKey = '1.2.840.10040.4.1';
 
@@ -145,7 +156,8 @@ function purposeProblem(leaf: ParsedCertificate, purpose: Purpose): string | und
   const eku = leaf.extendedKeyUsage;
   switch (purpose) {
     case 'signer':
-      if (leaf.extensions.has(oids.keyUsage) && !leaf.keyUsage.includes('digitalSignature') && !leaf.keyUsage.includes('nonRepudiation')) return 'signer certificate lacks keyUsage digitalSignature / nonRepudiation';
+      if (leaf.extensions.has(oids.keyUsage) && !leaf.keyUsage.includes('digitalSignature') && !leaf.keyUsage.includes('nonRepudiation'))
+        return 'signer certificate lacks keyUsage digitalSignature / nonRepudiation';
       return undefined;
     case 'timestamping':
       if (!eku || !eku.critical || eku.purposes.length !== 1 || eku.purposes[0] !== oids.kpTimeStamping) return 'TSA certificate lacks a critical extendedKeyUsage of timeStamping only';
@@ -188,7 +200,8 @@ export function validatePath(path: ParsedCertificate[], anchor: ParsedCertificat
     const issuer = i === 0 ? anchor : ordered[i - 1]!;
     const label = certificate.subjectText || '(empty subject)';
     if (nameKey(certificate.issuer) !== workingIssuer) return failure('CERTIFICATE_CHAIN_GENERAL_FAILURE', `${label}: issuer name does not chain`, path, certificate);
-    if (!verifySignature(working.key, certificate.signatureAlgorithm, certificate.tbs, certificate.signature)) return failure('CERTIFICATE_CHAIN_GENERAL_FAILURE', `${label}: signature does not verify under its issuer's key`, path, certificate);
+    if (!verifySignature(working.key, certificate.signatureAlgorithm, certificate.tbs, certificate.signature))
+      return failure('CERTIFICATE_CHAIN_GENERAL_FAILURE', `${label}: signature does not verify under its issuer's key`, path, certificate);
     if (context.time < certificate.notBefore) return failure('NOT_YET_VALID', `${label}: not valid before ${certificate.notBefore.toISOString()}`, path, certificate);
     if (context.time > certificate.notAfter) return failure('EXPIRED', `${label}: expired ${certificate.notAfter.toISOString()}`, path, certificate);
     for (const [id, e] of certificate.extensions) {
@@ -198,7 +211,8 @@ export function validatePath(path: ParsedCertificate[], anchor: ParsedCertificat
     if (context.revocation) {
       const answer = context.revocation(certificate, issuer, ordered.slice(0, i + 1), context, depth);
       answers.push(answer);
-      if (answer.status === 'revoked' && (!answer.revokedAt || answer.revokedAt <= (context.revocationTime ?? context.time))) return failure('REVOKED', `${label}: revoked${answer.revokedAt ? ' ' + answer.revokedAt.toISOString() : ''}`, path, certificate, answer);
+      if (answer.status === 'revoked' && (!answer.revokedAt || answer.revokedAt <= (context.revocationTime ?? context.time)))
+        return failure('REVOKED', `${label}: revoked${answer.revokedAt ? ' ' + answer.revokedAt.toISOString() : ''}`, path, certificate, answer);
       if (answer.status === 'unknown') return failure('TRY_LATER', `${label}: revocation status unknown`, path, certificate);
     }
     if (last) {
@@ -213,7 +227,8 @@ export function validatePath(path: ParsedCertificate[], anchor: ParsedCertificat
     }
     const constraint = pathLength(certificate);
     if (constraint !== undefined && constraint < maxPathLength) maxPathLength = constraint;
-    if (certificate.extensions.has(oids.keyUsage) && !certificate.keyUsage.includes('keyCertSign')) return failure('CHAIN_CONSTRAINTS_FAILURE', `${label}: issuer lacks keyUsage keyCertSign`, path, certificate);
+    if (certificate.extensions.has(oids.keyUsage) && !certificate.keyUsage.includes('keyCertSign'))
+      return failure('CHAIN_CONSTRAINTS_FAILURE', `${label}: issuer lacks keyUsage keyCertSign`, path, certificate);
     try {
       working = workingKeyOf(certificate, working);
     } catch (error) {

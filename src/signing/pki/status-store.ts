@@ -44,9 +44,7 @@ export interface RevokedCertificate {
 }
 
 export type CertificateStatus =
-  | { status: 'good'; record: IssuedCertificateRecord }
-  | { status: 'revoked'; record: IssuedCertificateRecord; revokedAt: Date; reason: RevocationReason }
-  | { status: 'unknown' };
+  { status: 'good'; record: IssuedCertificateRecord } | { status: 'revoked'; record: IssuedCertificateRecord; revokedAt: Date; reason: RevocationReason } | { status: 'unknown' };
 
 export interface CertificateStatusStore {
   /** Records an issued certificate; recording the same serial again replaces the record (upsert). */

@@ -48,8 +48,7 @@ export function certIdFor(certificateSerialHex: string, issuer: ParsedCertificat
   };
 }
 
-const encodeCertId = (id: CertId): Asn1 =>
-  seq(algorithmIdentifier(id.hashAlgorithm, null), octets(id.issuerNameHash), octets(id.issuerKeyHash), int(serialBytes(id.serialHex)));
+const encodeCertId = (id: CertId): Asn1 => seq(algorithmIdentifier(id.hashAlgorithm, null), octets(id.issuerNameHash), octets(id.issuerKeyHash), int(serialBytes(id.serialHex)));
 
 function readCertId(element: DerElement): CertId {
   return {
@@ -158,22 +157,12 @@ export function createOcspResponder(options: OcspResponderOptions): OcspResponde
 
     const responderKeyHash = createHash('sha1').update(subjectPublicKeyBits(responder.certificate)).digest();
     const tbsResponseData = encode(
-      seq(
-        explicit(2, octets(responderKeyHash)),
-        generalizedTime(at),
-        seq(...singleResponses),
-        request.nonceValue ? explicit(1, seq(extension(oids.ocspNonce, request.nonceValue))) : undefined,
-      ),
+      seq(explicit(2, octets(responderKeyHash)), generalizedTime(at), seq(...singleResponses), request.nonceValue ? explicit(1, seq(extension(oids.ocspNonce, request.nonceValue))) : undefined),
     );
     const signatureAlgorithm = signatureAlgorithmIdentifier(algorithmOfKey(responder.privateKey));
     const delegated = !bytesEqual(responder.certificate.der, responder.issuer.der);
     const basic = encode(
-      seq(
-        raw(tbsResponseData),
-        signatureAlgorithm,
-        bits(signWithKey(responder.privateKey, tbsResponseData)),
-        delegated ? explicit(0, seq(raw(responder.certificate.der))) : undefined,
-      ),
+      seq(raw(tbsResponseData), signatureAlgorithm, bits(signWithKey(responder.privateKey, tbsResponseData)), delegated ? explicit(0, seq(raw(responder.certificate.der))) : undefined),
     );
     return encode(seq(enumerated(OcspResponseStatus.successful), explicit(0, seq(oid(oids.ocspBasic), octets(basic)))));
   };
@@ -214,7 +203,10 @@ function readSingleResponse(element: DerElement): SingleOcspResponse {
     certId: readCertId(element.at(0, Tag.sequence)),
     status: status.contextTag === 0 ? 'good' : status.contextTag === 1 ? 'revoked' : 'unknown',
     thisUpdate: element.at(2, Tag.generalizedTime).time(),
-    nextUpdate: rest.find((e) => e.contextTag === 0)?.inner().time(),
+    nextUpdate: rest
+      .find((e) => e.contextTag === 0)
+      ?.inner()
+      .time(),
   };
   if (status.contextTag === 1) {
     single.revokedAt = status.at(0).time();
@@ -235,7 +227,10 @@ export function parseOcspResponse(der: Uint8Array): ParsedOcspResponse {
   const fields = tbs.children().filter((f) => f.contextTag !== 0); // version [0] if present
   const responderId = fields[0]!;
   let nonceValue: Uint8Array | undefined;
-  for (const ext of fields.find((f) => f.contextTag === 1)?.inner().children() ?? []) {
+  for (const ext of fields
+    .find((f) => f.contextTag === 1)
+    ?.inner()
+    .children() ?? []) {
     if (ext.at(0).oid() === oids.ocspNonce) nonceValue = ext.children().at(-1)!.content;
   }
   return {
@@ -312,9 +307,7 @@ export function verifyOcspResponse(
     const expected = encode(octets(options.nonce));
     if (!basic.nonceValue || !bytesEqual(basic.nonceValue, expected)) problems.push('nonce does not match the request');
   }
-  const single = basic.responses.find(
-    (r) => r.certId.serialHex === options.certificate.serialHex && certIdMatchesIssuer(r.certId, options.issuer),
-  );
+  const single = basic.responses.find((r) => r.certId.serialHex === options.certificate.serialHex && certIdMatchesIssuer(r.certId, options.issuer));
   if (!single) problems.push('no response for the certificate');
   const now = options.now ?? new Date();
   if (single?.nextUpdate && single.nextUpdate < now) problems.push('response is stale (nextUpdate passed)');
@@ -332,4 +325,3 @@ export async function fetchOcsp(url: string, requestDer: Uint8Array, timeoutMs =
   if (!response.ok) throw new Error(`OCSP ${url}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }
-

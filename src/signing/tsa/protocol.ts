@@ -1,21 +1,6 @@
 /** RFC 3161 messages: TimeStampReq and TimeStampResp encoding/decoding, TSTInfo parsing. */
 import { randomBytes } from 'node:crypto';
-import {
-  algorithmIdentifier,
-  bool,
-  encode,
-  int,
-  namedBits,
-  octets,
-  oid,
-  parseDer,
-  raw,
-  seq,
-  Tag,
-  utf8,
-  type Asn1,
-  type DerElement,
-} from '../asn1/der.ts';
+import { algorithmIdentifier, bool, encode, int, namedBits, octets, oid, parseDer, raw, seq, Tag, utf8, type Asn1, type DerElement } from '../asn1/der.ts';
 import { hashNameOf, hashOidOf, type HashName } from '../asn1/oids.ts';
 import { serialHex } from '../pki/certificate.ts';
 
@@ -100,7 +85,10 @@ export function parseTimestampResponse(der: Uint8Array): ParsedTimestampResponse
   const failInfo = parts.find((p) => p.tag === Tag.bitString);
   return {
     status: statusInfo.at(0, Tag.integer).number(),
-    statusText: text?.children().map((t) => t.text()).join(' '),
+    statusText: text
+      ?.children()
+      .map((t) => t.text())
+      .join(' '),
     failInfo: failInfo?.namedBits() ?? [],
     token: response.children()[1]?.bytes,
   };

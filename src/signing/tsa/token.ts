@@ -60,9 +60,7 @@ export function verifyTimestampToken(
   }
   if (options.nonce !== undefined && tstInfo.nonce !== options.nonce) problems.push('nonce does not match the request');
 
-  const withCertificate: ParsedSignedData = signed.signerCertificate
-    ? signed
-    : { ...signed, signerCertificate: options.extraCertificates?.find((c) => essLikelyNames(signed, c)) };
+  const withCertificate: ParsedSignedData = signed.signerCertificate ? signed : { ...signed, signerCertificate: options.extraCertificates?.find((c) => essLikelyNames(signed, c)) };
   const cms = verifyCmsSignature(withCertificate, digestFor(signed, signed.eContent!));
   problems.push(...cms.problems);
   const tsaCertificate = cms.signerCertificate;
@@ -70,7 +68,15 @@ export function verifyTimestampToken(
     if (!isTimestampingCertificate(tsaCertificate)) problems.push('TSA certificate lacks a critical extendedKeyUsage of timeStamping only');
     if (!isValidAt(tsaCertificate, tstInfo.genTime)) problems.push('TSA certificate was not valid at genTime');
   }
-  return { valid: problems.length === 0, problems, genTime: tstInfo.genTime, tsaCertificate, tstInfo, imprintMatches, signatureVerifies: cms.signatureVerifies && cms.digestMatches && cms.attributesValid };
+  return {
+    valid: problems.length === 0,
+    problems,
+    genTime: tstInfo.genTime,
+    tsaCertificate,
+    tstInfo,
+    imprintMatches,
+    signatureVerifies: cms.signatureVerifies && cms.digestMatches && cms.attributesValid,
+  };
 }
 
 function essLikelyNames(signed: ParsedSignedData, certificate: ParsedCertificate): boolean {

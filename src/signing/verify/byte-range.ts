@@ -101,9 +101,16 @@ export function coversRevision(source: Buffer, byteRange: number[], contents: Ui
   if (byteRange.length !== 4 || byteRange.some((n) => !Number.isInteger(n) || n < 0)) return false;
   const [start, length1, offset2, length2] = byteRange as [number, number, number, number];
   const end = offset2 + length2;
-  return start === 0 && offset2 > length1 && source[length1] === 0x3c && source[offset2 - 1] === 0x3e && end <= source.length &&
+  return (
+    start === 0 &&
+    offset2 > length1 &&
+    source[length1] === 0x3c &&
+    source[offset2 - 1] === 0x3e &&
+    end <= source.length &&
     /%%EOF\s*$/.test(source.toString('latin1', Math.max(0, end - 16), end)) &&
-    contents.length > 0 && /^[0-9a-fA-F\s]*$/.test(source.toString('latin1', length1 + 1, offset2 - 1));
+    contents.length > 0 &&
+    /^[0-9a-fA-F\s]*$/.test(source.toString('latin1', length1 + 1, offset2 - 1))
+  );
 }
 
 /** End offsets of the file's revisions (after each %%EOF and its end-of-line). */

@@ -34,7 +34,12 @@ export interface CryptoCheck {
 /** The digest of the signed bytes: the two ranges, without /Contents. */
 function signedDigest(source: Buffer, byteRange: number[], hash: string): Uint8Array {
   const [, length1 = 0, offset2 = 0, length2 = 0] = byteRange;
-  return new Uint8Array(createHash(hash).update(source.subarray(0, length1)).update(source.subarray(offset2, offset2 + length2)).digest());
+  return new Uint8Array(
+    createHash(hash)
+      .update(source.subarray(0, length1))
+      .update(source.subarray(offset2, offset2 + length2))
+      .digest(),
+  );
 }
 
 export function checkCrypto(source: Buffer, entry: SignatureEntry): CryptoCheck {

@@ -34,7 +34,8 @@ export interface DiffResult {
 }
 
 const name = (key: string) => PDFName.of(key);
-const serialized = (value: PDFObject | undefined) => (value === undefined ? '' : value instanceof PDFStream ? `${value.dict.toString()}|${Buffer.from((value as PDFRawStream).contents ?? []).toString('latin1')}` : value.toString());
+const serialized = (value: PDFObject | undefined) =>
+  value === undefined ? '' : value instanceof PDFStream ? `${value.dict.toString()}|${Buffer.from((value as PDFRawStream).contents ?? []).toString('latin1')}` : value.toString();
 
 interface Context {
   before: PDFDocument;
@@ -70,7 +71,12 @@ function changedKeys(before: PDFDict, after: PDFDict): string[] {
 }
 
 function isVisible(doc: PDFDocument, field: PDFDict): boolean {
-  const widgets = [field, ...arrayOf(doc, field.get(name('Kids'))).map((k) => dictOf(doc, k)).filter((k): k is PDFDict => !!k)];
+  const widgets = [
+    field,
+    ...arrayOf(doc, field.get(name('Kids')))
+      .map((k) => dictOf(doc, k))
+      .filter((k): k is PDFDict => !!k),
+  ];
   return widgets.some((widget) => {
     const [x1, y1, x2, y2] = arrayOf(doc, widget.get(name('Rect'))).map((n) => (n instanceof PDFNumber ? n.asNumber() : 0));
     return Math.abs((x2 ?? 0) - (x1 ?? 0)) * Math.abs((y2 ?? 0) - (y1 ?? 0)) > 0;
@@ -222,7 +228,9 @@ function describe(old: PDFObject, now: PDFObject | undefined): string {
   if (old instanceof PDFStream && now instanceof PDFStream) return 'stream content changed';
   if (old instanceof PDFDict && now instanceof PDFDict) {
     const type = old.get(name('Type'))?.toString() ?? 'dictionary';
-    return `${type}: ${changedKeys(old, now).map((k) => '/' + k).join(', ')} changed`;
+    return `${type}: ${changedKeys(old, now)
+      .map((k) => '/' + k)
+      .join(', ')} changed`;
   }
   return 'value changed';
 }
@@ -266,7 +274,8 @@ export function analyseChanges(before: PDFDocument, after: PDFDocument, writes: 
   for (const [number, { old, now }] of changed) {
     if (!allowed.has(number) && !refused.some((r) => r.object === number)) refused.push({ object: number, what: describe(old, now), level: 'OTHER', rule: 'not allowed' });
   }
-  for (const number of writes.freed) if (before.context.lookup(PDFRef.of(number, 0)) !== undefined) refused.push({ object: number, what: 'object deleted (freed)', level: 'OTHER', rule: 'not allowed' });
+  for (const number of writes.freed)
+    if (before.context.lookup(PDFRef.of(number, 0)) !== undefined) refused.push({ object: number, what: 'object deleted (freed)', level: 'OTHER', rule: 'not allowed' });
   if (writes.xrefStream) refused.push({ object: 0, what: 'a later revision uses a cross-reference stream; its changes cannot be listed', level: 'OTHER', rule: 'not allowed' });
   changes.push(...[...allowed.values()].filter((c) => !refused.some((r) => r.object === c.object)), ...refused);
   changes.sort((a, b) => a.object - b.object);

@@ -38,9 +38,7 @@ export interface IsolatedVerifierOptions {
   idleMs?: number;
 }
 
-export type ToThread =
-  | { type: 'verify'; job: number; pdf: Uint8Array; trustAnchors: Uint8Array[]; now?: Date }
-  | { type: 'lookup-answer'; lookup: number; answer: Awaited<ReturnType<StatusLookup>> };
+export type ToThread = { type: 'verify'; job: number; pdf: Uint8Array; trustAnchors: Uint8Array[]; now?: Date } | { type: 'lookup-answer'; lookup: number; answer: Awaited<ReturnType<StatusLookup>> };
 
 export type FromThread =
   | { type: 'ready' }

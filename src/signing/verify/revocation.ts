@@ -51,7 +51,7 @@ function fromOcsp(certificate: ParsedCertificate, issuer: ParsedCertificate, dss
       if (depth >= 2) continue;
       const responderContext: PathContext = {
         ...context,
-        pool: [...context.pool, ...(response.basic.certificates.map((der) => certificateOf(der)))],
+        pool: [...context.pool, ...response.basic.certificates.map((der) => certificateOf(der))],
         time: response.basic.producedAt,
         revocationTime: response.basic.producedAt,
         revocation: signer.extensions.has(oids.ocspNoCheck) ? undefined : context.revocation,

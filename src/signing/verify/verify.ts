@@ -65,7 +65,11 @@ interface Validated {
 
 export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promise<VerificationReport> {
   // A file must end with its last revision's %%EOF (as strict readers require): a cut file is damaged.
-  if (!Buffer.from(pdf.subarray(Math.max(0, pdf.length - 1024))).toString('latin1').includes('%%EOF')) {
+  if (
+    !Buffer.from(pdf.subarray(Math.max(0, pdf.length - 1024)))
+      .toString('latin1')
+      .includes('%%EOF')
+  ) {
     throw new UnreadablePdfError('not a readable PDF: no %%EOF at its end (truncated?)');
   }
   const compact = compactSignatureContents(pdf);
@@ -203,7 +207,16 @@ async function reportFor(v: Validated, modification: DiffResult, inputs: ReportI
     fieldName: entry.fieldName,
     kind: check.kind,
     subFilter: check.subFilter,
-    ...(signer ? { signer: { name: /CN=([^,]+)/.exec(signer.subjectText)?.[1] ?? signer.subjectText, subject: signer.subjectText, serialHex: signer.serialHex, issuer: chain[1]?.subjectText ?? signer.issuerText } } : {}),
+    ...(signer
+      ? {
+          signer: {
+            name: /CN=([^,]+)/.exec(signer.subjectText)?.[1] ?? signer.subjectText,
+            subject: signer.subjectText,
+            serialHex: signer.serialHex,
+            issuer: chain[1]?.subjectText ?? signer.issuerText,
+          },
+        }
+      : {}),
     signingTime: text(entry.dict.get(PDFName.of('M'))),
     byteRange: entry.byteRange,
     coversRevision: check.coversRevision,
@@ -216,7 +229,9 @@ async function reportFor(v: Validated, modification: DiffResult, inputs: ReportI
     validationTime: v.validationTime.toISOString(),
     ...(check.kind === 'document-timestamp'
       ? { timestamp: { time: check.genTime?.toISOString() ?? '', valid: verdict.indication === 'TOTAL-PASSED', problems: check.problems } }
-      : v.timestamp ? { timestamp: { time: v.timestamp.time?.toISOString() ?? '', valid: v.timestamp.valid, problems: v.timestamp.problems } } : {}),
+      : v.timestamp
+        ? { timestamp: { time: v.timestamp.time?.toISOString() ?? '', valid: v.timestamp.valid, problems: v.timestamp.problems } }
+        : {}),
     revocation: revocationOf(v),
     modification,
     disallowedChanges,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTemplate } from '../../../src/templates/define.ts';
-import { employerParty, hours, isoDate, priorContract, workerParty, yuan, exampleEmployer , text } from '../../../src/templates/fields.ts';
+import { employerParty, hours, isoDate, priorContract, workerParty, yuan, exampleEmployer, text } from '../../../src/templates/fields.ts';
 
 const textChange = z.object({ before: text(200).min(1), after: text(200).min(1) });
 
@@ -12,7 +12,10 @@ const changes = z
     hoursSystem: z.object({ before: hours.shape.system, after: hours.shape.system }).optional().describe('工时制度'),
     monthlyWage: z.object({ before: yuan, after: yuan }).optional().describe('月工资'),
     endDate: z.object({ before: isoDate, after: isoDate }).optional().describe('劳动合同终止日期'),
-    other: z.object({ item: text(100).min(1), before: text(500).min(1), after: text(500).min(1) }).optional().describe('其他变更事项'),
+    other: z
+      .object({ item: text(100).min(1), before: text(500).min(1), after: text(500).min(1) })
+      .optional()
+      .describe('其他变更事项'),
   })
   .refine((items) => Object.values(items).some((item) => item !== undefined), '至少应当列明一项变更事项');
 
@@ -21,8 +24,7 @@ export default defineTemplate({
   version: '1',
   title: '劳动合同变更书',
   kind: 'change',
-  source:
-    '按人力资源社会保障部2019年《劳动合同（通用）》示范文本所附劳动合同变更书的内容起草，依据《中华人民共和国劳动合同法》第三十五条采用书面形式列明变更事项',
+  source: '按人力资源社会保障部2019年《劳动合同（通用）》示范文本所附劳动合同变更书的内容起草，依据《中华人民共和国劳动合同法》第三十五条采用书面形式列明变更事项',
   fields: z.object({
     employer: employerParty,
     worker: workerParty,

@@ -7,8 +7,7 @@ export default defineTemplate({
   version: '1',
   title: '劳动合同续订书',
   kind: 'renewal',
-  source:
-    '按人力资源社会保障部2019年《劳动合同（通用）》示范文本所附劳动合同续订书的内容起草，并依据《中华人民共和国劳动合同法》第十四条、第十九条补充无固定期限劳动合同和不再约定试用期的条款',
+  source: '按人力资源社会保障部2019年《劳动合同（通用）》示范文本所附劳动合同续订书的内容起草，并依据《中华人民共和国劳动合同法》第十四条、第十九条补充无固定期限劳动合同和不再约定试用期的条款',
   fields: z.object({
     employer: employerParty,
     worker: workerParty,

@@ -7,8 +7,7 @@ export default defineTemplate({
   version: '1',
   title: '劳动合同（劳务派遣）',
   kind: 'dispatch',
-  source:
-    '按人力资源社会保障部2019年发布的劳动合同示范文本的章节结构起草，劳务派遣条款依据《中华人民共和国劳动合同法》第五十七条至第六十七条和《劳务派遣暂行规定》（人力资源社会保障部令第22号）撰写',
+  source: '按人力资源社会保障部2019年发布的劳动合同示范文本的章节结构起草，劳务派遣条款依据《中华人民共和国劳动合同法》第五十七条至第六十七条和《劳务派遣暂行规定》（人力资源社会保障部令第22号）撰写',
   fields: z.object({
     ...employmentFields,
     // The employer party is the dispatch agency (劳务派遣单位).

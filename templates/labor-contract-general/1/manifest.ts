@@ -11,13 +11,8 @@ export default defineTemplate({
     '按人力资源社会保障部2019年发布的《劳动合同（通用）》示范文本的十章二十五条结构起草，条文依据《中华人民共和国劳动合同法》及其实施条例重新撰写，并按《电子劳动合同订立指引》（人社厅发〔2021〕54号）补充电子形式订立条款',
   fields: z.object({
     ...employmentFields,
-    hours: hours
-      .extend({ cycle: z.enum(['week', 'month', 'quarter', 'year']).optional().describe('综合计算工时的计算周期') })
-      .optional(),
-    wageMethod: z
-      .enum(['monthly', 'base_plus_performance', 'piece_rate', 'other'])
-      .default('monthly')
-      .describe('工资分配方式：月工资 / 基本工资加绩效工资 / 计件工资 / 其他'),
+    hours: hours.extend({ cycle: z.enum(['week', 'month', 'quarter', 'year']).optional().describe('综合计算工时的计算周期') }).optional(),
+    wageMethod: z.enum(['monthly', 'base_plus_performance', 'piece_rate', 'other']).default('monthly').describe('工资分配方式：月工资 / 基本工资加绩效工资 / 计件工资 / 其他'),
   }),
   example: {
     employer: exampleEmployer,

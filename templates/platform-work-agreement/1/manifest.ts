@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineTemplate } from '../../../src/templates/define.ts';
-import { employmentFields , text } from '../../../src/templates/fields.ts';
-
+import { employmentFields, text } from '../../../src/templates/fields.ts';
 
 /** What only a platform agreement states: the rules the platform applies to the worker. */
 const platformTerms = z.object({
@@ -57,12 +56,10 @@ export default defineTemplate({
       structure: '劳动报酬由订单配送费、高峰时段和恶劣天气补贴、夜间补贴构成',
     },
     socialInsurance: true,
-    laborProtection:
-      '甲方免费配发符合国家标准的头盔、反光背心和防寒防暑用品，每季度组织一次交通安全培训；气温达到高温标准或者遇暴雨、冰雪天气时延长配送时限或者暂停派单',
+    laborProtection: '甲方免费配发符合国家标准的头盔、反光背心和防寒防暑用品，每季度组织一次交通安全培训；气温达到高温标准或者遇暴雨、冰雪天气时延长配送时限或者暂停派单',
     platform: {
       platformName: '速达同城',
-      orderAssignment:
-        '按照乙方所在位置与取货点的距离、已接订单数量和预计送达时间综合派单，同一时段同时派送的订单不超过五单；乙方可以拒绝派单，拒单不影响乙方的计价标准',
+      orderAssignment: '按照乙方所在位置与取货点的距离、已接订单数量和预计送达时间综合派单，同一时段同时派送的订单不超过五单；乙方可以拒绝派单，拒单不影响乙方的计价标准',
       pricingRules: '每单基础配送费5.5元，配送距离超过3公里的每公里加0.8元；平台不向乙方收取抽成',
       occupationalInjuryProtection: true,
       complaintChannel: '平台应用程序“骑手之家—申诉”页面、客服电话400-000-0000（每日8时至22时）',

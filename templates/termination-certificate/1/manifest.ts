@@ -7,8 +7,7 @@ export default defineTemplate({
   version: '1',
   title: '解除（终止）劳动合同证明书',
   kind: 'termination_certificate',
-  source:
-    '依据《中华人民共和国劳动合同法》第五十条和《中华人民共和国劳动合同法实施条例》第二十四条（证明应当写明劳动合同期限、解除或者终止劳动合同的日期、工作岗位、在本单位的工作年限）起草',
+  source: '依据《中华人民共和国劳动合同法》第五十条和《中华人民共和国劳动合同法实施条例》第二十四条（证明应当写明劳动合同期限、解除或者终止劳动合同的日期、工作岗位、在本单位的工作年限）起草',
   fields: z.object({
     employer: employerParty,
     worker: workerParty,

@@ -37,7 +37,19 @@ export default defineTemplate({
     trustAnchor: 'C=CN, O=LaborSign, CN=LaborSign Root CA',
     valid: true,
     signatures: [
-      { field: 'employer-seal', signer: '山西晋阳示范科技有限公司', certificate: 'CN=山西晋阳示范科技有限公司, O=山西晋阳示范科技有限公司, C=CN', digest: '通过', signature: '通过', chain: '可信', coverage: '覆盖签署时的完整文件', changes: '无不允许的修改', timestamp: '2026年9月1日 09:12:40（有效）', revocation: '未吊销', level: 'B-T' },
+      {
+        field: 'employer-seal',
+        signer: '山西晋阳示范科技有限公司',
+        certificate: 'CN=山西晋阳示范科技有限公司, O=山西晋阳示范科技有限公司, C=CN',
+        digest: '通过',
+        signature: '通过',
+        chain: '可信',
+        coverage: '覆盖签署时的完整文件',
+        changes: '无不允许的修改',
+        timestamp: '2026年9月1日 09:12:40（有效）',
+        revocation: '未吊销',
+        level: 'B-T',
+      },
     ],
   },
 });

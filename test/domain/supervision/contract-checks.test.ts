@@ -13,9 +13,21 @@ t.test('劳动法 第四十八条 / 劳动合同法 第二十条: wages against 
   const cases: { name: string; record: Partial<ContractRecord>; expected: string[] }[] = [
     { name: 'a wage at the minimum is lawful', record: { monthlyWage: 1880 }, expected: [] },
     { name: 'one yuan under the minimum', record: { monthlyWage: 1879 }, expected: ['WAGE_BELOW_MINIMUM'] },
-    { name: '第二十条: probation wage under the minimum', record: { monthlyWage: 1900, probation: { startDate: '2026-01-01', endDate: '2026-02-28', monthlyWage: 1879 } }, expected: ['ART20_PROBATION_WAGE_BELOW_MINIMUM'] },
-    { name: '第二十条: probation wage under 80 % of the wage', record: { monthlyWage: 5000, probation: { startDate: '2026-01-01', endDate: '2026-02-28', monthlyWage: 3999 } }, expected: ['ART20_PROBATION_WAGE_BELOW_80_PERCENT'] },
-    { name: '第七十二条: part-time hourly wage under the hourly minimum', record: { employmentForm: 'part_time', termType: 'open_ended', endDate: undefined, monthlyWage: undefined, hourlyWage: 18 }, expected: ['ART72_HOURLY_WAGE_BELOW_MINIMUM'] },
+    {
+      name: '第二十条: probation wage under the minimum',
+      record: { monthlyWage: 1900, probation: { startDate: '2026-01-01', endDate: '2026-02-28', monthlyWage: 1879 } },
+      expected: ['ART20_PROBATION_WAGE_BELOW_MINIMUM'],
+    },
+    {
+      name: '第二十条: probation wage under 80 % of the wage',
+      record: { monthlyWage: 5000, probation: { startDate: '2026-01-01', endDate: '2026-02-28', monthlyWage: 3999 } },
+      expected: ['ART20_PROBATION_WAGE_BELOW_80_PERCENT'],
+    },
+    {
+      name: '第七十二条: part-time hourly wage under the hourly minimum',
+      record: { employmentForm: 'part_time', termType: 'open_ended', endDate: undefined, monthlyWage: undefined, hourlyWage: 18 },
+      expected: ['ART72_HOURLY_WAGE_BELOW_MINIMUM'],
+    },
     { name: 'a contract not in force is not checked', record: { status: 'terminated', monthlyWage: 1000 }, expected: [] },
   ];
   for (const c of cases) t.same(codes(check(wagesAboveMinimum, [contract('w1', '2026-01-01', c.record)])), c.expected, `最低工资: ${c.name}`);
@@ -24,10 +36,18 @@ t.test('劳动法 第四十八条 / 劳动合同法 第二十条: wages against 
   t.match(alert, { article: '劳动法 第四十八条', severity: 'error', workerKey: 'w1', contractId: 'c-w1-2026-01-01', details: { field: 'wage.monthly' } });
 
   const hebei = { uscc: EMPLOYER.uscc, regionCode: '130102' };
-  t.same(codes(check(wagesAboveMinimum, [contract('w1', '2022-06-01', { monthlyWage: 1700, endDate: '2027-05-31' })], hebei)), ['WAGE_BELOW_MINIMUM'], 'a contract from 2022 is held to the minimum in force on asOf (Hebei 1,800 from 2023)');
+  t.same(
+    codes(check(wagesAboveMinimum, [contract('w1', '2022-06-01', { monthlyWage: 1700, endDate: '2027-05-31' })], hebei)),
+    ['WAGE_BELOW_MINIMUM'],
+    'a contract from 2022 is held to the minimum in force on asOf (Hebei 1,800 from 2023)',
+  );
   t.same(codes(check(wagesAboveMinimum, [contract('w1', '2026-01-01', { monthlyWage: 1970 })], { ...EMPLOYER, regionCode: '140105' })), ['WAGE_BELOW_MINIMUM'], "小店区's tier 1 (1,980) applies");
   t.same(codes(check(wagesAboveMinimum, [contract('w1', '2026-01-01', { monthlyWage: 1880 })], { ...EMPLOYER, minimumWageTier: 3 })), [], 'a declared tier is not used: the county decides');
-  t.same(codes(check(wagesAboveMinimum, [contract('w1', '2026-01-01')], { uscc: EMPLOYER.uscc, regionCode: '440300' })), ['MINIMUM_WAGE_UNKNOWN'], 'a region the table lacks is reported, not passed silently');
+  t.same(
+    codes(check(wagesAboveMinimum, [contract('w1', '2026-01-01')], { uscc: EMPLOYER.uscc, regionCode: '440300' })),
+    ['MINIMUM_WAGE_UNKNOWN'],
+    'a region the table lacks is reported, not passed silently',
+  );
 });
 
 t.test('劳动合同法 第十九条: probation cap and one probation per worker', async (t) => {
@@ -47,8 +67,16 @@ t.test('劳动合同法 第十九条: probation cap and one probation per worker
       ],
       expected: ['ART19_PROBATION_REPEATED'],
     },
-    { name: 'a probation before the platform, as stated on the record', contracts: [elevenMonths({ probation: probation('2026-01-01', '2026-01-31'), priorProbationWithEmployer: true })], expected: ['ART19_PROBATION_REPEATED'] },
-    { name: 'another worker\'s probation is irrelevant', contracts: [contract('w2', '2024-01-01', { probation: probation('2024-01-01', '2024-02-29') }), elevenMonths({ probation: probation('2026-01-01', '2026-01-31') })], expected: [] },
+    {
+      name: 'a probation before the platform, as stated on the record',
+      contracts: [elevenMonths({ probation: probation('2026-01-01', '2026-01-31'), priorProbationWithEmployer: true })],
+      expected: ['ART19_PROBATION_REPEATED'],
+    },
+    {
+      name: "another worker's probation is irrelevant",
+      contracts: [contract('w2', '2024-01-01', { probation: probation('2024-01-01', '2024-02-29') }), elevenMonths({ probation: probation('2026-01-01', '2026-01-31') })],
+      expected: [],
+    },
   ];
   for (const c of cases) t.same(codes(check(probationLawful, c.contracts)), c.expected, `劳动合同法 第十九条: ${c.name}`);
   t.equal(check(probationLawful, cases[4]!.contracts)[0]?.contractId, 'c-w1-2026-01-01', 'the later contract carries the alert');
@@ -77,5 +105,5 @@ t.test('supervisedTerms: the record wins over stale terms', async (t) => {
   t.equal(terms.wage?.monthly, 6000);
   t.equal(terms.wage?.payDay, 15, 'other clauses kept');
   t.equal(terms.employer.regionCode, '140802');
-  t.equal(supervisedTerms(contract('w1', '2026-01-01'), { ...EMPLOYER, minimumWageTier: 2 }).minimumWageTier, 2, 'the employer\'s tier fills in');
+  t.equal(supervisedTerms(contract('w1', '2026-01-01'), { ...EMPLOYER, minimumWageTier: 2 }).minimumWageTier, 2, "the employer's tier fills in");
 });

@@ -18,8 +18,16 @@ t.test('劳务派遣暂行规定 第四条: dispatched ≤ 10 % of 用工总量 
     { name: '1 of 9 is 11.1 %: over', roster: [...staff(8), ...dispatched(1)], alert: true },
     { name: 'part-time staff are outside 用工总量', roster: [...staff(8), ...dispatched(1), ...workers('p', 5, '2025-01-01', { employmentForm: 'part_time' })], alert: true },
     { name: 'dispatched workers who left are not counted', roster: [...staff(9), ...dispatched(1), ...dispatched(1, { workerKey: 'gone', separationDate: '2026-05-31' })], alert: false },
-    { name: 'dispatched workers not yet started are not counted', roster: [...staff(9), ...dispatched(1), worker('later', '2026-06-02', { employmentForm: 'dispatch', agencyUscc: AGENCY_USCC })], alert: false },
-    { name: 'an agency\'s own dispatched staff are contracted staff, not dispatched in', roster: workers('a', 5, '2025-01-01', { employmentForm: 'dispatch', agencyUscc: EMPLOYER.uscc }), alert: false },
+    {
+      name: 'dispatched workers not yet started are not counted',
+      roster: [...staff(9), ...dispatched(1), worker('later', '2026-06-02', { employmentForm: 'dispatch', agencyUscc: AGENCY_USCC })],
+      alert: false,
+    },
+    {
+      name: "an agency's own dispatched staff are contracted staff, not dispatched in",
+      roster: workers('a', 5, '2025-01-01', { employmentForm: 'dispatch', agencyUscc: EMPLOYER.uscc }),
+      alert: false,
+    },
     { name: 'no one at all', roster: [], alert: false },
   ];
   for (const c of cases) t.equal(share(c.roster).length, c.alert ? 1 : 0, `劳务派遣暂行规定 第四条: ${c.name}`);
@@ -53,8 +61,7 @@ t.test('晋人社厅发〔2022〕45号 / 劳动合同法 第五十八、六十�
   t.same(posts(dispatched(1, { post: '专职消防员', separationDate: '2026-05-01' })), [], 'only workers active on asOf');
 
   const terms = lawfulDispatchContract();
-  const dispatchRecord = (extra: Partial<ContractRecord>): ContractRecord =>
-    contract('d0001', '2026-01-01', { kind: 'dispatch', employmentForm: 'dispatch', endDate: '2027-12-31', terms, ...extra });
+  const dispatchRecord = (extra: Partial<ContractRecord>): ContractRecord => contract('d0001', '2026-01-01', { kind: 'dispatch', employmentForm: 'dispatch', endDate: '2027-12-31', terms, ...extra });
   const contractCases: { name: string; record: ContractRecord; expected: string[] }[] = [
     { name: 'a two-year dispatch contract is lawful', record: dispatchRecord({}), expected: [] },
     { name: '第五十八条: a term one day short of two years', record: dispatchRecord({ endDate: '2027-12-30' }), expected: ['ART58_DISPATCH_TERM_TOO_SHORT'] },

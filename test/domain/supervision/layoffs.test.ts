@@ -35,7 +35,11 @@ t.test('劳动合同法 第四十一条: twenty or more, or ten per cent of staf
       t.same(found, [], `劳动合同法 第四十一条: ${c.name}`);
       continue;
     }
-    t.match(found, [{ code: 'ART41_MASS_LAYOFF_VERIFY_REPORT', article: '劳动合同法 第四十一条', severity: 'warning', details: { reason: c.reason, windowFrom: FIRST, windowTo: '2026-03-30' } }], `劳动合同法 第四十一条: ${c.name}`);
+    t.match(
+      found,
+      [{ code: 'ART41_MASS_LAYOFF_VERIFY_REPORT', article: '劳动合同法 第四十一条', severity: 'warning', details: { reason: c.reason, windowFrom: FIRST, windowTo: '2026-03-30' } }],
+      `劳动合同法 第四十一条: ${c.name}`,
+    );
   }
   const [alert] = layoffAlerts(company(100, 10, 29));
   t.match(alert?.details, { layoffs: 10, staff: 100, noticeBy: '2026-01-30' }, 'notice due 30 days before the first layoff');
@@ -46,12 +50,19 @@ t.test('劳动合同法 第四十一条: counting staff and windows', async (t) 
   const dispatchedIn = workers('d', 50, HIRED, { employmentForm: 'dispatch', agencyUscc: AGENCY_USCC });
   t.match(layoffAlerts([...company(100, 10, 0), ...dispatchedIn]), [{ details: { staff: 100 } }], 'dispatched-in workers are not staff');
   const returned = dispatchedIn.slice(0, 20).map((r) => ({ ...r, separationDate: FIRST, separationKind: 'layoff' as const }));
-  t.same(layoffAlerts([...workers('s', 1000, HIRED), ...returned]), [], 'returning dispatched workers to the agency is not the host\'s layoff');
+  t.same(layoffAlerts([...workers('s', 1000, HIRED), ...returned]), [], "returning dispatched workers to the agency is not the host's layoff");
   const lateHires = workers('n', 10, '2026-03-05');
   t.match(layoffAlerts([...company(100, 10, 29), ...lateHires]), [{ details: { staff: 100 } }], 'staff is counted on the first day of the window');
 
   const twoWaves = [...company(1000, 20, 5), ...workers('x', 20, HIRED).map((r) => ({ ...r, separationDate: '2026-05-01', separationKind: 'layoff' as const }))];
-  t.same(massLayoffWindows(twoWaves, EMPLOYER, 30).map((w) => [w.from, w.layoffs]), [[FIRST, 20], ['2026-05-01', 20]], 'two waves, two windows, each reported once');
+  t.same(
+    massLayoffWindows(twoWaves, EMPLOYER, 30).map((w) => [w.from, w.layoffs]),
+    [
+      [FIRST, 20],
+      ['2026-05-01', 20],
+    ],
+    'two waves, two windows, each reported once',
+  );
   t.same(massLayoffWindows(company(1000, 25, 10), EMPLOYER, 30).length, 1, 'one wave of 25 is one window, not six overlapping ones');
 });
 

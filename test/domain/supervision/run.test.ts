@@ -37,7 +37,12 @@ t.test('runSupervision applies every rule and names the legal basis', async (t) 
   for (const a of alerts) {
     t.match(a, { article: /\S/, messageZh: /[\u4e00-\u9fff]/, messageEn: /[a-z]/ }, `${a.code} carries its article and both messages`);
   }
-  t.same(runSupervision({ ...scenario(), roster: scenario().roster.filter((r) => !r.workerKey.startsWith('d')) }).map((a) => a.code).includes('DISPATCH_SHARE_OVER_10_PERCENT'), false);
+  t.same(
+    runSupervision({ ...scenario(), roster: scenario().roster.filter((r) => !r.workerKey.startsWith('d')) })
+      .map((a) => a.code)
+      .includes('DISPATCH_SHARE_OVER_10_PERCENT'),
+    false,
+  );
 });
 
 t.test('a lawful employer gets no alert', async (t) => {
@@ -60,11 +65,14 @@ t.test('unusable records are reported and left out, a bad asOf is refused', asyn
     asOf: ASOF,
   };
   const alerts = runSupervision(input);
-  t.same(alerts.map((a) => [a.code, a.workerKey, a.contractId ?? null, a.details.fields]), [
-    ['RECORD_INVALID_DATE', 'bad', null, ['hireDate']],
-    ['RECORD_INVALID_DATE', 'back', null, ['separationDate']],
-    ['RECORD_INVALID_DATE', 'ok', 'c-ok-2024-01-01', ['signedAt']],
-  ]);
+  t.same(
+    alerts.map((a) => [a.code, a.workerKey, a.contractId ?? null, a.details.fields]),
+    [
+      ['RECORD_INVALID_DATE', 'bad', null, ['hireDate']],
+      ['RECORD_INVALID_DATE', 'back', null, ['separationDate']],
+      ['RECORD_INVALID_DATE', 'ok', 'c-ok-2024-01-01', ['signedAt']],
+    ],
+  );
   t.throws(() => runSupervision({ ...input, asOf: '2026-6-1' }), RangeError);
 });
 

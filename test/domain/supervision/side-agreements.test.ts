@@ -48,7 +48,11 @@ t.test('a side agreement is not the written labor contract (劳动合同法 第�
     for (const code of c.absent) t.notOk(found.includes(code), `${c.article}: ${c.name} → no ${code}`);
   }
   const renewal = run([worker('w1', '2008-03-01')], cases[2]!.contracts, ASOF);
-  t.same(withCode(renewal, 'CONTRACT_EXPIRING').map((a) => a.contractId), ['c-w1-2014-03-01'], 'the agreement ending on 2026-06-10 gets no renewal notice');
+  t.same(
+    withCode(renewal, 'CONTRACT_EXPIRING').map((a) => a.contractId),
+    ['c-w1-2014-03-01'],
+    'the agreement ending on 2026-06-10 gets no renewal notice',
+  );
   t.match(withCode(renewal, 'ART14_OPEN_ENDED_OWED_ON_RENEWAL')[0]?.details, { priorConsecutiveFixedTerms: 1 }, 'one fixed term before the one ending: the agreement between them is not one');
 });
 
@@ -60,8 +64,15 @@ t.test('the signing rate counts labor contracts, not side agreements', async (t)
 t.test('a registered paper contract is the written contract for its term, and is offered for conversion at renewal', async (t) => {
   const paper = contract('w1', '2008-03-15', { contractId: 'paper-1', paper: true, termType: 'fixed', endDate: '2026-06-20', signedAt: '2008-03-15' });
   const alerts = run([worker('w1', '2008-03-01')], [paper], ASOF);
-  t.notOk(codes(alerts).some((code) => /^ART10|^ART82/.test(code)), 'signed within a month of 用工之日: no Art. 10 / 82 alert');
+  t.notOk(
+    codes(alerts).some((code) => /^ART10|^ART82/.test(code)),
+    'signed within a month of 用工之日: no Art. 10 / 82 alert',
+  );
   t.match(withCode(alerts, 'CONTRACT_EXPIRING'), [{ contractId: 'paper-1', details: { paper: true, offerConversion: 'electronic' }, messageZh: /纸质合同，可续订为电子劳动合同/ }]);
-  const renewed = run([worker('w1', '2008-03-01')], [paper, contract('w1', '2026-06-21', { contractId: 'e-1', termType: 'open_ended', endDate: undefined, status: 'sent', signedAt: undefined })], ASOF);
+  const renewed = run(
+    [worker('w1', '2008-03-01')],
+    [paper, contract('w1', '2026-06-21', { contractId: 'e-1', termType: 'open_ended', endDate: undefined, status: 'sent', signedAt: undefined })],
+    ASOF,
+  );
   t.same(withCode(renewed, 'CONTRACT_EXPIRING'), [], 'an electronic renewal on its way ends the notice');
 });

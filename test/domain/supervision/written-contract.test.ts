@@ -67,8 +67,16 @@ t.test('劳动合同法 第八十二条: a contract signed late leaves a histori
   const late = (signedAt: string) => withCode(check([worker('w1', '2026-01-15')], [contract('w1', '2026-01-15', { signedAt })], '2026-06-01'), 'ART82_DOUBLE_WAGE_LATE_SIGNING');
   t.same(late('2026-02-14'), [], 'signed on the deadline: in time');
   t.match(late('2026-02-15'), [{ severity: 'warning', details: { signedAt: '2026-02-15', doubleWageDays: 0, doubleWageFrom: null } }], 'signed the day after: late, zero days owed');
-  t.match(late('2026-03-15'), [{ details: { doubleWageFrom: '2026-02-15', doubleWageUntil: '2026-03-14', doubleWageDays: 28, doubleWageWholeMonths: 1 } }], 'signed a month late: the day before signing is the last day owed');
-  t.same(check([worker('w1', '2026-01-15')], [contract('w1', '2026-01-15', { signedAt: '2026-03-15' })], '2026-03-01').map((a) => a.code), ['ART10_NO_WRITTEN_CONTRACT'], 'judged on an asOf before the signing, the worker is unsigned');
+  t.match(
+    late('2026-03-15'),
+    [{ details: { doubleWageFrom: '2026-02-15', doubleWageUntil: '2026-03-14', doubleWageDays: 28, doubleWageWholeMonths: 1 } }],
+    'signed a month late: the day before signing is the last day owed',
+  );
+  t.same(
+    check([worker('w1', '2026-01-15')], [contract('w1', '2026-01-15', { signedAt: '2026-03-15' })], '2026-03-01').map((a) => a.code),
+    ['ART10_NO_WRITTEN_CONTRACT'],
+    'judged on an asOf before the signing, the worker is unsigned',
+  );
 });
 
 t.test('劳动合同法 第十条: which contracts and workers count', async (t) => {
@@ -76,20 +84,44 @@ t.test('劳动合同法 第十条: which contracts and workers count', async (t)
   const asOf = '2026-03-01';
   const cases: { name: string; roster: RosterRecord[]; contracts: ContractRecord[]; expected: string[] }[] = [
     { name: 'signed before the first day of work', roster: [worker('w1', hire)], contracts: [contract('w1', hire, { signedAt: '2026-01-10' })], expected: [] },
-    { name: 'a contract still out for signature does not count', roster: [worker('w1', hire)], contracts: [contract('w1', hire, { status: 'sent', signedAt: undefined })], expected: ['ART10_NO_WRITTEN_CONTRACT'] },
-    { name: 'a declined contract does not count', roster: [worker('w1', hire)], contracts: [contract('w1', hire, { status: 'declined', signedAt: undefined })], expected: ['ART10_NO_WRITTEN_CONTRACT'] },
+    {
+      name: 'a contract still out for signature does not count',
+      roster: [worker('w1', hire)],
+      contracts: [contract('w1', hire, { status: 'sent', signedAt: undefined })],
+      expected: ['ART10_NO_WRITTEN_CONTRACT'],
+    },
+    {
+      name: 'a declined contract does not count',
+      roster: [worker('w1', hire)],
+      contracts: [contract('w1', hire, { status: 'declined', signedAt: undefined })],
+      expected: ['ART10_NO_WRITTEN_CONTRACT'],
+    },
     { name: 'a signed contract without a date is taken as in time', roster: [worker('w1', hire)], contracts: [contract('w1', hire, { signedAt: undefined })], expected: [] },
-    { name: 'a contract of an earlier spell does not cover a rehire', roster: [worker('w1', hire)], contracts: [contract('w1', '2020-01-01', { endDate: '2022-12-31', status: 'expired' })], expected: ['ART10_NO_WRITTEN_CONTRACT'] },
+    {
+      name: 'a contract of an earlier spell does not cover a rehire',
+      roster: [worker('w1', hire)],
+      contracts: [contract('w1', '2020-01-01', { endDate: '2022-12-31', status: 'expired' })],
+      expected: ['ART10_NO_WRITTEN_CONTRACT'],
+    },
     { name: '第六十九条: part-time work may rest on an oral agreement', roster: [worker('w1', hire, { employmentForm: 'part_time' })], contracts: [], expected: [] },
     { name: 'the host does not sign with a dispatched worker', roster: [worker('w1', hire, { employmentForm: 'dispatch', agencyUscc: AGENCY_USCC })], contracts: [], expected: [] },
-    { name: 'the agency owes its dispatched staff a contract (第五十八条)', roster: [worker('w1', hire, { employmentForm: 'dispatch', agencyUscc: EMPLOYER.uscc })], contracts: [], expected: ['ART10_NO_WRITTEN_CONTRACT'] },
+    {
+      name: 'the agency owes its dispatched staff a contract (第五十八条)',
+      roster: [worker('w1', hire, { employmentForm: 'dispatch', agencyUscc: EMPLOYER.uscc })],
+      contracts: [],
+      expected: ['ART10_NO_WRITTEN_CONTRACT'],
+    },
     { name: 'a worker who left within the month', roster: [worker('w1', hire, { separationDate: '2026-02-10', separationKind: 'resignation' })], contracts: [], expected: [] },
     { name: 'not hired yet', roster: [worker('w1', '2026-04-01')], contracts: [], expected: [] },
   ];
   for (const c of cases) t.same(codes(check(c.roster, c.contracts, asOf)), c.expected, `劳动合同法 第十条: ${c.name}`);
 
   const left = check([worker('w1', hire, { separationDate: '2026-02-20', separationKind: 'resignation' })], [], asOf);
-  t.match(left, [{ code: 'ART10_NO_WRITTEN_CONTRACT', severity: 'warning', details: { ongoing: false, doubleWageUntil: '2026-02-20', doubleWageDays: 6 } }], 'a worker who left after the deadline: historic exposure to the last day of work');
+  t.match(
+    left,
+    [{ code: 'ART10_NO_WRITTEN_CONTRACT', severity: 'warning', details: { ongoing: false, doubleWageUntil: '2026-02-20', doubleWageDays: 6 } }],
+    'a worker who left after the deadline: historic exposure to the last day of work',
+  );
 });
 
 t.test('劳动合同法 第十条: reminder in the last 7 days of the month', async (t) => {

@@ -30,20 +30,45 @@ t.test('DER basics', async (t) => {
   t.same([...encode(int(new Uint8Array([0, 0, 5])))], [2, 1, 5]);
   t.equal(parseDer(encode(int(2n ** 100n))).bigint(), 2n ** 100n);
   const set = parseDer(encode(setOf(octets(new Uint8Array([2])), utf8('a'), octets(new Uint8Array([1]))))).expect(Tag.set);
-  t.same(set.children().map((c) => c.tag), [Tag.octetString, Tag.octetString, Tag.utf8String], 'SET OF sorted by encoding');
-  t.equal(Buffer.from(encode(generalizedTime(new Date('2026-01-02T03:04:05.120Z'), true))).subarray(2).toString(), '20260102030405.12Z');
-  t.equal(Buffer.from(encode(generalizedTime(new Date('2026-01-02T03:04:05.000Z'), true))).subarray(2).toString(), '20260102030405Z');
+  t.same(
+    set.children().map((c) => c.tag),
+    [Tag.octetString, Tag.octetString, Tag.utf8String],
+    'SET OF sorted by encoding',
+  );
+  t.equal(
+    Buffer.from(encode(generalizedTime(new Date('2026-01-02T03:04:05.120Z'), true)))
+      .subarray(2)
+      .toString(),
+    '20260102030405.12Z',
+  );
+  t.equal(
+    Buffer.from(encode(generalizedTime(new Date('2026-01-02T03:04:05.000Z'), true)))
+      .subarray(2)
+      .toString(),
+    '20260102030405Z',
+  );
   t.equal(encode(x509Time(new Date('2049-12-31T00:00:00Z')))[0], Tag.utcTime);
   t.equal(encode(x509Time(new Date('2050-01-01T00:00:00Z')))[0], Tag.generalizedTime);
-  t.equal(parseDer(encode(x509Time(new Date('2051-06-01T00:00:00Z')))).time().toISOString(), '2051-06-01T00:00:00.000Z');
+  t.equal(
+    parseDer(encode(x509Time(new Date('2051-06-01T00:00:00Z'))))
+      .time()
+      .toISOString(),
+    '2051-06-01T00:00:00.000Z',
+  );
   t.throws(() => parseDer(new Uint8Array([0x30, 0x80, 0, 0])), /indefinite/);
   t.throws(() => parseDer(new Uint8Array([0x30, 0x05, 0])), /runs past/);
 });
 
 t.test('names keep Chinese as UTF8String', async (t) => {
-  const der = encodeName([{ type: 'C', value: 'CN' }, { type: 'O', value: '广州某某劳务派遣有限公司' }, { type: 'serialNumber', value: 'ABC-123' }]);
+  const der = encodeName([
+    { type: 'C', value: 'CN' },
+    { type: 'O', value: '广州某某劳务派遣有限公司' },
+    { type: 'serialNumber', value: 'ABC-123' },
+  ]);
   t.equal(nameToString(der), 'C=CN, O=广州某某劳务派遣有限公司, serialNumber=ABC-123');
-  const rdns = parseDer(der).children().map((rdn) => rdn.at(0).at(1).tag);
+  const rdns = parseDer(der)
+    .children()
+    .map((rdn) => rdn.at(0).at(1).tag);
   t.same(rdns, [Tag.printableString, Tag.utf8String, Tag.printableString]);
   t.equal(decodeName(der)[1]?.type, 'O');
 });

@@ -132,7 +132,11 @@ t.test('parser and verifier', async (t) => {
 });
 
 t.test('TSA failure throws instead of leaving the signature unstamped', async (t) => {
-  const failing = { timestamp: async () => { throw new Error('connection refused'); } };
+  const failing = {
+    timestamp: async () => {
+      throw new Error('connection refused');
+    },
+  };
   await t.rejects(createCadesSignature(digest, org.signer, failing), /signature timestamp failed: connection refused/);
 });
 

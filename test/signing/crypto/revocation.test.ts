@@ -4,13 +4,7 @@ import { needs, run } from '../../helpers/tools.ts';
 import { parseCrl } from '../../../src/signing/pki/crl.ts';
 import { generateKeyPair } from '../../../src/signing/pki/keys.ts';
 import { issueCrl } from '../../../src/signing/revocation/crl.ts';
-import {
-  buildOcspRequest,
-  createOcspResponder,
-  OcspResponseStatus,
-  parseOcspResponse,
-  verifyOcspResponse,
-} from '../../../src/signing/revocation/ocsp.ts';
+import { buildOcspRequest, createOcspResponder, OcspResponseStatus, parseOcspResponse, verifyOcspResponse } from '../../../src/signing/revocation/ocsp.ts';
 import { pkiFixture } from './fixture.ts';
 
 const fx = await pkiFixture();
@@ -118,7 +112,13 @@ t.test('CRLs: openssl crl verifies and lists the revoked serial', needs('openssl
   t.ok(parsed.revoked.some((r) => r.serialHex === event.serialHex && r.reason === 'affiliationChanged'));
 
   // The root CRL (issuing CAs, TSA) verifies too and is empty.
-  const rootCrl = fx.file('root.crl', await issueCrl(pki.authorities.find((a) => a.name === 'root')!, pki.statusStore));
+  const rootCrl = fx.file(
+    'root.crl',
+    await issueCrl(
+      pki.authorities.find((a) => a.name === 'root')!,
+      pki.statusStore,
+    ),
+  );
   const rootText = run('openssl', ['crl', '-inform', 'DER', '-in', rootCrl, '-CAfile', root, '-noout', '-text']);
   t.match(rootText.stderr, /verify OK/);
   t.match(rootText.stdout, /No Revoked Certificates/);

@@ -135,7 +135,10 @@ t.test('HttpTsaClient fails over between TSAs and fails loudly', async (t) => {
   t.equal(calls, 1);
 
   const failing = new HttpTsaClient([urlOf(broken), urlOf(lying), 'http://127.0.0.1:1/tsa'], { timeoutMs: 1000, retries: 0 });
-  const error = await failing.timestamp(data).then(() => undefined, (e: Error) => e);
+  const error = await failing.timestamp(data).then(
+    () => undefined,
+    (e: Error) => e,
+  );
   t.ok(error, 'all TSAs failing throws');
   t.match(error?.message, /no time-stamping authority answered/);
   t.match(error?.message, /HTTP 500/);

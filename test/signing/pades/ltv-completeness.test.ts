@@ -124,7 +124,11 @@ t.test('the DSS holds every chain certificate and verified revocation data for e
     ['TSA', 1, 1],
   ]);
   t.equal(dss.ocsps.length, 3, 'OCSP responses for the employer, the worker and the TSA');
-  t.same(dss.crls.map((c) => parseCrl(c).issuer), [pki.root.subject], 'the root CRL (covering the issuing CAs and the TSA)');
+  t.same(
+    dss.crls.map((c) => parseCrl(c).issuer),
+    [pki.root.subject],
+    'the root CRL (covering the issuing CAs and the TSA)',
+  );
 });
 
 t.test('openssl accepts the DSS revocation data', needs('openssl'), async (t) => {
@@ -133,7 +137,20 @@ t.test('openssl accepts the DSS revocation data', needs('openssl'), async (t) =>
   for (const { label, certificate, issuer } of chainCertificates.filter((c) => !c.certificate.isCa)) {
     const response = dss.ocsps.find((o) => serialOf(o) === certificate.serialHex)!;
     t.ok(response, `${label}: OCSP response present`);
-    const result = run('openssl', ['ocsp', '-respin', fx.file(`ltv-${certificate.serialHex}.ocsp`, response), '-issuer', fx.pem(`ltv-issuer-${certificate.serialHex}.pem`, issuer.der), '-cert', fx.pem(`ltv-cert-${certificate.serialHex}.pem`, certificate.der), '-no_nonce', '-CAfile', root, '-verify_other', fx.pem(`ltv-cas-${certificate.serialHex}.pem`, issuer.der)]);
+    const result = run('openssl', [
+      'ocsp',
+      '-respin',
+      fx.file(`ltv-${certificate.serialHex}.ocsp`, response),
+      '-issuer',
+      fx.pem(`ltv-issuer-${certificate.serialHex}.pem`, issuer.der),
+      '-cert',
+      fx.pem(`ltv-cert-${certificate.serialHex}.pem`, certificate.der),
+      '-no_nonce',
+      '-CAfile',
+      root,
+      '-verify_other',
+      fx.pem(`ltv-cas-${certificate.serialHex}.pem`, issuer.der),
+    ]);
     t.match(result.stderr, /Response verify OK/, `${label}: ${result.stderr}`);
     t.match(result.stdout, /: good/, label);
   }
@@ -166,11 +183,7 @@ t.test('an incomplete DSS is not B-LT for the signatures it does not cover', asy
   t.same(await levelsWith(without(material, { ocspFor: [worker.serialHex] })), ['B-LT', 'B-T'], "no OCSP for the worker's certificate");
   t.same(await levelsWith(without(material, { certs: [pki.individualCa.certificate.der] })), ['B-LT', 'B-T'], 'the individual CA certificate missing');
   t.same(await levelsWith(without(material, { ocspFor: [pki.tsa.certificate.serialHex] })), ['B-LT', 'B-LT'], "the root's CRL covers the TSA without its OCSP response");
-  t.same(
-    await levelsWith(without(material, { ocspFor: [pki.tsa.certificate.serialHex], crlIssuers: [pki.root.subject] })),
-    ['B-T', 'B-T'],
-    'the TSA chain uncovered',
-  );
+  t.same(await levelsWith(without(material, { ocspFor: [pki.tsa.certificate.serialHex], crlIssuers: [pki.root.subject] })), ['B-T', 'B-T'], 'the TSA chain uncovered');
 });
 
 /** A responder certificate for `issuer`'s certificates that `issuer` never issued. */
@@ -178,7 +191,14 @@ function rogueResponder(issuer: ParsedCertificate) {
   const rootKeys = generateKeyPair();
   const now = Date.now();
   const rogueRootDer = createCertificate(
-    { subject: [{ type: 'CN', value: 'Rogue Root' }], publicKey: rootKeys.publicKey, notBefore: new Date(now - 60_000), notAfter: new Date(now + 86_400_000), ca: {}, keyUsage: ['keyCertSign', 'cRLSign'] },
+    {
+      subject: [{ type: 'CN', value: 'Rogue Root' }],
+      publicKey: rootKeys.publicKey,
+      notBefore: new Date(now - 60_000),
+      notAfter: new Date(now + 86_400_000),
+      ca: {},
+      keyUsage: ['keyCertSign', 'cRLSign'],
+    },
     { selfSigningKey: rootKeys.privateKey },
   );
   const keys = generateKeyPair();
@@ -305,7 +325,10 @@ t.test('a document timestamp token larger than 12 KiB is embedded in an enlarged
   const policies = Array.from({ length: 1200 }, (_, i) => `1.3.6.1.4.1.99999.${i + 1}.${i + 7}`);
   const der = createCertificate(
     {
-      subject: [{ type: 'C', value: 'CN' }, { type: 'CN', value: 'External TSA with a large certificate' }],
+      subject: [
+        { type: 'C', value: 'CN' },
+        { type: 'CN', value: 'External TSA with a large certificate' },
+      ],
       publicKey: keys.publicKey,
       notBefore: new Date(Date.now() - 60_000),
       notAfter: new Date(Date.now() + 86_400_000),
@@ -342,7 +365,19 @@ t.test('a document timestamp token larger than 12 KiB is embedded in an enlarged
     const padded = Buffer.from(Buffer.from(stamped.subarray(a + 1, b - 1)).toString('latin1'), 'hex');
     const token = padded.subarray(0, readDer(padded).end);
     t.equal(token.length, sizes[1]);
-    const ts = run('openssl', ['ts', '-verify', '-data', fx.file('big-ranges.bin', Buffer.concat([stamped.subarray(0, a), stamped.subarray(b, b + c)])), '-in', fx.file('big-token.der', token), '-token_in', '-CAfile', fx.pem('big-root.pem', pki.root.der), '-untrusted', fx.pem('big-tsa.pem', der)]);
+    const ts = run('openssl', [
+      'ts',
+      '-verify',
+      '-data',
+      fx.file('big-ranges.bin', Buffer.concat([stamped.subarray(0, a), stamped.subarray(b, b + c)])),
+      '-in',
+      fx.file('big-token.der', token),
+      '-token_in',
+      '-CAfile',
+      fx.pem('big-root.pem', pki.root.der),
+      '-untrusted',
+      fx.pem('big-tsa.pem', der),
+    ]);
     t.match(ts.stdout, /Verification: OK/, ts.stderr);
   }
 });

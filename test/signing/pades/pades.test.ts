@@ -73,7 +73,16 @@ async function workerSign(pdf: Uint8Array): Promise<Uint8Array> {
 const unsigned = await twoPagePdf();
 const sealed = await signPdf(
   unsigned,
-  { fieldName: 'employer', page: 1, rect: [80, 90, 200, 210], appearance: roundSealAppearance(outliner, employer.parsed.subjectText.match(/CN=([^,]+)/)?.[1] ?? '单位'), signingTime: new Date(), certify: true, name: '运城测试实业有限公司', reason: '甲方盖章' },
+  {
+    fieldName: 'employer',
+    page: 1,
+    rect: [80, 90, 200, 210],
+    appearance: roundSealAppearance(outliner, employer.parsed.subjectText.match(/CN=([^,]+)/)?.[1] ?? '单位'),
+    signingTime: new Date(),
+    certify: true,
+    name: '运城测试实业有限公司',
+    reason: '甲方盖章',
+  },
   (digest) => createCadesSignature(digest, employer.signer, tsa),
 );
 const signed = await workerSign(sealed);
@@ -91,7 +100,14 @@ const independent = IndependentChecks.create({ root: fx.pki.root.der, authoritie
 
 t.test('our verifier: the worker and the document timestamp valid at B-LTA; the seal judged like pyHanko', async (t) => {
   const report = await verifyPdf(final, { trustAnchors: anchors });
-  t.same(report.signatures.map((s) => [s.fieldName, s.kind]), [['employer', 'signature'], ['worker', 'signature'], [report.signatures[2]!.fieldName, 'document-timestamp']]);
+  t.same(
+    report.signatures.map((s) => [s.fieldName, s.kind]),
+    [
+      ['employer', 'signature'],
+      ['worker', 'signature'],
+      [report.signatures[2]!.fieldName, 'document-timestamp'],
+    ],
+  );
   for (const signature of report.signatures.slice(0, 2)) {
     t.match(signature, { coversRevision: true, digestValid: true, signatureValid: true, chainTrusted: true, level: 'B-LTA' });
     t.equal(signature.timestamp?.valid, true);
@@ -114,9 +130,19 @@ t.test('our verifier: the worker and the document timestamp valid at B-LTA; the 
 
 t.test('without /DSS or document timestamp the level is B-T; with no revocation source at all the verdict is INDETERMINATE', async (t) => {
   const report = await verifyPdf(signed, { trustAnchors: anchors, statusLookup: platformLookup });
-  t.same(report.signatures.map((s) => s.level), ['B-T', 'B-T']);
+  t.same(
+    report.signatures.map((s) => s.level),
+    ['B-T', 'B-T'],
+  );
   const offline = await verifyPdf(signed, { trustAnchors: anchors });
-  t.same(offline.signatures.map((s) => [s.indication, s.subIndication]), [['INDETERMINATE', 'TRY_LATER'], ['INDETERMINATE', 'TRY_LATER']], 'unknown revocation is never "good"');
+  t.same(
+    offline.signatures.map((s) => [s.indication, s.subIndication]),
+    [
+      ['INDETERMINATE', 'TRY_LATER'],
+      ['INDETERMINATE', 'TRY_LATER'],
+    ],
+    'unknown revocation is never "good"',
+  );
 });
 
 // pdfsig (NSS database trusting our root; vfychain for the chains), openssl cms / ts, qpdf.
@@ -181,8 +207,6 @@ t.test('a placeholder too small for the CMS fails loudly instead of truncating',
   t.throws(() => embedSignature(prepared, cms), /larger than its placeholder/);
 });
 
-
-
 t.test('a placeholder too small for the CMS is enlarged, never a failure', async (t) => {
   const signed = await signPdf(await twoPagePdf(), { fieldName: 'tight', signingTime: new Date(), placeholderBytes: 64 }, (digest) => createCadesSignature(digest, employer.signer, tsa));
   const report = await verifyPdf(signed, { trustAnchors: anchors, statusLookup: notRevoked });
@@ -210,7 +234,17 @@ t.test('sealing the renderer’s document in memory appends the same bytes as pa
   const rendered = await renderer.renderTemplate(request);
   t.ok(rendered.written, 'the renderer hands over its document');
   const slot = rendered.signatureSlots.find((s) => s.mode === 'seal')!;
-  const options = { fieldName: 'employer-seal', page: slot.page, rect: slot.rect, appearance: roundSealAppearance(outliner, '运城测试实业有限公司'), signingTime: new Date('2026-11-23T02:00:05Z'), certify: true, name: '运城测试实业有限公司', reason: '甲方盖章', placeholderBytes: 8192 };
+  const options = {
+    fieldName: 'employer-seal',
+    page: slot.page,
+    rect: slot.rect,
+    appearance: roundSealAppearance(outliner, '运城测试实业有限公司'),
+    signingTime: new Date('2026-11-23T02:00:05Z'),
+    certify: true,
+    name: '运城测试实业有限公司',
+    reason: '甲方盖章',
+    placeholderBytes: 8192,
+  };
   const parsed = await prepareSignature(rendered.pdf, options);
   const inMemory = await prepareSignature(rendered.pdf, { ...options, written: rendered.written });
   t.ok(Buffer.from(inMemory.pdf).equals(Buffer.from(parsed.pdf)), 'byte for byte the same revision');

@@ -46,10 +46,8 @@ const sealed = await signPdf(
   },
   (digest) => createCadesSignature(digest, employer.signer, tsa),
 );
-const filled = await signPdf(
-  sealed,
-  { fieldName: 'worker-signature', appearance: imageAppearance(outliner, signaturePng, '李四 2026年11月22日'), signingTime: new Date(), name: '李四' },
-  (digest) => createCadesSignature(digest, worker.signer, tsa),
+const filled = await signPdf(sealed, { fieldName: 'worker-signature', appearance: imageAppearance(outliner, signaturePng, '李四 2026年11月22日'), signingTime: new Date(), name: '李四' }, (digest) =>
+  createCadesSignature(digest, worker.signer, tsa),
 );
 
 /** The object numbers a revision (the bytes from `start`) writes. */
@@ -77,7 +75,16 @@ t.test('filling a field rewrites that field only: no page, annotation list, form
   const written = objectsWritten(filled, sealed.length);
   const existing = [...written].filter((n) => n <= before.context.largestObjectNumber);
   const acroForm = before.catalog.lookup(PDFName.of('AcroForm'), PDFDict);
-  const field = acroForm.lookup(PDFName.of('Fields'), PDFArray).asArray().find((ref) => before.context.lookup(ref as PDFRef, PDFDict).get(PDFName.of('T'))?.toString() === '(worker-signature)') as PDFRef;
+  const field = acroForm
+    .lookup(PDFName.of('Fields'), PDFArray)
+    .asArray()
+    .find(
+      (ref) =>
+        before.context
+          .lookup(ref as PDFRef, PDFDict)
+          .get(PDFName.of('T'))
+          ?.toString() === '(worker-signature)',
+    ) as PDFRef;
   t.same(existing, [field.objectNumber], 'of the objects that existed, only the worker field is written again');
   const after = await PDFDocument.load(filled, { updateMetadata: false });
   const widget = after.context.lookup(field, PDFDict);
@@ -86,16 +93,24 @@ t.test('filling a field rewrites that field only: no page, annotation list, form
 });
 
 t.test('a signed field cannot be filled again, nor a field be made twice', async (t) => {
-  await t.rejects(signPdf(filled, { fieldName: 'worker-signature', signingTime: new Date() }, (digest) => createCadesSignature(digest, worker.signer, tsa)), /already signed/);
   await t.rejects(
-    signPdf(draft, { fieldName: 'employer-seal', signingTime: new Date(), certify: true, emptyFields: [{ name: 'employer-seal', page: 0, rect: [0, 0, 10, 10] }] }, (digest) => createCadesSignature(digest, employer.signer, tsa)),
+    signPdf(filled, { fieldName: 'worker-signature', signingTime: new Date() }, (digest) => createCadesSignature(digest, worker.signer, tsa)),
+    /already signed/,
+  );
+  await t.rejects(
+    signPdf(draft, { fieldName: 'employer-seal', signingTime: new Date(), certify: true, emptyFields: [{ name: 'employer-seal', page: 0, rect: [0, 0, 10, 10] }] }, (digest) =>
+      createCadesSignature(digest, employer.signer, tsa),
+    ),
     /exists twice/,
   );
 });
 
 t.test('pyHanko: the certification stays valid after the field is filled (FORM_FILLING)', needsPyhanko(), async (t) => {
   const report = pyhankoValidate(filled, pemEncode(fx.pki.root.der, 'CERTIFICATE'));
-  t.same(report.signatures.map((s) => s.field), ['employer-seal', 'worker-signature']);
+  t.same(
+    report.signatures.map((s) => s.field),
+    ['employer-seal', 'worker-signature'],
+  );
   for (const s of report.signatures) {
     t.match(s, { intact: true, valid: true, trusted: true, bottom_line: true, docmdp_ok: true }, `${s.field}: ${s.error ?? 'valid'}`);
     t.ok(acceptableModificationLevels.has(s.modification_level ?? ''), `${s.field}: ${s.modification_level}`);
