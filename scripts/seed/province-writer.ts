@@ -12,8 +12,8 @@ import { addYears } from '../../src/domain/calendar.ts';
 import type { Organisation } from '../../src/generated/prisma/client.ts';
 import type { FieldCrypto } from '../../src/security/field-crypto.ts';
 import { auditHash } from '../../src/services/audit.ts';
-import { contractRecord } from '../../src/services/contracts.ts';
-import { workerRecord } from '../../src/services/workers.ts';
+import { contractRecord, contractRecordColumns } from '../../src/services/contracts.ts';
+import { workerRecord, workerTable } from '../../src/services/workers.ts';
 import type { LoadedTemplate, TemplateCatalog } from '../../src/templates/catalog.ts';
 import { planEmployers, planWorkers, type EmployerPlan, type Expectation, type ProvinceOptions, type WorkerPlan } from './province-plan.ts';
 
@@ -52,17 +52,6 @@ const organisationTable: ColumnSpec = {
   sizeClass: 'text',
   createdAt: 'timestamp',
 };
-const workerTable: ColumnSpec = {
-  id: 'uuid',
-  nameCipher: 'bytea',
-  idCipher: 'bytea',
-  idIndex: 'text',
-  phoneCipher: 'bytea',
-  phoneIndex: 'text',
-  birthDate: 'date',
-  sex: 'text',
-  createdAt: 'timestamp',
-};
 const rosterTable: ColumnSpec = {
   id: 'uuid',
   organisationId: 'uuid',
@@ -76,21 +65,7 @@ const rosterTable: ColumnSpec = {
   createdAt: 'timestamp',
 };
 const contractTable: ColumnSpec = {
-  id: 'uuid',
-  number: 'text',
-  employerId: 'uuid',
-  workerId: 'uuid',
-  templateId: 'text',
-  templateVersion: 'text',
-  fieldsCipher: 'bytea',
-  status: { enum: 'ContractStatus' },
-  employmentForm: 'text',
-  termType: 'text',
-  startDate: 'date',
-  endDate: 'date',
-  probationEnd: 'date',
-  monthlyWage: 'numeric',
-  regionCode: 'text',
+  ...contractRecordColumns,
   createdAt: 'timestamp',
   updatedAt: 'timestamp',
   effectiveAt: 'timestamp',

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { UnrenderableCharacterError } from '../pdf/layout.ts';
 import type { RenderedDocument } from '../pdf/contract-renderer.ts';
 import type { LoadedTemplate } from '../templates/catalog.ts';
+import type { ColumnSpec } from '../db/bulk-insert.ts';
 import type { Db, DbTx } from '../db/client.ts';
 import type { ContractTerms } from '../domain/contract-terms.ts';
 import { checkContract, type Violation } from '../domain/labor-law.ts';
@@ -285,6 +286,25 @@ export function contractRecord(
     createdAt: at.createdAt,
   };
 }
+
+/** The columns of `contractRecord`'s row with `id` and `status`, for bulk inserts (db/bulk-insert.ts); callers add their own. */
+export const contractRecordColumns = {
+  id: 'uuid',
+  number: 'text',
+  employerId: 'uuid',
+  workerId: 'uuid',
+  templateId: 'text',
+  templateVersion: 'text',
+  fieldsCipher: 'bytea',
+  status: { enum: 'ContractStatus' },
+  employmentForm: 'text',
+  termType: 'text',
+  startDate: 'date',
+  endDate: 'date',
+  probationEnd: 'date',
+  monthlyWage: 'numeric',
+  regionCode: 'text',
+} satisfies ColumnSpec;
 
 /** Template kinds that amend an effective contract and are signed the same way as a contract. */
 export const attachmentKinds = { renewal: 'renew', change: 'change' } as const;

@@ -49,7 +49,8 @@ export async function upsertWorker(tx: DbTx, crypto: FieldCrypto, identity: Work
   return worker.id;
 }
 
-const workerTable: ColumnSpec = {
+/** The columns of `workerRecord`'s row, for bulk inserts. */
+export const workerTable: ColumnSpec = {
   id: 'uuid',
   nameCipher: 'bytea',
   idCipher: 'bytea',

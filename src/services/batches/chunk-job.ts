@@ -14,7 +14,7 @@ import type { SignedPdf } from '../../signing/pades/signature.ts';
 import { keyForDigest, type ObjectArchive } from '../../storage/archive.ts';
 import type { TemplateCatalog } from '../../templates/catalog.ts';
 import type { Actor, AuditInput, AuditLog } from '../audit.ts';
-import { contractRecord, newContractNumber, registerTemplateVersion, type ContractService } from '../contracts.ts';
+import { contractRecord, contractRecordColumns, newContractNumber, registerTemplateVersion, type ContractService } from '../contracts.ts';
 import type { SealAuthorisations } from '../seal-authorisations.ts';
 import { removeUnrecorded } from '../contract/documents.ts';
 import { requireTransition } from '../contract/transitions.ts';
@@ -54,21 +54,7 @@ async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Pr
 /** The columns a chunk writes with one INSERT per table (see insertRows); ids are made here, as Prisma makes them. */
 const chunkTables = {
   contract: {
-    id: 'uuid',
-    number: 'text',
-    employerId: 'uuid',
-    workerId: 'uuid',
-    templateId: 'text',
-    templateVersion: 'text',
-    fieldsCipher: 'bytea',
-    status: { enum: 'ContractStatus' },
-    employmentForm: 'text',
-    termType: 'text',
-    startDate: 'date',
-    endDate: 'date',
-    probationEnd: 'date',
-    monthlyWage: 'numeric',
-    regionCode: 'text',
+    ...contractRecordColumns,
     batchId: 'uuid',
     batchRow: 'int',
     revision: 'int',
