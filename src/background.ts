@@ -11,6 +11,7 @@ import { checkpointAudit, type AuditAnchors } from './services/audit.ts';
 import { outboxQueueName, outboxQueuePolicy, type Outbox } from './notify/outbox.ts';
 import { batchQueueName, type BatchJob, type BatchService } from './services/batches.ts';
 import type { DailySupervision } from './services/daily-supervision.ts';
+import type { SupervisionFigures } from './services/supervision-figures.ts';
 import type { LifecycleService } from './services/lifecycle.ts';
 import type { ArchiveScrub } from './services/archive-scrub.ts';
 import { archiveScrubCron, archiveScrubQueue } from './jobs/archive-scrub.ts';
@@ -33,6 +34,7 @@ export interface BackgroundDeps {
   outbox: Outbox;
   lifecycle: LifecycleService;
   dailySupervision: DailySupervision;
+  supervisionFigures: SupervisionFigures;
   archiveScrub: ArchiveScrub;
   objectIntents: ObjectIntentSweep;
   batchJobTimeoutSeconds: number;
@@ -67,6 +69,9 @@ export function backgroundTasks(deps: BackgroundDeps): BackgroundTask[] {
     scheduled('lifecycle-sweep', '0 * * * *', 15 * 60, () => deps.lifecycle.sweep()),
     // Hourly until the day's run is done (a day missed while the service was down is caught up); one run a day.
     scheduled('daily-supervision', '10 * * * *', 15 * 60, () => deps.dailySupervision.runIfDue()),
+    // Hourly until done: the day's set-based figures the officials' overview reads (one run a day,
+    // so a listing's pages stay on one run); apart from the engine's run, which is slower at scale.
+    scheduled('supervision-figures', '5 * * * *', 30 * 60, () => deps.supervisionFigures.runIfDue()),
     // Every 5 minutes: changed audit chains' lengths and heads, timestamped and archived.
     scheduled('audit-checkpoint', '*/5 * * * *', 5 * 60, () => checkpointAudit(deps.db, deps.auditAnchors)),
     // Hourly: re-hash the archived documents checked longest ago (all within ARCHIVE_SCRUB_PERIOD_DAYS).

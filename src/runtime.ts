@@ -51,6 +51,8 @@ import { OrganisationProfiles } from './services/organisation-profile.ts';
 import { OfficialAccess } from './services/official-access.ts';
 import { EvidenceService, ensurePlatformOrganisation } from './services/evidence.ts';
 import { DailySupervision } from './services/daily-supervision.ts';
+import { SupervisionFigures } from './services/supervision-figures.ts';
+import { SupervisionOverview } from './services/supervision-overview.ts';
 import { PaperContractService } from './services/paper-contracts.ts';
 import { backgroundTasks, createQueues, startBackground } from './background.ts';
 import { LifecycleService } from './services/lifecycle.ts';
@@ -106,6 +108,8 @@ export interface Platform {
   /** Voiding, link expiry and the end of terms. */
   lifecycle: LifecycleService;
   dailySupervision: DailySupervision;
+  supervisionFigures: SupervisionFigures;
+  supervisionOverview: SupervisionOverview;
   /** Audit checkpoints: archive, TSA, trusted TSA certificates. */
   auditAnchors: AuditAnchors;
   queue: JobQueue;
@@ -221,7 +225,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
     const contracts = new ContractService({ db, audit, archive, crypto: fieldCrypto, templates, renderer });
     const archiveScrub = new ArchiveScrub({ db, audit, archive, periodDays: config.ARCHIVE_SCRUB_PERIOD_DAYS, intervalMinutes: archiveScrubIntervalMinutes });
     const batches = new BatchService({ db, audit, crypto: fieldCrypto, queue, contracts, sealing, workerSigning, sealAuthorisations, templates, archive, outbox });
-    const dailySupervision = new DailySupervision({ db, supervision });
+    const supervisionFigures = new SupervisionFigures({ db });
+    const dailySupervision = new DailySupervision({ db, supervision, figures: supervisionFigures });
     const platformTsa = Buffer.from(pki.tsa.certificate.der);
     // External TSAs are trusted as configured; the embedded one by its certificate.
     const auditAnchors: AuditAnchors = { archive, timestamps, trustsTsa: (certificate) => config.TSA_URLS.length > 0 || platformTsa.equals(Buffer.from(certificate.der)) };
@@ -237,6 +242,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       outbox,
       lifecycle,
       dailySupervision,
+      supervisionFigures,
       auditAnchors,
       archiveScrub,
       batchJobTimeoutSeconds: config.BATCH_JOB_TIMEOUT_SECONDS,
@@ -271,6 +277,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
       objectIntents,
       lifecycle,
       dailySupervision,
+      supervisionFigures,
+      supervisionOverview: new SupervisionOverview({ db }),
       auditAnchors,
       evidence: new EvidenceService({ db, crypto: fieldCrypto, pki, templates, renderer, sealing, officialAccess, platform: () => platformOrganisation }),
       attachments: new AttachmentService({ db, audit, archive, crypto: fieldCrypto, templates, contracts }),

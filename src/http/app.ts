@@ -28,6 +28,7 @@ import { webhookRoutes } from './routes/webhooks.ts';
 import { rosterRoutes } from './routes/roster.ts';
 import { selfCheckRoutes } from './routes/self-check.ts';
 import { inspectionAlertRoutes } from './routes/inspection-alerts.ts';
+import { supervisionOverviewRoutes } from './routes/supervision-overview.ts';
 import { governmentRoutes } from './routes/government.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { batchRoutes } from './routes/batches.ts';
@@ -141,6 +142,7 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean; log
   await app.register(governmentRoutes({ officialAccess: p.officialAccess, evidence: p.evidence }), { prefix: '/api/v1' });
   await app.register(selfCheckRoutes({ rosterQueries: p.rosterQueries, namedAlerts: p.namedAlerts, organisationProfiles: p.organisationProfiles }), { prefix: '/api/v1' });
   await app.register(inspectionAlertRoutes({ namedAlerts: p.namedAlerts }), { prefix: '/api/v1' });
+  await app.register(supervisionOverviewRoutes({ supervisionOverview: p.supervisionOverview }), { prefix: '/api/v1' });
   await app.register(caseRoutes({ legalHolds: p.legalHolds }), { prefix: '/api/v1' });
   await app.register(batchRoutes({ organisations: p.organisations, batches: p.batches }), { prefix: '/api/v1' });
   await app.register(paperContractRoutes({ paperContracts: p.paperContracts }), { prefix: '/api/v1' });

@@ -5,6 +5,7 @@
  * admin's request and a scheduled job at once) and the others skip.
  */
 import type { Db } from '../db/client.ts';
+import type { SupervisionFigures } from './supervision-figures.ts';
 import type { SupervisionService } from './supervision.ts';
 import { todayInShanghai } from '../domain/calendar.ts';
 
@@ -16,11 +17,13 @@ export interface DailyRunResult {
 }
 
 export class DailySupervision {
-  constructor(private readonly deps: { db: Db; supervision: SupervisionService }) {}
+  constructor(private readonly deps: { db: Db; supervision: SupervisionService; figures: SupervisionFigures }) {}
 
   /** Runs the supervision for one day, unless another process is running it; idempotent. */
   async run(asOf: string): Promise<DailyRunResult> {
-    const { db, supervision } = this.deps;
+    const { db, supervision, figures } = this.deps;
+    // The set-based figures first: the overview reads them, and they finish at province scale.
+    await figures.run(asOf);
     return db.$transaction(
       async (tx) => {
         const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(hashtext(${'supervision:' + asOf})) as locked`;

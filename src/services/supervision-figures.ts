@@ -10,6 +10,7 @@
  * the regional rows are always rebuilt from the employer rows of the day, which is cheap.
  */
 import type { Db } from '../db/client.ts';
+import { todayInShanghai } from '../domain/calendar.ts';
 
 export interface FigureRun {
   asOf: string;
@@ -80,5 +81,12 @@ export class SupervisionFigures {
       { timeout: 30 * 60_000 },
     );
     return { asOf, employers, seconds: (performance.now() - started) / 1000 };
+  }
+
+  /** Today's figures (China time) unless stored: the hourly schedule's job, one run a day, so paging over a day's run stays stable. */
+  async runIfDue(): Promise<FigureRun | null> {
+    const today = todayInShanghai();
+    const done = await this.deps.db.supervisionFigure.findFirst({ where: { asOf: new Date(`${today}T00:00:00Z`), level: 'province' }, select: { key: true } });
+    return done ? null : this.run(today);
   }
 }

@@ -139,6 +139,9 @@ function requestFor(route: string, principal: PrincipalName): { url: string; pay
     'GET /api/v1/inspection/employers/{uscc}/alerts/{alertId}': query(why),
     'GET /api/v1/inspection/employers/{uscc}/paper-contracts': query(why),
     'GET /api/v1/employment/hires': query({ region: '1408', from: '2026-01-01', to: '2026-12-31', include: 'all', ...why }),
+    'GET /api/v1/inspection/overview': query({ region: '1408', ...why }),
+    'GET /api/v1/inspection/ranking': query({ region: '1408', ...why }),
+    'GET /api/v1/inspection/ranking.csv': query({ region: '1408', ...why }),
   };
   const contractRequest = { templateId: template.id, fields: { ...example, probation: undefined, worker: workerA } };
   const csv = (text: string) => ({ payload: text, headers: { 'content-type': 'text/csv' } });

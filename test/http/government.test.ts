@@ -80,6 +80,9 @@ t.test('an employer key cannot call any official API, and no key gets 401', asyn
     { method: 'GET', route: '/api/v1/inspection/employers/{uscc}/alerts/{alertId}', url: `/api/v1/inspection/employers/${yuncheng.uscc}/alerts/${'0'.repeat(32)}?${why}` },
     { method: 'GET', route: '/api/v1/inspection/employers/{uscc}/paper-contracts', url: `/api/v1/inspection/employers/${yuncheng.uscc}/paper-contracts?${why}` },
     { method: 'GET', route: '/api/v1/employment/hires', url: `/api/v1/employment/hires?region=1408&from=2026-09-01&to=2026-09-30&${why}` },
+    { method: 'GET', route: '/api/v1/inspection/overview', url: `/api/v1/inspection/overview?region=1408&${why}` },
+    { method: 'GET', route: '/api/v1/inspection/ranking', url: `/api/v1/inspection/ranking?region=1408&${why}` },
+    { method: 'GET', route: '/api/v1/inspection/ranking.csv', url: `/api/v1/inspection/ranking.csv?region=1408&${why}` },
     { method: 'POST', route: '/api/v1/arbitration/evidence', url: '/api/v1/arbitration/evidence', payload: { caseNumber: '晋运劳人仲案字〔2027〕第0001号', purpose: '仲裁', contractId } },
     ...(['arbitration', 'inspection'] as const).flatMap((kind) => [
       { method: 'POST' as const, route: `/api/v1/${kind}/cases`, url: `/api/v1/${kind}/cases`, payload: { caseNumber: '晋运劳人仲案字〔2027〕第0001号', contractId } },

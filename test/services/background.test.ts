@@ -25,6 +25,7 @@ t.test('every task has its queue from the start; startWorkers registers the sche
     { name: 'daily-supervision', cron: '10 * * * *', tz: 'Asia/Shanghai' },
     { name: 'lifecycle-sweep', cron: '0 * * * *', tz: 'Asia/Shanghai' },
     { name: 'object-intent-sweep', cron: '*/10 * * * *', tz: 'Asia/Shanghai' },
+    { name: 'supervision-figures', cron: '5 * * * *', tz: 'Asia/Shanghai' },
   ]);
 });
 
