@@ -26,8 +26,9 @@ export interface FigureRun {
  * or registered on paper. A 内部退养协议 is no labor contract, whichever form records it.
  */
 const employerFigures = `
-  insert into "SupervisionFigure" ("asOf", level, key, "regionCode", headcount, required, signed)
-  select $1::date, 'employer', o.id::text, o."regionCode", coalesce(f.headcount, 0), coalesce(f.required, 0), coalesce(f.signed, 0)
+  insert into "SupervisionFigure" ("asOf", level, key, "regionCode", headcount, required, signed, unsigned, employers)
+  select $1::date, 'employer', o.id::text, o."regionCode", coalesce(f.headcount, 0), coalesce(f.required, 0), coalesce(f.signed, 0),
+         coalesce(f.required, 0) - coalesce(f.signed, 0), 1
   from "Organisation" o
   left join lateral (
     select count(*)::int as headcount,
@@ -70,8 +71,8 @@ export class SupervisionFigures {
         await tx.$executeRawUnsafe(employerFigures, asOf, organisationIds ? [...organisationIds] : null);
         await tx.supervisionFigure.deleteMany({ where: { asOf: day, level: { not: 'employer' } } });
         await tx.$executeRaw`
-          insert into "SupervisionFigure" ("asOf", level, key, "regionCode", headcount, required, signed)
-          select ${day}::date, g.level, g.code, g.code, sum(f.headcount)::int, sum(f.required)::int, sum(f.signed)::int
+          insert into "SupervisionFigure" ("asOf", level, key, "regionCode", headcount, required, signed, unsigned, employers)
+          select ${day}::date, g.level, g.code, g.code, sum(f.headcount)::int, sum(f.required)::int, sum(f.signed)::int, sum(f.unsigned)::int, count(*)::int
           from "SupervisionFigure" f
           cross join lateral (values ('county', f."regionCode"), ('city', left(f."regionCode", 4) || '00'), ('province', left(f."regionCode", 2) || '0000')) as g(level, code)
           where f."asOf" = ${day}::date and f.level = 'employer'

@@ -43,6 +43,8 @@ interface FigureRow {
   headcount: number;
   required: number;
   signed: number;
+  unsigned: number;
+  employers: number;
 }
 
 /** The run a cursor was issued on, and the last row of its page. */
@@ -123,28 +125,19 @@ export class SupervisionOverview {
     const { db } = this.deps;
     const day = new Date(`${run.asOf}T00:00:00Z`);
     const childLevel = level === 'province' ? 'city' : level === 'city' ? 'county' : null;
-    const [own, children, employers, trend] = await Promise.all([
+    const [own, children, trend] = await Promise.all([
       db.supervisionFigure.findUnique({ where: { asOf_level_key: { asOf: day, level, key: regionKey(prefix) } } }),
       childLevel ? db.supervisionFigure.findMany({ where: { asOf: day, level: childLevel, key: { startsWith: prefix } }, orderBy: { key: 'asc' } }) : Promise.resolve([]),
-      db.$queryRaw<{ region: string; employers: number }[]>`
-        select left("regionCode", ${childLevel === 'city' ? 4 : 6}) as region, count(*)::int as employers
-        from "SupervisionFigure" where "asOf" = ${day}::date and level = 'employer' and "regionCode" like ${prefix + '%'}
-        group by 1`,
       db.supervisionFigure.findMany({
         where: { level, key: regionKey(prefix), asOf: { lte: day } },
         orderBy: { asOf: 'desc' },
         take: TREND_RUNS,
       }),
     ]);
-    const employerCount = new Map(employers.map((row) => [row.region, row.employers]));
-    const countUnder = (code: string) => [...employerCount].reduce((n, [region, count]) => (region.startsWith(code) ? n + count : n), 0);
     return {
       asOf: run.asOf,
-      region: own ? figures(own, prefix, level, countUnder(prefix)) : emptyRegion(prefix),
-      children: children.map((row) => {
-        const code = childLevel === 'city' ? row.key.slice(0, 4) : row.key;
-        return figures(row, code, childLevel!, countUnder(code));
-      }),
+      region: own ? figures(own, prefix, level) : emptyRegion(prefix),
+      children: children.map((row) => figures(row, childLevel === 'city' ? row.key.slice(0, 4) : row.key, childLevel!)),
       trend: trend
         .reverse()
         .map((row) => ({ asOf: row.asOf.toISOString().slice(0, 10), headcount: row.headcount, required: row.required, signed: row.signed, signingRate: rate(row.signed, row.required) })),
@@ -195,12 +188,12 @@ export class SupervisionOverview {
 
   private async rankedRows(asOf: string, prefix: string, filter: RankingFilter, cursor: Cursor | undefined, limit: number) {
     const rows = await this.deps.db.$queryRawUnsafe<(FigureRow & { name: string; uscc: string; ownership: string | null; industry: string | null; sizeClass: string | null; unsigned: number })[]>(
-      `select f.key, f."regionCode", f.level, f.headcount, f.required, f.signed, (f.required - f.signed) as unsigned,
+      `select f.key, f."regionCode", f.level, f.headcount, f.required, f.signed, f.unsigned, f.employers,
               o.name, o.uscc, o.ownership, o.industry, o."sizeClass"
        from "SupervisionFigure" f join "Organisation" o on o.id = f.key::uuid
        where ${rankedWhere}
-         and ($7::int is null or (f.required - f.signed) < $7 or ((f.required - f.signed) = $7 and (f.headcount < $8 or (f.headcount = $8 and f.key > $9))))
-       order by (f.required - f.signed) desc, f.headcount desc, f.key asc
+         and ($7::int is null or f.unsigned < $7 or (f.unsigned = $7 and (f.headcount < $8 or (f.headcount = $8 and f.key > $9))))
+       order by f.unsigned desc, f.headcount desc, f.key asc
        limit $10`,
       ...rankedParams(asOf, prefix, filter),
       cursor?.unsigned ?? null,
@@ -234,13 +227,13 @@ export class SupervisionOverview {
 
 const rankedWhere = `f."asOf" = $1::date and f.level = 'employer' and f."regionCode" like $2
   and ($3::text is null or o.ownership = $3) and ($4::text is null or o.industry = $4) and ($5::text is null or o."sizeClass" = $5)
-  and (not $6::boolean or f.required > f.signed)`;
+  and (not $6::boolean or f.unsigned > 0)`;
 
 function rankedParams(asOf: string, prefix: string, filter: RankingFilter) {
   return [asOf, `${prefix}%`, filter.ownership ?? null, filter.industry ?? null, filter.sizeClass ?? null, filter.atRisk ?? false] as const;
 }
 
-function figures(row: FigureRow, code: string, level: RegionLevel, employers: number): RegionFigures {
+function figures(row: FigureRow, code: string, level: RegionLevel): RegionFigures {
   return {
     code,
     name: regionName(code) ?? null,
@@ -248,9 +241,9 @@ function figures(row: FigureRow, code: string, level: RegionLevel, employers: nu
     headcount: row.headcount,
     required: row.required,
     signed: row.signed,
-    unsigned: row.required - row.signed,
+    unsigned: row.unsigned,
     signingRate: rate(row.signed, row.required),
-    employers,
+    employers: row.employers,
   };
 }
 
