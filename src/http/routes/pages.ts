@@ -30,6 +30,7 @@ export const webPageFiles = [
   'batch.html',
   'console.html',
   'dom.js',
+  'zh.js',
   'glyphs.js',
   'verify.js',
   'sign.js',
@@ -80,7 +81,7 @@ export const pageRoutes =
     serveAssets(
       app,
       '/assets/:file',
-      ['dom.js', 'glyphs.js', 'verify.js', 'sign.js', 'portal.js', 'gov.js', 'batch.js', 'site.css', 'console.js', 'console-roster.js', 'console-seal.js', 'console.css', 'favicon.svg'],
+      ['dom.js', 'zh.js', 'glyphs.js', 'verify.js', 'sign.js', 'portal.js', 'gov.js', 'batch.js', 'site.css', 'console.js', 'console-roster.js', 'console-seal.js', 'console.css', 'favicon.svg'],
       webDir,
       300,
     );
