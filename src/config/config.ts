@@ -103,6 +103,12 @@ export const configSchema = z
     MASTER_KEY: key32.describe('encrypts personal data and CA keys at rest; unset = generated under DATA_DIR (development only)'),
     ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional().describe('bootstrap admin API key; unset = generated and printed once'),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    RARE_GLYPHS_PER_MINUTE: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(60)
+      .describe('requests per client address per minute for glyph subsets of rare characters (POST /assets/fonts/rare: each one builds fonts)'),
     TRUST_PROXY: trustProxy.describe('proxies whose X-Forwarded-For is believed: none (default), a hop count, or comma-separated addresses/CIDRs'),
     SMS_GATEWAY_URL: optionalUrl.describe('HTTP SMS provider endpoint; unset = development outbox (not in production)'),
     SMS_GATEWAY_TOKEN: z.string().optional(),

@@ -139,6 +139,14 @@ export function shanghaiDate(instant: Date | number = Date.now()): string {
   return new Date(time + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** An instant as people in China read it in reports: `2026年12月6日 04:05:28（北京时间）`. */
+export function beijingDateTime(instant: Date | string | number): string {
+  const time = new Date(instant).getTime();
+  if (!Number.isFinite(time)) throw new RangeError('not a valid instant');
+  const iso = new Date(time + SHANGHAI_OFFSET_MS).toISOString();
+  return `${Number(iso.slice(0, 4))}年${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日 ${iso.slice(11, 19)}（北京时间）`;
+}
+
 /** Today in Beijing time (the day the daily supervision run and default `asOf` refer to). */
 export function todayInShanghai(now: Date | number = Date.now()): string {
   return shanghaiDate(now);

@@ -149,7 +149,12 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean; log
   await app.register(webhookRoutes({ webhooks: p.webhooks }), { prefix: '/api/v1' });
   await app.register(pkiRoutes({ certificates: p.certificates }));
   await app.register(verifyRoutes({ verifier: p.verifier }));
-  await app.register(pageRoutes({ webFonts: new WebFontsService({ cacheDir: p.config.WEB_FONT_CACHE_DIR ?? path.join(p.config.DATA_DIR, 'web-fonts'), pageFiles: webPageFiles }) }));
+  await app.register(
+    pageRoutes({
+      webFonts: new WebFontsService({ cacheDir: p.config.WEB_FONT_CACHE_DIR ?? path.join(p.config.DATA_DIR, 'web-fonts'), pageFiles: webPageFiles }),
+      rareGlyphsPerMinute: p.config.RARE_GLYPHS_PER_MINUTE,
+    }),
+  );
   if (p.config.NODE_ENV !== 'production' && !p.config.SMS_GATEWAY_URL) await app.register(devRoutes({ outbox: p.outbox }), { prefix: '/api/v1/dev' });
   return app;
 }

@@ -25,7 +25,7 @@ import { findContracts } from './contract/access.ts';
 import { officialReader, type AccessReason, type Official, type OfficialAccess } from './official-access.ts';
 import type { SealingService } from './sealing.ts';
 import { maskIdNumber } from './contract/masking.ts';
-import { shanghaiDate } from '../domain/calendar.ts';
+import { beijingDateTime, shanghaiDate } from '../domain/calendar.ts';
 
 export const evidenceReportTemplate = 'evidence-report';
 export const verificationReportTemplate = 'verification-report';
@@ -45,12 +45,7 @@ const statusNames: Record<string, string> = {
 };
 const roleOffices: Record<string, string> = { arbitration: '劳动人事争议仲裁委员会', inspection: '劳动保障监察机构', insurance: '社会保险经办机构', employment: '公共就业服务机构' };
 
-function beijing(date: Date | string | null | undefined): string {
-  if (!date) return '/';
-  const shifted = new Date(new Date(date).getTime() + 8 * 3_600_000);
-  const iso = shifted.toISOString();
-  return `${Number(iso.slice(0, 4))}年${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日 ${iso.slice(11, 19)}（北京时间）`;
-}
+const beijing = (date: Date | string | null | undefined): string => (date ? beijingDateTime(date) : '/');
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 /** Every certificate a CMS signature carries, and those of its signature timestamp token (the TSA's), recursively. */
@@ -88,7 +83,15 @@ export class EvidenceService {
   private async contractIdFor(official: Official, target: { contractId?: string; idNumber?: string; employerUscc?: string }): Promise<string> {
     if (target.contractId) return target.contractId;
     if (!target.idNumber || !target.employerUscc) {
-      throw Problem.badRequest([{ field: 'contractId', in: 'body', rule: 'contract_or_parties', message: 'give contractId, or idNumber with employerUscc' }]);
+      throw Problem.badRequest([
+        {
+          field: 'contractId',
+          in: 'body',
+          rule: 'contract_or_parties',
+          message: 'give contractId, or idNumber with employerUscc',
+          messageZh: '请指明合同，或同时提供劳动者身份证号码和用人单位统一社会信用代码',
+        },
+      ]);
     }
     const [found] = await findContracts(this.deps.db, officialReader(official), 'evidence.bundle', {
       where: { worker: { idIndex: idNumberIndex(this.deps.crypto, target.idNumber) }, employer: { uscc: target.employerUscc }, previousId: null },
@@ -96,7 +99,7 @@ export class EvidenceService {
       select: { id: true },
       take: 1,
     });
-    if (!found) throw Problem.notFound('Contract between this worker and employer');
+    if (!found) throw Problem.notFound('Contract between this worker and employer', '未找到该劳动者与该用人单位之间的合同');
     return found.id;
   }
 
@@ -112,7 +115,7 @@ export class EvidenceService {
       trustAnchor: this.deps.pki.root.subjectText,
       valid: verification.valid,
       signatures: verification.signatures.map((s) => ({
-        field: s.fieldName,
+        field: s.fieldLabelZh,
         signer: s.signer?.name ?? (s.kind === 'document-timestamp' ? '文档时间戳' : '/'),
         certificate: s.signer?.subject ?? '/',
         digest: yes(s.digestValid, '通过', '未通过'),
@@ -208,11 +211,11 @@ export class EvidenceService {
           ? `全部 ${verification.signatures.length} 个签名和时间戳验证通过，签署后未发现不允许的修改`
           : `存在未通过验证的签名：${verification.signatures
               .filter((s) => !s.valid)
-              .map((s) => s.fieldName)
+              .map((s) => s.fieldLabelZh)
               .join('、')}`,
       },
       signatures: verification.signatures.map((s) => ({
-        field: s.fieldName,
+        field: s.fieldLabelZh,
         signer: s.signer?.name ?? (s.kind === 'document-timestamp' ? '文档时间戳' : '/'),
         signedAt: s.signingTime ? beijing(pdfDateToIso(s.signingTime)) : '/',
         timestamp: s.timestamp ? beijing(s.timestamp.time) : '/',

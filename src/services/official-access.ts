@@ -58,7 +58,7 @@ export interface AccessReason {
  */
 export function officialScope(official: Pick<Official, 'regionCode'>): string {
   const scope = regionScope(official.regionCode);
-  if (!scope) throw Problem.forbidden(`Your region code ${official.regionCode} is no 行政区划代码 prefix.`);
+  if (!scope) throw Problem.forbidden(`Your region code ${official.regionCode} is no 行政区划代码 prefix.`, '您的辖区代码不是有效的行政区划代码');
   return scope;
 }
 
@@ -74,8 +74,9 @@ export function scopedOfficial<T extends Official>(official: T): T {
 export function requestedRegion(official: Pick<Official, 'regionCode'>, region: string): string {
   const scope = officialScope(official);
   const wanted = normalizeRegionPrefix(region);
-  if (!wanted) throw Problem.badRequest([{ field: 'region', in: 'query', rule: 'region_prefix', message: 'must be a 行政区划代码 of 2, 4 or 6 digits' }]);
-  if (!wanted.startsWith(scope)) throw Problem.forbidden(`Your region is ${scope}.`);
+  if (!wanted)
+    throw Problem.badRequest([{ field: 'region', in: 'query', rule: 'region_prefix', message: 'must be a 行政区划代码 of 2, 4 or 6 digits', messageZh: '辖区应为 2、4 或 6 位行政区划代码' }]);
+  if (!wanted.startsWith(scope)) throw Problem.forbidden(`Your region is ${scope}.`, `超出您的辖区（${scope}）`);
   return wanted;
 }
 
@@ -100,7 +101,7 @@ export class OfficialAccess {
 
   /** Refuses an official whose role has no grant for the resource in the access table. */
   authorize(official: Official, resource: Resource): void {
-    if (!grantOf(official.role, resource)) throw Problem.forbidden(`Officials of ${official.role} have no access to ${resource}.`);
+    if (!grantOf(official.role, resource)) throw Problem.forbidden(`Officials of ${official.role} have no access to ${resource}.`, '您所在机构无权查阅此类信息');
   }
 
   /** The access log row, and for a contract also an event in its evidence chain. */
@@ -234,7 +235,8 @@ export class OfficialAccess {
   async inspectEmployer(official: Official, uscc: string, asOf: string, reason: AccessReason) {
     this.authorize(official, 'employer.file');
     const organisation = await this.deps.db.organisation.findUnique({ where: { uscc } });
-    if (!organisation || organisation.kind === 'platform' || !reaches(officialReader(official), 'employer.file', { regionCode: organisation.regionCode }).allowed) throw Problem.notFound('Employer');
+    if (!organisation || organisation.kind === 'platform' || !reaches(officialReader(official), 'employer.file', { regionCode: organisation.regionCode }).allowed)
+      throw Problem.notFound('Employer', '辖区内没有该用人单位');
     const report = await this.deps.supervision.report(organisation, asOf);
     // Signing rate at the end of each of the last six months, for the trend chart: the month's
     // last daily supervision snapshot (src/services/daily-supervision.ts); the last point is today's

@@ -6,11 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.ts';
+import { beijingDateTime } from '../domain/calendar.ts';
 import { Problem } from '../problem.ts';
 import type { Pki } from '../signing/pki/authority.ts';
 import { VerificationLimitError, VerifierBusyError } from '../signing/verify/isolated.ts';
 import { UnreadablePdfError, verifyPdf, type VerificationReport, type VerifyOptions } from '../signing/verify/verify.ts';
 import { contractById } from './contract/access.ts';
+import { signatureFieldLabel } from './contract/documents.ts';
 
 /** The ETSI sub-indications a verdict may carry, for the answer's schema. */
 export { subIndications } from '../signing/verify/report.ts';
@@ -69,7 +71,7 @@ async function versionOf(db: Db, pdf: Uint8Array, sha256: string): Promise<Versi
   const latest = await db.document.findFirstOrThrow({ where: { contractId: contract.id, kind: { in: [...versionKinds] } }, orderBy: { createdAt: 'desc' } });
   const wholeFile = best.sha256 === sha256;
   const isLatest = wholeFile && latest.id === best.id;
-  const state = `${statusZh[contract.status] ?? contract.status}（最新版本：${kindZh[latest.kind] ?? latest.kind}，存档于 ${latest.createdAt.toISOString()}）`;
+  const state = `${statusZh[contract.status] ?? contract.status}；最新版本：${kindZh[latest.kind] ?? latest.kind}，存档时间 ${beijingDateTime(latest.createdAt)}`;
   const messageZh = isLatest
     ? `此文件是合同 ${contract.number} 在本平台存档的最新版本。合同状态：${state}。`
     : wholeFile || latest.sha256 !== best.sha256
@@ -108,7 +110,14 @@ function platformStatus(pki: Pki) {
 /** Runs the verifier: in this thread for the platform's own archived files, in a budgeted thread (IsolatedVerifier) for uploads. */
 export type PdfVerification = (pdf: Uint8Array, options: VerifyOptions) => Promise<VerificationReport>;
 
-export async function verifyUpload(db: Db, pki: Pki, pdf: Uint8Array, verify: PdfVerification = verifyPdf): Promise<VerificationReport & { archived?: ArchivedMatch; version?: VersionMatch }> {
+/** A verified upload: each signature also named in Chinese, and the archived version the file is, if any. */
+export type UploadVerification = Omit<VerificationReport, 'signatures'> & {
+  signatures: (VerificationReport['signatures'][number] & { fieldLabelZh: string })[];
+  archived?: ArchivedMatch;
+  version?: VersionMatch;
+};
+
+export async function verifyUpload(db: Db, pki: Pki, pdf: Uint8Array, verify: PdfVerification = verifyPdf): Promise<UploadVerification> {
   if (pdf.length < 8 || Buffer.from(pdf.subarray(0, 5)).toString('latin1') !== '%PDF-') {
     throw Problem.badRequest([{ field: '(body)', in: 'body', rule: 'pdf', message: 'the body must be a PDF file', messageZh: '请上传 PDF 文件' }]);
   }
@@ -129,12 +138,13 @@ export async function verifyUpload(db: Db, pki: Pki, pdf: Uint8Array, verify: Pd
       ]);
     }
     if (error instanceof VerifierBusyError) {
-      throw new Problem(503, 'verifier-busy', 'Verifier busy', `${error.message}; try again shortly`);
+      throw new Problem(503, 'verifier-busy', 'Verifier busy', `${error.message}; try again shortly`, undefined, { messageZh: '验签服务繁忙，请稍后重试' });
     }
     throw error;
   }
   const document = await db.document.findFirst({ where: { sha256: report.sha256, contractId: { not: null } }, include: { contract: true }, orderBy: { createdAt: 'desc' } });
   const archived = document?.contract ? { contractId: document.contract.id, contractNumber: document.contract.number, kind: document.kind, archivedAt: document.createdAt } : undefined;
   const version = await versionOf(db, pdf, report.sha256);
-  return { ...report, ...(archived ? { archived } : {}), ...(version ? { version } : {}) };
+  const signatures = report.signatures.map((s) => ({ ...s, fieldLabelZh: signatureFieldLabel(s.fieldName, s.kind) }));
+  return { ...report, signatures, ...(archived ? { archived } : {}), ...(version ? { version } : {}) };
 }

@@ -99,7 +99,7 @@ export class WorkerPortal {
     const index = await this.phoneOf(token);
     const { db, archive } = this.deps;
     const contract = await loadContract(db, { kind: 'worker', phoneIndex: index }, contractId, 'contract.read').catch((error: unknown) => {
-      throw error instanceof Problem && error.status === 404 ? new Problem(404, 'not-found', '未找到该合同', '未找到该合同') : error;
+      throw error instanceof Problem && error.status === 404 ? new Problem(404, 'not-found', '未找到该合同', '未找到该合同', undefined, { messageZh: '未找到该合同' }) : error;
     });
     const document = await contractDocument(db, contract.id, which);
     const pdf = await archive.read(document);

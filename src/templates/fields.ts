@@ -10,8 +10,8 @@ import { z } from 'zod';
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .describe('date, YYYY-MM-DD');
-export const yuan = z.number().nonnegative().multipleOf(0.01, 'at most 2 decimals').describe('amount in yuan (CNY)');
+  .describe('日期，格式 YYYY-MM-DD');
+export const yuan = z.number().nonnegative().multipleOf(0.01, 'at most 2 decimals').describe('金额（元，最多两位小数）');
 /** Free text of a field (clauses may run over several lines); control characters are refused (src/support/text.ts). */
 export const text = (max = 500) => plainText(max, { multiline: true });
 /** One line: names, addresses. */
@@ -29,31 +29,31 @@ export const employerParty = z.object({
 
 export const workerParty = z.object({
   name: line(50).min(1).describe('姓名'),
-  idNumber: z.string().trim().toUpperCase().describe('居民身份证号码 (18 characters)'),
+  idNumber: z.string().trim().toUpperCase().describe('居民身份证号码（18 位）'),
   address: line(200).describe('户籍地址或经常居住地'),
   phone: z
     .string()
     .regex(/^1\d{10}$/, 'must be an 11-digit mainland mobile number')
-    .describe('mobile number; the signing link goes here'),
+    .describe('手机号码（11 位），签署链接以短信发送至此号码'),
   emergencyContact: line(100).optional(),
 });
 
 export const termType = z.enum(['fixed', 'open_ended', 'task_based']).describe('固定期限 / 无固定期限 / 以完成一定工作任务为期限');
 
-export const probation = z.object({ startDate: isoDate, endDate: isoDate, monthlyWage: yuan }).describe('试用期; omit for none');
+export const probation = z.object({ startDate: isoDate, endDate: isoDate, monthlyWage: yuan }).describe('试用期；不约定试用期则不填');
 
 export const hours = z.object({
   system: z.enum(['standard', 'comprehensive', 'flexible']).describe('标准工时 / 综合计算工时 / 不定时工作制'),
-  approvalNumber: text(100).optional().describe('审批文号, required for the special systems'),
+  approvalNumber: text(100).optional().describe('特殊工时制度的审批文号，实行综合计算工时或不定时工作制时必填'),
   dailyHours: z.number().positive().max(24).optional(),
   weeklyHours: z.number().positive().max(168).optional(),
 });
 
 export const wage = z.object({
   monthly: yuan.optional().describe('月工资'),
-  hourly: yuan.optional().describe('小时工资 (part-time)'),
-  payDay: z.number().int().min(1).max(31).optional().describe('day of the month wages are paid'),
-  paymentIntervalDays: z.number().int().positive().optional().describe('part-time: days between payments'),
+  hourly: yuan.optional().describe('小时工资（非全日制用工）'),
+  payDay: z.number().int().min(1).max(31).optional().describe('每月发放工资的日期（1–31）'),
+  paymentIntervalDays: z.number().int().positive().optional().describe('非全日制用工的工资结算周期（天）'),
   structure: text(500).optional().describe('工资构成或计发办法'),
 });
 

@@ -3,19 +3,7 @@
 // downloads. Every query and read carries the purpose the official entered (logged, shown to the
 // worker): nothing is asked without one, and arbitration work and evidence bundles need a case number.
 import { $, control, esc, saveDownload, buttonOf } from './dom.js';
-const statusNames = {
-  draft: '草稿',
-  sealed: '已盖章',
-  sent: '待签署',
-  signed: '已签署',
-  declined: '已拒签',
-  voided: '已作废',
-  link_expired: '链接过期',
-  renewed: '已续订',
-  changed: '已变更',
-  terminated: '已解除/终止',
-  expired: '已到期',
-};
+import { beijingTime, contractStatusNames as statusNames, levelNames, signatureName } from './zh.js';
 const roleNames = { inspection: '劳动保障监察', arbitration: '劳动争议仲裁', insurance: '社会保险经办', employment: '就业服务' };
 
 /**
@@ -105,7 +93,7 @@ let role;
 let currentContract;
 
 function showError(problem) {
-  $('alert').textContent = problem?.errors?.[0]?.messageZh ?? problem?.errors?.[0]?.message ?? problem?.detail ?? '操作失败';
+  $('alert').textContent = problem?.errors?.[0]?.messageZh ?? problem?.messageZh ?? problem?.detail ?? '操作失败';
   $('alert').classList.remove('hidden');
 }
 const clearError = () => $('alert').classList.add('hidden');
@@ -304,7 +292,7 @@ async function openContract(id) {
     $('signature-rows').innerHTML = contract.verification.signatures
       .map(
         (s) =>
-          `<tr><td>${esc(s.fieldName)}</td><td>${esc(s.signer ?? '—')}</td><td>${esc(s.level ?? '—')}</td><td>${esc(s.timestamp ? s.timestamp.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC') : '—')}</td><td>${s.valid ? '<span class="ok">有效</span>' : '<span class="bad">无效</span>'}</td></tr>`,
+          `<tr><td>${esc(signatureName(s))}${s.level ? `<br><small>${esc(levelNames[s.level] ?? s.level)}</small>` : ''}</td><td>${esc(s.signer ?? '—')}<br><small>${esc(beijingTime(s.timestamp))}</small></td><td>${s.valid ? '<span class="ok">有效</span>' : '<span class="bad">无效</span>'}</td></tr>`,
       )
       .join('');
     $('contract').classList.remove('hidden');

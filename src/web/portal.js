@@ -1,15 +1,6 @@
 // 我的合同: phone + code, then the worker's contracts, each downloadable free.
 import { $, control, esc, buttonOf } from './dom.js';
-const statusNames = {
-  sent: '待签署',
-  link_expired: '签署链接已过期',
-  signed: '已签署（生效）',
-  declined: '已拒签',
-  renewed: '已续订',
-  changed: '已变更',
-  terminated: '已解除/终止',
-  expired: '已到期',
-};
+import { beijingTime, contractStatusNames as statusNames } from './zh.js';
 const officeNames = { insurance: '社会保险经办机构', arbitration: '劳动人事争议仲裁机构', inspection: '劳动保障监察机构', employment: '公共就业服务机构' };
 const day = (value) => (value ? String(value).slice(0, 10) : '');
 const hasChinese = (text) => typeof text === 'string' && /[\u4e00-\u9fff]/.test(text);
@@ -72,7 +63,7 @@ function contractRow(c) {
 }
 
 function accessRow(a) {
-  const when = new Date(a.at).toLocaleString('zh-CN', { hour12: false });
+  const when = beijingTime(a.at);
   const caseNumber = a.caseNumber ? `，案号 ${esc(a.caseNumber)}` : '';
   return `<tr><td><small>${esc(when)}</small><br>${esc(officeNames[a.role] ?? a.role)}（${esc(a.regionCode)}）<br><small>${esc(a.purpose)}${caseNumber}${a.contractNumber ? ` · 合同 ${esc(a.contractNumber)}` : ''}</small></td></tr>`;
 }

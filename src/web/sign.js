@@ -1,6 +1,7 @@
 // The worker's signing page. The signing key is made here with WebCrypto, non-extractable:
 // only its public key and signatures leave the phone.
 import { $, control } from './dom.js';
+import { beijingTime } from './zh.js';
 import * as pdfjs from '/assets/pdfjs/pdf.min.mjs';
 
 pdfjs.GlobalWorkerOptions.workerSrc = '/assets/pdfjs/pdf.worker.min.mjs';
@@ -59,6 +60,8 @@ function show(section) {
   $('refuse').classList.toggle('hidden', section !== 'identity' && section !== 'sign');
   // A finished link no longer serves the document: downloads move to 我的合同.
   $('download').classList.toggle('hidden', section === 'done');
+  // Nor does its deadline matter once the link is used (signed or declined).
+  for (const id of ['expires-label', 'expires']) $(id).classList.toggle('hidden', section === 'done');
   // The notice was read with the contract: fold it to keep later steps on the first screen.
   /** @type {HTMLDetailsElement} */ ($('notice-box')).open = section === 'read';
   for (const li of /** @type {HTMLCollectionOf<HTMLElement>} */ ($('steps').children)) {
@@ -277,7 +280,7 @@ async function start() {
   $('employer').textContent = info.contract.employerName;
   $('number').textContent = info.contract.number;
   $('worker').textContent = info.worker.maskedName;
-  $('expires').textContent = new Date(info.expiresAt).toLocaleString('zh-CN', { hour12: false });
+  $('expires').textContent = beijingTime(info.expiresAt);
   $('notice').textContent = info.notice;
   // Declarations only the worker may make (a fixed term at the worker's own request), each ticked apart.
   for (const confirmation of info.confirmations ?? []) {

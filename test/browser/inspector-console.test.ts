@@ -3,7 +3,7 @@
  * region by name or 统一社会信用代码, open one (signing-rate trend from the daily snapshots with
  * gaps, alerts by kind named in Chinese), open a contract with its verification and download
  * the evidence bundle; nothing is read without a purpose the official gave. Checked at 1280 px
- * and 390 px wide. Screenshots go to the ignored .screens/ (docs/screens/ with `npm run screens`).
+ * and 360 px wide. Screenshots go to the ignored .screens/ (docs/screens/ with `npm run screens`).
  */
 import path from 'node:path';
 import t from 'tap';
@@ -90,7 +90,7 @@ t.test('an inspector finds employers, reviews one and downloads evidence', needs
 
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   t.teardown(() => browser.close());
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true, locale: 'zh-CN' })).newPage();
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true, locale: 'zh-CN', timezoneId: 'Europe/London' })).newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   const reads: string[] = [];
@@ -207,6 +207,10 @@ t.test('an inspector finds employers, reviews one and downloads evidence', needs
 
   await page.locator('#contract-rows').getByRole('button', { name: '查阅' }).first().click();
   await page.getByText('✔ 全部通过').waitFor();
+  const signatures = await page.locator('#contract').innerText();
+  for (const label of ['用人单位电子印章', '劳动者电子签名', '已签署（生效）']) t.match(signatures, label, `the contract shows ${label}`);
+  t.match(signatures, /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d（北京时间）/, 'timestamps in Beijing time (the browser is in London)');
+  t.notMatch(signatures, /UTC|employer-seal|worker-signature|\dT\d\d:/, 'no field codes or UTC times');
   await scrolled(page);
   await page.screenshot({ path: path.join(screens, 'gov-03-contract.png') });
 
@@ -242,15 +246,16 @@ t.test('an inspector finds employers, reviews one and downloads evidence', needs
     'employer searches are logged with the purpose and case number',
   );
 
-  // Layout on a phone (390 px): panels stacked, nothing wider than the screen.
+  // Layout on a phone (360 px), the contract and its signatures shown: panels stacked, nothing wider than the screen.
   const desktop = { q: await page.locator('#employer-q').boundingBox(), worker: await page.locator('#worker-id').boundingBox() };
   t.ok(desktop.q && desktop.worker && Math.abs(desktop.q.y - desktop.worker.y) < 4, '1280 px: employer and worker search side by side');
-  await page.setViewportSize({ width: 390, height: 844 });
+  await page.setViewportSize({ width: 360, height: 800 });
   const phoneLayout = { q: await page.locator('#employer-q').boundingBox(), worker: await page.locator('#worker-id').boundingBox() };
-  t.ok(phoneLayout.q && phoneLayout.worker && phoneLayout.worker.y > phoneLayout.q.y + phoneLayout.q.height, '390 px: the searches are stacked');
-  t.equal(await overflow(page), 0, '390 px: nothing wider than the screen');
+  t.ok(phoneLayout.q && phoneLayout.worker && phoneLayout.worker.y > phoneLayout.q.y + phoneLayout.q.height, '360 px: the searches are stacked');
+  t.ok(await page.locator('#contract').isVisible(), '360 px: with the contract and its signatures open');
+  t.equal(await overflow(page), 0, '360 px: nothing wider than the screen');
   const chart = await page.locator('#alert-chart').boundingBox();
-  t.ok(chart && chart.x >= 0 && chart.x + chart.width <= 390, '390 px: the alerts chart fits');
+  t.ok(chart && chart.x >= 0 && chart.x + chart.width <= 360, '360 px: the alerts chart fits');
   await page.locator('#employer').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(screens, 'gov-06-phone.png'), fullPage: true });
   t.same(errors, [], 'no script errors');

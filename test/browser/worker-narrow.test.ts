@@ -2,7 +2,9 @@
  * The worker's pages fit a 360 px wide phone: at every step of signing (a broken link, the
  * contract, reading to the end, identity with an error shown, the signature with the refusal
  * box open, done) and in 我的合同 (login, list), nothing is wider than the screen —
- * `document.documentElement.scrollWidth <= 360`, so the page never scrolls sideways.
+ * `document.documentElement.scrollWidth <= 360`, so the page never scrolls sideways. The signed
+ * contract verified on /verify fits too, and says everything in Chinese with times in Beijing
+ * time, on a phone set to another time zone.
  */
 import t from 'tap';
 import { chromium, type Page } from 'playwright-core';
@@ -12,6 +14,8 @@ import { needs } from '../helpers/tools.ts';
 
 type ExampleFields = { worker: { name: string; idNumber: string; phone: string } };
 const phoneWidth = 360;
+/** An instant as the pages show it: Beijing time whatever the device's zone. */
+const beijing = (iso: string) => `${new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ')}（北京时间）`;
 
 async function lastSms(test: TestPlatform, phone: string) {
   const outbox = await test.app.inject({ method: 'GET', url: `/api/v1/dev/outbox?phone=${phone}&limit=1` });
@@ -56,7 +60,15 @@ t.test('the signing page and 我的合同 fit a 360 px phone at every step', nee
 
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   t.teardown(() => browser.close());
-  const context = await browser.newContext({ viewport: { width: phoneWidth, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', reducedMotion: 'reduce' });
+  const context = await browser.newContext({
+    viewport: { width: phoneWidth, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'America/New_York',
+    reducedMotion: 'reduce',
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -79,6 +91,8 @@ t.test('the signing page and 我的合同 fit a 360 px phone at every step', nee
     .getByText(/共 \d+ 页/)
     .waitFor(); // every page rendered
   await fits('the contract, opened');
+  const { expiresAt } = (await app.inject({ method: 'GET', url: `/api/v1/signing/${link.slice(3)}` })).json() as { expiresAt: string };
+  t.equal(await page.locator('#expires').textContent(), beijing(expiresAt), 'the link deadline in Beijing time, not the phone’s zone');
   await page.locator('#read').evaluate((element) => element.scrollIntoView());
   await fits('the contract, its pages in view');
 
@@ -118,6 +132,8 @@ t.test('the signing page and 我的合同 fit a 360 px phone at every step', nee
   await Promise.race([page.locator('#done').waitFor({ state: 'visible', timeout: 30_000 }), page.locator('#alert').waitFor({ state: 'visible', timeout: 30_000 })]);
   await page.getByRole('heading', { name: '签署完成' }).waitFor();
   await fits('done');
+  t.notOk(await page.locator('#expires').isVisible(), 'the used link no longer shows its deadline');
+  t.notOk(await page.getByText('链接有效期至').isVisible(), 'nor its label');
   t.equal((await app.inject({ method: 'GET', url: `/api/v1/contracts/${created.id}`, headers: key })).json().status, 'signed', 'the contract was signed on the narrow page');
 
   await page.goto(`${base}/w`);
@@ -131,6 +147,19 @@ t.test('the signing page and 我的合同 fit a 360 px phone at every step', nee
   await page.click('#log-in');
   await page.getByText('已签署（生效）').waitFor();
   await fits('我的合同: the list');
+
+  // The signed contract, verified on /verify: the result fits, in Chinese and Beijing time.
+  const signedPdf = (await app.inject({ method: 'GET', url: `/api/v1/contracts/${created.id}/pdf`, headers: key })).rawPayload;
+  await page.goto(`${base}/verify`);
+  await page.setInputFiles('#file', { name: 'contract.pdf', mimeType: 'application/pdf', buffer: signedPdf });
+  await page.click('#verify-form button[type=submit]');
+  await page.locator('#result .summary h2').waitFor({ timeout: 60_000 });
+  await fits('/verify: the result shown');
+  const verified = await page.locator('#result').innerText();
+  for (const label of ['用人单位电子印章', '劳动者电子签名', '文档时间戳', '双方签署版本', '（北京时间）', '文件 SHA-256 摘要']) t.match(verified, label, `/verify shows ${label}`);
+  t.notMatch(verified, /UTC|employer-seal|worker-signature|TOTAL-PASSED|\(signed\)|（signed）|\dT\d\d:/, '/verify shows no English codes or UTC times');
+  const digest = (await page.locator('#result .digest').boundingBox())!;
+  t.ok(digest.x + digest.width <= phoneWidth, 'the SHA-256 line wraps within the screen');
 
   // The measurement sees an overflow when there is one (no overflow-x: hidden masks it).
   await page.evaluate(() => {

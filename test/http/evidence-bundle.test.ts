@@ -108,6 +108,22 @@ t.test('the sealed 出证报告 lists the hash of every other file', async (t) =
   t.match(verified.signatures, [{ signer: { name: 'LaborSign 电子劳动合同平台' }, level: 'B-T' }]);
 });
 
+t.test('the reports name signatures in Chinese and give times in Beijing time', async (t) => {
+  for (const name of ['evidence-report.pdf', 'verification-report.pdf']) {
+    const { fields } = (await attachedJson(file(name))) as { fields: { signatures: { field: string; timestamp: string }[] } };
+    t.same(
+      fields.signatures.map((s) => s.field),
+      ['用人单位电子印章', '劳动者电子签名', '文档时间戳'],
+      `${name}: the signatures by their Chinese names`,
+    );
+    t.ok(
+      fields.signatures.every((s) => s.timestamp.includes('（北京时间）')),
+      `${name}: timestamps in Beijing time`,
+    );
+  }
+  t.match(file('README.txt').toString('utf8'), /出证时间：\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d（北京时间）/, 'README.txt dates the bundle in Beijing time');
+});
+
 t.test('pdftotext: the hashes are printed in the report', needs('pdftotext'), async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'laborsign-evidence-'));
   writeFileSync(path.join(dir, 'evidence-report.pdf'), file('evidence-report.pdf'));

@@ -9,7 +9,7 @@ import wawoff2 from 'wawoff2';
 import fontkit from '@pdf-lib/fontkit';
 import { createTestPlatform } from '../helpers/platform.ts';
 
-const { app } = await createTestPlatform(t);
+const { app, platform } = await createTestPlatform(t);
 
 const glyphFont = async (woff2: Uint8Array) => fontkit.create(Buffer.from(await wawoff2.decompress(woff2))) as unknown as { familyName: string; hasGlyphForCodePoint(cp: number): boolean };
 
@@ -59,6 +59,19 @@ t.test('rare characters get glyphs from per-page subsets that no cache keeps', a
   t.same(none.json(), { faces: [], missing: [] });
   const tooLong = await app.inject({ method: 'POST', url: '/assets/fonts/rare', payload: { text: '字'.repeat(2001) } });
   t.equal(tooLong.statusCode, 400);
+});
+
+t.test('the rare glyphs have their own per-address limit, far below the global one', async (t) => {
+  const limit = platform.config.RARE_GLYPHS_PER_MINUTE;
+  t.ok(limit < platform.config.RATE_LIMIT_PER_MINUTE, `${limit} a minute`);
+  const ask = (remoteAddress: string) => app.inject({ method: 'POST', url: '/assets/fonts/rare', remoteAddress, payload: { text: '签' } });
+  for (let i = 0; i < limit; i++) t.equal((await ask('192.0.2.31')).statusCode, 200);
+  const refused = await ask('192.0.2.31');
+  t.equal(refused.statusCode, 429);
+  t.match(refused.headers['content-type'], /application\/problem\+json/);
+  t.match(refused.json(), { status: 429, errors: [{ rule: 'rate_limit', messageZh: '操作过于频繁，请稍后再试' }] });
+  t.equal((await app.inject({ url: '/assets/site.css', remoteAddress: '192.0.2.31' })).statusCode, 200, 'the pages themselves are still served');
+  t.equal((await ask('192.0.2.32')).statusCode, 200, 'another address is not affected');
 });
 
 t.test('static files are served precompressed, JSON compressed on the fly', async (t) => {

@@ -59,15 +59,15 @@ async function principalOfRequest(request: FastifyRequest, principals: Authentic
   const token = header ? undefined : cookieOf(request.headers.cookie, consoleCookie);
   if (!token) {
     const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-    if (!match?.[1]) throw Problem.unauthorized();
+    if (!match?.[1]) throw Problem.unauthorized(undefined, '请先登录或提供密钥');
     const principal = await principals.authenticate(match[1]);
-    if (!principal) throw Problem.unauthorized('The API key is unknown or revoked.');
+    if (!principal) throw Problem.unauthorized('The API key is unknown or revoked.', '密钥无效或已被吊销');
     return principal;
   }
   const session = await principals.session(token);
-  if (!session) throw Problem.unauthorized('The console session has ended: sign in again.');
+  if (!session) throw Problem.unauthorized('The console session has ended: sign in again.', '登录已过期，请重新登录');
   if (!safeMethods.has(request.method) && !sameToken(request.headers['x-csrf-token'], session.csrfToken))
-    throw Problem.forbidden('A console request that changes something must carry the session’s X-CSRF-Token.');
+    throw Problem.forbidden('A console request that changes something must carry the session’s X-CSRF-Token.', '页面已过期，请刷新后重试');
   return session.principal;
 }
 
@@ -78,7 +78,7 @@ export function registerAuth(app: FastifyInstance, principals: Authenticator): v
     const resource = resourceOf(request);
     if (!needsApiKey(resource)) return payload;
     const principal = await principalOfRequest(request, principals);
-    if (!grantOf(readerKindOf(principal), resource)) throw Problem.forbidden(`This route is for: ${readersOf(resource).join(', ')}.`);
+    if (!grantOf(readerKindOf(principal), resource)) throw Problem.forbidden(`This route is for: ${readersOf(resource).join(', ')}.`, '当前身份不能使用此功能');
     request.principal = principal;
     const act = staffActOf(resource, request.method, request.routeOptions.config.act);
     if (act) requireStaffAct(request, act);
@@ -94,7 +94,7 @@ export function registerAuth(app: FastifyInstance, principals: Authenticator): v
 /** Refuses a console user whose role may not do `act` (an API key may do everything its grant allows). */
 export function requireStaffAct(request: FastifyRequest, act: StaffAct): void {
   const staff = request.principal?.kind === 'employer' ? request.principal.staff : undefined;
-  if (staff && !staffMay(staff.role, act)) throw Problem.forbidden(`Your console role (${staff.role}) may not do this (${act}).`);
+  if (staff && !staffMay(staff.role, act)) throw Problem.forbidden(`Your console role (${staff.role}) may not do this (${act}).`, '您的账号角色无权进行此操作');
 }
 
 /** The authenticated principal of a route that needs an API key (set by the hook). */
@@ -106,7 +106,7 @@ export function principalOf(request: FastifyRequest): Principal {
 /** The calling official, with the region in its canonical prefix form ('140800' → '1408'; one rule, in official-access.ts). */
 export function officialOf(request: FastifyRequest) {
   const principal = principalOf(request);
-  if (principal.kind !== 'official') throw Problem.forbidden('Only officials use the government API.');
+  if (principal.kind !== 'official') throw Problem.forbidden('Only officials use the government API.', '只有政府工作人员的密钥可以使用此功能');
   return scopedOfficial(principal);
 }
 

@@ -93,7 +93,7 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
         });
   }
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.statusCode === 415) {
-    return new Problem(415, 'unsupported-media-type', 'Unsupported media type', error.message);
+    return new Problem(415, 'unsupported-media-type', 'Unsupported media type', error.message, undefined, { messageZh: '不支持提交的内容类型' });
   }
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
     return Problem.badRequest([{ field: '(root)', in: 'body', rule: 'json', message: 'body must be valid JSON', messageZh: '提交的内容不是有效的 JSON' }], error.message);
@@ -145,6 +145,6 @@ export function registerErrorHandling(app: FastifyInstance): void {
     reply
       .status(404)
       .type('application/problem+json; charset=utf-8')
-      .send({ ...Problem.notFound(`${request.method} ${request.url.split('?')[0]}`).body(request.url), requestId: request.id });
+      .send({ ...Problem.notFound(`${request.method} ${request.url.split('?')[0]}`, '没有这个页面或接口，请检查链接').body(request.url), requestId: request.id });
   });
 }

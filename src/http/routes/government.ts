@@ -83,6 +83,7 @@ export const governmentRoutes =
             indication: verification.indication,
             signatures: verification.signatures.map((s) => ({
               fieldName: s.fieldName,
+              fieldLabelZh: s.fieldLabelZh,
               signer: s.signer?.name,
               level: s.level,
               valid: s.valid,

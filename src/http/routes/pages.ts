@@ -30,6 +30,7 @@ export const webPageFiles = [
   'batch.html',
   'console.html',
   'dom.js',
+  'zh.js',
   'glyphs.js',
   'verify.js',
   'sign.js',
@@ -41,6 +42,8 @@ export const webPageFiles = [
 
 export interface PageRouteDeps {
   webFonts: WebFontsService;
+  /** Per client address: each request subsets font files, a cost the global limit alone lets a stranger multiply. */
+  rareGlyphsPerMinute: number;
 }
 
 function load(file: string, dir = webDir) {
@@ -78,7 +81,7 @@ export const pageRoutes =
     serveAssets(
       app,
       '/assets/:file',
-      ['dom.js', 'glyphs.js', 'verify.js', 'sign.js', 'portal.js', 'gov.js', 'batch.js', 'site.css', 'console.js', 'console-roster.js', 'console-seal.js', 'console.css', 'favicon.svg'],
+      ['dom.js', 'zh.js', 'glyphs.js', 'verify.js', 'sign.js', 'portal.js', 'gov.js', 'batch.js', 'site.css', 'console.js', 'console-roster.js', 'console-seal.js', 'console.css', 'favicon.svg'],
       webDir,
       300,
     );
@@ -99,7 +102,10 @@ export const pageRoutes =
     // a POST body, so it is in no URL or log, and the answer is never stored by a cache.
     app.post(
       '/assets/fonts/rare',
-      { config: { resource: 'public' }, schema: { hide: true, body: z.object({ text: z.string().max(2000) }), response: { 200: rareFontsResponse } } },
+      {
+        config: { resource: 'public', rateLimit: { max: deps.rareGlyphsPerMinute, timeWindow: '1 minute' } },
+        schema: { hide: true, body: z.object({ text: z.string().max(2000) }), response: { 200: rareFontsResponse } },
+      },
       async (request, reply) => {
         const { faces, missing } = await deps.webFonts.rareFonts(request.body.text);
         reply.header('cache-control', 'no-store');

@@ -9,6 +9,7 @@ const indication = z.enum(['TOTAL-PASSED', 'TOTAL-FAILED', 'INDETERMINATE']).des
 
 const signatureReport = z.object({
   fieldName: z.string(),
+  fieldLabelZh: z.string().describe('the signature in Chinese: 用人单位电子印章, 劳动者电子签名, 文档时间戳, … (else the field name)'),
   kind: z.enum(['signature', 'document-timestamp']),
   subFilter: z.string(),
   signer: z.object({ name: z.string(), subject: z.string(), serialHex: z.string(), issuer: z.string() }).optional(),

@@ -30,9 +30,9 @@ export function readerKindOf(principal: Principal): ReaderKind {
 export const employerReader = (organisation: { id: string }): Reader => ({ kind: 'employer', organisationId: organisation.id });
 
 const refusal = (reason: 'no_grant' | 'out_of_scope' | 'case_required') => {
-  if (reason === 'no_grant') return Problem.forbidden('Your role has no access to this record.');
+  if (reason === 'no_grant') return Problem.forbidden('Your role has no access to this record.', '您无权查阅此记录');
   if (reason === 'case_required') return Problem.badRequest([{ field: 'caseNumber', rule: 'required', message: 'a case number (案号) is required for this record', messageZh: '请填写案号' }]);
-  return Problem.notFound('Contract');
+  return Problem.notFound('Contract', '未找到该合同');
 };
 
 /**
@@ -84,7 +84,7 @@ function reachWhere(reader: Reader, resource: Resource): Prisma.ContractWhereInp
     case 'region-case': {
       if (!('regionCode' in reader)) return { id: { in: [] } };
       const scope = regionScope(reader.regionCode);
-      if (!scope) throw Problem.forbidden(`Your region code ${reader.regionCode} is no 行政区划代码 prefix.`);
+      if (!scope) throw Problem.forbidden(`Your region code ${reader.regionCode} is no 行政区划代码 prefix.`, '您的辖区代码不是有效的行政区划代码');
       return { regionCode: { startsWith: scope } };
     }
     case 'self':

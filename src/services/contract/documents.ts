@@ -52,6 +52,20 @@ export function signatureFieldName(slot: Pick<SignatureSlot, 'role' | 'mode'>): 
   return `${slot.role}-${slot.mode === 'seal' ? 'seal' : 'signature'}`;
 }
 
+const partyNames: Record<string, string> = { employer: '用人单位', worker: '劳动者', agency: '劳务派遣单位', host: '用工单位', platform: '平台' };
+
+/**
+ * The Chinese name of a signature field this service makes (`employer-seal` → 用人单位电子印章,
+ * a document timestamp → 文档时间戳), for pages and reports; another field keeps its own name.
+ */
+export function signatureFieldLabel(fieldName: string, kind?: 'signature' | 'document-timestamp'): string {
+  if (kind === 'document-timestamp' || /^(document-timestamp|DocTimeStamp)-/.test(fieldName)) return '文档时间戳';
+  const match = /^([a-z]+)-(seal|signature)$/.exec(fieldName);
+  const party = match ? partyNames[match[1]!] : undefined;
+  if (!party) return fieldName;
+  return `${party}${match![2] === 'seal' ? '电子印章' : '电子签名'}`;
+}
+
 /**
  * Where the seal goes (the template's first seal area) and every other area as an empty
  * signature field. The seal certifies the document (DocMDP P=2), after which strict validators
