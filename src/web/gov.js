@@ -3,6 +3,7 @@
 // downloads. Every query and read carries the purpose the official entered (logged, shown to the
 // worker): nothing is asked without one, and arbitration work and evidence bundles need a case number.
 import { $, control, esc, saveDownload, buttonOf } from './dom.js';
+import { overview } from './gov-overview.js';
 import { beijingTime, contractStatusNames as statusNames, levelNames, signatureName } from './zh.js';
 const roleNames = { inspection: '劳动保障监察', arbitration: '劳动争议仲裁', insurance: '社会保险经办', employment: '就业服务' };
 
@@ -354,4 +355,5 @@ $('download-evidence').addEventListener('click', async () => {
     showError(problem);
   }
 });
+overview({ api, reason, openEmployer, showError, clearError });
 if (key) logIn();

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import t from 'tap';
 import { chromium, type Page } from 'playwright-core';
+import { todayInShanghai } from '../../src/domain/calendar.ts';
 import { residentIdCheckCharacter, usccCheckCharacter } from '../../src/domain/identity.ts';
 import { bearer, createTestPlatform } from '../helpers/platform.ts';
 import { employerBody } from '../helpers/fixtures.ts';
@@ -245,6 +246,33 @@ t.test('an inspector finds employers, reviews one and downloads evidence', needs
     listings.length >= 6 && listings.every((entry) => entry.purpose.startsWith('日常巡查') && entry.caseNumber === '运监〔2026〕第18号'),
     'employer searches are logged with the purpose and case number',
   );
+
+  // The region's overview from the day's stored figures: counties, the ranking, drill-down, CSV.
+  await platform.supervisionFigures.run(todayInShanghai());
+  await page.click('#show-overview');
+  await page.getByText('数据日期：').waitFor();
+  t.equal(await page.locator('#overview-headcount').textContent(), '3', 'the city’s head count: three hires');
+  t.equal(await page.locator('#overview-unsigned').textContent(), '2', 'two of them without a written contract');
+  t.match(await page.locator('#overview-children').innerText(), /盐湖区[\s\S]*2 家单位/, 'its county, named, with both employers');
+  const ranked = page.locator('#ranking-rows tr');
+  t.equal(await ranked.count(), 2);
+  t.match(await ranked.first().innerText(), employer.name, 'the employer with workers without a contract ranks first');
+  await page.locator('#overview-children').getByRole('button', { name: '下钻' }).click();
+  await page.locator('#overview-path b', { hasText: '盐湖区' }).waitFor();
+  t.ok(await page.locator('#overview-children-card').isHidden(), 'a county has no lower level');
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#ranking-csv')]);
+  const csvChunks: Buffer[] = [];
+  for await (const chunk of await csv.createReadStream()) csvChunks.push(chunk as Buffer);
+  t.match(Buffer.concat(csvChunks).toString('utf8'), /^\uFEFF排名,用人单位[^\n]*\n1,/, 'the ranking downloads as CSV');
+  t.ok(
+    (await platform.db.accessLog.findMany({ where: { action: { in: ['inspection.overview_read', 'inspection.ranking_read', 'inspection.ranking_exported'] } } })).every((entry) =>
+      entry.purpose.startsWith('日常巡查'),
+    ),
+    'overview reads are logged with the purpose',
+  );
+  await page.locator('#overview').scrollIntoViewIfNeeded();
+  await scrolled(page);
+  await page.screenshot({ path: path.join(screens, 'gov-07-overview.png'), fullPage: true });
 
   // Layout on a phone (360 px), the contract and its signatures shown: panels stacked, nothing wider than the screen.
   const desktop = { q: await page.locator('#employer-q').boundingBox(), worker: await page.locator('#worker-id').boundingBox() };

@@ -36,6 +36,7 @@ export const webPageFiles = [
   'sign.js',
   'portal.js',
   'gov.js',
+  'gov-overview.js',
   'batch.js',
   'console.js',
 ].map((file) => path.join(webDir, file));
@@ -81,7 +82,23 @@ export const pageRoutes =
     serveAssets(
       app,
       '/assets/:file',
-      ['dom.js', 'zh.js', 'glyphs.js', 'verify.js', 'sign.js', 'portal.js', 'gov.js', 'batch.js', 'site.css', 'console.js', 'console-roster.js', 'console-seal.js', 'console.css', 'favicon.svg'],
+      [
+        'dom.js',
+        'zh.js',
+        'glyphs.js',
+        'verify.js',
+        'sign.js',
+        'portal.js',
+        'gov.js',
+        'gov-overview.js',
+        'batch.js',
+        'site.css',
+        'console.js',
+        'console-roster.js',
+        'console-seal.js',
+        'console.css',
+        'favicon.svg',
+      ],
       webDir,
       300,
     );
