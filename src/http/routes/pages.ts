@@ -20,26 +20,10 @@ const types: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.ttf': 'font/ttf',
 };
+/** The pages' scripts, served under /assets. */
+const pageScripts = ['dom.js', 'zh.js', 'glyphs.js', 'verify.js', 'sign.js', 'portal.js', 'gov.js', 'gov-overview.js', 'batch.js', 'console.js', 'console-roster.js', 'console-seal.js'];
 /** The pages' own files, whose characters the common web font covers. */
-export const webPageFiles = [
-  'index.html',
-  'verify.html',
-  'portal.html',
-  'sign.html',
-  'gov.html',
-  'batch.html',
-  'console.html',
-  'dom.js',
-  'zh.js',
-  'glyphs.js',
-  'verify.js',
-  'sign.js',
-  'portal.js',
-  'gov.js',
-  'gov-overview.js',
-  'batch.js',
-  'console.js',
-].map((file) => path.join(webDir, file));
+export const webPageFiles = ['index.html', 'verify.html', 'portal.html', 'sign.html', 'gov.html', 'batch.html', 'console.html', ...pageScripts].map((file) => path.join(webDir, file));
 
 export interface PageRouteDeps {
   webFonts: WebFontsService;
@@ -79,29 +63,7 @@ export const pageRoutes =
         reply.type(page.type).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send(page.body),
       );
     }
-    serveAssets(
-      app,
-      '/assets/:file',
-      [
-        'dom.js',
-        'zh.js',
-        'glyphs.js',
-        'verify.js',
-        'sign.js',
-        'portal.js',
-        'gov.js',
-        'gov-overview.js',
-        'batch.js',
-        'site.css',
-        'console.js',
-        'console-roster.js',
-        'console-seal.js',
-        'console.css',
-        'favicon.svg',
-      ],
-      webDir,
-      300,
-    );
+    serveAssets(app, '/assets/:file', [...pageScripts, 'site.css', 'console.css', 'favicon.svg'], webDir, 300);
     const favicon = load('favicon.svg');
     app.get('/favicon.ico', { config: { resource: 'public' }, schema: { hide: true } }, async (_request, reply) =>
       reply.type(favicon.type).header('cache-control', 'public, max-age=86400').send(favicon.body),
