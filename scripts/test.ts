@@ -74,5 +74,7 @@ const summary =
   )?.[1] ?? '';
 const count = (name: string) => Number(new RegExp(`${name}:\\s*(\\d+)`).exec(summary)?.[1] ?? 0);
 const failed = count('fail') + (code !== 0 && count('fail') === 0 ? 1 : 0);
+// A failing exit with no failed test (a runner error, a signal): say so, or nobody can tell why.
+if (code !== 0 && count('fail') === 0) console.log(`tap exited with code ${code} and no failed test; last output:\n${tail.slice(-1500)}`);
 console.log(`${count('pass')} passed, ${failed} failed${count('skip') ? `, ${count('skip')} skipped` : ''}`);
 process.exit(code);

@@ -52,6 +52,7 @@ import { OfficialAccess } from './services/official-access.ts';
 import { EvidenceService, ensurePlatformOrganisation } from './services/evidence.ts';
 import { DailySupervision } from './services/daily-supervision.ts';
 import { SupervisionFigures } from './services/supervision-figures.ts';
+import { EmploymentHires } from './services/employment-hires.ts';
 import { SupervisionOverview } from './services/supervision-overview.ts';
 import { PaperContractService } from './services/paper-contracts.ts';
 import { backgroundTasks, createQueues, startBackground } from './background.ts';
@@ -94,6 +95,7 @@ export interface Platform {
   /** 存量合同备案: paper contracts registered with their scans. */
   paperContracts: PaperContractService;
   officialAccess: OfficialAccess;
+  employmentHires: EmploymentHires;
   /** Alerts naming the worker (masked to officials' lists, in full on a logged view and to the employer). */
   namedAlerts: NamedAlerts;
   /** The employer's own roster list. */
@@ -269,6 +271,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       supervision,
       paperContracts: new PaperContractService({ db, audit, crypto: fieldCrypto, archive }),
       officialAccess,
+      employmentHires: new EmploymentHires({ db, crypto: fieldCrypto, officialAccess }),
       namedAlerts: new NamedAlerts({ db, crypto: fieldCrypto, supervision }),
       rosterQueries: new RosterQueries({ db, crypto: fieldCrypto }),
       organisationProfiles: new OrganisationProfiles({ db, audit }),

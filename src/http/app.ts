@@ -139,7 +139,7 @@ export async function buildApp(platform: Platform, opts: { logger?: boolean; log
   await app.register(portalRoutes({ workerPortal: p.workerPortal, officialAccess: p.officialAccess }), { prefix: '/api/v1' });
   await app.register(sealAuthorisationRoutes({ organisations: p.organisations, sealAuthorisations: p.sealAuthorisations, templates: p.templates }), { prefix: '/api/v1' });
   await app.register(rosterRoutes({ organisations: p.organisations, supervision: p.supervision }), { prefix: '/api/v1' });
-  await app.register(governmentRoutes({ officialAccess: p.officialAccess, evidence: p.evidence }), { prefix: '/api/v1' });
+  await app.register(governmentRoutes({ officialAccess: p.officialAccess, employmentHires: p.employmentHires, evidence: p.evidence }), { prefix: '/api/v1' });
   await app.register(selfCheckRoutes({ rosterQueries: p.rosterQueries, namedAlerts: p.namedAlerts, organisationProfiles: p.organisationProfiles }), { prefix: '/api/v1' });
   await app.register(inspectionAlertRoutes({ namedAlerts: p.namedAlerts }), { prefix: '/api/v1' });
   await app.register(supervisionOverviewRoutes({ supervisionOverview: p.supervisionOverview }), { prefix: '/api/v1' });

@@ -20,7 +20,7 @@ const reason = z.object({
 const idNumber = text(18, { min: 15 }).toUpperCase().describe('居民身份证号码');
 
 /** What the government routes call. */
-export type GovernmentRouteDeps = Pick<Platform, 'officialAccess' | 'evidence'>;
+export type GovernmentRouteDeps = Pick<Platform, 'officialAccess' | 'employmentHires' | 'evidence'>;
 
 export const governmentRoutes =
   (deps: GovernmentRouteDeps): FastifyPluginAsyncZod =>
@@ -181,7 +181,7 @@ export const governmentRoutes =
         if (first! > last!) throw Problem.badRequest([{ field: 'to', in: 'query', rule: 'on_or_after_from', message: 'must not be before from', messageZh: '截止日期不能早于起始日期' }]);
         const official = officialOf(request);
         // The region asked for in canonical form ('140100' → '1401'), refused outside the official's.
-        return deps.officialAccess.employmentHires(official, { ...query, from: first!, to: last!, ...(policy ? { policy } : {}) }, { purpose, ...(caseNumber ? { caseNumber } : {}) });
+        return deps.employmentHires.list(official, { ...query, from: first!, to: last!, ...(policy ? { policy } : {}) }, { purpose, ...(caseNumber ? { caseNumber } : {}) });
       },
     );
 
