@@ -19,7 +19,7 @@ import { embedSignature, prepareSignature, signedBytes, type PreparedSignature }
 import { collectValidationMaterial } from '../../signing/pades/validation-material.ts';
 import { parseCertificate } from '../../signing/pki/certificate.ts';
 import { algorithmOfKey, verifyWithKey } from '../../signing/pki/keys.ts';
-import { attachmentKinds } from '../contracts.ts';
+import { attachmentKinds } from '../contract/attachments.ts';
 import { documentSlots, latestDocument, removeUnrecorded, sealedWithoutField, signatureFieldName } from '../contract/documents.ts';
 import { moveContract, requireTransition } from '../contract/transitions.ts';
 import { readWorker } from '../workers.ts';
