@@ -14,6 +14,25 @@ export const pageQuery = z.object({
   after: z.uuid().optional(),
 });
 
+/** A calendar date in an answer: `YYYY-MM-DD` (OpenAPI `format: date`). */
+export const dayView = z.iso.date();
+
+/**
+ * A day kept as a Date at 00:00 UTC (PostgreSQL `date` columns, e.g. a contract's start and end):
+ * answered as that instant, so clients read its first ten characters.
+ */
+export const dayColumnView = z.date().describe('a calendar day, sent as 00:00:00Z of that day: read its first ten characters');
+
+/**
+ * A success answer sent as bytes (a PDF, ZIP, CSV, DER file…): its media types with a binary
+ * string schema. Fastify sends the bytes as they are; the schema describes them for /openapi.json.
+ */
+export function rawAnswer(description: string, ...mediaTypes: string[]) {
+  // Typed as the bytes handlers send; described as OpenAPI's binary string.
+  const schema = z.custom<Buffer | string>((value) => Buffer.isBuffer(value) || typeof value === 'string').meta({ type: 'string', format: 'binary' });
+  return { description, content: Object.fromEntries(mediaTypes.map((type) => [type, { schema }])) };
+}
+
 /** A real calendar day (2026-02-30 is refused, not turned into an Invalid Date further in). */
 export const calendarDate = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD', params: { rule: 'calendar_date', messageZh: '日期应为有效的 YYYY-MM-DD' } });
 
