@@ -139,6 +139,16 @@ export function shanghaiDate(instant: Date | number = Date.now()): string {
   return new Date(time + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The first instant of a calendar day in Beijing time: 2026-12-05 → 2026-12-04T16:00:00Z. */
+export function shanghaiDayStart(date: string): Date {
+  return new Date(dayNumber(date) * MS_PER_DAY - SHANGHAI_OFFSET_MS);
+}
+
+/** The last millisecond of a calendar day in Beijing time: 2026-12-05 → 2026-12-05T15:59:59.999Z. */
+export function shanghaiDayEnd(date: string): Date {
+  return new Date(shanghaiDayStart(addDays(date, 1)).getTime() - 1);
+}
+
 /** Today in Beijing time (the day the daily supervision run and default `asOf` refer to). */
 export function todayInShanghai(now: Date | number = Date.now()): string {
   return shanghaiDate(now);
