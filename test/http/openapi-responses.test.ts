@@ -38,6 +38,38 @@ t.test('request schemas describe every property (no `{}` for a date or anything 
   t.same(empty, [], 'body properties with an empty schema');
 });
 
+t.test('every date has a format: date (calendar days) or date-time (instants)', async (t) => {
+  const dateName = /(Date|At|Until|From|On)$|^(asOf|date)$/;
+  // A policy source's date may be only a year or a month (YYYY-MM, YYYY), and says so.
+  const partialDates = new Set(['GET /api/v1/employment/hires 200 .policies[].sources[].date']);
+  const unformatted: string[] = [];
+  let dates = 0;
+  const isString = (schema: Record<string, unknown>) => schema.type === 'string' || (Array.isArray(schema.type) && schema.type.includes('string'));
+  const hasFormat = (schema: unknown): boolean =>
+    !!schema && typeof schema === 'object' && ('format' in schema || ['anyOf', 'oneOf'].some((k) => ((schema as Record<string, unknown[]>)[k] ?? []).some(hasFormat)));
+  const walk = (schema: unknown, where: string) => {
+    if (!schema || typeof schema !== 'object') return;
+    const node = schema as Record<string, unknown>;
+    for (const [name, property] of Object.entries((node.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+      const anyString = isString(property) || ((property.anyOf ?? []) as Record<string, unknown>[]).some(isString);
+      if (dateName.test(name) && anyString) dates += 1;
+      if (dateName.test(name) && anyString && !hasFormat(property) && !partialDates.has(`${where}.${name}`)) unformatted.push(`${where}.${name}`);
+      walk(property, `${where}.${name}`);
+    }
+    if (node.items) walk(node.items, `${where}[]`);
+    for (const k of ['anyOf', 'oneOf', 'allOf']) for (const branch of (node[k] ?? []) as unknown[]) walk(branch, where);
+  };
+  for (const { name, operation } of operations) {
+    const op = operation as { parameters?: { name: string; schema?: Record<string, unknown> }[]; requestBody?: { content?: Record<string, { schema?: unknown }> } };
+    for (const parameter of op.parameters ?? [])
+      if (dateName.test(parameter.name) && parameter.schema && isString(parameter.schema) && !hasFormat(parameter.schema)) unformatted.push(`${name} ?${parameter.name}`);
+    for (const content of Object.values(op.requestBody?.content ?? {})) walk(content.schema, `${name} body `);
+    for (const [code, response] of Object.entries(operation.responses ?? {})) for (const content of Object.values(response.content ?? {})) walk(content.schema, `${name} ${code} `);
+  }
+  t.ok(dates > 50, `${dates} date properties looked at`);
+  t.same(unformatted, [], 'date properties without a format');
+});
+
 t.test('seal authorisation dates: calendar dates or instants, described as such', async (t) => {
   const grant = doc.paths['/api/v1/seal-authorisations']?.post as { requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } };
   const body = grant.requestBody.content['application/json']?.schema;

@@ -83,7 +83,7 @@ export const adminRoutes =
           tags: ['admin'],
           summary: 'Run the daily supervision now for a day (normally the scheduler does it once a day)',
           body: z.object({ asOf: calendarDate.optional() }),
-          response: { 200: z.object({ asOf: z.string(), ran: z.boolean(), employers: z.number() }) },
+          response: { 200: z.object({ asOf: z.iso.date(), ran: z.boolean(), employers: z.number() }) },
         },
       },
       async (request) => deps.dailySupervision.run(request.body.asOf ?? todayInShanghai()),

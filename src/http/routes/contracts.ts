@@ -232,7 +232,7 @@ export const contractRoutes =
                 reason: z.string().optional(),
                 anchored: z.number().optional(),
                 unanchored: z.number().optional(),
-                checkpointAt: z.string().optional(),
+                checkpointAt: z.iso.datetime().optional().describe('events up to this instant are anchored by a timestamped checkpoint'),
               }),
               events: z.array(
                 z.object({
@@ -272,6 +272,7 @@ export const contractRoutes =
             date: z
               .string()
               .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+              .meta({ format: 'date', examples: ['2027-06-30'] })
               .describe('last day of employment'),
             reason: text(500, { min: 2, multiline: true }).describe('the reason and its legal basis, printed on the certificate'),
           }),
