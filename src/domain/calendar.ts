@@ -147,6 +147,16 @@ export function beijingDateTime(instant: Date | string | number): string {
   return `${Number(iso.slice(0, 4))}年${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日 ${iso.slice(11, 19)}（北京时间）`;
 }
 
+/** The first instant of a calendar day in Beijing time: 2026-12-05 → 2026-12-04T16:00:00Z. */
+export function shanghaiDayStart(date: string): Date {
+  return new Date(dayNumber(date) * MS_PER_DAY - SHANGHAI_OFFSET_MS);
+}
+
+/** The last millisecond of a calendar day in Beijing time: 2026-12-05 → 2026-12-05T15:59:59.999Z. */
+export function shanghaiDayEnd(date: string): Date {
+  return new Date(shanghaiDayStart(addDays(date, 1)).getTime() - 1);
+}
+
 /** Today in Beijing time (the day the daily supervision run and default `asOf` refer to). */
 export function todayInShanghai(now: Date | number = Date.now()): string {
   return shanghaiDate(now);

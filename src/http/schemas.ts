@@ -3,7 +3,7 @@ import { text } from '../support/text.ts';
 
 export { text };
 import { z } from 'zod';
-import { isIsoDate } from '../domain/calendar.ts';
+import { isIsoDate, shanghaiDayEnd, shanghaiDayStart } from '../domain/calendar.ts';
 import { parseResidentId, parseUscc } from '../domain/identity.ts';
 import { checkRegionCode } from '../domain/reference/divisions.ts';
 
@@ -14,8 +14,40 @@ export const pageQuery = z.object({
   after: z.uuid().optional(),
 });
 
+/** A calendar date in an answer: `YYYY-MM-DD` (OpenAPI `format: date`). */
+export const dayView = z.iso.date();
+
+/**
+ * A day kept as a Date at 00:00 UTC (PostgreSQL `date` columns, e.g. a contract's start and end):
+ * answered as that instant, so clients read its first ten characters.
+ */
+export const dayColumnView = z.date().describe('a calendar day, sent as 00:00:00Z of that day: read its first ten characters');
+
+/**
+ * A success answer sent as bytes (a PDF, ZIP, CSV, DER file…): its media types with a binary
+ * string schema. Fastify sends the bytes as they are; the schema describes them for /openapi.json.
+ */
+export function rawAnswer(description: string, ...mediaTypes: string[]) {
+  // Typed as the bytes handlers send; described as OpenAPI's binary string.
+  const schema = z.custom<Buffer | string>((value) => Buffer.isBuffer(value) || typeof value === 'string').meta({ type: 'string', format: 'binary' });
+  return { description, content: Object.fromEntries(mediaTypes.map((type) => [type, { schema }])) };
+}
+
+/**
+ * An instant given as an RFC 3339 date-time with its offset, or as a calendar date read in Beijing
+ * time: the day's first moment (`start`) or its last (`end`, so the whole day is included).
+ */
+export const beijingInstant = (edge: 'start' | 'end') =>
+  z
+    .union([z.iso.date(), z.iso.datetime({ offset: true })])
+    .transform((value) => (isIsoDate(value) ? (edge === 'start' ? shanghaiDayStart(value) : shanghaiDayEnd(value)) : new Date(value)))
+    .meta({ examples: [edge === 'start' ? '2026-12-05' : '2027-12-04', '2026-12-05T09:00:00+08:00'] });
+
 /** A real calendar day (2026-02-30 is refused, not turned into an Invalid Date further in). */
-export const calendarDate = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD', params: { rule: 'calendar_date', messageZh: '日期应为有效的 YYYY-MM-DD' } });
+export const calendarDate = z
+  .string()
+  .refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD', params: { rule: 'calendar_date', messageZh: '日期应为有效的 YYYY-MM-DD' } })
+  .meta({ format: 'date', examples: ['2026-09-15'] });
 
 export const sixDigitRegionCode = z
   .string()

@@ -18,6 +18,7 @@ import type { AuditLog } from './audit.ts';
 import { employerReader, findContracts, loadContract } from './contract/access.ts';
 import { latestDocument } from './contract/documents.ts';
 import type { SupervisionService } from './supervision.ts';
+import type { SupervisionReport } from '../domain/supervision/index.ts';
 import { verifyUpload } from './verification.ts';
 import { idNumberIndex, readWorker } from './workers.ts';
 
@@ -283,7 +284,16 @@ export class OfficialAccess {
     const scope = requestedRegion(official, region);
     const search = q ? { OR: [{ name: { contains: q, mode: 'insensitive' as const } }, { uscc: q.toUpperCase() }] } : {};
     const organisations = await this.deps.db.organisation.findMany({ where: { regionCode: { startsWith: scope }, kind: { not: 'platform' }, ...search }, orderBy: { name: 'asc' }, take: 200 });
-    const rows: { name: string; uscc: string; regionCode: string; regionName: string | null; profile: ReturnType<typeof describeProfile>; headcount: number; signing: unknown; alerts: number }[] = [];
+    const rows: {
+      name: string;
+      uscc: string;
+      regionCode: string;
+      regionName: string | null;
+      profile: ReturnType<typeof describeProfile>;
+      headcount: number;
+      signing: SupervisionReport['signing'];
+      alerts: number;
+    }[] = [];
     for (const organisation of organisations) {
       const report = await this.deps.supervision.report(organisation, asOf);
       rows.push({

@@ -13,10 +13,13 @@ const own = (rule: string, messageZh: string) => ({ params: { rule, messageZh } 
 
 /** A real calendar date YYYY-MM-DD (2026-02-30 is refused, never rolled over). */
 const calendarDate = (labelZh: string) =>
-  z.string().superRefine((value, ctx) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) ctx.addIssue({ code: 'custom', message: 'must be a date YYYY-MM-DD', ...own('date_format', `${labelZh}格式应为 YYYY-MM-DD`) });
-    else if (!isIsoDate(value)) ctx.addIssue({ code: 'custom', message: `${value} is not a calendar date`, ...own('calendar_date', `${labelZh}不是有效日期（${value} 不存在）`) });
-  });
+  z
+    .string()
+    .superRefine((value, ctx) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) ctx.addIssue({ code: 'custom', message: 'must be a date YYYY-MM-DD', ...own('date_format', `${labelZh}格式应为 YYYY-MM-DD`) });
+      else if (!isIsoDate(value)) ctx.addIssue({ code: 'custom', message: `${value} is not a calendar date`, ...own('calendar_date', `${labelZh}不是有效日期（${value} 不存在）`) });
+    })
+    .meta({ format: 'date' });
 
 /** The registered contract's data, without its scan (the JSON body adds it, a sheet names a file). */
 export const paperContractFields = z.strictObject({

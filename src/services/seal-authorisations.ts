@@ -65,14 +65,14 @@ export class SealAuthorisations {
         403,
         'no-seal-authorisation',
         'No seal authorisation',
-        `There is no current, unrevoked authorisation to seal ${templateId} contracts automatically; seal each contract, or grant one.`,
+        `There is no current, unrevoked authorisation to seal ${templateId} contracts automatically; seal each contract (POST /api/v1/contracts/{id}/seal), or grant one (POST /api/v1/seal-authorisations).`,
         [
           {
             field,
             in: 'body',
             rule: 'authorised',
             message: 'no covering seal authorisation',
-            messageZh: '没有有效的自动盖章授权：请由法定代表人或其授权人先授权平台对该模板的合同自动盖章，或逐份盖章',
+            messageZh: '没有有效的自动盖章授权：请由法定代表人或其授权人先授权平台对该模板的合同自动盖章（POST /api/v1/seal-authorisations，或在企业控制台“印章与授权”页），或逐份盖章',
           },
         ],
       );

@@ -51,7 +51,7 @@ export class SupervisionService {
       const open = await tx.rosterEntry.findFirst({ where: { organisationId: organisation.id, workerId, separationDate: null } });
       if (open)
         throw Problem.conflict(`This worker is already on the roster since ${day(open.hireDate)}.`, [
-          { field: 'worker.idNumber', rule: 'not_on_roster', message: 'already employed; record the separation first' },
+          { field: 'worker.idNumber', rule: 'not_on_roster', message: 'already employed; record the separation first (POST /api/v1/roster/separations)' },
         ]);
       const entry = await tx.rosterEntry.create({
         data: {

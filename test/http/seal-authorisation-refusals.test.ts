@@ -57,6 +57,8 @@ function assertRefused(t: Pick<Tap, 'equal' | 'match' | 'ok'>, response: LightMy
   t.match(problem.errors, [{ field, rule: 'authorised' }], `${label}: names the field that asked for sealing and the rule`);
   const messageZh = (problem.errors?.[0]?.messageZh ?? '') as string;
   t.match(messageZh, /自动盖章授权/, `${label}: a Chinese message about the seal authorisation`);
+  t.match(problem.detail, /POST \/api\/v1\/seal-authorisations/, `${label}: names the route that grants one`);
+  t.match(messageZh, /POST \/api\/v1\/seal-authorisations/, `${label}: so does the Chinese message`);
   t.ok(/[\u4e00-\u9fff]/.test(messageZh), `${label}: the message is Chinese`);
 }
 
@@ -152,4 +154,35 @@ t.test('an authorisation revoked after a batch was accepted: its rows fail with 
     t.match(row.error, /自动盖章授权/, `row ${row.row} says why, in Chinese`);
   }
   t.equal(await platform.db.contract.count({ where: { batchId: id } }), 0, 'no contract was sealed after the revocation');
+});
+
+t.test('calendar dates are Beijing days: validFrom from 00:00, validUntil to the end of the day (+08:00)', async (t) => {
+  const { key } = await newEmployer();
+  const granted = await app.inject({
+    method: 'POST',
+    url: '/api/v1/seal-authorisations',
+    headers: key,
+    payload: { templateIds: [template.id], validFrom: '2026-12-05', validUntil: '2027-12-04', grantedBy: '李红梅（法定代表人）' },
+  });
+  t.equal(granted.statusCode, 201, granted.body);
+  t.equal(granted.json().validFrom, '2026-12-04T16:00:00.000Z', '2026-12-05 00:00 Beijing time, not UTC midnight');
+  t.equal(granted.json().validUntil, '2027-12-04T15:59:59.999Z', 'the whole of 2027-12-04 in Beijing time');
+  const instant = await app.inject({
+    method: 'POST',
+    url: '/api/v1/seal-authorisations',
+    headers: key,
+    payload: { templateIds: [template.id], validFrom: '2026-12-05T09:00:00+08:00', validUntil: '2026-12-05T18:00:00+08:00', grantedBy: '李红梅（法定代表人）' },
+  });
+  t.equal(instant.statusCode, 201, instant.body);
+  t.equal(instant.json().validFrom, '2026-12-05T01:00:00.000Z', 'an instant keeps its offset');
+  for (const validFrom of ['2026-02-30', '2026-12-05T09:00:00', 'tomorrow']) {
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/api/v1/seal-authorisations',
+      headers: key,
+      payload: { templateIds: [template.id], validFrom, validUntil: '2027-12-04', grantedBy: '李红梅（法定代表人）' },
+    });
+    t.equal(refused.statusCode, 400, `${validFrom}: refused (no date rolled over, no local time of the server)`);
+    t.match(refused.json().errors, [{ field: 'validFrom' }], `${validFrom}: names the field`);
+  }
 });

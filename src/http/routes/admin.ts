@@ -7,23 +7,27 @@ import { calendarDate, organisationView, pageQuery, regionCode, sixDigitRegionCo
 import { todayInShanghai } from '../../domain/calendar.ts';
 import { profileFields } from '../profile-schema.ts';
 
-const newEmployer = z.object({
-  kind: z.enum(['employer', 'dispatch_agency']).default('employer'),
-  name: text(200, { min: 1 }).describe('单位名称'),
-  uscc: usccSchema,
-  legalRepresentative: text(100, { min: 1 }).describe('法定代表人'),
-  address: text(300, { min: 1 }).describe('注册地 / 住所'),
-  regionCode: sixDigitRegionCode,
-  phone: text(40).optional(),
-  dispatchLicence: text(100).optional().describe('劳务派遣经营许可证编号'),
-  ...profileFields,
-});
+const newEmployer = z
+  .object({
+    kind: z.enum(['employer', 'dispatch_agency']).default('employer'),
+    name: text(200, { min: 1 }).describe('单位名称'),
+    uscc: usccSchema,
+    legalRepresentative: text(100, { min: 1 }).describe('法定代表人'),
+    address: text(300, { min: 1 }).describe('注册地 / 住所'),
+    regionCode: sixDigitRegionCode,
+    phone: text(40).optional(),
+    dispatchLicence: text(100).optional().describe('劳务派遣经营许可证编号'),
+    ...profileFields,
+  })
+  .meta({ examples: [{ name: '运城示例实业有限公司', uscc: '91350100M000100Y43', legalRepresentative: '张三', address: '山西省运城市盐湖区', regionCode: '140802' }] });
 
-const newOfficial = z.object({
-  name: text(100, { min: 1 }),
-  role: z.enum(['insurance', 'arbitration', 'inspection', 'employment']),
-  regionCode,
-});
+const newOfficial = z
+  .object({
+    name: text(100, { min: 1 }),
+    role: z.enum(['insurance', 'arbitration', 'inspection', 'employment']),
+    regionCode,
+  })
+  .meta({ examples: [{ name: '运城市劳动保障监察支队', role: 'inspection', regionCode: '1408' }] });
 
 const admin = { resource: 'administration' as const };
 
@@ -83,7 +87,7 @@ export const adminRoutes =
           tags: ['admin'],
           summary: 'Run the daily supervision now for a day (normally the scheduler does it once a day)',
           body: z.object({ asOf: calendarDate.optional() }),
-          response: { 200: z.object({ asOf: z.string(), ran: z.boolean(), employers: z.number() }) },
+          response: { 200: z.object({ asOf: z.iso.date(), ran: z.boolean(), employers: z.number() }) },
         },
       },
       async (request) => deps.dailySupervision.run(request.body.asOf ?? todayInShanghai()),

@@ -6,7 +6,7 @@ import { Problem } from '../../problem.ts';
 import { xlsxMediaType } from '../../sheets/xlsx.ts';
 import { SHEET_LIMITS, sheetLimitProblem } from '../../sheets/limits.ts';
 import { organisationOf, principalOf } from '../plugins/auth.ts';
-import { uuidParam } from '../schemas.ts';
+import { rawAnswer, uuidParam } from '../schemas.ts';
 
 const config = { resource: 'batches' as const };
 // A batch is sealed under the employer's seal authorisation: among console users, an act of those who may seal.
@@ -15,6 +15,28 @@ const tags = ['batches'];
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const idempotencyHeader = z.object({ 'idempotency-key': z.string().min(8).max(100).optional().describe('a retried submission with the same key creates nothing twice') }).loose();
 const progressInterval = 500;
+const rowError = z.object({ row: z.number().int(), field: z.string(), rule: z.string(), message: z.string(), messageZh: z.string().optional() });
+const submitted = z.object({
+  id: z.string().describe('the batch'),
+  rows: z.number().int(),
+  replayed: z.boolean().describe('true (200): an earlier submission with this Idempotency-Key; false: 202, accepted'),
+  errors: z.array(rowError).describe('rows refused up front'),
+});
+const submittedAnswers = { 200: submitted, 202: submitted };
+const progressView = z.object({
+  id: z.string(),
+  templateId: z.string(),
+  source: z.string(),
+  createdAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
+  rows: z.number().int(),
+  rejectedRows: z.number().int(),
+  byStatus: z.record(z.string(), z.number().int()).describe('rows per state: pending, done, failed'),
+  finished: z.boolean(),
+  ratePerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+  failures: z.array(z.object({ row: z.number().int(), error: z.string().nullable() })),
+});
 
 /** What the batch routes call. */
 export type BatchRouteDeps = Pick<Platform, 'organisations' | 'batches'>;
@@ -23,8 +45,10 @@ export const batchRoutes =
   (deps: BatchRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const actorOf = (request: Parameters<typeof principalOf>[0]) => ({ kind: 'employer' as const, id: principalOf(request).principalId });
-    const accepted = (reply: { status(code: number): { send(body: unknown): unknown } }, result: Awaited<ReturnType<Platform['batches']['submit']>>) =>
-      reply.status(result.replayed ? 200 : 202).send({ id: result.batch.id, rows: result.batch.rowCount, replayed: result.replayed, errors: result.errors });
+    const accepted = (result: Awaited<ReturnType<Platform['batches']['submit']>>) => ({
+      status: result.replayed ? (200 as const) : (202 as const),
+      body: { id: result.batch.id, rows: result.batch.rowCount, replayed: result.replayed, errors: result.errors },
+    });
 
     app.post(
       '/batches',
@@ -42,6 +66,7 @@ export const batchRoutes =
             allOrNothing: z.boolean().default(false).describe('true: create nothing unless every row is valid'),
             send: z.boolean().default(true).describe('send each signing link once sealed'),
           }),
+          response: submittedAnswers,
         },
       },
       async (request, reply) => {
@@ -52,7 +77,8 @@ export const batchRoutes =
           request.headers['idempotency-key'] as string | undefined,
           actorOf(request),
         );
-        return accepted(reply, result);
+        const answer = accepted(result);
+        return reply.status(answer.status).send(answer.body);
       },
     );
 
@@ -75,6 +101,7 @@ export const batchRoutes =
           consumes: ['text/csv', xlsxMediaType],
           headers: idempotencyHeader,
           querystring: z.object({ templateId: z.string().min(1), allOrNothing: flag.default(false), send: flag.default(true) }),
+          response: submittedAnswers,
         },
       },
       async (request, reply) => {
@@ -89,19 +116,43 @@ export const batchRoutes =
           request.headers['idempotency-key'] as string | undefined,
           actorOf(request),
         );
-        return accepted(reply, result);
+        const answer = accepted(result);
+        return reply.status(answer.status).send(answer.body);
       },
     );
 
-    app.get('/batches', { config, schema: { tags, summary: 'Your batches, newest first' } }, async (request) => ({ items: await deps.batches.list(await organisationOf(deps, request)) }));
+    app.get(
+      '/batches',
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'Your batches, newest first',
+          response: {
+            200: z.object({
+              items: z.array(z.object({ id: z.string(), templateId: z.string(), source: z.string(), rowCount: z.number().int(), createdAt: z.date(), finishedAt: z.date().nullable() })),
+            }),
+          },
+        },
+      },
+      async (request) => ({ items: await deps.batches.list(await organisationOf(deps, request)) }),
+    );
 
-    app.get('/batches/:id', { config, schema: { tags, summary: 'Progress: rows by state, rate, ETA, failures', params: uuidParam } }, async (request) =>
+    app.get('/batches/:id', { config, schema: { tags, summary: 'Progress: rows by state, rate, ETA, failures', params: uuidParam, response: { 200: progressView } } }, async (request) =>
       deps.batches.progress(await organisationOf(deps, request), request.params.id),
     );
 
     app.get(
       '/batches/:id/events',
-      { config, schema: { tags, summary: 'Progress as server-sent events (`progress` every half second, then `finished`)', params: uuidParam, produces: ['text/event-stream'] } },
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'Progress as server-sent events (`progress` every half second, then `finished`)',
+          params: uuidParam,
+          response: { 200: { description: '`progress` and `finished` events, each with the progress object as data', content: { 'text/event-stream': { schema: z.string() } } } },
+        },
+      },
       async (request, reply) => {
         const organisation = await organisationOf(deps, request);
         let progress = await deps.batches.progress(organisation, request.params.id);
@@ -140,6 +191,21 @@ export const batchRoutes =
             afterRow: z.coerce.number().int().min(0).optional(),
             limit: z.coerce.number().int().min(1).max(1000).default(200),
           }),
+          response: {
+            200: z.object({
+              items: z.array(
+                z.object({
+                  row: z.number().int(),
+                  status: z.string(),
+                  error: z.string().nullable(),
+                  contractId: z.string().nullable(),
+                  contractNumber: z.string().nullable(),
+                  contractStatus: z.string().nullable(),
+                }),
+              ),
+              nextAfterRow: z.number().int().nullable().describe('afterRow for the next page; null on the last'),
+            }),
+          },
         },
       },
       async (request) => deps.batches.rows(await organisationOf(deps, request), request.params.id, request.query),
@@ -147,7 +213,15 @@ export const batchRoutes =
 
     app.get(
       '/batches/:id/errors.csv',
-      { config, schema: { tags, summary: 'Error report: every refused or failed row with its column, rule and a Chinese explanation', params: uuidParam, produces: ['text/csv'] } },
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'Error report: every refused or failed row with its column, rule and a Chinese explanation',
+          params: uuidParam,
+          response: { 200: rawAnswer('CSV, UTF-8', 'text/csv') },
+        },
+      },
       async (request, reply) => {
         const report = await deps.batches.errorReport(await organisationOf(deps, request), request.params.id);
         return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="batch-${request.params.id}-errors.csv"`).send(report);
@@ -156,7 +230,29 @@ export const batchRoutes =
 
     app.get(
       '/templates/:id/batch-columns',
-      { config, schema: { tags, summary: "The template's batch sheet columns: Chinese header, field path, type, choices", params: z.object({ id: z.string() }) } },
+      {
+        config,
+        schema: {
+          tags,
+          summary: "The template's batch sheet columns: Chinese header, field path, type, choices",
+          params: z.object({ id: z.string() }),
+          response: {
+            200: z.object({
+              templateId: z.string(),
+              columns: z.array(
+                z.object({
+                  header: z.string(),
+                  path: z.string().describe('dotted path into the template’s fields'),
+                  type: z.enum(['text', 'number', 'integer', 'boolean', 'date', 'choice']),
+                  required: z.boolean(),
+                  choices: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+                  description: z.string().optional(),
+                }),
+              ),
+            }),
+          },
+        },
+      },
       async (request) => ({ templateId: request.params.id, columns: deps.batches.columns(request.params.id) }),
     );
 
@@ -168,6 +264,7 @@ export const batchRoutes =
           tags,
           summary: 'An example batch sheet for the template (headers, one example row; XLSX adds a 填写说明 sheet)',
           params: z.object({ id: z.string(), format: z.enum(['csv', 'xlsx']) }),
+          response: { 200: rawAnswer('the example sheet', 'text/csv', xlsxMediaType) },
         },
       },
       async (request, reply) => {

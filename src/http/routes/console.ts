@@ -19,7 +19,7 @@ export interface ConsoleRouteDeps {
 }
 
 const staffUser = z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: z.enum(staffRoles), createdAt: z.date(), disabled: z.boolean() });
-const day = z.string().nullable();
+const day = z.iso.date().nullable();
 const contractRow = z.object({
   id: z.string(),
   number: z.string(),

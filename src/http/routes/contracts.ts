@@ -5,7 +5,7 @@ import type { Platform } from '../../runtime.ts';
 import { Problem } from '../../problem.ts';
 import type { TemplateCatalog } from '../../services/contracts.ts';
 import { organisationOf, principalOf, requireStaffAct } from '../plugins/auth.ts';
-import { uuidParam } from '../schemas.ts';
+import { dayColumnView, rawAnswer, uuidParam } from '../schemas.ts';
 
 const contractRequest = z.strictObject({
   templateId: z.string().min(1).describe('e.g. labor-contract-general'),
@@ -24,8 +24,8 @@ const contractView = z.object({
   templateVersion: z.string(),
   employmentForm: z.string(),
   termType: z.string(),
-  startDate: z.date().nullable(),
-  endDate: z.date().nullable(),
+  startDate: dayColumnView.nullable(),
+  endDate: dayColumnView.nullable(),
   createdAt: z.date(),
 });
 
@@ -97,7 +97,15 @@ export const contractRoutes =
 
     app.post(
       '/contracts/preview',
-      { config: employerOnly, schema: { tags: ['contracts'], summary: 'Render the contract PDF without saving (422 with violations when unlawful)', body: contractRequest } },
+      {
+        config: employerOnly,
+        schema: {
+          tags: ['contracts'],
+          summary: 'Render the contract PDF without saving (422 with violations when unlawful)',
+          body: contractRequest,
+          response: { 200: rawAnswer('the contract as it would be created', 'application/pdf') },
+        },
+      },
       async (request, reply) => {
         const pdf = await contracts.preview(await ownOrganisation(request), request.body);
         return reply.type('application/pdf').send(Buffer.from(pdf));
@@ -136,7 +144,13 @@ export const contractRoutes =
       '/contracts/:id/pdf',
       {
         config: employerOnly,
-        schema: { tags: ['contracts'], summary: 'The latest revision of the contract PDF (draft, sealed or signed), or its termination certificate', params: uuidParam, querystring: documentQuery },
+        schema: {
+          tags: ['contracts'],
+          summary: 'The latest revision of the contract PDF (draft, sealed or signed), or its termination certificate',
+          params: uuidParam,
+          querystring: documentQuery,
+          response: { 200: rawAnswer('the PDF; header x-content-sha256 is its SHA-256', 'application/pdf') },
+        },
       },
       async (request, reply) => {
         const { number, sha256, pdf } = await platform.contractQueries.pdf(principalOf(request), request.params.id, request.query.document);
@@ -218,7 +232,7 @@ export const contractRoutes =
                 reason: z.string().optional(),
                 anchored: z.number().optional(),
                 unanchored: z.number().optional(),
-                checkpointAt: z.string().optional(),
+                checkpointAt: z.iso.datetime().optional().describe('events up to this instant are anchored by a timestamped checkpoint'),
               }),
               events: z.array(
                 z.object({
@@ -258,10 +272,13 @@ export const contractRoutes =
             date: z
               .string()
               .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+              .meta({ format: 'date', examples: ['2027-06-30'] })
               .describe('last day of employment'),
             reason: text(500, { min: 2, multiline: true }).describe('the reason and its legal basis, printed on the certificate'),
           }),
-          response: { 200: z.object({ status: z.string(), retainUntil: z.string(), certificate: z.object({ sha256: z.string(), size: z.number() }) }) },
+          response: {
+            200: z.object({ status: z.string(), retainUntil: z.iso.date().describe('the Art. 50 retention ends on this day'), certificate: z.object({ sha256: z.string(), size: z.number() }) }),
+          },
         },
       },
       async (request) => {

@@ -22,8 +22,11 @@ export const devRoutes =
         config: { resource: 'public' },
         schema: {
           tags: ['development'],
-          summary: 'Messages the development SMS gateway would have sent (not available in production)',
-          querystring: z.object({ phone: z.string().optional(), limit: z.coerce.number().int().min(1).max(200).default(20) }),
+          summary: 'Messages the development SMS gateway would have sent, newest first (from this machine only; not in production nor with SMS_GATEWAY_URL)',
+          querystring: z.object({
+            phone: z.string().optional().describe('only messages to this number (exact, e.g. 13800000001)'),
+            limit: z.coerce.number().int().min(1).max(200).default(20).describe('at most this many, newest first'),
+          }),
           response: { 200: z.object({ items: z.array(z.object({ id: z.string(), kind: z.string(), status: z.string(), to: z.string(), text: z.string(), createdAt: z.date() })) }) },
         },
       },

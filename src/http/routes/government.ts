@@ -11,13 +11,102 @@ import { Problem } from '../../problem.ts';
 import { officialOf } from '../plugins/auth.ts';
 import { todayInShanghai } from '../../domain/calendar.ts';
 import { EMPLOYMENT_POLICIES, employmentPolicy } from '../../domain/employment-policies.ts';
-import { calendarDate, uuidParam } from '../schemas.ts';
+import { calendarDate, dayView, rawAnswer, uuidParam } from '../schemas.ts';
+import { profileView } from '../profile-schema.ts';
+import { signingRateView, supervisionReportView } from '../supervision-schema.ts';
 
 const reason = z.object({
   purpose: text(200, { min: 2 }).describe('why the record is read (shown to the worker)'),
   caseNumber: text(60).optional().describe('案号 / 业务编号'),
 });
 const idNumber = text(18, { min: 15 }).toUpperCase().describe('居民身份证号码');
+
+const status = z.string().describe('the contract status');
+const employer = z.object({ name: z.string(), uscc: z.string() });
+const insuranceContract = z.object({
+  contractId: z.string(),
+  number: z.string(),
+  status,
+  employer: employer.extend({ regionCode: z.string() }),
+  employmentForm: z.string(),
+  termType: z.string(),
+  startDate: dayView.nullable(),
+  endDate: dayView.nullable(),
+  effectiveAt: z.date().nullable(),
+  terminatedAt: dayView.nullable(),
+  monthlyWage: z.number().nullable().describe('yuan'),
+});
+const insuranceEvent = z.object({
+  cursor: z.string(),
+  change: z.enum(['effective', 'renewed', 'changed', 'ended']),
+  at: z.date(),
+  contract: z.object({
+    id: z.string(),
+    number: z.string(),
+    employer,
+    worker: z.object({ name: z.string(), idNumber: z.string() }),
+    employmentForm: z.string(),
+    startDate: dayView.nullable(),
+    endDate: dayView.nullable(),
+    terminatedAt: dayView.nullable(),
+    monthlyWage: z.number().nullable().describe('yuan'),
+  }),
+});
+const contractVerification = z.object({
+  valid: z.boolean(),
+  indication: z.string().describe('ETSI EN 319 102-1: TOTAL-PASSED, TOTAL-FAILED or INDETERMINATE'),
+  signatures: z.array(
+    z.object({
+      fieldName: z.string(),
+      signer: z.string().optional(),
+      level: z.string().optional().describe('PAdES level: B-B, B-T, B-LT, B-LTA'),
+      valid: z.boolean(),
+      indication: z.string(),
+      subIndication: z.string().optional(),
+      timestamp: z.string().optional().describe('the signature timestamp’s time'),
+    }),
+  ),
+});
+const employerFile = z.object({ name: z.string(), uscc: z.string(), regionCode: z.string(), profile: profileView });
+const policySummary = z.object({
+  id: z.string(),
+  titleZh: z.string(),
+  titleEn: z.string(),
+  sources: z.array(z.object({ document: z.string(), date: z.string().describe('YYYY-MM-DD, or YYYY-MM / YYYY when only that is known'), verify: z.boolean().optional() })).readonly(),
+  subsidyYuan: z.number().optional(),
+  hireWindow: z.object({ from: dayView, to: dayView.optional() }),
+  graduationYears: z.array(z.number().int()).readonly().optional(),
+  ageAtHire: z.object({ min: z.number().int().optional(), max: z.number().int().optional() }).optional(),
+  employmentForms: z.array(z.string()).readonly(),
+  unemploymentInsurance: z.boolean(),
+  minContractMonths: z.number().int().optional(),
+  externalChecksZh: z.array(z.string()).readonly(),
+  noteZh: z.string().optional(),
+  hires: z.array(z.string()).describe('ids of the qualifying hires'),
+});
+const employmentHire = z.object({
+  id: z.string().describe('the roster entry'),
+  worker: z.object({ name: z.string(), idNumberMasked: z.string(), ageAtHire: z.number().int().nullable() }),
+  employer,
+  hireDate: dayView,
+  employmentForm: z.string(),
+  graduationYear: z.number().int().nullable(),
+  contract: z
+    .object({
+      id: z.string(),
+      number: z.string(),
+      kind: z.string(),
+      effectiveAt: z.date().nullable(),
+      endDate: dayView.nullable(),
+      socialInsuranceAgreed: z.boolean(),
+      unemploymentInsuranceAgreed: z.boolean(),
+    })
+    .nullable(),
+  eligibility: z.object({
+    qualifies: z.array(z.string()),
+    fails: z.array(z.object({ policyId: z.string(), failures: z.array(z.object({ condition: z.string(), messageZh: z.string(), messageEn: z.string() })) })),
+  }),
+});
 
 /** What the government routes call. */
 export type GovernmentRouteDeps = Pick<Platform, 'officialAccess' | 'employmentHires' | 'evidence'>;
@@ -33,7 +122,12 @@ export const governmentRoutes =
       '/insurance/contracts',
       {
         config: { resource: 'insurance.enrolment' },
-        schema: { tags: ['government'], summary: '社保经办: a person’s contracts in your region with the data enrolment needs (logged)', body: reason.extend({ idNumber }) },
+        schema: {
+          tags: ['government'],
+          summary: '社保经办: a person’s contracts in your region with the data enrolment needs (logged)',
+          body: reason.extend({ idNumber }),
+          response: { 200: z.object({ items: z.array(insuranceContract) }) },
+        },
       },
       async (request) => {
         const { idNumber, ...why } = request.body;
@@ -49,6 +143,7 @@ export const governmentRoutes =
           tags: ['government'],
           summary: '社保经办 change feed: contracts taking effect, renewed, changed or ending in your region, after a cursor (each read logged)',
           querystring: z.object({ after: z.string().regex(/^\d+$/).default('0').describe('the `next` of the previous page'), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+          response: { 200: z.object({ items: z.array(insuranceEvent), next: z.string().describe('the cursor for the next page') }) },
         },
       },
       async (request) => deps.officialAccess.insuranceEvents(officialOf(request), BigInt(request.query.after), request.query.limit),
@@ -56,7 +151,17 @@ export const governmentRoutes =
 
     app.post(
       '/government/workers/contracts',
-      { config: { resource: 'worker.contracts' }, schema: { tags: ['government'], summary: 'A worker’s contracts in your region, by ID number (logged)', body: reason.extend({ idNumber }) } },
+      {
+        config: { resource: 'worker.contracts' },
+        schema: {
+          tags: ['government'],
+          summary: 'A worker’s contracts in your region, by ID number (logged)',
+          body: reason.extend({ idNumber }),
+          response: {
+            200: z.object({ items: z.array(z.object({ id: z.string(), number: z.string(), status, employer, startDate: dayView.nullable(), endDate: dayView.nullable() })) }),
+          },
+        },
+      },
       async (request) => {
         const { idNumber, ...why } = request.body;
         return { items: await deps.officialAccess.workerContracts(officialOf(request), idNumber, why) };
@@ -67,7 +172,23 @@ export const governmentRoutes =
       '/government/contracts/:id',
       {
         config: { resource: 'contract.read' },
-        schema: { tags: ['government'], summary: 'One contract in your region with the verification of its signatures (logged)', params: uuidParam, querystring: reason },
+        schema: {
+          tags: ['government'],
+          summary: 'One contract in your region with the verification of its signatures (logged)',
+          params: uuidParam,
+          querystring: reason,
+          response: {
+            200: z.object({
+              id: z.string(),
+              number: z.string(),
+              status,
+              employer,
+              regionCode: z.string(),
+              document: z.object({ sha256: z.string(), kind: z.string() }),
+              verification: contractVerification,
+            }),
+          },
+        },
       },
       async (request) => {
         const { contract, document, verification } = await deps.officialAccess.contract(officialOf(request), request.params.id, request.query);
@@ -98,7 +219,10 @@ export const governmentRoutes =
 
     app.get(
       '/government/contracts/:id/pdf',
-      { config: { resource: 'contract.read' }, schema: { tags: ['government'], summary: 'The signed contract PDF (logged)', params: uuidParam, querystring: reason } },
+      {
+        config: { resource: 'contract.read' },
+        schema: { tags: ['government'], summary: 'The signed contract PDF (logged)', params: uuidParam, querystring: reason, response: { 200: rawAnswer('the signed contract', 'application/pdf') } },
+      },
       async (request, reply) => {
         const { contract, pdf } = await deps.officialAccess.contract(officialOf(request), request.params.id, request.query);
         return reply.type('application/pdf').header('content-disposition', `attachment; filename="${contract.number}.pdf"`).send(Buffer.from(pdf));
@@ -117,6 +241,12 @@ export const governmentRoutes =
             asOf: calendarDate.optional(),
             q: text(100, { min: 1 }).optional().describe('employer name (substring, case-insensitive) or 统一社会信用代码 (exact, 18 characters)'),
           }),
+          response: {
+            200: z.object({
+              regionName: z.string().nullable(),
+              items: z.array(employerFile.extend({ regionName: z.string().nullable(), headcount: z.number().int(), signing: signingRateView, alerts: z.number().int() })),
+            }),
+          },
         },
       },
       async (request) => {
@@ -134,6 +264,23 @@ export const governmentRoutes =
           summary: '劳动保障监察: one employer’s roster against its contracts, alerts with legal basis (logged)',
           params: z.object({ uscc: z.string().length(18) }),
           querystring: reason.extend({ asOf: calendarDate.optional() }),
+          response: {
+            200: z.object({
+              employer: employerFile,
+              report: supervisionReportView,
+              trend: z.array(
+                z.object({
+                  asOf: dayView,
+                  rate: z.number().nullable(),
+                  required: z.number().int().nullable(),
+                  signed: z.number().int().nullable(),
+                  source: z.enum(['snapshot', 'current', 'recomputed']).nullable(),
+                  snapshotOf: dayView.optional(),
+                }),
+              ),
+              contracts: z.array(z.object({ id: z.string(), number: z.string(), status, startDate: dayView.nullable(), endDate: dayView.nullable() })),
+            }),
+          },
         },
       },
       async (request) => {
@@ -166,6 +313,7 @@ export const governmentRoutes =
                 'contracted (default without policy): hires with a contract in force; qualifying (default with policy): hires qualifying for the policy; all: every hire with its failed conditions',
               ),
           }),
+          response: { 200: z.object({ policies: z.array(policySummary), items: z.array(employmentHire) }) },
         },
       },
       async (request) => {
@@ -198,6 +346,7 @@ export const governmentRoutes =
             idNumber: text(18, { min: 15 }).toUpperCase().optional().describe('with employerUscc, when the contract id is not known'),
             employerUscc: text(18, { min: 18 }).optional(),
           }),
+          response: { 200: rawAnswer('the evidence bundle', 'application/zip') },
         },
       },
       async (request, reply) => {

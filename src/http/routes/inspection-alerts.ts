@@ -48,7 +48,7 @@ export const inspectionAlertRoutes =
           response: {
             200: z.object({
               employer: employerView.extend({ profile: profileView }),
-              asOf: z.string(),
+              asOf: z.iso.date(),
               total: z.number(),
               next: z.string().nullable(),
               items: z.array(alertView.extend({ worker: z.object({ nameMasked: z.string(), idNumberMasked: z.string() }).nullable() })),
@@ -71,7 +71,7 @@ export const inspectionAlertRoutes =
           summary: '劳动保障监察: one alert with the worker’s full name and ID number; an official read with its purpose, logged and shown to the worker in 我的合同',
           params: params.extend({ alertId: z.string().regex(/^[0-9a-f]{32}$/) }),
           querystring: reason.extend({ asOf: calendarDate.optional() }),
-          response: { 200: z.object({ employer: employerView, asOf: z.string(), alert: alertView.extend({ worker: z.object({ name: z.string(), idNumber: z.string() }).nullable() }) }) },
+          response: { 200: z.object({ employer: employerView, asOf: z.iso.date(), alert: alertView.extend({ worker: z.object({ name: z.string(), idNumber: z.string() }).nullable() }) }) },
         },
       },
       async (request) => {

@@ -10,7 +10,7 @@ import { SHEET_LIMITS } from '../../sheets/limits.ts';
 import { writeXlsx, xlsxMediaType } from '../../sheets/xlsx.ts';
 import { text } from '../../support/text.ts';
 import { officialOf, principalOf } from '../plugins/auth.ts';
-import { uuidParam } from '../schemas.ts';
+import { rawAnswer, uuidParam } from '../schemas.ts';
 
 export interface PaperContractRouteDeps {
   paperContracts: PaperContractService;
@@ -22,9 +22,9 @@ const paperContractView = z.object({
   kind: z.enum(['labor_contract', 'internal_retirement']),
   employmentForm: z.string(),
   termType: z.string(),
-  startDate: z.string(),
-  endDate: z.string().optional(),
-  signedOn: z.string(),
+  startDate: z.iso.date(),
+  endDate: z.iso.date().optional(),
+  signedOn: z.iso.date(),
   post: z.string().optional(),
   monthlyWage: z.number().optional(),
   paperNumber: z.string().optional(),
@@ -113,15 +113,20 @@ export const paperContractRoutes =
       },
     );
 
-    app.get('/paper-contracts/example.csv', { config, schema: { tags, summary: 'An example registration sheet with the Chinese column headers the upload reads' } }, async (_request, reply) =>
-      reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="paper-contracts-example.csv"').send(toCsv(paperSheetExample)),
+    app.get(
+      '/paper-contracts/example.csv',
+      { config, schema: { tags, summary: 'An example registration sheet with the Chinese column headers the upload reads', response: { 200: rawAnswer('CSV, UTF-8', 'text/csv') } } },
+      async (_request, reply) => reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="paper-contracts-example.csv"').send(toCsv(paperSheetExample)),
     );
 
-    app.get('/paper-contracts/example.xlsx', { config, schema: { tags, summary: 'The example registration sheet as XLSX (ID numbers kept as text)' } }, async (_request, reply) =>
-      reply
-        .type(xlsxMediaType)
-        .header('content-disposition', 'attachment; filename="paper-contracts-example.xlsx"')
-        .send(await writeXlsx([{ name: '存量合同备案', rows: paperSheetExample, textColumns: [1, 2, 6, 7, 8] }])),
+    app.get(
+      '/paper-contracts/example.xlsx',
+      { config, schema: { tags, summary: 'The example registration sheet as XLSX (ID numbers kept as text)', response: { 200: rawAnswer('XLSX workbook', xlsxMediaType) } } },
+      async (_request, reply) =>
+        reply
+          .type(xlsxMediaType)
+          .header('content-disposition', 'attachment; filename="paper-contracts-example.xlsx"')
+          .send(await writeXlsx([{ name: '存量合同备案', rows: paperSheetExample, textColumns: [1, 2, 6, 7, 8] }])),
     );
 
     app.get(
@@ -130,10 +135,22 @@ export const paperContractRoutes =
       async (request) => deps.paperContracts.list(employerOf(request).organisationId, request.query),
     );
 
-    app.get('/paper-contracts/:id/scan.pdf', { config, schema: { tags, summary: 'The archived scan, checked against its recorded SHA-256', params: uuidParam } }, async (request, reply) => {
-      const { pdf, sha256 } = await deps.paperContracts.scan(employerOf(request).organisationId, request.params.id);
-      return reply.type('application/pdf').header('x-content-sha256', sha256).send(pdf);
-    });
+    app.get(
+      '/paper-contracts/:id/scan.pdf',
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'The archived scan, checked against its recorded SHA-256',
+          params: uuidParam,
+          response: { 200: rawAnswer('the scan; header x-content-sha256 is its SHA-256', 'application/pdf') },
+        },
+      },
+      async (request, reply) => {
+        const { pdf, sha256 } = await deps.paperContracts.scan(employerOf(request).organisationId, request.params.id);
+        return reply.type('application/pdf').header('x-content-sha256', sha256).send(pdf);
+      },
+    );
 
     app.post(
       '/paper-contracts/:id/renewal',

@@ -8,6 +8,7 @@ import { Problem } from '../../problem.ts';
 import type { Platform } from '../../runtime.ts';
 import { revocationReasons } from '../../services/certificates.ts';
 import { principalOf } from '../plugins/auth.ts';
+import { rawAnswer } from '../schemas.ts';
 
 const publicRoute = { resource: 'public' as const, rateLimit: false as const };
 
@@ -21,7 +22,12 @@ export const pkiRoutes =
       '/pki/ca/:file',
       {
         config: publicRoute,
-        schema: { tags: ['pki'], summary: 'CA certificates (DER .cer or PEM .pem): root, organisations, individuals', params: z.object({ file: z.string().regex(/^[a-z]+\.(cer|pem)$/) }) },
+        schema: {
+          tags: ['pki'],
+          summary: 'CA certificates (DER .cer or PEM .pem): root, organisations, individuals',
+          params: z.object({ file: z.string().regex(/^[a-z]+\.(cer|pem)$/) }),
+          response: { 200: rawAnswer('the certificate: DER for .cer, PEM for .pem', 'application/pkix-cert', 'application/x-pem-file') },
+        },
       },
       async (request, reply) => {
         const [name, extension] = request.params.file.split('.') as [string, 'cer' | 'pem'];
@@ -33,7 +39,15 @@ export const pkiRoutes =
 
     app.get(
       '/pki/crl/:file',
-      { config: publicRoute, schema: { tags: ['pki'], summary: 'Current CRL of a platform CA', params: z.object({ file: z.string().regex(/^[a-z]+\.crl$/) }) } },
+      {
+        config: publicRoute,
+        schema: {
+          tags: ['pki'],
+          summary: 'Current CRL of a platform CA',
+          params: z.object({ file: z.string().regex(/^[a-z]+\.crl$/) }),
+          response: { 200: rawAnswer('the CRL, DER', 'application/pkix-crl') },
+        },
+      },
       async (request, reply) => {
         const crl = await certificates.crl(request.params.file);
         if (!crl) throw Problem.notFound(`CRL ${request.params.file}`);
@@ -43,13 +57,29 @@ export const pkiRoutes =
 
     app.post(
       '/pki/ocsp',
-      { config: publicRoute, schema: { tags: ['pki'], summary: 'OCSP responder (RFC 6960, application/ocsp-request)', consumes: ['application/ocsp-request'] } },
+      {
+        config: publicRoute,
+        schema: {
+          tags: ['pki'],
+          summary: 'OCSP responder (RFC 6960, application/ocsp-request)',
+          consumes: ['application/ocsp-request'],
+          response: { 200: rawAnswer('the OCSP response, DER', 'application/ocsp-response') },
+        },
+      },
       async (request, reply) => reply.type('application/ocsp-response').send(await certificates.ocspResponse(request.body as Buffer)),
     );
 
     app.post(
       '/tsa',
-      { config: publicRoute, schema: { tags: ['pki'], summary: 'RFC 3161 time-stamping authority (application/timestamp-query)', consumes: ['application/timestamp-query'] } },
+      {
+        config: publicRoute,
+        schema: {
+          tags: ['pki'],
+          summary: 'RFC 3161 time-stamping authority (application/timestamp-query)',
+          consumes: ['application/timestamp-query'],
+          response: { 200: rawAnswer('the TimeStampResp, DER (a rejection for a malformed query)', 'application/timestamp-reply') },
+        },
+      },
       async (request, reply) => {
         // Bytes of any shape get an RFC 3161 rejection; a parsed (JSON, form) body is the wrong media type.
         if (!Buffer.isBuffer(request.body)) throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send a DER TimeStampReq as application/timestamp-query.');

@@ -8,17 +8,21 @@ import { Problem, type FieldProblem } from '../../problem.ts';
 import { validationIssues, zodFieldProblem, type OwnRule } from '../plugins/errors.ts';
 import { organisationOf, principalOf } from '../plugins/auth.ts';
 import { toCsv, csvRecords } from '../../sheets/csv.ts';
-import { employmentFormNames, rosterColumns, rosterHire, usccSchema } from '../schemas.ts';
+import { employmentFormNames, rawAnswer, rosterColumns, rosterHire, usccSchema } from '../schemas.ts';
+import { supervisionReportView } from '../supervision-schema.ts';
 
 /** Rules of our own carry `params: { rule, messageZh }`; the problem names that rule and says it in Chinese. */
 const own = (rule: string, messageZh: string): { params: OwnRule } => ({ params: { rule, messageZh } });
 
 /** A real calendar date YYYY-MM-DD (2026-02-30 and 2026-02-32 are refused, never rolled over). */
 const calendarDate = (labelZh: string) =>
-  z.string().superRefine((value, ctx) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) ctx.addIssue({ code: 'custom', message: 'must be a date YYYY-MM-DD', ...own('date_format', `${labelZh}格式应为 YYYY-MM-DD`) });
-    else if (!isIsoDate(value)) ctx.addIssue({ code: 'custom', message: `${value} is not a calendar date`, ...own('calendar_date', `${labelZh}不是有效日期（${value} 不存在）`) });
-  });
+  z
+    .string()
+    .superRefine((value, ctx) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) ctx.addIssue({ code: 'custom', message: 'must be a date YYYY-MM-DD', ...own('date_format', `${labelZh}格式应为 YYYY-MM-DD`) });
+      else if (!isIsoDate(value)) ctx.addIssue({ code: 'custom', message: `${value} is not a calendar date`, ...own('calendar_date', `${labelZh}不是有效日期（${value} 不存在）`) });
+    })
+    .meta({ format: 'date', examples: ['2026-09-15'] });
 const isoDate = calendarDate('日期');
 
 /** The roster hire as this API takes it: real dates, a checked agency USCC named for every dispatch hire, graduation year. */
@@ -63,6 +67,10 @@ function validationProblem(error: Parameters<typeof validationIssues>[0]): Probl
   return Problem.badRequest(validationIssues(error).map(({ issue, where }) => fieldProblem(issue, where)));
 }
 const config = { resource: 'roster' as const };
+const bulkAnswer = z.object({
+  created: z.number().int(),
+  errors: z.array(z.object({ row: z.number().int(), field: z.string().describe('the column'), rule: z.string(), message: z.string(), messageZh: z.string() })),
+});
 const tags = ['roster'];
 
 /** What the roster (用工名册) routes call. */
@@ -82,6 +90,7 @@ export const rosterRoutes =
           tags,
           summary: '用工备案: a worker starts work (the day the one-month written-contract clock starts)',
           body: hireBody,
+          response: { 201: z.object({ id: z.string().describe('the roster entry'), hireDate: z.iso.date() }) },
         },
       },
       async (request, reply) => {
@@ -100,6 +109,7 @@ export const rosterRoutes =
           tags,
           summary: '用工备案: a worker leaves (layoffs count toward the mass-layoff rule)',
           body: z.object({ idNumber: text(18, { min: 15 }).toUpperCase(), separationDate: calendarDate('离职日期'), kind: z.enum(['layoff', 'resignation', 'expiry', 'other']) }),
+          response: { 200: z.object({ id: z.string().describe('the roster entry'), separationDate: z.iso.date() }) },
         },
       },
       async (request) => {
@@ -118,6 +128,7 @@ export const rosterRoutes =
           tags,
           summary: 'Your own supervision report: head count, signing rate, alerts with their legal basis (asOf defaults to today in Beijing time)',
           querystring: z.object({ asOf: isoDate.optional() }),
+          response: { 200: supervisionReportView },
         },
       },
       async (request) => {
@@ -126,17 +137,20 @@ export const rosterRoutes =
       },
     );
 
-    app.get('/roster/hires/example.csv', { config, schema: { tags, summary: 'An example roster sheet with the Chinese column headers the upload reads' } }, async (_request, reply) =>
-      reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="roster-example.csv"')
-        .send(
-          toCsv([
-            Object.keys(sheetColumns),
-            ['王晓东', '140105199203152418', '13800000001', '2026-09-15', '劳动合同', '软件测试工程师', '', '专业技术', '2026'],
-            ['李娜', '14080219950506122X', '', '2026-09-20', '劳务派遣', '客服专员', '91140105MA0L2Q7N5R', '辅助性岗位', ''],
-          ]),
-        ),
+    app.get(
+      '/roster/hires/example.csv',
+      { config, schema: { tags, summary: 'An example roster sheet with the Chinese column headers the upload reads', response: { 200: rawAnswer('CSV, UTF-8', 'text/csv') } } },
+      async (_request, reply) =>
+        reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="roster-example.csv"')
+          .send(
+            toCsv([
+              Object.keys(sheetColumns),
+              ['王晓东', '140105199203152418', '13800000001', '2026-09-15', '劳动合同', '软件测试工程师', '', '专业技术', '2026'],
+              ['李娜', '14080219950506122X', '', '2026-09-20', '劳务派遣', '客服专员', '91140105MA0L2Q7N5R', '辅助性岗位', ''],
+            ]),
+          ),
     );
 
     app.post(
@@ -148,6 +162,8 @@ export const rosterRoutes =
           summary: '用工备案 from a sheet (CSV, UTF-8, Chinese headers as in example.csv): every bad row reported with row, field and rule',
           consumes: ['text/csv'],
           querystring: z.object({ allOrNothing: z.enum(['true', 'false']).default('false').describe('true: write nothing unless every row is good') }),
+          // By media type, so a problem+json 422 is not put through this schema.
+          response: { 200: bulkAnswer, 422: { description: 'allOrNothing and some row was bad: nothing written', content: { 'application/json': { schema: bulkAnswer } } } },
         },
       },
       async (request, reply) => {

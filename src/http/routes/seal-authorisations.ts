@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../runtime.ts';
 import { organisationOf, principalOf } from '../plugins/auth.ts';
-import { uuidParam } from '../schemas.ts';
+import { beijingInstant, uuidParam } from '../schemas.ts';
 
 const authorisationView = z.object({
   id: z.string(),
@@ -42,9 +42,10 @@ export const sealAuthorisationRoutes =
             templateIds: z
               .array(z.string().min(1))
               .min(1)
-              .refine((ids) => ids.every((id) => deps.templates.get(id)), 'every template must exist'),
-            validFrom: z.coerce.date(),
-            validUntil: z.coerce.date(),
+              .refine((ids) => ids.every((id) => deps.templates.get(id)), 'every template must exist')
+              .meta({ examples: [['labor-contract-general']] }),
+            validFrom: beijingInstant('start').describe('from when: a date-time with offset, or a date YYYY-MM-DD meaning 00:00 Beijing time that day'),
+            validUntil: beijingInstant('end').describe('until when: a date-time with offset, or a date YYYY-MM-DD meaning the whole day in Beijing time (to 23:59:59.999)'),
             grantedBy: text(100, { min: 2 }).describe('who grants it: name and position, e.g. 李红梅（法定代表人）'),
           }),
           response: { 201: authorisationView },

@@ -64,8 +64,8 @@ export const selfCheckRoutes =
                   id: z.string(),
                   worker: z.object({ name: z.string(), idNumber: z.string() }),
                   employmentForm: z.string(),
-                  hireDate: z.string(),
-                  separationDate: z.string().nullable(),
+                  hireDate: z.iso.date(),
+                  separationDate: z.iso.date().nullable(),
                   separationKind: z.string().nullable(),
                   post: z.string().nullable(),
                   writtenContract: z.object({ id: z.string(), number: z.string() }).nullable(),
@@ -100,7 +100,7 @@ export const selfCheckRoutes =
           }),
           response: {
             200: z.object({
-              asOf: z.string(),
+              asOf: z.iso.date(),
               headcount: z.object({ active: z.number(), contracted: z.number(), dispatchedIn: z.number(), partTime: z.number() }),
               signing: z.object({ required: z.number(), signed: z.number(), rate: z.number().optional() }),
               total: z.number(),

@@ -50,7 +50,12 @@ export class WorkerSignature {
     const link = await this.links.find(token);
     if (!link.readToEndAt || !link.identityVerifiedAt)
       throw workerProblem(409, 'steps-missing', '请先完成阅读和身份核验', [
-        { field: 'identity', rule: 'required_first', message: 'read the contract and verify identity first', messageZh: '请先阅读合同全文并核验身份' },
+        {
+          field: 'identity',
+          rule: 'required_first',
+          message: 'read the contract and verify identity first (POST /api/v1/signing/{token}/read, then /identity)',
+          messageZh: '请先阅读合同全文并核验身份',
+        },
       ]);
     if (input.intent !== true)
       throw workerProblem(422, 'intent-required', '请确认签署意愿', [{ field: 'intent', rule: 'must_be_true', message: 'explicit intent is required', messageZh: '请勾选“我已阅读并同意签署本合同”' }]);

@@ -67,7 +67,7 @@ export class SigningSteps {
     const link = await this.links.find(token);
     if (!link.readToEndAt)
       throw workerProblem(409, 'not-read', '请先阅读合同全文', [
-        { field: 'readToEnd', rule: 'required_first', message: 'read the contract to the end first', messageZh: '请先完整阅读合同至最后一页' },
+        { field: 'readToEnd', rule: 'required_first', message: 'read the contract to the end first (POST /api/v1/signing/{token}/read)', messageZh: '请先完整阅读合同至最后一页' },
       ]);
     const worker = readWorker(this.deps.crypto, link.contract.worker);
     const idOk = input.idNumber.trim().toUpperCase() === worker.idNumber.toUpperCase();
@@ -103,7 +103,9 @@ export class SigningSteps {
   async resendCode(token: string, context: RequestContext) {
     const link = await this.links.find(token);
     if (!link.identityVerifiedAt)
-      throw workerProblem(409, 'identity-first', '请先核验身份', [{ field: 'identity', rule: 'required_first', message: 'verify identity first', messageZh: '请先核验姓名和身份证号码' }]);
+      throw workerProblem(409, 'identity-first', '请先核验身份', [
+        { field: 'identity', rule: 'required_first', message: 'verify identity first (POST /api/v1/signing/{token}/identity)', messageZh: '请先核验姓名和身份证号码' },
+      ]);
     const worker = readWorker(this.deps.crypto, link.contract.worker);
     await this.deps.db.$transaction((tx) => this.textCode(tx, link, worker.phone!, context));
     return { codeSentTo: maskPhone(worker.phone!) };
@@ -138,7 +140,7 @@ export class SigningSteps {
     // A refusal is a legal act like a signature: only after the contract was read in full.
     if (!link.readToEndAt)
       throw workerProblem(409, 'not-read', '请先阅读合同全文', [
-        { field: 'readToEnd', rule: 'required_first', message: 'read the contract to the end before declining', messageZh: '请先完整阅读合同，再决定是否拒绝签署' },
+        { field: 'readToEnd', rule: 'required_first', message: 'read the contract to the end before declining (POST /api/v1/signing/{token}/read)', messageZh: '请先完整阅读合同，再决定是否拒绝签署' },
       ]);
     const reason = input.reason.trim();
     if (reason.length < 2)
