@@ -58,6 +58,7 @@ const contractVerification = z.object({
   signatures: z.array(
     z.object({
       fieldName: z.string(),
+      fieldLabelZh: z.string().describe('the signature in Chinese: 用人单位电子印章, 劳动者电子签名, 文档时间戳, …'),
       signer: z.string().optional(),
       level: z.string().optional().describe('PAdES level: B-B, B-T, B-LT, B-LTA'),
       valid: z.boolean(),

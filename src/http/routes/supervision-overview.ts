@@ -11,7 +11,7 @@ import { toCsv } from '../../sheets/csv.ts';
 import { text } from '../../support/text.ts';
 import { officialOf } from '../plugins/auth.ts';
 import { profileView } from '../profile-schema.ts';
-import { calendarDate } from '../schemas.ts';
+import { calendarDate, dayView, rawAnswer } from '../schemas.ts';
 
 export interface SupervisionOverviewRouteDeps {
   supervisionOverview: SupervisionOverview;
@@ -61,7 +61,7 @@ const rankedEmployer = z.object({
   unsigned: z.number().int(),
   signingRate: z.number().nullable(),
 });
-const runDate = z.string().nullable().describe('the stored supervision run read (the latest on or before `asOf`); null before the first run');
+const runDate = dayView.nullable().describe('the stored supervision run read (the latest on or before `asOf`); null before the first run');
 
 /** A text cell a spreadsheet would run as a formula is kept as text. */
 const cell = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
@@ -82,7 +82,7 @@ export const supervisionOverviewRoutes =
               asOf: runDate,
               region: regionFigures,
               children: z.array(regionFigures),
-              trend: z.array(z.object({ asOf: z.string(), headcount: z.number().int(), required: z.number().int(), signed: z.number().int(), signingRate: z.number().nullable() })),
+              trend: z.array(z.object({ asOf: dayView, headcount: z.number().int(), required: z.number().int(), signed: z.number().int(), signingRate: z.number().nullable() })),
             }),
           },
         },
@@ -133,8 +133,7 @@ export const supervisionOverviewRoutes =
           tags,
           summary: '劳动保障监察: the whole ranking of a region as CSV (UTF-8 with BOM; logged)',
           querystring: z.object({ region, asOf: calendarDate.optional(), ...filters, ...reason }),
-          produces: ['text/csv'],
-          response: { 200: z.string().describe('CSV: 排名, 用人单位, 统一社会信用代码, 行政区划, 用工人数, 应签人数, 已签人数, 未签人数, 签订率') },
+          response: { 200: rawAnswer('CSV, UTF-8 with BOM: 排名, 用人单位, 统一社会信用代码, 行政区划, 用工人数, 应签人数, 已签人数, 未签人数, 签订率, 数据日期', 'text/csv') },
         },
       },
       async (request, reply) => {
