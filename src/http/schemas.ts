@@ -18,10 +18,12 @@ export const pageQuery = z.object({
 export const dayView = z.iso.date();
 
 /**
- * A day kept as a Date at 00:00 UTC (PostgreSQL `date` columns, e.g. a contract's start and end):
- * answered as that instant, so clients read its first ten characters.
+ * A day kept as a Date at 00:00 UTC (PostgreSQL `date` columns, e.g. a contract's start and end),
+ * answered as the calendar day it stands for: `YYYY-MM-DD`, the day of the contract in China.
  */
-export const dayColumnView = z.date().describe('a calendar day, sent as 00:00:00Z of that day: read its first ten characters');
+export const dayColumnView = z
+  .codec(z.iso.date(), z.date(), { decode: (day) => new Date(`${day}T00:00:00Z`), encode: (date) => date.toISOString().slice(0, 10) })
+  .meta({ type: 'string', format: 'date', description: 'a calendar day, YYYY-MM-DD' });
 
 /**
  * A success answer sent as bytes (a PDF, ZIP, CSV, DER file…): its media types with a binary
