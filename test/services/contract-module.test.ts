@@ -53,6 +53,15 @@ t.test('every command on a contract goes through the same rule', async (t) => {
 t.test('transitions: the state machine refuses with a 409 naming the rule; a stale revision loses', async (t) => {
   t.equal(requireTransition('draft', 'seal'), 'sealed');
   t.throws(() => requireTransition('draft', 'sign'), { status: 409, errors: [{ field: 'status', rule: 'transition_sign' }] });
+  let sendFirst: { status?: number; detail?: string; extensions?: unknown } = {};
+  try {
+    requireTransition('draft', 'send');
+  } catch (error) {
+    sendFirst = error as typeof sendFirst;
+  }
+  t.equal(sendFirst.status, 409);
+  t.match(sendFirst.detail, /Next: seal by POST \/api\/v1\/contracts\/\{id\}\/seal; void by POST \/api\/v1\/contracts\/\{id\}\/void\./, 'a refused step names the routes of the steps allowed instead');
+  t.match(sendFirst.extensions, { next: [{ event: 'seal' }, { event: 'void' }] });
   const stale = { ...contract, revision: contract.revision - 1 };
   const refused = await db
     .$transaction((tx) => moveContract(tx, stale, 'voided', { whenChanged: 'changed meanwhile' }))
