@@ -20,6 +20,7 @@ import type { ObjectArchive } from '../storage/archive.ts';
 import type { Actor, AuditLog } from './audit.ts';
 import { idNumberIndex, upsertWorker } from './workers.ts';
 import { shanghaiDate } from '../domain/calendar.ts';
+import { archivedPdf } from './contract/documents.ts';
 
 /** Templates as src/templates loads them. */
 export type ContractTemplate = LoadedTemplate;
@@ -235,11 +236,7 @@ export class ContractService {
         data: {
           contractId: contract.id,
           kind: 'draft',
-          objectKey: stored.key,
-          versionId: stored.versionId,
-          sha256: stored.sha256,
-          size: stored.size,
-          contentType: 'application/pdf',
+          ...archivedPdf(stored),
           signatureSlots: signatureSlots as object[],
         },
       });

@@ -21,7 +21,7 @@ import type { Actor, AuditLog } from './audit.ts';
 import { officialReader, officialScope, type AccessReason, type Official } from './official-access.ts';
 import { columnOf, paperContractFields, paperRowInput, paperSheetColumns, requiredPaperColumns, scanProblem, choiceMessagesZh, type PaperContractFields } from './paper-contract-input.ts';
 import { calendarDay, paperContractData } from './paper-contract-records.ts';
-import { removeUnrecorded } from './contract/documents.ts';
+import { removeUnrecorded, archivedPdf } from './contract/documents.ts';
 import { readWorker, upsertWorkers } from './workers.ts';
 
 /** One part of a multipart sheet upload, read only when the service asks for it. */
@@ -244,11 +244,7 @@ export class PaperContractService {
       return {
         id: uuidv7(),
         kind: 'paper_scan' as const,
-        objectKey: object.key,
-        versionId: object.versionId,
-        sha256: object.sha256,
-        size: object.size,
-        contentType: 'application/pdf',
+        ...archivedPdf(object),
         createdAt: now,
       };
     });

@@ -21,7 +21,7 @@ import type { ObjectArchive } from '../storage/archive.ts';
 import { LruCache } from '../support/lru-cache.ts';
 import type { Actor, AuditLog } from './audit.ts';
 import { contractById, employerReader, loadContract } from './contract/access.ts';
-import { documentSlots, latestDocument, removeUnrecorded, sealedWithoutField, sealFieldName, sealLayout } from './contract/documents.ts';
+import { documentSlots, latestDocument, removeUnrecorded, sealedWithoutField, sealFieldName, sealLayout, archivedPdf } from './contract/documents.ts';
 import { moveContract, requireTransition } from './contract/transitions.ts';
 
 export interface SealingDeps {
@@ -146,11 +146,7 @@ export class SealingService {
         data: {
           contractId: contract.id,
           kind: 'sealed',
-          objectKey: stored.key,
-          versionId: stored.versionId,
-          sha256: stored.sha256,
-          size: stored.size,
-          contentType: 'application/pdf',
+          ...archivedPdf(stored),
           signatureSlots: draft.signatureSlots ?? undefined,
         },
       });
@@ -210,11 +206,7 @@ export class SealingService {
           data: {
             contractId: contract.id,
             kind: 'sealed',
-            objectKey: stored.key,
-            versionId: stored.versionId,
-            sha256: stored.sha256,
-            size: stored.size,
-            contentType: 'application/pdf',
+            ...archivedPdf(stored),
             signatureSlots: current.signatureSlots ?? undefined,
           },
         });

@@ -17,7 +17,7 @@ import { syncLegalHolds } from './legal-holds.ts';
 import type { Actor, AuditLog } from './audit.ts';
 import { contractFieldsColumn, type DocumentRenderer, type TemplateCatalog } from './contracts.ts';
 import type { SealingService } from './sealing.ts';
-import { sealFieldName } from './contract/documents.ts';
+import { sealFieldName, archivedPdf } from './contract/documents.ts';
 import { readWorker } from './workers.ts';
 import { employerReader, loadContract } from './contract/access.ts';
 import { moveContract, requireTransition } from './contract/transitions.ts';
@@ -90,11 +90,7 @@ export class TerminationService {
         data: {
           contractId: contract.id,
           kind: 'termination_certificate',
-          objectKey: stored.key,
-          versionId: stored.versionId,
-          sha256: stored.sha256,
-          size: stored.size,
-          contentType: 'application/pdf',
+          ...archivedPdf(stored),
           retainUntil,
           signatureSlots: rendered.signatureSlots as object[],
         },

@@ -16,7 +16,7 @@ import type { TemplateCatalog } from '../../templates/catalog.ts';
 import type { Actor, AuditInput, AuditLog } from '../audit.ts';
 import { contractRecord, contractRecordColumns, newContractNumber, registerTemplateVersion, type ContractService } from '../contracts.ts';
 import type { SealAuthorisations } from '../seal-authorisations.ts';
-import { removeUnrecorded } from '../contract/documents.ts';
+import { removeUnrecorded, archivedPdf } from '../contract/documents.ts';
 import { requireTransition } from '../contract/transitions.ts';
 import type { SealingService } from '../sealing.ts';
 import type { WorkerSigningService } from '../worker-signing.ts';
@@ -262,11 +262,7 @@ export class BatchChunkJob {
               id: documentIds[i],
               contractId: contractIds[i],
               kind: 'sealed',
-              objectKey: stored[i]!.key,
-              versionId: stored[i]!.versionId,
-              sha256: stored[i]!.sha256,
-              size: stored[i]!.size,
-              contentType: 'application/pdf',
+              ...archivedPdf(stored[i]!),
               signatureSlots: p.rendered.signatureSlots,
               createdAt,
             })),

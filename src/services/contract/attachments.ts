@@ -23,6 +23,7 @@ import {
 } from '../contracts.ts';
 import { employerReader, loadContract } from './access.ts';
 import { requireTransition } from './transitions.ts';
+import { archivedPdf } from './documents.ts';
 
 /** Template kinds that amend an effective contract and are signed the same way as a contract. */
 export const attachmentKinds = { renewal: 'renew', change: 'change' } as const;
@@ -81,11 +82,7 @@ export class AttachmentService {
         data: {
           contractId: contract.id,
           kind: 'draft',
-          objectKey: stored.key,
-          versionId: stored.versionId,
-          sha256: stored.sha256,
-          size: stored.size,
-          contentType: 'application/pdf',
+          ...archivedPdf(stored),
           signatureSlots: signatureSlots as object[],
         },
       });

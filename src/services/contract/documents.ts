@@ -7,12 +7,17 @@ import type { Db, DbTx } from '../../db/client.ts';
 import type { SignatureSlot } from '../../pdf/layout.ts';
 import { Problem } from '../../problem.ts';
 import { signatureFieldState, type EmptySignatureField } from '../../signing/pades/signature.ts';
-import type { ObjectArchive } from '../../storage/archive.ts';
+import type { ArchivedObject, ObjectArchive } from '../../storage/archive.ts';
 import { z } from 'zod';
 
 const signatureSlots = z
   .array(z.object({ role: z.string(), mode: z.enum(['seal', 'sign']), page: z.number().int().nonnegative(), rect: z.tuple([z.number(), z.number(), z.number(), z.number()]) }))
   .nullable();
+
+/** A Document row's columns that say where its PDF lies in the archive (every document is a PDF). */
+export function archivedPdf(stored: ArchivedObject) {
+  return { objectKey: stored.key, versionId: stored.versionId, sha256: stored.sha256, size: stored.size, contentType: 'application/pdf' };
+}
 
 /** The signature areas a document's template reserved (its `signatureSlots` JSON column, checked). */
 export function documentSlots(document: { signatureSlots: unknown }): SignatureSlot[] {

@@ -20,7 +20,7 @@ import { collectValidationMaterial } from '../../signing/pades/validation-materi
 import { parseCertificate } from '../../signing/pki/certificate.ts';
 import { algorithmOfKey, verifyWithKey } from '../../signing/pki/keys.ts';
 import { attachmentKinds } from '../contract/attachments.ts';
-import { documentSlots, latestDocument, removeUnrecorded, sealedWithoutField, signatureFieldName } from '../contract/documents.ts';
+import { documentSlots, latestDocument, removeUnrecorded, sealedWithoutField, signatureFieldName, archivedPdf } from '../contract/documents.ts';
 import { moveContract, requireTransition } from '../contract/transitions.ts';
 import { readWorker } from '../workers.ts';
 import { contractChanged, linkPolicy, workerActor, workerProblem, type RequestContext, type SigningLinks, type WorkerSigningDeps } from './links.ts';
@@ -173,11 +173,7 @@ export class WorkerSignature {
           data: {
             contractId: contract.id,
             kind: 'signed',
-            objectKey: stored.key,
-            versionId: stored.versionId,
-            sha256: stored.sha256,
-            size: stored.size,
-            contentType: 'application/pdf',
+            ...archivedPdf(stored),
             signatureSlots: previous.signatureSlots ?? undefined,
           },
         });
