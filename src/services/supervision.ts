@@ -39,6 +39,20 @@ const day = (date: Date | null | undefined) => date?.toISOString().slice(0, 10);
 /** An instant (a timestamp column) as the calendar date in Beijing time. */
 const beijingDay = (instant: Date | null | undefined) => (instant ? shanghaiDate(instant) : undefined);
 const asDate = (iso: string) => new Date(`${iso}T00:00:00Z`);
+
+/** A roster line of the employer's hire, as one hire and the bulk hire both record it. */
+function rosterEntryData(organisationId: string, workerId: string, hire: Hire) {
+  return {
+    organisationId,
+    workerId,
+    employmentForm: hire.employmentForm,
+    hireDate: asDate(hire.hireDate),
+    post: hire.post ?? null,
+    postCategory: hire.postCategory ?? null,
+    agencyUscc: hire.agencyUscc ?? null,
+    graduationYear: hire.graduationYear ?? null,
+  };
+}
 const rosterChain = (organisationId: string) => `roster:${organisationId}`;
 
 export class SupervisionService {
@@ -54,16 +68,7 @@ export class SupervisionService {
           { field: 'worker.idNumber', rule: 'not_on_roster', message: 'already employed; record the separation first (POST /api/v1/roster/separations)' },
         ]);
       const entry = await tx.rosterEntry.create({
-        data: {
-          organisationId: organisation.id,
-          workerId,
-          employmentForm: hire.employmentForm,
-          hireDate: asDate(hire.hireDate),
-          post: hire.post ?? null,
-          postCategory: hire.postCategory ?? null,
-          agencyUscc: hire.agencyUscc ?? null,
-          graduationYear: hire.graduationYear ?? null,
-        },
+        data: rosterEntryData(organisation.id, workerId, hire),
       });
       await this.deps.audit.append(tx, {
         chain: rosterChain(organisation.id),
@@ -103,16 +108,7 @@ export class SupervisionService {
           accepted.map(({ hire }) => hire.worker),
         );
         await tx.rosterEntry.createMany({
-          data: accepted.map(({ hire }, i) => ({
-            organisationId: organisation.id,
-            workerId: workerIds[i]!,
-            employmentForm: hire.employmentForm,
-            hireDate: asDate(hire.hireDate),
-            post: hire.post ?? null,
-            postCategory: hire.postCategory ?? null,
-            agencyUscc: hire.agencyUscc ?? null,
-            graduationYear: hire.graduationYear ?? null,
-          })),
+          data: accepted.map(({ hire }, i) => rosterEntryData(organisation.id, workerIds[i]!, hire)),
         });
         if (accepted.length) await this.deps.audit.append(tx, { chain: rosterChain(organisation.id), type: 'roster.bulk_hired', actor, data: { rows: accepted.length, skipped: errors.length } });
         return { created: accepted.length, errors };

@@ -10,7 +10,7 @@ import { text } from '../../support/text.ts';
 import { officialOf } from '../plugins/auth.ts';
 import { profileView } from '../profile-schema.ts';
 import { calendarDate } from '../schemas.ts';
-import { alertView } from './self-check.ts';
+import { alertPage, alertView } from './self-check.ts';
 
 export interface InspectionAlertRouteDeps {
   namedAlerts: NamedAlerts;
@@ -36,15 +36,7 @@ export const inspectionAlertRoutes =
           tags,
           summary: '劳动保障监察: one employer’s alerts, each naming the worker masked (张**, 140105********2418), paged by alert id (logged)',
           params,
-          querystring: reason.extend({
-            asOf: calendarDate.optional(),
-            after: z
-              .string()
-              .regex(/^[0-9a-f]{32}$/)
-              .optional()
-              .describe('the `next` of the previous page'),
-            limit: z.coerce.number().int().min(1).max(500).default(100),
-          }),
+          querystring: reason.extend({ asOf: calendarDate.optional(), ...alertPage }),
           response: {
             200: z.object({
               employer: employerView.extend({ profile: profileView }),

@@ -21,6 +21,15 @@ export interface SelfCheckRouteDeps {
 
 const tags = ['roster'];
 const limit = z.coerce.number().int().min(1).max(500).default(100);
+/** A page of alerts: after the alert id that ended the previous one. */
+export const alertPage = {
+  after: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional()
+    .describe('the `next` of the previous page'),
+  limit,
+};
 const severity = z.string();
 
 export const alertView = z.object({
@@ -89,15 +98,7 @@ export const selfCheckRoutes =
         schema: {
           tags,
           summary: '自查: your supervision alerts on a day, each naming the worker, paged by alert id (asOf defaults to today in Beijing time)',
-          querystring: z.object({
-            asOf: calendarDate.optional(),
-            after: z
-              .string()
-              .regex(/^[0-9a-f]{32}$/)
-              .optional()
-              .describe('the `next` of the previous page'),
-            limit,
-          }),
+          querystring: z.object({ asOf: calendarDate.optional(), ...alertPage }),
           response: {
             200: z.object({
               asOf: z.iso.date(),
